@@ -1,0 +1,17 @@
+"""ArticleItem: the crawler's one output contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.article import Article
+
+
+@dataclass(frozen=True)
+class ArticleItem:
+    """An extracted article with where the crawl found it."""
+
+    article: Article
+    site: str
+    fetched_url: str
+    guid: str | None = None

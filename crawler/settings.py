@@ -1,0 +1,33 @@
+"""Scrapy settings for `scrapy crawl news`: polite defaults and newsmon's pipelines.
+
+newsmon passes NEWSMON_DB (the SQLite file), NEWSMON_SITES (a JSON list of sites) and
+NEWSMON_RUN (an id the runner reads the crawl's results back by) as `-s` settings.
+"""
+
+BOT_NAME = "newsmon"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "newsmon/0.1 (self-hosted news monitor; polite crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.ValidatePipeline": 100,
+    "crawler.pipelines.StorePipeline": 300,
+}
+
+NEWSMON_DB = "newsmon.db"
+NEWSMON_SITES = "[]"
+NEWSMON_RUN = ""

@@ -1,0 +1,142 @@
+"""The one generic spider: reads each site's feeds, fetches articles it has not stored yet."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.discovery import FeedEntry, FeedError, find_feed_links, parse_feed
+from crawler.extract import extract_article
+from crawler.items import ArticleItem
+from crawler.sites import Site
+from crawler.store import ArticleStore
+from crawler.urls import canonical_url
+
+logger = logging.getLogger(__name__)
+
+
+def sites_from_setting(raw: str) -> list[Site]:
+    """Sites from the NEWSMON_SITES setting (a JSON list of objects)."""
+    return [
+        Site(
+            name=s["name"],
+            home=s["home"],
+            feeds=tuple(s.get("feeds", ())),
+            sitemaps=tuple(s.get("sitemaps", ())),
+            selectors=MappingProxyType(dict(s.get("selectors", {}))),
+        )
+        for s in json.loads(raw)
+    ]
+
+
+class NewsSpider(scrapy.Spider):
+    """Discovers articles through feeds and fetches the ones the store does not know."""
+
+    name = "news"
+
+    def __init__(self, sites: list[Site], store: ArticleStore, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sites = sites
+        self.store = store
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        sites = sites_from_setting(crawler.settings.get("NEWSMON_SITES", "[]"))
+        store = ArticleStore.open(crawler.settings.get("NEWSMON_DB"))
+        spider = cls(sites, store, *args, **kwargs)
+        spider._set_crawler(crawler)
+        crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
+        return spider
+
+    def on_closed(self) -> None:
+        self.store.close()
+
+    def count(self, site: Site, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"newsmon/site/{site.name}/{key}")
+
+    def request(self, url: str, callback: Any, site: Site, **kwargs: Any) -> scrapy.Request:
+        self.count(site, "requests")
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.failed,
+            cb_kwargs={"site": site, **kwargs},
+        )
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for site in self.sites:
+            if site.feeds:
+                for feed in site.feeds:
+                    yield self.request(feed, self.parse_feed, site)
+            else:
+                yield self.request(site.home, self.parse_home, site)
+
+    def parse_home(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        feeds = find_feed_links(response.body, response.url)
+        if not feeds:
+            self.count(site, "errors")
+            logger.error(
+                "site %s: no feed is linked from %s; add feeds = [...] to its [[site]] table",
+                site.name,
+                response.url,
+            )
+        for feed in feeds:
+            yield self.request(feed, self.parse_feed, site)
+
+    def parse_feed(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        content_type = response.headers.get("Content-Type")
+        try:
+            entries = parse_feed(
+                response.body,
+                response.url,
+                content_type=content_type.decode("latin-1") if content_type else None,
+            )
+        except FeedError as e:
+            self.count(site, "errors")
+            logger.error("site %s: feed %s cannot be read: %s", site.name, response.url, e)
+            return
+        for entry in entries:
+            if self.store.known([entry.link, canonical_url(entry.link), entry.guid]):
+                self.count(site, "known")
+                continue
+            yield self.request(entry.link, self.parse_article, site, entry=entry)
+
+    def parse_article(
+        self, response: Response, site: Site, entry: FeedEntry
+    ) -> Iterator[ArticleItem]:
+        article = extract_article(
+            response.body,
+            response.url,
+            site=site,
+            headers=response.headers.to_unicode_dict(),
+            now=datetime.now(UTC),
+        )
+        if article is None:
+            self.count(site, "not_article")
+            logger.info("site %s: %s is not an article page; skipped", site.name, response.url)
+            return
+        if article.published is None and entry.published is not None:
+            article = replace(article, published=entry.published)
+        yield ArticleItem(article=article, site=site.name, fetched_url=response.url, guid=entry.guid)
+
+    def failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        site: Site = request.cb_kwargs["site"]
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            logger.info("site %s: %s skipped: %s", site.name, request.url, failure.value)
+            return
+        self.count(site, "errors")
+        logger.error("site %s: %s failed: %s", site.name, request.url, failure.value)
