@@ -16,8 +16,8 @@ calendar day.
 from __future__ import annotations
 
 import argparse
-import importlib
 import gzip
+import importlib
 import json
 import re
 import sys
