@@ -1,0 +1,332 @@
+"""Digest rendering: goldens, MIME structure, escaping and highlighting."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from email.message import EmailMessage
+from html import unescape
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.digest import DigestItem, format_when, render_digest, render_preview_html, split_marks
+from monitor.errors import ConfigError
+
+GOLDEN = Path(__file__).parent / "golden"
+NOW = datetime(2024, 4, 10, 6, 0, tzinfo=UTC)
+WATCH_MS = "Microsoft in Japan"
+WATCH_SEC = "Security"
+
+
+def spans_of(text: str, *words: str) -> tuple[tuple[int, int], ...]:
+    """The span of the first occurrence of each word (the test data picks unique words)."""
+    spans = []
+    for word in words:
+        start = text.index(word)
+        spans.append((start, start + len(word)))
+    return tuple(spans)
+
+
+def item(
+    watch: str,
+    title: str,
+    url: str,
+    site: str,
+    published: datetime | date | None,
+    snippet: str,
+    words: tuple[str, ...],
+    story: str | None = None,
+) -> DigestItem:
+    return DigestItem(
+        watch=watch,
+        title=title,
+        url=url,
+        site=site,
+        published=published,
+        snippet=snippet,
+        marks=spans_of(snippet, *words),
+        title_marks=tuple(
+            span for word in words if word in title for span in spans_of(title, word)
+        ),
+        terms=words,
+        story=story,
+    )
+
+
+LEAD_SNIPPET = (
+    "Microsoft said on Wednesday it will invest $2.9 billion over the next two years to "
+    "expand its hyperscale cloud computing and AI infrastructure in Japan, the company's "
+    "largest investment in the country in its 46-year history there."
+)
+ITEMS = (
+    item(
+        WATCH_MS,
+        "Microsoft invests $2.9 billion in Japan's AI and cloud infrastructure",
+        "https://mspoweruser.com/microsoft-invests-2-9-billion-in-japans-ai-and-cloud/",
+        "MSPoweruser",
+        datetime(2024, 4, 10, 0, 12, tzinfo=UTC),
+        LEAD_SNIPPET,
+        ("Microsoft", "Japan"),
+        story="s-1",
+    ),
+    item(
+        WATCH_SEC,
+        "Patch now: <script> injection & XSS in popular CMS",
+        "https://www.theverge.com/2024/4/9/cms-xss?utm=a&ref=b",
+        "The Verge",
+        date(2024, 4, 9),
+        'Researchers found that a crafted <script>alert("x")</script> tag & a bad cookie '
+        "let attackers run code (XSS) in the admin panel.",
+        ("<script>", "XSS"),
+    ),
+    item(
+        WATCH_MS,
+        "Microsoft to spend $2.9B on AI and cloud in Japan",
+        "https://techcrunch.com/2024/04/09/microsoft-japan-ai/",
+        "TechCrunch",
+        datetime(2024, 4, 9, 23, 30, tzinfo=UTC),
+        "Microsoft will spend $2.9B in Japan.",
+        ("Microsoft", "Japan"),
+        story="s-1",
+    ),
+    item(
+        WATCH_MS,
+        "Tokyo hosts Microsoft AI Tour",
+        "https://news.example.com/tokyo-ai-tour",
+        "Example News",
+        None,
+        "The Microsoft AI Tour stops in Tokyo.",
+        ("Microsoft", "Tokyo"),
+    ),
+)
+
+
+def render(
+    items: Sequence[DigestItem] = ITEMS,
+    *,
+    now: datetime = NOW,
+    timezone: str = "Europe/Berlin",
+    message_id: str | None = "<digest-1@newsmon.example>",
+) -> EmailMessage:
+    return render_digest(
+        items,
+        recipient="alice@example.com",
+        sender="newsmon <alerts@example.com>",
+        now=now,
+        timezone=timezone,
+        message_id=message_id,
+    )
+
+
+def parsed(msg: EmailMessage) -> EmailMessage:
+    back = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+    assert isinstance(back, EmailMessage)
+    return back
+
+
+def parts(msg: EmailMessage) -> tuple[str, str]:
+    """The text and HTML bodies after a trip through bytes, with \\n line ends."""
+    back = parsed(msg)
+    text_part = back.get_body(preferencelist=("plain",))
+    html_part = back.get_body(preferencelist=("html",))
+    assert text_part is not None and html_part is not None
+    text, html = text_part.get_content(), html_part.get_content()
+    assert isinstance(text, str) and isinstance(html, str)
+    return text.replace("\r\n", "\n"), html.replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("kind", ["txt", "html"])
+def test_golden(kind: str) -> None:
+    text, html = parts(render())
+    got = text if kind == "txt" else html
+    path = GOLDEN / f"digest.{kind}"
+    if os.environ.get("NEWSMON_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(got, encoding="utf-8")
+    assert got == path.read_text(encoding="utf-8")
+
+
+def test_headers_and_structure_survive_bytes() -> None:
+    back = parsed(render())
+    assert back["From"] == "newsmon <alerts@example.com>"
+    assert back["To"] == "alice@example.com"
+    assert back["Message-ID"] == "<digest-1@newsmon.example>"
+    assert back["Date"].datetime == NOW
+    assert back["Subject"] == "newsmon: 4 new articles for 2 watches"
+    assert back.get_content_type() == "multipart/alternative"
+    types = [p.get_content_type() for p in back.iter_parts()]
+    assert types == ["text/plain", "text/html"]
+    assert all(p.get_content_charset() == "utf-8" for p in back.iter_parts())
+
+
+def test_no_message_id_unless_given() -> None:
+    assert render(message_id=None)["Message-ID"] is None
+
+
+def test_subject_names_a_single_watch() -> None:
+    one = [i for i in ITEMS if i.watch == WATCH_MS]
+    assert parsed(render(items=one))["Subject"] == f"newsmon: 3 new articles for {WATCH_MS}"
+    assert parsed(render(items=one[:1]))["Subject"] == f"newsmon: 1 new article for {WATCH_MS}"
+
+
+def test_non_ascii_round_trips_in_headers_and_both_parts() -> None:
+    title = "Preis: 29 € \u2013 日本のマイクロソフト"
+    special = replace(ITEMS[0], watch="日本 €", title=title, title_marks=(), story=None)
+    msg = render(items=[special])
+    raw = msg.as_bytes()
+    assert "日本".encode() not in raw.split(b"\r\n\r\n", 1)[0]  # headers are RFC 2047-encoded
+    back = parsed(msg)
+    assert back["Subject"] == "newsmon: 1 new article for 日本 €"
+    text, html = parts(msg)
+    assert title in text.splitlines()
+    assert title in html
+
+
+def test_plain_text_has_full_title_and_url_on_own_lines_and_short_lines() -> None:
+    text, _ = parts(render())
+    lines = text.splitlines()
+    for it in ITEMS:
+        assert it.title in lines
+        assert it.url in lines
+    long_ok = {it.title for it in ITEMS} | {it.url for it in ITEMS}
+    assert all(len(line) <= 78 for line in lines if line not in long_ok)
+
+
+def test_published_shown_in_the_given_timezone() -> None:
+    text, html = parts(render())
+    assert "MSPoweruser | 10 Apr 2024, 02:12 CEST" in text
+    assert "The Verge | 9 Apr 2024\n" in text  # date only: no time, no zone
+    assert "10 Apr 2024, 02:12 CEST" in html
+    text_utc, _ = parts(render(timezone="UTC"))
+    assert "MSPoweruser | 10 Apr 2024, 00:12 UTC" in text_utc
+    assert "generated by newsmon at 10 Apr 2024, 06:00 UTC" in text_utc
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime(2024, 1, 5, 9, 3, tzinfo=UTC), "5 Jan 2024, 10:03 CET"),
+        (datetime(2024, 7, 5, 9, 3, tzinfo=UTC), "5 Jul 2024, 11:03 CEST"),
+        (date(2024, 12, 31), "31 Dec 2024"),
+        (None, ""),
+    ],
+)
+def test_format_when(value: datetime | date | None, expected: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    assert format_when(value, ZoneInfo("Europe/Berlin")) == expected
+
+
+def test_story_is_grouped_under_its_lead() -> None:
+    text, html = parts(render())
+    lead, other = ITEMS[0], ITEMS[2]
+    assert text.index(lead.title) < text.index("Also at TechCrunch:") < text.index(other.title)
+    assert text.index(other.title) < text.index(ITEMS[3].title)  # before the next story
+    assert other.snippet not in text  # the others show no snippet of their own
+    assert "also at TechCrunch: <a href" in html
+
+
+def test_grouped_by_watch_in_order_of_first_appearance() -> None:
+    text, _ = parts(render())
+    ms = text.index(f"{WATCH_MS} (3 articles)")
+    sec = text.index(f"{WATCH_SEC} (1 article)")
+    assert ms < text.index(ITEMS[3].title) < sec < text.index(ITEMS[1].title)
+
+
+def test_script_never_appears_unescaped_in_html() -> None:
+    _, html = parts(render())
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;" in html
+    assert "?utm=a&amp;ref=b" in html
+    assert "injection &amp; <mark" in html
+
+
+def test_non_http_urls_are_not_links() -> None:
+    bad = replace(ITEMS[3], url="javascript:alert(1)")
+    _, html = parts(render(items=[bad]))
+    assert 'href="javascript' not in html
+    assert "javascript:alert(1)" in html
+
+
+def test_highlighting_marks_exactly_the_spans() -> None:
+    text, html = parts(render(items=[ITEMS[0]]))
+    snippet_html = re.search(r'<p style="[^"]*font-size:14px[^"]*">(.*?)</p>', html, re.S)
+    assert snippet_html is not None
+    marked = re.findall(r"<mark[^>]*>(.*?)</mark>", snippet_html.group(1))
+    assert marked == ["Microsoft", "Japan"]
+    stripped = re.sub(r"</?mark[^>]*>", "", snippet_html.group(1))
+    assert unescape(stripped) == LEAD_SNIPPET
+    title_marks = re.findall(r"<a [^>]*>.*?</a>", html)[0]
+    assert re.findall(r"<mark[^>]*>(.*?)</mark>", title_marks) == ["Microsoft", "Japan"]
+    flat = " ".join(line.strip() for line in text.splitlines())
+    assert "*Microsoft* said on Wednesday" in flat
+    assert "infrastructure in *Japan*, the company's" in flat
+    assert flat.count("*") == 4
+
+
+def test_highlighting_escapes_marked_text() -> None:
+    _, html = parts(render(items=[ITEMS[1]]))
+    assert "<mark" in html
+    assert re.findall(r"<mark[^>]*>(.*?)</mark>", html)[-2:] == ["&lt;script&gt;", "XSS"]
+
+
+@given(
+    text=st.text(max_size=40),
+    raw=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=5),
+)
+def test_split_marks_covers_text_and_marks_only_span_characters(
+    text: str, raw: list[tuple[int, int]]
+) -> None:
+    spans = [(min(a, b, len(text)), min(max(a, b), len(text))) for a, b in raw]
+    segments = split_marks(text, spans)
+    assert "".join(s.text for s in segments) == text
+    assert all(s.text for s in segments)
+    covered = {i for start, end in spans for i in range(start, end)}
+    pos = 0
+    for seg in segments:
+        chars = set(range(pos, pos + len(seg.text)))
+        assert chars <= covered if seg.marked else not chars & covered
+        pos += len(seg.text)
+
+
+def test_preview_html_is_the_html_part() -> None:
+    msg = render()
+    _, html = parts(msg)
+    assert render_preview_html(msg) == html
+    assert render_preview_html(msg).startswith("<!DOCTYPE html>")
+
+
+def test_no_items_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least one item"):
+        render([])
+
+
+def test_naive_now_is_refused() -> None:
+    with pytest.raises(ValueError, match="tz-aware"):
+        render(now=datetime(2024, 4, 10, 6, 0))
+
+
+def test_unknown_timezone_names_the_setting() -> None:
+    with pytest.raises(ConfigError, match=r"'Mars/Olympus' in \[schedule\] timezone"):
+        render(timezone="Mars/Olympus")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"marks": ((0, 999),)}, "outside its text"),
+        ({"title_marks": ((5, 2),)}, "outside its text"),
+        ({"published": datetime(2024, 4, 10, 1, 0)}, "naive"),
+    ],
+)
+def test_bad_items_are_refused(change: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        replace(ITEMS[0], **change)  # type: ignore[arg-type]
