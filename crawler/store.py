@@ -140,7 +140,9 @@ class ArticleStore:
         row = self.db.execute(f"SELECT 1 FROM urls WHERE key IN ({marks}) LIMIT 1", wanted)
         return row.fetchone() is not None
 
-    def save(self, article: Article, *, site: str, aliases: Iterable[str | None], now: datetime) -> str:
+    def save(
+        self, article: Article, *, site: str, aliases: Iterable[str | None], now: datetime
+    ) -> str:
         """Store an article; returns "new", "updated" or "unchanged".
 
         The canonical URL decides identity; a known alias (fetched URL, feed guid) whose

@@ -13,8 +13,8 @@ from typing import Any
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.discovery import FeedEntry, FeedError, find_feed_links, parse_feed
@@ -130,7 +130,9 @@ class NewsSpider(scrapy.Spider):
             return
         if article.published is None and entry.published is not None:
             article = replace(article, published=entry.published)
-        yield ArticleItem(article=article, site=site.name, fetched_url=response.url, guid=entry.guid)
+        yield ArticleItem(
+            article=article, site=site.name, fetched_url=response.url, guid=entry.guid
+        )
 
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

@@ -1,0 +1,246 @@
+"""The `newsmon` command line: reads the config once, runs a step, maps errors to exit codes.
+
+Exit codes: 0 done; 1 the run failed (crawl, delivery); 2 the user's input is wrong (config,
+query, arguments).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from monitor.config import Config, load_config, summary
+from monitor.errors import ConfigError, NewsmonError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    """What the group's options say; the config is read on first use, once."""
+
+    def __init__(self, config_path: Path) -> None:
+        self.config_path = config_path
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path, environ=os.environ)
+        return self._config
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def reports_errors(func: F) -> F:
+    """Turn newsmon's errors into a message on stderr and the error's exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NewsmonError as e:
+            click.echo(f"newsmon: {e}", err=True)
+            sys.exit(e.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="NEWSMON_CONFIG",
+    default="newsmon.toml",
+    show_default=True,
+    help="The config file (else $NEWSMON_CONFIG, else ./newsmon.toml).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log more, the crawl's log included.")
+@click.version_option(package_name="newsmon")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path, verbose: bool) -> None:
+    """newsmon watches tech news sites and emails you when they publish what you watch."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
+    ctx.obj = State(config_path)
+    ctx.meta["log_level"] = "INFO" if verbose else "WARNING"
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Inspect the config file."""
+
+
+@config_group.command("check")
+@pass_state
+@reports_errors
+def config_check(state: State) -> None:
+    """Validate the config file and print a summary of it."""
+    click.echo(summary(state.config))
+    click.echo(f"{state.config_path}: OK")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _crawl(state: State) -> None:
+    from monitor.runner import crawl
+
+    log_level = click.get_current_context().meta.get("log_level", "WARNING")
+    result = crawl(state.config, log_level=log_level)
+    for row in result.sites:
+        click.echo(
+            f"{row['site']}: {row['requests']} requests, {row['new']} new, "
+            f"{row['updated']} updated, {row['known']} known, {row['errors']} errors"
+        )
+    click.echo(f"crawled: {result.requests} requests, {result.new} new articles")
+
+
+def _match(state: State) -> None:
+    from monitor.runner import match
+
+    result = match(state.config, now=_now())
+    click.echo(f"matched {result.articles} articles: {result.alerts} new alerts")
+
+
+def _digest(state: State, outbox: Path | None, dry_run: bool) -> None:
+    from monitor.mailer import FileMailer, Mailer, SmtpMailer
+    from monitor.runner import digest
+
+    config = state.config
+    mailer: Mailer | None = None
+    if dry_run:
+        mailer = None
+    elif outbox is not None:
+        mailer = FileMailer(outbox)
+    elif config.email is not None:
+        mailer = SmtpMailer(config.email)
+    else:
+        raise ConfigError(
+            f"{config.path.name}: no [email] section; add one to send digests by SMTP, "
+            "or pass --outbox DIR to write them as .eml files"
+        )
+    result = digest(config, mailer, now=_now())
+    for msg in result.previews:
+        click.echo(f"--- would send to {msg['To']}: {msg['Subject']}")
+        text = msg.get_body(preferencelist=("plain",))
+        click.echo(text.get_content() if text is not None else "")
+    for sent in result.sent:
+        click.echo(f"sent {sent.alerts} alerts to {sent.recipient}: {sent.location}")
+    if not result.sent and not result.failed and not result.previews:
+        click.echo("no pending alerts: no digest")
+    if result.failed:
+        raise NewsmonError(
+            "; ".join(f"digest for {who} not delivered: {why}" for who, why in result.failed)
+            + " (its alerts stay pending for the next run)"
+        )
+
+
+outbox_option = click.option(
+    "--outbox",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write digests as .eml files into this folder instead of sending them by SMTP.",
+)
+
+
+@cli.command()
+@pass_state
+@reports_errors
+def crawl(state: State) -> None:
+    """Fetch new articles from every configured site into the store."""
+    _crawl(state)
+
+
+@cli.command()
+@pass_state
+@reports_errors
+def match(state: State) -> None:
+    """Turn new and changed articles that match a watch into alerts (once each)."""
+    _match(state)
+
+
+@cli.command()
+@outbox_option
+@click.option("--dry-run", is_flag=True, help="Print the digests that would go out; mark nothing.")
+@pass_state
+@reports_errors
+def digest(state: State, outbox: Path | None, dry_run: bool) -> None:
+    """Send each recipient one digest of their pending alerts."""
+    _digest(state, outbox, dry_run)
+
+
+@cli.command()
+@outbox_option
+@pass_state
+@reports_errors
+def run(state: State, outbox: Path | None) -> None:
+    """One full cycle: crawl, match, digest (the entry point for cron)."""
+    from monitor.runner import run_lock
+
+    with run_lock(state.config):
+        _crawl(state)
+        _match(state)
+        _digest(state, outbox, dry_run=False)
+
+
+@cli.command()
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="newsmon-demo",
+    show_default=True,
+    help="Where the demo writes its config, database and outbox.",
+)
+@reports_errors
+def demo(folder: Path) -> None:
+    """Run the whole cycle on a bundled sample site served on 127.0.0.1 (no network)."""
+    from monitor.demo import run_demo
+
+    click.echo(f"newsmon demo: serving the sample site on 127.0.0.1, working in {folder}/")
+    result = run_demo(folder)
+    c = result.crawl
+    click.echo(f"pages fetched: {c.requests} ({c.known} already known, {c.errors} errors)")
+    click.echo(f"articles new:  {c.new}")
+    click.echo(f"alerts:        {result.alerts}")
+    if not result.delivery.sent:
+        click.echo("digest:        none (nothing new to send)")
+    for sent in result.delivery.sent:
+        eml = Path(sent.location)
+        click.echo(f"digest:        {eml}  ({sent.alerts} alerts for {sent.recipient})")
+        click.echo(f"open it:       {eml.with_suffix('.html')}")
+
+
+@cli.command()
+@click.argument("file", type=click.File("rb"))
+@click.option("--url", help="The page's URL (default: the file's path as a file: URL).")
+@reports_errors
+def extract(file: Any, url: str | None) -> None:
+    """Print what newsmon reads on a saved page, as JSON (FILE may be - for stdin)."""
+    from crawler.extract import article_to_json, extract_article
+
+    html = file.read()
+    if url is None:
+        url = Path(file.name).resolve().as_uri() if file.name != "<stdin>" else "about:blank"
+    article = extract_article(html, url, now=_now())
+    if article is None:
+        click.echo(json.dumps(None))
+        click.echo("newsmon: this page does not look like an article", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(article_to_json(article), indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    cli(prog_name="newsmon")
