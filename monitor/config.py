@@ -1,0 +1,560 @@
+"""newsmon.toml -> a validated, frozen Config.
+
+Every problem in the file is collected and reported at once in one ConfigError, one problem per
+line: `<file>: <key path>: <what is wrong and what to write instead>`. Key paths count array
+entries from 1, as a user counts tables in the file: `watch[2].cadence` is the `cadence` key of the
+second `[[watch]]` table, `site[1].feeds[3]` the third feed of the first `[[site]]` table.
+
+Nothing here reads os.environ: the caller passes the environment in (the CLI passes os.environ).
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from email.utils import getaddresses, parseaddr
+from pathlib import Path
+from types import MappingProxyType
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from cssselect import SelectorError
+from parsel import css2xpath
+
+from crawler.sites import Site, load_catalog
+from monitor.errors import ConfigError, QueryError
+from monitor.query import Node, parse
+
+CADENCES = ("immediate", "hourly", "daily", "weekly")
+SECURITIES = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+SELECTOR_FIELDS = (
+    "title",
+    "subtitle",
+    "authors",
+    "published",
+    "modified",
+    "body",
+    "section",
+    "tags",
+)
+
+_TOP_KEYS = ("sites", "store", "site", "watch", "email", "schedule")
+_STORE_KEYS = ("path",)
+_SITE_KEYS = ("name", "home", "feeds", "sitemaps", "every", "selectors")
+_WATCH_KEYS = ("name", "query", "notify", "cadence")
+_EMAIL_KEYS = ("host", "port", "security", "username", "password_env", "sender")
+_SCHEDULE_KEYS = ("timezone", "digest_at")
+_PASSWORD_HINT = (
+    "secrets never go in the file; remove it, put the password in an environment variable "
+    "and name that variable with password_env"
+)
+_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_DURATION = re.compile(r"(?:\d+[smhd])+")
+_HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A watchlist entry: who gets told about articles matching `query`, and how often."""
+
+    name: str
+    query: str
+    notify: tuple[str, ...]
+    cadence: str
+    node: Node = field(compare=False)
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Where the SQLite store lives (an absolute path)."""
+
+    path: Path
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """SMTP settings; `password` comes from the environment variable named by `password_env`."""
+
+    host: str
+    port: int
+    security: str
+    username: str | None
+    password: str | None = field(repr=False)
+    password_env: str | None
+    sender: str
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    """When digests go out: `digest_at` in the IANA `timezone`."""
+
+    timezone: str
+    digest_at: datetime.time
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole validated newsmon.toml. `sites`: catalog sites named in `sites`, then [[site]]."""
+
+    path: Path
+    sites: tuple[Site, ...]
+    store: StoreConfig
+    watches: tuple[Watch, ...]
+    email: EmailConfig | None
+    schedule: ScheduleConfig
+
+
+def load_config(path: Path, *, environ: Mapping[str, str]) -> Config:
+    """Read and validate the config file at `path`; raise one ConfigError naming every problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as e:
+        raise ConfigError(
+            f"{path}: no such file; create it (see README) or pass --config PATH"
+        ) from e
+    except IsADirectoryError as e:
+        raise ConfigError(f"{path}: is a folder; pass the path of the TOML file") from e
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {e.start}); save it as UTF-8") from e
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read the file: {e.strerror or e}") from e
+    return parse_config(text, path=path, environ=environ)
+
+
+def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config:
+    """Validate config `text` read from `path` (used for messages and relative paths)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        message = str(e)
+        where = _TOML_AT.search(message)
+        if where:
+            message = message[: where.start()]
+            raise ConfigError(
+                f"{path}: line {where[1]}, column {where[2]}: invalid TOML: {message}"
+            ) from e
+        raise ConfigError(f"{path}: invalid TOML: {message}") from e
+    p = _Problems(str(path))
+    _known(p, data, "", _TOP_KEYS)
+    catalog = load_catalog()
+    listed = _catalog_sites(p, data.get("sites"), catalog)
+    own = _own_sites(p, data.get("site"), {site.name for site in listed})
+    store = _store(p, data.get("store", {}), path)
+    watches = _watches(p, data.get("watch"))
+    email = _email(p, data["email"], environ) if "email" in data else None
+    schedule = _schedule(p, data.get("schedule", {}))
+    if p.lines:
+        raise ConfigError("\n".join(p.lines))
+    return Config(
+        path=path.absolute(),
+        sites=(*listed, *own),
+        store=store,
+        watches=watches,
+        email=email,
+        schedule=schedule,
+    )
+
+
+def summary(config: Config) -> str:
+    """A few human lines describing `config`, for `newsmon config check`."""
+    lines = [f"config: {config.path}", f"sites: {len(config.sites) or 'none'}"]
+    for site in config.sites:
+        sources = [_count(len(site.feeds), "feed"), _count(len(site.sitemaps), "sitemap")]
+        lines.append(f"  {site.name}  {site.home}  {', '.join(sources)}, every {_span(site.every)}")
+    lines.append(f"watches: {len(config.watches) or 'none'}")
+    for watch in config.watches:
+        recipients = ", ".join(watch.notify)
+        lines.append(f"  {watch.name}: {watch.query}  -> {recipients} ({watch.cadence})")
+    lines.append(f"store: {config.store.path}")
+    email = config.email
+    if email is None:
+        lines.append("email: no [email]: use --outbox")
+    else:
+        login = f" as {email.username}" if email.username else ""
+        lines.append(
+            f"email: {email.host}:{email.port} ({email.security}){login}, from {email.sender}"
+        )
+    schedule = config.schedule
+    lines.append(f"schedule: digests at {schedule.digest_at:%H:%M} {schedule.timezone}")
+    return "\n".join(lines)
+
+
+class _Problems:
+    """Collects `<file>: <key>: <message>` lines."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.lines: list[str] = []
+
+    def add(self, key: str, message: str) -> None:
+        self.lines.append(f"{self.label}: {key}: {message}")
+
+
+def _key(parent: str, name: str) -> str:
+    return f"{parent}.{name}" if parent else name
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _known(p: _Problems, table: Mapping[str, object], key: str, allowed: Sequence[str]) -> None:
+    for name in table:
+        if key == "email" and name == "password":
+            p.add(_key(key, name), _PASSWORD_HINT)
+        elif name not in allowed:
+            hint = _did_you_mean(name, allowed) or f"; allowed keys: {', '.join(allowed)}"
+            p.add(_key(key, name), f"unknown key{hint}")
+
+
+def _table(
+    p: _Problems, value: object, key: str, allowed: Sequence[str], required: Sequence[str] = ()
+) -> dict[str, object] | None:
+    if not isinstance(value, dict):
+        p.add(key, f"expected a table, got {_show(value)}")
+        return None
+    _known(p, value, key, allowed)
+    for name in required:
+        if name not in value:
+            p.add(key, f"missing required key {name!r}")
+    return value
+
+
+def _tables(p: _Problems, value: object, key: str) -> list[object]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        p.add(key, f"expected an array of tables ([[{key}]]), got {_show(value)}")
+        return []
+    return value
+
+
+def _string(p: _Problems, table: Mapping[str, object], name: str, key: str) -> str | None:
+    return _text(p, table[name], key) if name in table else None
+
+
+def _text(p: _Problems, value: object, key: str) -> str | None:
+    if not isinstance(value, str):
+        p.add(key, f"expected a string, got {_show(value)}")
+        return None
+    if not value.strip():
+        p.add(key, "must not be empty")
+        return None
+    return value
+
+
+def _strings(p: _Problems, value: object, key: str) -> list[str]:
+    if not isinstance(value, list):
+        p.add(key, f"expected an array of strings, got {_show(value)}")
+        return []
+    texts = [_text(p, item, f"{key}[{index}]") for index, item in enumerate(value, 1)]
+    return [text for text in texts if text is not None]
+
+
+def _choice(p: _Problems, text: str, key: str, choices: Sequence[str]) -> str | None:
+    if text in choices:
+        return text
+    p.add(key, f"{text!r} is not one of {', '.join(choices)}{_did_you_mean(text, choices)}")
+    return None
+
+
+def _catalog_sites(p: _Problems, value: object, catalog: Mapping[str, Site]) -> list[Site]:
+    names = _strings(p, value, "sites") if value is not None else []
+    sites: list[Site] = []
+    for name in names:
+        if name not in catalog:
+            known = ", ".join(sorted(catalog))
+            hint = _did_you_mean(name, catalog)
+            p.add("sites", f"{name!r} is not in the catalog{hint}; known: {known}")
+        elif any(site.name == name for site in sites):
+            p.add("sites", f"{name!r} is listed twice; remove one")
+        else:
+            sites.append(catalog[name])
+    return sites
+
+
+def _own_sites(p: _Problems, value: object, listed: set[str]) -> list[Site]:
+    sites: list[Site] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(_tables(p, value, "site"), 1):
+        key = f"site[{index}]"
+        table = _table(p, entry, key, _SITE_KEYS, required=("name", "home"))
+        if table is None:
+            continue
+        name = _string(p, table, "name", f"{key}.name")
+        if name in listed:
+            p.add(
+                f"{key}.name",
+                f"{name!r} is also listed in sites (the built-in catalog entry); "
+                f"rename this site or remove {name!r} from sites",
+            )
+        elif name is not None and name in seen:
+            p.add(f"{key}.name", f"{name!r} is already the name of site[{seen[name]}]; rename one")
+        elif name is not None:
+            seen[name] = index
+        home = _url(p, _string(p, table, "home", f"{key}.home"), f"{key}.home")
+        feeds = _urls(p, table, "feeds", f"{key}.feeds")
+        sitemaps = _urls(p, table, "sitemaps", f"{key}.sitemaps")
+        every = _every(p, _string(p, table, "every", f"{key}.every"), f"{key}.every")
+        selectors = _selectors(p, table.get("selectors", {}), f"{key}.selectors")
+        if name is None or home is None:
+            continue
+        sites.append(
+            Site(
+                name=name,
+                home=home,
+                feeds=feeds,
+                sitemaps=sitemaps,
+                every=every,
+                selectors=MappingProxyType(selectors),
+            )
+        )
+    return sites
+
+
+def _url(p: _Problems, text: str | None, key: str) -> str | None:
+    if text is None:
+        return None
+    try:
+        parts = urlsplit(text)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        ok = False
+    if ok and not any(c.isspace() for c in text):
+        return text
+    example = f"https://{text}" if "://" not in text else "https://news.example.com/"
+    p.add(key, f"{text!r} is not an http(s) URL with a host; write it like {example!r}")
+    return None
+
+
+def _urls(p: _Problems, table: Mapping[str, object], name: str, key: str) -> tuple[str, ...]:
+    texts = _strings(p, table[name], key) if name in table else []
+    urls = [_url(p, text, f"{key}[{index}]") for index, text in enumerate(texts, 1)]
+    return tuple(url for url in urls if url is not None)
+
+
+def _every(p: _Problems, text: str | None, key: str) -> datetime.timedelta:
+    default = datetime.timedelta(minutes=15)
+    if text is None:
+        return default
+    compact = text.replace(" ", "")
+    if not _DURATION.fullmatch(compact):
+        p.add(key, f"{text!r} is not a duration; write a number and a unit: 90s, 15m, 2h or 1d")
+        return default
+    seconds = sum(int(n) * _UNITS[unit] for n, unit in re.findall(r"(\d+)([smhd])", compact))
+    if seconds == 0:
+        p.add(key, f"{text!r} is zero; a site needs a pause between polls, like 15m")
+        return default
+    return datetime.timedelta(seconds=seconds)
+
+
+def _selectors(p: _Problems, value: object, key: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        p.add(key, f"expected a table like {{ title = 'h1' }}, got {_show(value)}")
+        return {}
+    selectors: dict[str, str] = {}
+    for name in value:
+        if name not in SELECTOR_FIELDS:
+            hint = _did_you_mean(name, SELECTOR_FIELDS) or f"; fields: {', '.join(SELECTOR_FIELDS)}"
+            p.add(_key(key, name), f"unknown field{hint}")
+            continue
+        css = _string(p, value, name, _key(key, name))
+        if css is None:
+            continue
+        try:
+            css2xpath(css)
+        except SelectorError as e:
+            p.add(_key(key, name), f"{css!r} is not a valid CSS selector: {e}")
+            continue
+        selectors[name] = css
+    return selectors
+
+
+def _store(p: _Problems, value: object, config_path: Path) -> StoreConfig:
+    table = _table(p, value, "store", _STORE_KEYS)
+    text = _string(p, table, "path", "store.path") if table is not None else None
+    relative = Path(text or "newsmon.db").expanduser()
+    return StoreConfig(path=config_path.absolute().parent / relative)
+
+
+def _watches(p: _Problems, value: object) -> tuple[Watch, ...]:
+    watches: list[Watch] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(_tables(p, value, "watch"), 1):
+        key = f"watch[{index}]"
+        table = _table(p, entry, key, _WATCH_KEYS, required=("name", "query", "notify"))
+        if table is None:
+            continue
+        name = _string(p, table, "name", f"{key}.name")
+        if name is not None and name in seen:
+            p.add(f"{key}.name", f"{name!r} is already the name of watch[{seen[name]}]; rename one")
+        elif name is not None:
+            seen[name] = index
+        query = _string(p, table, "query", f"{key}.query")
+        node = _query(p, query, f"{key}.query")
+        notify = _recipients(p, table, f"{key}.notify")
+        cadence_text = _string(p, table, "cadence", f"{key}.cadence") or "daily"
+        cadence = _choice(p, cadence_text, f"{key}.cadence", CADENCES)
+        if name is None or query is None or node is None or not notify or cadence is None:
+            continue
+        watches.append(Watch(name=name, query=query, notify=notify, cadence=cadence, node=node))
+    return tuple(watches)
+
+
+def _query(p: _Problems, query: str | None, key: str) -> Node | None:
+    if query is None:
+        return None
+    try:
+        return parse(query)
+    except QueryError as e:
+        message = str(e)
+        if "position" not in message:
+            message = f"{message} at position {e.position}"
+        p.add(key, message)
+        return None
+
+
+def _recipients(p: _Problems, table: Mapping[str, object], key: str) -> tuple[str, ...]:
+    if "notify" not in table:
+        return ()
+    texts = _strings(p, table["notify"], key)
+    if table["notify"] == []:
+        p.add(key, "needs at least one address, like ['alice@example.com']")
+    addresses: list[str] = []
+    for index, text in enumerate(texts, 1):
+        address = _address(p, text, f"{key}[{index}]")
+        if address is not None and address in addresses:
+            p.add(f"{key}[{index}]", f"{address!r} is listed twice; remove one")
+        elif address is not None:
+            addresses.append(address)
+    return tuple(addresses)
+
+
+def _address(p: _Problems, text: str | None, key: str) -> str | None:
+    if text is None:
+        return None
+    _, address = parseaddr(text)
+    local, _, domain = address.rpartition("@")
+    if len(getaddresses([text])) > 1:
+        p.add(key, f"{text!r} holds more than one address; give each its own string")
+    elif (
+        local
+        and "." in domain.strip(".")
+        and "@" not in local
+        and not any(c.isspace() for c in address)
+    ):
+        return text.strip()
+    else:
+        p.add(key, f"{text!r} is not an email address; write it like 'alice@example.com'")
+    return None
+
+
+def _email(p: _Problems, value: object, environ: Mapping[str, str]) -> EmailConfig | None:
+    table = _table(p, value, "email", _EMAIL_KEYS, required=("host", "sender"))
+    if table is None:
+        return None
+    host = _string(p, table, "host", "email.host")
+    security_text = _string(p, table, "security", "email.security") or "starttls"
+    security = _choice(p, security_text, "email.security", SECURITIES)
+    port = table.get("port", DEFAULT_PORTS.get(security or "", 587))
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        p.add("email.port", f"expected a port number from 1 to 65535, got {_show(port)}")
+        port = 0
+    username = _string(p, table, "username", "email.username")
+    password_env, password = _password(p, table, environ)
+    if username is not None and password_env is None and "password_env" not in table:
+        p.add(
+            "email",
+            "username is set but password_env is not; add password_env naming the variable "
+            "that holds the SMTP password",
+        )
+    if "password_env" in table and "username" not in table:
+        p.add("email", "password_env is set but username is not; SMTP login needs both")
+    sender = _address(p, _string(p, table, "sender", "email.sender"), "email.sender")
+    if host is None or security is None or sender is None:
+        return None
+    return EmailConfig(host, port, security, username, password, password_env, sender)
+
+
+def _password(
+    p: _Problems, table: Mapping[str, object], environ: Mapping[str, str]
+) -> tuple[str | None, str | None]:
+    value = table.get("password_env")
+    if value is None:
+        return None, None
+    # The value is never echoed: a user may have pasted the password itself here.
+    if not isinstance(value, str) or not _ENV_NAME.fullmatch(value):
+        p.add(
+            "email.password_env",
+            "expected the name of an environment variable (letters, digits and _), "
+            "like 'NEWSMON_SMTP_PASSWORD'; the password itself belongs in that variable",
+        )
+        return None, None
+    if value not in environ:
+        p.add("email.password_env", f"environment variable {value} is not set; export it")
+        return None, None
+    if not environ[value]:
+        p.add("email.password_env", f"environment variable {value} is empty")
+        return None, None
+    return value, environ[value]
+
+
+def _schedule(p: _Problems, value: object) -> ScheduleConfig:
+    table = _table(p, value, "schedule", _SCHEDULE_KEYS) or {}
+    timezone = _string(p, table, "timezone", "schedule.timezone") or "UTC"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        hint = _did_you_mean(timezone, available_timezones())
+        p.add(
+            "schedule.timezone",
+            f"{timezone!r} is not an IANA time zone{hint}; write one like 'Europe/Berlin' or 'UTC'",
+        )
+    digest_at = _digest_at(p, table.get("digest_at", "08:00"))
+    return ScheduleConfig(timezone=timezone, digest_at=digest_at)
+
+
+def _digest_at(p: _Problems, value: object) -> datetime.time:
+    if isinstance(value, datetime.time):  # a bare TOML time: digest_at = 08:00:00
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, str) and (match := _HHMM.fullmatch(value.strip())):
+        return datetime.time(int(match[1]), int(match[2]))
+    p.add(
+        "schedule.digest_at", f"{_show(value)} is not a time; write HH:MM (24-hour), like '08:00'"
+    )
+    return datetime.time(8, 0)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _span(every: datetime.timedelta) -> str:
+    seconds = int(every.total_seconds())
+    parts = []
+    for unit, size in _UNITS.items():
+        if seconds >= size:
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return "".join(parts) or "0s"
