@@ -1,0 +1,482 @@
+"""Feed parsing and feed autodiscovery; pure functions, no I/O.
+
+`parse_feed` reads RSS 0.9x/1.0/2.0, Atom (1.0 and 0.3) and JSON Feed 1.x, sniffing the format from
+the bytes (never from the file name or the content type) and tolerating what real feeds get wrong:
+junk before `<?xml`, encodings declared only in the prolog or only in the header, HTML entities in
+XML, undeclared namespace prefixes, and documents that are not well-formed (read with lxml's
+recovering parser). `find_feed_links` finds the feeds a page announces with `<link rel=alternate>`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from html import unescape
+from html.entities import html5 as _HTML5_ENTITIES
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import charset_normalizer
+from lxml import etree
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One feed item: where the article is, and what the feed says about it."""
+
+    link: str
+    guid: str | None
+    title: str | None
+    published: datetime | None
+    updated: datetime | None
+
+
+class FeedError(ValueError):
+    """Nothing at all could be read from a feed; the message says why."""
+
+
+def parse_feed(body: bytes, url: str, *, content_type: str | None = None) -> list[FeedEntry]:
+    """Entries of an RSS, Atom or JSON feed, in feed order, one per article link.
+
+    Links are made absolute against `xml:base` and `url`; entries without an http(s) link are
+    skipped. Raises only FeedError, and only when nothing at all can be read.
+    """
+    try:
+        entries = _parse(body, url, content_type)
+    except FeedError:
+        raise
+    except Exception as e:  # the contract: callers handle FeedError and nothing else
+        raise FeedError(f"could not read the feed at {url}: {type(e).__name__}: {e}") from e
+    seen: set[str] = set()
+    unique = []
+    for entry in entries:
+        if entry.link not in seen:
+            seen.add(entry.link)
+            unique.append(entry)
+    return unique
+
+
+def _parse(body: bytes, url: str, content_type: str | None) -> list[FeedEntry]:
+    text = _decode(bytes(body), content_type).lstrip("\ufeff\x00 \t\r\n")
+    if not text:
+        raise FeedError(f"the feed at {url} is empty")
+    if text[0] in "{[":
+        return _parse_json(text, url)
+    if text[0] != "<":
+        raise FeedError(f"the feed at {url} is neither XML nor JSON: it starts with {text[:30]!r}")
+    if _HTML_START.match(text[:65536]):
+        raise FeedError(f"{url} looks like an HTML page, not a feed; look for its feed links")
+    return _parse_xml(_repair_xml(text), url)
+
+
+# --- decoding -------------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_PROLOG_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
+
+
+def _decode(body: bytes, content_type: str | None) -> str:
+    """Text of `body` by BOM, XML prolog, the header's charset, UTF-8, else a guess.
+
+    A declared encoding is used only if the bytes decode with it; ISO-8859-1 is read as
+    Windows-1252, as browsers do, when the bytes allow.
+    """
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body.decode(encoding, errors="replace")
+    if body[:2] in (b"\x00<", b"<\x00"):
+        return body.decode("utf-16-be" if body[0] == 0 else "utf-16-le", errors="replace")
+    declared = []
+    if match := _PROLOG_ENCODING.match(body[:1024]):
+        declared.append(match.group(1).decode("ascii"))
+    if content_type and (match_ct := _HEADER_CHARSET.search(content_type)):
+        declared.append(match_ct.group(1))
+    for name in [*declared, "utf-8"]:
+        try:
+            codec = codecs.lookup(name).name
+        except LookupError:
+            continue
+        candidates = ["cp1252", codec] if codec in ("iso8859-1", "ascii") else [codec]
+        for candidate in candidates:
+            if candidate.startswith(("utf-16", "utf-32")):
+                continue  # declared but without a BOM and not laid out as such: a wrong label
+            try:
+                return body.decode(candidate)
+            except UnicodeDecodeError:
+                pass
+    guess = charset_normalizer.from_bytes(body).best()
+    return str(guess) if guess is not None else body.decode("cp1252", errors="replace")
+
+
+# --- XML ------------------------------------------------------------------------------------
+
+_HTML_START = re.compile(
+    r"(?:<\?[^>]*>\s*|<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>])", re.I | re.S
+)
+_PROLOG = re.compile(r"<\?xml[^>]*>")
+_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_REFERENCES = re.compile(
+    r"<!\[CDATA\[.*?\]\]>|<!--.*?-->|&(#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9._-]*;)?",
+    re.S,
+)
+_DECLARED_ENTITY = re.compile(r"<!ENTITY\s+([A-Za-z][A-Za-z0-9._-]*)")
+_XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
+
+
+def _repair_xml(text: str) -> str:
+    """Drop the prolog (the text is decoded already), characters XML forbids, and turn HTML
+    entities (`&nbsp;`) into character references and bare `&` into `&amp;`; CDATA is left alone.
+    """
+    text = _NOT_XML_CHARS.sub(
+        "", _PROLOG.sub("", text, count=1) if text.startswith("<?xml") else text
+    )
+    declared = set(_DECLARED_ENTITY.findall(text[:65536]))
+
+    def fix(match: re.Match[str]) -> str:
+        reference = match.group(1)
+        if not match.group(0).startswith("&"):
+            return match.group(0)  # CDATA or comment
+        if reference is None:
+            return "&amp;"
+        name = reference[:-1]
+        if reference.startswith("#") or name in _XML_ENTITIES or name in declared:
+            return match.group(0)
+        if reference in _HTML5_ENTITIES:
+            return "".join(f"&#{ord(char)};" for char in _HTML5_ENTITIES[reference])
+        return "&amp;" + reference
+
+    return _REFERENCES.sub(fix, text)
+
+
+_ATOM = frozenset({"http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#", ""})
+_RSS = frozenset(
+    {
+        "",
+        "http://purl.org/rss/1.0/",
+        "http://my.netscape.com/rdf/simple/0.9/",
+        "http://backend.userland.com/rss2",
+        "http://blogs.law.harvard.edu/tech/rss",
+    }
+)
+_DC = "http://purl.org/dc/elements/1.1/"
+_DCTERMS = "http://purl.org/dc/terms/"
+_ATOM10 = "http://www.w3.org/2005/Atom"
+_FEEDBURNER = "http://rssnamespace.org/feedburner/ext/1.0"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+# Prefixes used without being declared (recovered documents keep them in the tag name).
+_PREFIXES = {"dc": _DC, "dcterms": _DCTERMS, "atom": _ATOM10, "feedburner": _FEEDBURNER}
+_HTML_TAGS = frozenset({"html", "head", "body", "div", "p", "a", "img", "span", "table", "script"})
+
+
+def _parse_xml(text: str, url: str) -> list[FeedEntry]:
+    parser = etree.XMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser, base_url=url)
+    except etree.XMLSyntaxError as e:
+        raise FeedError(f"the feed at {url} is not XML that can be read: {e}") from e
+    if root is None:
+        raise FeedError(f"the feed at {url} is not XML that can be read: no root element")
+    if len(parser.error_log):
+        logger.debug("recovered from broken XML in %s: %s", url, parser.error_log[0])
+    namespace, kind = _name(root)
+    if kind == "html":
+        raise FeedError(f"{url} looks like an HTML page, not a feed; look for its feed links")
+    if kind in ("rss", "rdf", "item"):
+        items = [el for el in root.iter() if _is(el, _RSS, "item")]
+        return [entry for el in items if (entry := _rss_entry(el, url)) is not None]
+    if kind == "feed" and namespace in _ATOM:
+        items = [el for el in root.iter() if _is(el, _ATOM, "entry")]
+        return [entry for el in items if (entry := _atom_entry(el, url)) is not None]
+    what = "an HTML fragment" if kind in _HTML_TAGS else f"<{kind}>"
+    raise FeedError(f"{url} is {what}, not a feed: expected <rss>, <rdf:RDF> or an Atom <feed>")
+
+
+def _name(el: etree._Element) -> tuple[str, str]:
+    """(namespace URI, lower-case local name) of an element; ("#", "") for comments and PIs."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return "#", ""
+    if tag.startswith("{"):
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local.lower()
+    prefix, _, local = tag.rpartition(":")
+    return _PREFIXES.get(prefix, prefix), local.lower()
+
+
+def _is(el: etree._Element, namespaces: frozenset[str] | str, local: str) -> bool:
+    namespace, name = _name(el)
+    return name == local and (namespace == namespaces or namespace in namespaces)
+
+
+def _kids(el: etree._Element, namespaces: frozenset[str] | str, *locals_: str) -> list[Any]:
+    """Children named by any of `locals_`, in the order of `locals_` (then document order)."""
+    return [child for local in locals_ for child in el if _is(child, namespaces, local)]
+
+
+def _text(el: etree._Element | None) -> str:
+    return "".join(t for t in el.itertext() if isinstance(t, str)).strip() if el is not None else ""
+
+
+def _first_date(els: list[Any]) -> datetime | None:
+    for el in els:
+        if (value := parse_date(_text(el))) is not None:
+            return value
+    return None
+
+
+def _rss_entry(item: etree._Element, url: str) -> FeedEntry | None:
+    base = item.base or url
+    guid_el = next(iter(_kids(item, _RSS, "guid")), None)
+    guid = _text(guid_el) or None
+    candidates = [_text(el) for el in _kids(item, _FEEDBURNER, "origlink")]
+    candidates += [_text(el) for el in _kids(item, _RSS, "link")]
+    candidates += [el.get("href", "") for el in _kids(item, _ATOM10, "link")]
+    if guid_el is not None and guid_el.get("isPermaLink", "true").strip().lower() != "false":
+        candidates.append(guid or "")
+    candidates.append(item.get(f"{{{_RDF}}}about", ""))
+    link = next((u for c in candidates if (u := _absolute(c, base))), None)
+    if link is None:
+        return None
+    titles = _kids(item, _RSS, "title") + _kids(item, _DC, "title")
+    return FeedEntry(
+        link=link,
+        guid=guid,
+        title=_title(titles[0], markup=None) if titles else None,
+        published=_first_date(
+            _kids(item, _RSS, "pubdate")
+            + _kids(item, _DC, "date")
+            + _kids(item, _DCTERMS, "issued", "created")
+            + _kids(item, _ATOM10, "published")
+        ),
+        updated=_first_date(_kids(item, _ATOM10, "updated") + _kids(item, _DCTERMS, "modified")),
+    )
+
+
+def _atom_entry(entry: etree._Element, url: str) -> FeedEntry | None:
+    links = _kids(entry, _ATOM, "link")
+    alternates = [el for el in links if el.get("rel", "alternate").strip() == "alternate"]
+    html_alternates = [el for el in alternates if "html" in el.get("type", "html")]
+    candidates = [(_text(el), entry.base) for el in _kids(entry, _FEEDBURNER, "origlink")]
+    candidates += [(el.get("href", ""), el.base) for el in html_alternates + alternates + links]
+    link = next((u for c, base in candidates if (u := _absolute(c, base or url))), None)
+    if link is None:
+        return None
+    titles = _kids(entry, _ATOM, "title")
+    return FeedEntry(
+        link=link,
+        guid=_text(next(iter(_kids(entry, _ATOM, "id")), None)) or None,
+        title=_title(titles[0], markup=titles[0].get("type", "text")) if titles else None,
+        published=_first_date(
+            _kids(entry, _ATOM, "published", "issued", "created") + _kids(entry, _DC, "date")
+        ),
+        updated=_first_date(_kids(entry, _ATOM, "updated", "modified")),
+    )
+
+
+_LOOKS_LIKE_MARKUP = re.compile(r"&(#[0-9]+|#x[0-9a-f]+|[a-z]+[0-9]*);|</?[a-z][^<>]*>", re.I)
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def _title(el: etree._Element, *, markup: str | None) -> str | None:
+    """Plain text of a title; `markup` is Atom's type attribute, None for RSS (sniffed)."""
+    kind = (markup or "").strip().lower()
+    text = "".join(t for t in el.itertext() if isinstance(t, str))
+    if kind in ("html", "text/html") or (markup is None and _LOOKS_LIKE_MARKUP.search(text)):
+        text = unescape(_TAG.sub("", text))
+    return " ".join(text.split()) or None
+
+
+def _absolute(href: object, base: str) -> str | None:
+    """`href` made absolute against `base` if the result is an http(s) URL, else None."""
+    if not isinstance(href, str) or not href.strip():
+        return None
+    try:
+        link = urljoin(base, href.strip())
+        parts = urlsplit(link)
+    except ValueError:
+        return None
+    return link if parts.scheme in ("http", "https") and parts.hostname else None
+
+
+# --- JSON Feed ------------------------------------------------------------------------------
+
+
+def _parse_json(text: str, url: str) -> list[FeedEntry]:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as e:
+        raise FeedError(f"the feed at {url} looks like JSON but is not valid JSON: {e}") from e
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise FeedError(f"{url} is JSON but not a JSON Feed: it has no top-level 'items' list")
+    entries = []
+    for item in data["items"]:
+        if not isinstance(item, dict):
+            continue
+        link = _absolute(item.get("url"), url) or _absolute(item.get("external_url"), url)
+        if link is None:
+            continue
+        guid = item.get("id")
+        title = item.get("title")
+        published, updated = item.get("date_published"), item.get("date_modified")
+        entries.append(
+            FeedEntry(
+                link=link,
+                guid=str(guid).strip() or None
+                if isinstance(guid, str | int) and not isinstance(guid, bool)
+                else None,
+                title=" ".join(title.split()) or None if isinstance(title, str) else None,
+                published=parse_date(published) if isinstance(published, str) else None,
+                updated=parse_date(updated) if isinstance(updated, str) else None,
+            )
+        )
+    return entries
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "jan ene gen janv",
+            "feb fev fév févr",
+            "mar mär mrz",
+            "apr abr avr",
+            "may mai mag",
+            "jun giu juin",
+            "jul lug juil",
+            "aug ago aoû",
+            "sep set sept",
+            "oct okt out ott",
+            "nov",
+            "dec dez dic déc",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+# Named zones of RFC 822 and the ones feeds use in practice; other names are read as UTC.
+_ZONES = {
+    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60,
+    "CET": 60, "CEST": 120, "MET": 60, "MEST": 120, "EET": 120, "EEST": 180, "MSK": 180,
+    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360,
+    "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600, "AST": -240,
+    "ADT": -180, "NST": -210, "NDT": -150, "JST": 540, "KST": 540, "HKT": 480, "SGT": 480,
+    "AWST": 480, "ACST": 570, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
+}  # fmt: skip
+_RFC822 = re.compile(
+    r"(?:[^\W\d_]+\.?,?\s*)?(\d{1,2})[\s-]+([^\W\d_]+)\.?,?[\s-]+(\d{4}|\d{2})"
+    r"(?:[\sT]+(\d{1,2}):?(\d{2})(?::(\d{2}))?(?:[.,]\d+)?)?"
+    r"\s*([A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?\s*(?:\(.*\))?",
+)
+_ISO8601 = re.compile(
+    r"(\d{4})-?(\d{2})-?(\d{2})"
+    r"(?:[Tt\s]+(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?"
+    r"\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?",
+)
+
+
+def parse_date(value: str) -> datetime | None:
+    """A feed date (RFC 822 with numeric or named zones, or ISO 8601) as an aware datetime.
+
+    Dates without a zone are UTC. Anything unreadable is None, never an error.
+    """
+    value = value.strip()
+    if match := _ISO8601.fullmatch(value):
+        year, month, day, hour, minute, second, fraction, zone = match.groups()
+        micro = int((fraction or "0")[:6].ljust(6, "0"))
+    elif match := _RFC822.fullmatch(value):
+        day, month_name, year, hour, minute, second, zone = match.groups()
+        month_number = _MONTHS.get(month_name.lower()[:4]) or _MONTHS.get(month_name.lower()[:3])
+        if month_number is None:
+            return None
+        month, micro = str(month_number), 0
+        if len(year) == 2:
+            year = str(int(year) + (2000 if int(year) < 50 else 1900))
+    else:
+        return None
+    offset = _offset(zone)
+    try:
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            min(int(second or 0), 59),
+            micro,
+            tzinfo=timezone(timedelta(minutes=offset)) if offset else UTC,
+        )
+    except (ValueError, OverflowError):
+        return None
+
+
+def _offset(zone: str | None) -> int:
+    """Minutes east of UTC for `+0200`, `-04:00`, `-03`, `Z` or a zone name."""
+    if not zone:
+        return 0
+    if zone[0] in "+-":
+        digits = zone[1:].replace(":", "")
+        minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
+        return -minutes if zone[0] == "-" else minutes
+    return _ZONES.get(zone.upper(), 0)
+
+
+# --- autodiscovery --------------------------------------------------------------------------
+
+_FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/feed+json",
+        "application/x-rss+xml",
+        "application/x-atom+xml",
+    }
+)
+
+
+def find_feed_links(html: bytes | str, url: str) -> list[str]:
+    """Absolute URLs of the feeds a page announces with `<link rel="alternate" type=...>`.
+
+    RSS, Atom and JSON Feed types count (not plain `application/json`, which is WordPress's API);
+    links are resolved against `<base href>` and `url`, deduplicated, in page order.
+    """
+    data = html.encode("utf-8", errors="replace") if isinstance(html, str) else bytes(html)
+    if not data.strip():
+        return []
+    parser = etree.HTMLParser(encoding="utf-8" if isinstance(html, str) else None, no_network=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return []
+    if root is None:
+        return []
+    base = url
+    for element in root.iter("base"):
+        if href := (element.get("href") or "").strip():
+            base = _absolute(href, url) or url
+        break
+    found: list[str] = []
+    for element in root.iter("link"):
+        rel = (element.get("rel") or "").lower().split()
+        media_type = (element.get("type") or "").split(";")[0].strip().lower()
+        if "alternate" not in rel or media_type not in _FEED_TYPES:
+            continue
+        link = _absolute(element.get("href"), base)
+        if link is not None and link not in found:
+            found.append(link)
+    return found
