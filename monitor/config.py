@@ -114,7 +114,7 @@ class Config:
 def load_config(path: Path, *, environ: Mapping[str, str]) -> Config:
     """Read and validate the config file at `path`; raise one ConfigError naming every problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # -sig: tolerate a BOM from Notepad
     except FileNotFoundError as e:
         raise ConfigError(
             f"{path}: no such file; create it (see README) or pass --config PATH"
@@ -309,10 +309,8 @@ def _own_sites(p: _Problems, value: object, listed: set[str]) -> list[Site]:
                 f"{name!r} is also listed in sites (the built-in catalog entry); "
                 f"rename this site or remove {name!r} from sites",
             )
-        elif name is not None and name in seen:
-            p.add(f"{key}.name", f"{name!r} is already the name of site[{seen[name]}]; rename one")
-        elif name is not None:
-            seen[name] = index
+        else:
+            _claim(p, seen, name, "site", index)
         home = _url(p, _string(p, table, "home", f"{key}.home"), f"{key}.home")
         feeds = _urls(p, table, "feeds", f"{key}.feeds")
         sitemaps = _urls(p, table, "sitemaps", f"{key}.sitemaps")
@@ -331,6 +329,13 @@ def _own_sites(p: _Problems, value: object, listed: set[str]) -> list[Site]:
             )
         )
     return sites
+
+
+def _claim(p: _Problems, seen: dict[str, int], name: str | None, kind: str, index: int) -> None:
+    if name is not None and name in seen:
+        p.add(f"{kind}[{index}].name", f"{name!r} is already the name of {kind}[{seen[name]}]")
+    elif name is not None:
+        seen[name] = index
 
 
 def _url(p: _Problems, text: str | None, key: str) -> str | None:
@@ -407,10 +412,7 @@ def _watches(p: _Problems, value: object) -> tuple[Watch, ...]:
         if table is None:
             continue
         name = _string(p, table, "name", f"{key}.name")
-        if name is not None and name in seen:
-            p.add(f"{key}.name", f"{name!r} is already the name of watch[{seen[name]}]; rename one")
-        elif name is not None:
-            seen[name] = index
+        _claim(p, seen, name, "watch", index)
         query = _string(p, table, "query", f"{key}.query")
         node = _query(p, query, f"{key}.query")
         notify = _recipients(p, table, f"{key}.notify")
@@ -483,7 +485,7 @@ def _email(p: _Problems, value: object, environ: Mapping[str, str]) -> EmailConf
         port = 0
     username = _string(p, table, "username", "email.username")
     password_env, password = _password(p, table, environ)
-    if username is not None and password_env is None and "password_env" not in table:
+    if "username" in table and "password_env" not in table:
         p.add(
             "email",
             "username is set but password_env is not; add password_env naming the variable "

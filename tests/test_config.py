@@ -503,6 +503,12 @@ def test_folder_and_non_utf8_file(tmp_path: Path) -> None:
         load_config(path, environ={})
 
 
+def test_byte_order_mark_is_tolerated(tmp_path: Path) -> None:
+    (tmp_path / "bom.toml").write_bytes(b"\xef\xbb\xbf" + b'[schedule]\ntimezone = "Asia/Tokyo"\n')
+    config = load_config(tmp_path / "bom.toml", environ={})
+    assert config.schedule.timezone == "Asia/Tokyo"
+
+
 def test_config_error_exit_code(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, "bogus = 1\n"), environ={})
