@@ -25,7 +25,7 @@ class Site:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     every: timedelta = timedelta(minutes=15)
-    selectors: Mapping[str, str] = field(default=EMPTY)
+    selectors: Mapping[str, str] = field(default_factory=lambda: EMPTY)
 
 
 def load_catalog() -> dict[str, Site]:

@@ -1,0 +1,140 @@
+"""Match and digest steps on a real SQLite store: once per alert, nothing lost on failure."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from crawler.article import Article
+from crawler.store import ArticleStore
+from monitor import state
+from monitor.alerts import match_new
+from monitor.config import Config, parse_config
+from monitor.delivery import send_digests
+from monitor.mailer import FileMailer
+
+NOW = datetime(2024, 4, 10, 9, 0, tzinfo=UTC)
+CONFIG = """
+[[watch]]
+name = "Microsoft in Japan"
+query = 'Microsoft AND (Japan OR Tokyo)'
+notify = ["alice@example.com", "bob@example.com"]
+
+[[watch]]
+name = "Chips"
+query = '"chip plant" OR Rapidus'
+notify = ["alice@example.com"]
+"""
+
+STORIES = [
+    (
+        "https://n.example/1/",
+        "Microsoft invests in Japan",
+        "Microsoft will spend $2.9 billion in Japan.",
+    ),
+    ("https://n.example/2/", "Windows update ships", "Microsoft ships a Windows update."),
+    ("https://n.example/3/", "Rapidus opens a chip plant", "The chip plant in Hokkaido opens."),
+]
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return parse_config(CONFIG, path=tmp_path / "newsmon.toml", environ={})
+
+
+@pytest.fixture
+def store(config: Config) -> ArticleStore:
+    store = ArticleStore.open(config.store.path)
+    state.apply(store.db)
+    for url, title, body in STORIES:
+        store.save(Article(url=url, title=title, body=body), site="n", aliases=[], now=NOW)
+    return store
+
+
+def test_each_match_raises_one_alert_once(store: ArticleStore, config: Config) -> None:
+    first = match_new(store, config.watches, now=NOW)
+    assert (first.articles, first.alerts) == (3, 2)
+    rows = store.db.execute_returning_dicts(
+        "SELECT watch, url FROM alerts JOIN articles ON articles.id = article_id ORDER BY watch"
+    )
+    assert [(r["watch"], r["url"]) for r in rows] == [
+        ("Chips", "https://n.example/3/"),
+        ("Microsoft in Japan", "https://n.example/1/"),
+    ]
+    again = match_new(store, config.watches, now=NOW)
+    assert (again.articles, again.alerts) == (0, 0)
+    deliveries = store.db.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0]
+    assert deliveries == 3  # alice twice, bob once
+
+
+def test_an_edited_article_alerts_again_as_a_new_revision(
+    store: ArticleStore, config: Config
+) -> None:
+    match_new(store, config.watches, now=NOW)
+    store.save(
+        Article(
+            url="https://n.example/2/",
+            title="Windows update ships",
+            body="Now in Tokyo too: Microsoft.",
+        ),
+        site="n",
+        aliases=[],
+        now=NOW,
+    )
+    result = match_new(store, config.watches, now=NOW)
+    assert (result.articles, result.alerts) == (1, 1)
+
+
+def test_a_new_watch_looks_back_one_day_not_forever(store: ArticleStore, config: Config) -> None:
+    later = NOW + timedelta(days=3)
+    assert match_new(store, config.watches, now=later).alerts == 0
+    store.save(
+        Article(url="https://n.example/4/", title="Tokyo", body="Microsoft in Tokyo."),
+        site="n",
+        aliases=[],
+        now=later,
+    )
+    assert match_new(store, config.watches, now=later).alerts == 1
+
+
+def test_failed_delivery_keeps_alerts_pending_then_sends_once(
+    store: ArticleStore, config: Config, tmp_path: Path
+) -> None:
+    match_new(store, config.watches, now=NOW)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the outbox should be")
+    failed = send_digests(store.db, FileMailer(blocked), sender="n <n@example.com>", now=NOW)
+    assert sorted(who for who, _ in failed.failed) == ["alice@example.com", "bob@example.com"]
+    assert "not-a-folder" in failed.failed[0][1]
+    states = [r["state"] for r in store.db.execute_returning_dicts("SELECT state FROM digests")]
+    assert states == ["failed", "failed"]
+
+    outbox = tmp_path / "outbox"
+    sent = send_digests(store.db, FileMailer(outbox), sender="n <n@example.com>", now=NOW)
+    assert sorted((s.recipient, s.alerts) for s in sent.sent) == [
+        ("alice@example.com", 2),
+        ("bob@example.com", 1),
+    ]
+    alice = next(s for s in sent.sent if s.recipient == "alice@example.com")
+    msg = email.message_from_bytes(Path(alice.location).read_bytes(), policy=email.policy.default)
+    assert msg["To"] == "alice@example.com"
+    text = msg.get_body(preferencelist=("plain",))
+    assert text is not None and "Rapidus opens a chip plant" in text.get_content()
+    assert Path(alice.location).with_suffix(".html").exists()
+
+    nothing = send_digests(store.db, FileMailer(outbox), sender="n <n@example.com>", now=NOW)
+    assert (nothing.sent, nothing.failed) == ([], [])
+    assert len(list(outbox.glob("*.eml"))) == 2
+
+
+def test_dry_run_renders_and_marks_nothing(store: ArticleStore, config: Config) -> None:
+    match_new(store, config.watches, now=NOW)
+    preview = send_digests(store.db, None, sender="n <n@example.com>", now=NOW)
+    assert len(preview.previews) == 2
+    assert store.db.table("digests").count == 0
+    again = send_digests(store.db, None, sender="n <n@example.com>", now=NOW)
+    assert len(again.previews) == 2
