@@ -111,7 +111,7 @@ def send_digests(
         if mailer is None:
             result.previews.append(msg)
             continue
-        digest_id = (
+        digest_id = int(
             db.table("digests")
             .insert(
                 {

@@ -86,13 +86,17 @@ class SiteHandler(BaseHTTPRequestHandler):
 @contextmanager
 def serve(root: Traversable) -> Iterator[str]:
     """Serve `root` on 127.0.0.1 on a free port; yields the origin."""
-    handler = type("Handler", (SiteHandler,), {"root": root, "origin": ""})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    handler.origin = f"http://127.0.0.1:{server.server_address[1]}"
+
+    class Handler(SiteHandler):
+        pass
+
+    Handler.root = root
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    Handler.origin = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield handler.origin
+        yield Handler.origin
     finally:
         server.shutdown()
         server.server_close()
