@@ -111,7 +111,7 @@ def send_digests(
         if mailer is None:
             result.previews.append(msg)
             continue
-        digest_id = int(
+        digest_id = (
             db.table("digests")
             .insert(
                 {
@@ -125,6 +125,7 @@ def send_digests(
             )
             .last_pk
         )
+        assert isinstance(digest_id, int)
         name = f"{now:%Y%m%dT%H%M%SZ}-{digest_id}-{recipient}"
         try:
             location = mailer.send(msg, name=name)
