@@ -93,7 +93,8 @@ class Span:
 
 @dataclass(frozen=True)
 class Hit:
-    """A watch that matched: the positive terms that occurred (canonical text) and where."""
+    """A watch that matched: the positive terms that occurred (canonical text, query order) and
+    every place they occurred, title spans first, then body spans, each by offset."""
 
     watch: str
     terms: tuple[str, ...]
