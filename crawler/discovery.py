@@ -117,8 +117,13 @@ def _decode(body: bytes, content_type: str | None) -> str:
                 return body.decode(candidate)
             except UnicodeDecodeError:
                 pass
-    guess = charset_normalizer.from_bytes(body).best()
-    return str(guess) if guess is not None else body.decode("cp1252", errors="replace")
+    guesses = charset_normalizer.from_bytes(body)
+    best = guesses.best()
+    if best is None:
+        return body.decode("cp1252", errors="replace")
+    # Few non-ASCII bytes make guesses tie; the web's commonest legacy encoding wins a tie.
+    tied = [guess for guess in guesses if guess.chaos <= best.chaos]
+    return str(next((guess for guess in tied if guess.encoding == "cp1252"), best))
 
 
 # --- XML ------------------------------------------------------------------------------------
@@ -242,7 +247,8 @@ def _rss_entry(item: etree._Element, url: str) -> FeedEntry | None:
     guid_el = next(iter(_kids(item, _RSS, "guid")), None)
     guid = _text(guid_el) or None
     candidates = [_text(el) for el in _kids(item, _FEEDBURNER, "origlink")]
-    candidates += [_text(el) for el in _kids(item, _RSS, "link")]
+    links = _kids(item, _RSS, "link") or [el for el in item.iter() if _is(el, _RSS, "link")]
+    candidates += [_text(el) for el in links]  # nested links: recovered from broken markup
     candidates += [el.get("href", "") for el in _kids(item, _ATOM10, "link")]
     if guid_el is not None and guid_el.get("isPermaLink", "true").strip().lower() != "false":
         candidates.append(guid or "")
