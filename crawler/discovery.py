@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from html import unescape
 from html.entities import html5 as _HTML5_ENTITIES
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
@@ -134,7 +133,8 @@ _HTML_START = re.compile(
 _PROLOG = re.compile(r"<\?xml[^>]*>")
 _NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _REFERENCES = re.compile(
-    r"<!\[CDATA\[.*?\]\]>|<!--.*?-->|&(#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9._-]*;)?",
+    r"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)"  # unclosed: to the end, once (linear)
+    r"|&(#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9._-]*;)?",
     re.S,
 )
 _DECLARED_ENTITY = re.compile(r"<!ENTITY\s+([A-Za-z][A-Za-z0-9._-]*)")
@@ -226,7 +226,9 @@ def _is(el: etree._Element, namespaces: frozenset[str] | str, local: str) -> boo
     return name == local and (namespace == namespaces or namespace in namespaces)
 
 
-def _kids(el: etree._Element, namespaces: frozenset[str] | str, *locals_: str) -> list[Any]:
+def _kids(
+    el: etree._Element, namespaces: frozenset[str] | str, *locals_: str
+) -> list[etree._Element]:
     """Children named by any of `locals_`, in the order of `locals_` (then document order)."""
     return [child for local in locals_ for child in el if _is(child, namespaces, local)]
 
@@ -235,7 +237,7 @@ def _text(el: etree._Element | None) -> str:
     return "".join(t for t in el.itertext() if isinstance(t, str)).strip() if el is not None else ""
 
 
-def _first_date(els: list[Any]) -> datetime | None:
+def _first_date(els: list[etree._Element]) -> datetime | None:
     for el in els:
         if (value := parse_date(_text(el))) is not None:
             return value
@@ -248,7 +250,7 @@ def _rss_entry(item: etree._Element, url: str) -> FeedEntry | None:
     guid = _text(guid_el) or None
     candidates = [_text(el) for el in _kids(item, _FEEDBURNER, "origlink")]
     links = _kids(item, _RSS, "link") or [el for el in item.iter() if _is(el, _RSS, "link")]
-    candidates += [_text(el) for el in links]  # nested links: recovered from broken markup
+    candidates += [_text(el) or el.get("href", "") for el in links]  # nested: broken markup
     candidates += [el.get("href", "") for el in _kids(item, _ATOM10, "link")]
     if guid_el is not None and guid_el.get("isPermaLink", "true").strip().lower() != "false":
         candidates.append(guid or "")
@@ -401,6 +403,8 @@ def parse_date(value: str) -> datetime | None:
     Dates without a zone are UTC. Anything unreadable is None, never an error.
     """
     value = value.strip()
+    if len(value) > 80:
+        return None
     if match := _ISO8601.fullmatch(value):
         year, month, day, hour, minute, second, fraction, zone = match.groups()
         micro = int((fraction or "0")[:6].ljust(6, "0"))

@@ -295,6 +295,31 @@ def test_damaged_fixtures_raise_only_feed_error(name: str, at: int, junk: bytes,
     _parse_or_feed_error(body[:at] + junk + body[at + cut :])
 
 
+FRAGMENTS = [
+    "<?xml version='1.0' encoding='utf-8'?>", "<rss>", "</rss>", "<channel>", "<item>", "</item>",
+    "<feed xmlns='http://www.w3.org/2005/Atom'>", "<entry>", "</entry>", "<link href='/a'/>",
+    "<link>", "</link>", "http://x.example/", "../b", "<guid>", "</guid>", "<pubDate>",
+    "</pubDate>", "Mon, 08 Apr 2024 10:00:00 EST", "2024-04-08T10:00:00+02:00", "<![CDATA[",
+    "]]>", "&nbsp;", "&", "&#0;", "<title type='html'>", "</title>", "&lt;b&gt;", "\n", " ",
+    "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>", "xml:base='//h/'",
+    "{", '"items": [', '{"url": "/j", "date_published": "2024-04-08"}', "]", "}", ",",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40), st.sampled_from(["utf-8", "utf-16"]))
+def test_feed_like_fragments_raise_only_feed_error(parts: list[str], encoding: str) -> None:
+    _parse_or_feed_error("".join(parts).encode(encoding))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.binary(max_size=500), st.text(max_size=500)), st.text(max_size=30))
+def test_find_feed_links_never_raises(page: bytes | str, url: str) -> None:
+    found = find_feed_links(page, url)
+    assert len(set(found)) == len(found)
+    assert all(link.startswith(("http://", "https://")) for link in found)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=60))
 def test_parse_date_never_raises(text: str) -> None:
