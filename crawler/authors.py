@@ -1,0 +1,224 @@
+"""Turn bylines into person names: no "By", no roles, no e-mail, one name per entry."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_PREFIX = re.compile(
+    r"^(?:(?:written|posted|reported|text|words|story|photos?|interview)\s+)?"
+    r"(?:by|von|par|door|por|av|af|przez|от|texto?|autor(?:in)?|author|"
+    r"redakcja|reporter)\s*[:.]?\s+",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(r"^(?:autor(?:in)?|author|authors|byline|von|text|reporting)\s*:\s*", re.I)
+_SEPARATORS = re.compile(
+    r"\s*(?:,|;|\||\band\b|\bund\b|\bet\b|\by\b|\bu\.\b|\ben\b|\bog\b|\boch\b|\bi\b|\be\b|&|\+|/\s)\s*",
+    re.IGNORECASE,
+)
+_NOISE = re.compile(
+    r"https?://\S+|\S+@\S+\.\w+|\([^)]*\)|\[[^\]]*\]|(?<!\w)@\w+|\bupdated\b.*$|"
+    r"\bpublished\b.*$|\d{1,2}:\d{2}.*$",
+    re.IGNORECASE,
+)
+_ROLE_WORDS = frozenset(
+    [
+        "reporter",
+        "reporters",
+        "correspondent",
+        "correspondents",
+        "editor",
+        "editors",
+        "writer",
+        "writers",
+        "staff",
+        "contributor",
+        "contributors",
+        "columnist",
+        "journalist",
+        "analyst",
+        "producer",
+        "senior",
+        "chief",
+        "deputy",
+        "managing",
+        "associate",
+        "executive",
+        "political",
+        "economics",
+        "business",
+        "tech",
+        "technology",
+        "science",
+        "health",
+        "news",
+        "desk",
+        "team",
+        "redaktion",
+        "redakteur",
+        "redakteurin",
+        "korrespondent",
+        "korrespondentin",
+        "rédaction",
+        "rédacteur",
+        "redacción",
+        "redazione",
+        "redactie",
+        "foto",
+        "photo",
+        "photos",
+        "photographer",
+        "video",
+        "agency",
+        "agentur",
+        "opinion",
+        "guest",
+        "updated",
+        "more",
+        "articles",
+        "follow",
+        "view",
+        "profile",
+        "bio",
+        "contact",
+        "email",
+        "twitter",
+        "기자",
+        "특파원",
+        "記者",
+        "记者",
+        "特派員",
+    ]
+)
+_ROLE_SUFFIXES = frozenset({"기자", "특파원", "記者", "记者", "特派員"})
+_NOT_NAMES = frozenset(
+    [
+        "twitter",
+        "facebook",
+        "linkedin",
+        "instagram",
+        "whatsapp",
+        "mail",
+        "share",
+        "teilen",
+        "follow",
+        "folgen",
+        "min",
+        "minutes",
+        "read",
+        "comments",
+        "kommentare",
+    ]
+)
+_PARTICLES = frozenset(
+    [
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "del",
+        "della",
+        "la",
+        "le",
+        "du",
+        "bin",
+        "al",
+        "el",
+        "ibn",
+        "zu",
+        "y",
+        "e",
+    ]
+)
+_MAX_WORDS = 6
+_MAX_LENGTH = 60
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", text.casefold())
+
+
+def name_key(name: str) -> str:
+    """A key that equates spellings of one name differing in case, accents or punctuation."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join(re.findall(r"\w+", "".join(c for c in folded if not unicodedata.combining(c))))
+
+
+def _is_role(piece: str) -> bool:
+    words = _words(piece)
+    return bool(words) and all(word in _ROLE_WORDS for word in words)
+
+
+def _clean_piece(piece: str) -> str | None:
+    text = " ".join(piece.split()).strip(" \t-\u2013\u2014:\u00b7\u2022|,")
+    text = _LABEL.sub("", text)
+    text = _PREFIX.sub("", text)
+    text = text.strip(" -\u2013\u2014:\u00b7\u2022|,.")
+    words = text.split()
+    while len(words) > 1 and words[-1] in _ROLE_SUFFIXES:  # "홍길동 기자"
+        words.pop()
+    text = " ".join(words)
+    if not text or _is_role(text) or not re.search(r"[^\W\d_]", text):
+        return None
+    if len(text) > _MAX_LENGTH or len(text.split()) > _MAX_WORDS:
+        return None
+    if text.isupper() and len(text) > 4 and " " in text:
+        text = text.title()
+    return text
+
+
+def split_byline(byline: str) -> list[str]:
+    """The names in one byline string: "By A and B, Reporter" -> ["A", "B"]."""
+    text = _NOISE.sub(" ", " ".join(byline.split()))
+    text = _LABEL.sub("", text.strip())
+    text = _PREFIX.sub("", text)
+    names = []
+    for piece in _SEPARATORS.split(text):
+        name = _clean_piece(piece)
+        if name:
+            names.append(name)
+    return names
+
+
+def is_site_name(name: str, sites: Iterable[str], hosts: Iterable[str] = ()) -> bool:
+    """True when `name` is the publication's own name rather than a person's."""
+    key = name_key(name)
+    compact = key.replace(" ", "")
+    for site in sites:
+        site_key = name_key(site)
+        if site_key and (compact == site_key.replace(" ", "") or key.startswith(site_key + " ")):
+            return True
+    for host in hosts:
+        label = name_key(host)
+        if label and (compact == label.replace(" ", "") or key.startswith(label + " ")):
+            return True
+    return False
+
+
+def looks_like_name(name: str) -> bool:
+    """A strict test for names read from visible page text: two or more capitalised words."""
+    words = name.split()
+    if not 2 <= len(words) <= 5 or re.search(r"\d", name):
+        return False
+    if any(w.casefold().strip(".,") in _NOT_NAMES for w in words):
+        return False
+    return all(w[:1].isupper() or not w[:1].islower() or w in _PARTICLES for w in words)
+
+
+def clean_names(values: Iterable[str]) -> list[str]:
+    """Distinct names from raw author values, dropping URLs, e-mail addresses and roles."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        if re.match(r"^\s*(?:https?:)?//", value):
+            continue
+        for name in split_byline(value):
+            key = name_key(name)
+            if key and key not in seen:
+                seen.add(key)
+                names.append(name)
+    return names

@@ -1,0 +1,140 @@
+"""One parsed page and the raw metadata it carries: meta tags, JSON-LD, microdata, selectors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import lxml.html  # type: ignore[import-untyped, unused-ignore]
+from cssselect import GenericTranslator, SelectorError
+from lxml import etree
+
+from crawler.jsonld import JsonLd, Node
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_INVALID_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_MAX_VALUES = 20
+
+
+def parse_tree(text: str) -> lxml.html.HtmlElement | None:
+    """The lxml tree of an HTML document, None when there is nothing to parse."""
+    cleaned = _INVALID_XML_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
+    if not cleaned.strip():
+        return None
+    try:
+        tree = lxml.html.document_fromstring(cleaned)
+    except (etree.ParserError, ValueError):
+        return None
+    return tree
+
+
+@lru_cache(maxsize=256)
+def _css_to_xpath(selector: str) -> str | None:
+    try:
+        return str(GenericTranslator().css_to_xpath(selector))
+    except (SelectorError, SyntaxError, ValueError):
+        return None
+
+
+def element_text(element: Any) -> str:
+    """The visible text of an element (or the string an XPath returned), whitespace collapsed."""
+    if isinstance(element, str):
+        return " ".join(element.split())
+    if not isinstance(element, etree._Element) or not _visible(element):
+        return ""
+    chunks: list[str] = []
+    _collect(element, chunks)
+    return " ".join(" ".join(chunks).split())
+
+
+def _collect(element: Any, chunks: list[str]) -> None:
+    if element.text:
+        chunks.append(element.text)
+    for child in element:
+        if _visible(child):
+            _collect(child, chunks)
+        if child.tail:
+            chunks.append(child.tail)
+
+
+def _visible(node: Any) -> bool:
+    return isinstance(node.tag, str) and node.tag not in {"script", "style", "noscript", "template"}
+
+
+class Page:
+    """A page parsed once: its tree, meta tags by name, JSON-LD and microdata."""
+
+    def __init__(self, tree: lxml.html.HtmlElement, url: str) -> None:
+        self.tree = tree
+        self.url = url
+        self.meta: dict[str, list[str]] = {}
+        self.links: dict[str, list[str]] = {}
+        self.itemprops: dict[str, list[Any]] = {}
+        scripts: list[str] = []
+        for element in tree.iter("meta", "link", "script"):
+            if element.tag == "meta":
+                self._add_meta(element)
+            elif element.tag == "link":
+                rel, href = element.get("rel"), element.get("href")
+                if rel and href:
+                    for name in rel.lower().split():
+                        self.links.setdefault(name, []).append(href.strip())
+            elif "ld+json" in (element.get("type") or "").lower() and element.text:
+                scripts.append(element.text)
+        for element in tree.xpath("//*[@itemprop]"):
+            for name in (element.get("itemprop") or "").lower().split():
+                values = self.itemprops.setdefault(name, [])
+                if len(values) < _MAX_VALUES:
+                    values.append(element)
+        self.jsonld = JsonLd(scripts)
+        articles = self.jsonld.articles()
+        self.article: Node = articles[0] if articles else {}
+
+    def _add_meta(self, element: Any) -> None:
+        content = element.get("content")
+        if content is None:
+            return
+        content = " ".join(content.split())
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = element.get(attribute)
+            if key:
+                key = " ".join(key.lower().split())
+                for name in dict.fromkeys([key, *key.split()]):
+                    values = self.meta.setdefault(name, [])
+                    if len(values) < _MAX_VALUES and content:
+                        values.append(content)
+
+    def first_meta(self, *names: str) -> str | None:
+        """The first non-empty content among meta tags named `names`, in that order."""
+        for name in names:
+            for value in self.meta.get(name, ()):
+                if value:
+                    return value
+        return None
+
+    def microdata(self, name: str) -> list[str]:
+        """Values of itemprop=`name`: content/datetime attributes, else the element's text."""
+        values = []
+        for element in self.itemprops.get(name, ()):
+            if element.tag == "meta":
+                continue  # already among the meta tags
+            value = element.get("content") or element.get("datetime")
+            if value is None:
+                value = element_text(element)
+            if value:
+                values.append(" ".join(value.split()))
+        return values
+
+    def select(self, selectors: Mapping[str, str], field: str) -> list[Any]:
+        """Elements matched by the site's selector for `field`; [] when none or invalid."""
+        selector = selectors.get(field)
+        xpath = _css_to_xpath(selector) if selector else None
+        if xpath is None:
+            return []
+        try:
+            found = self.tree.xpath(xpath)
+        except etree.XPathError:
+            return []
+        return list(found) if isinstance(found, list) else []

@@ -1,0 +1,133 @@
+"""When a page says it was published and last modified, from its sources in order of trust."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+
+from crawler.dates import Stamp, day_of, is_plausible, not_before, parse_date
+from crawler.jsonld import texts
+from crawler.page import Page, element_text
+
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "article:published",
+    "published_time",
+    "published-date",
+    "publish-date",
+    "publishdate",
+    "publish_date",
+    "publication_date",
+    "publication-date",
+    "pubdate",
+    "date_published",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "cxenseparse:recs:publishtime",
+    "article.published",
+    "citation_publication_date",
+)
+_MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "article:modified",
+    "modified_time",
+    "last-modified",
+    "dc.date.modified",
+    "dcterms.modified",
+    "lastmod",
+)
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[^\d])"
+)
+
+
+def _jsonld_values(page: Page, key: str) -> Iterator[str]:
+    for node in [page.article, *page.jsonld.articles()]:
+        yield from texts(node.get(key))
+
+
+def _time_elements(page: Page) -> list[str]:
+    """datetime attributes of <time>: marked publication times first, then the first one."""
+    marked = page.tree.xpath(
+        "//time[@pubdate or contains(@class, 'publish') or contains(@itemprop, 'datePublished')]"
+        "/@datetime"
+    )
+    first = page.tree.xpath("//article//time/@datetime | //time/@datetime")[:1]
+    return [str(v) for v in [*marked[:2], *first]]
+
+
+def _url_date(page: Page) -> list[str]:
+    match = _URL_DATE.search(page.url)
+    return ["-".join(match.groups())] if match else []
+
+
+def _selected(page: Page, selectors: Mapping[str, str], field: str) -> list[str]:
+    values = []
+    for element in page.select(selectors, field):
+        if isinstance(element, str):
+            values.append(element)
+            continue
+        for attribute in ("datetime", "content", "data-timestamp", "title"):
+            if element.get(attribute):
+                values.append(element.get(attribute))
+        values.append(element_text(element))
+    return values
+
+
+def _first(
+    sources: Iterable[Iterable[str]], now: datetime | None, floor: Stamp | None = None
+) -> Stamp | None:
+    """The first plausible stamp; a day-only stamp takes the time of a later one that agrees."""
+    found: Stamp | None = None
+    for source in sources:
+        for raw in source:
+            value = parse_date(raw) if raw else None
+            if value is None or not is_plausible(value, now):
+                continue
+            if floor is not None and not not_before(value, floor):
+                continue
+            if found is None:
+                found = value
+                if isinstance(found, datetime):
+                    return found
+            elif isinstance(value, datetime) and day_of(value) == found:
+                return value
+    return found
+
+
+def published(page: Page, selectors: Mapping[str, str], now: datetime | None) -> Stamp | None:
+    """The publication date: selector, JSON-LD, meta tags, microdata, <time>, the URL."""
+    sources: list[Iterable[str]] = [
+        _selected(page, selectors, "published"),
+        _jsonld_values(page, "datePublished"),
+        [v for name in _PUBLISHED_META for v in page.meta.get(name, ())],
+        page.microdata("datepublished"),
+        _jsonld_values(page, "dateCreated"),
+        _time_elements(page),
+        _url_date(page),
+    ]
+    return _first(sources, now)
+
+
+def modified(
+    page: Page, selectors: Mapping[str, str], now: datetime | None, since: Stamp | None
+) -> Stamp | None:
+    """The last modification date; never before `since` (the publication date)."""
+    sources: list[Iterable[str]] = [
+        _selected(page, selectors, "modified"),
+        _jsonld_values(page, "dateModified"),
+        [v for name in _MODIFIED_META for v in page.meta.get(name, ())],
+        page.microdata("datemodified"),
+    ]
+    return _first(sources, now, since)
