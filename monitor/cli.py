@@ -138,7 +138,8 @@ def _digest(state: State, outbox: Path | None, dry_run: bool) -> None:
         text = msg.get_body(preferencelist=("plain",))
         click.echo(text.get_content() if text is not None else "")
     for sent in result.sent:
-        click.echo(f"sent {sent.alerts} alerts to {sent.recipient}: {sent.location}")
+        alerts = f"{sent.alerts} alert{'s' if sent.alerts != 1 else ''}"
+        click.echo(f"sent {alerts} to {sent.recipient}: {sent.location}")
     if not result.sent and not result.failed and not result.previews:
         click.echo("no pending alerts: no digest")
     if result.failed:
@@ -219,7 +220,8 @@ def demo(folder: Path) -> None:
         click.echo("digest:        none (nothing new to send)")
     for sent in result.delivery.sent:
         eml = Path(sent.location)
-        click.echo(f"digest:        {eml}  ({sent.alerts} alerts for {sent.recipient})")
+        alerts = f"{sent.alerts} alert{'s' if sent.alerts != 1 else ''}"
+        click.echo(f"digest:        {eml}  ({alerts} for {sent.recipient})")
         click.echo(f"open it:       {eml.with_suffix('.html')}")
 
 

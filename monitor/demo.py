@@ -71,8 +71,8 @@ class SiteHandler(BaseHTTPRequestHandler):
             return
         body = node.read_bytes().replace(ORIGIN_TOKEN.encode(), self.origin.encode())
         kind = mimetypes.guess_type(node.name)[0] or "application/octet-stream"
-        if node.name.endswith(".xml"):
-            kind = "application/rss+xml"
+        if node.name.endswith((".xml", ".atom")):
+            kind = "application/atom+xml" if node.name.endswith(".atom") else "application/rss+xml"
         self.send_response(200)
         self.send_header("Content-Type", f"{kind}; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
