@@ -1,16 +1,161 @@
-"""Article body extraction: the text a reader sees, paragraphs separated by blank lines."""
+"""Article body extraction: the text a reader sees, paragraphs separated by blank lines.
+
+Two readings of the page are combined. trafilatura (fast mode, no metadata) is precise but often
+stops early: at an ad between two halves of an article, at a second body container, at a list of
+short paragraphs. Our own block scorer (crawler.blocks) finds all of the article but also takes
+what sits beside it. So trafilatura's paragraphs are used as seeds: the element holding them is
+found in our own block tree, then grown to its parent while what the parent adds reads like more
+article (long, link-poor paragraphs) and nothing like furniture. The text of that element is the
+body. When trafilatura finds nothing, the best-scoring element stands in, then a JSON-LD
+articleBody.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from collections.abc import Iterator
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from trafilatura import extract as _trafilatura_extract
 
+from crawler.blocks import Block, main_element, split_blocks
+from crawler.boilerplate import drop_furniture, strip_non_text
+
 logger = logging.getLogger(__name__)
 
-_BLANKS = re.compile(r"\n\s*\n+")
+_TOKEN = re.compile(r"\w+")
+_MIN_SEED_TOKENS = 4  # a shorter block matches trafilatura's text by chance
+_MAX_SEED_GAP = 2  # furniture blocks allowed between two seeds of one cluster
+_GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
+
+
+def _tokens(text: str) -> str:
+    return " ".join(_TOKEN.findall(text))
+
+
+def _is_good(block: Block) -> bool:
+    return len(block.text) >= _GOOD_CHARS and block.link_density < 0.3
+
+
+def _is_bad(block: Block) -> bool:
+    return block.link_density > 0.5 or block.owner.tag == "h1"
+
+
+def _inside(block: Block, el: lxml.html.HtmlElement) -> bool:
+    owner = block.owner
+    return owner is el or any(a is el for a in owner.iterancestors())
+
+
+def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    chain = [elements[0], *elements[0].iterancestors()]
+    for el in elements[1:]:
+        lineage = {id(a) for a in (el, *el.iterancestors())}
+        chain = [a for a in chain if id(a) in lineage]
+    return chain[0]
+
+
+def _trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:
+    text = _trafilatura_extract(
+        tree,
+        url=url,
+        fast=True,
+        with_metadata=False,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
+    )
+    return text or ""
+
+
+def _seed_cluster(blocks: list[Block], reference: str) -> list[int]:
+    """Indexes of the largest run of blocks found in `reference` (trafilatura's text)."""
+    haystack = f" {_tokens(reference)} "
+    seeds = [
+        i
+        for i, block in enumerate(blocks)
+        if len(_TOKEN.findall(block.text)) >= _MIN_SEED_TOKENS
+        and f" {_tokens(block.text)} " in haystack
+    ]
+    if not seeds:
+        return []
+    clusters = [[seeds[0]]]
+    for i in seeds[1:]:
+        gap = blocks[clusters[-1][-1] + 1 : i]
+        if sum(1 for b in gap if _is_bad(b) or not _is_good(b)) <= _MAX_SEED_GAP:
+            clusters[-1].append(i)
+        else:
+            clusters.append([i])
+    return max(clusters, key=lambda c: sum(len(blocks[i].text) for i in c))
+
+
+def _grow(
+    el: lxml.html.HtmlElement, root: lxml.html.HtmlElement, blocks: list[Block]
+) -> lxml.html.HtmlElement:
+    """Climb to the parent while what it adds is article text and nothing like furniture."""
+    while el is not root:
+        parent = el.getparent()
+        if parent is None:
+            break
+        extra = [b for b in blocks if _inside(b, parent) and not _inside(b, el)]
+        if any(_is_bad(b) for b in extra):
+            break
+        good = sum(len(b.text) for b in extra if _is_good(b))
+        weak = sum(len(b.text) for b in extra if not _is_good(b))
+        if good < 2 * weak:
+            break
+        el = parent
+    return el
+
+
+def _json_ld_bodies(tree: lxml.html.HtmlElement) -> Iterator[str]:
+    for script in tree.iter("script"):
+        if "ld+json" not in (script.get("type") or "") or not script.text:
+            continue
+        try:
+            stack = [json.loads(script.text)]
+        except ValueError:
+            continue
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                body = item.get("articleBody")
+                if isinstance(body, str) and body.strip():
+                    yield body
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+
+
+def _paragraphs(texts: list[str]) -> str:
+    out = []
+    for text in texts:
+        for para in re.split(r"\n\s*\n", text):
+            para = "\n".join(" ".join(line.split()) for line in para.splitlines()).strip()
+            if para:
+                out.append(para)
+    return "\n\n".join(out)
+
+
+def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
+    json_ld = max(_json_ld_bodies(tree), key=len, default="")
+    reference = _trafilatura_text(tree, url)
+    body = tree.find("body")
+    root = body if body is not None else tree
+    strip_non_text(root)
+    blocks = split_blocks(root)
+    if drop_furniture(root, blocks):
+        blocks = split_blocks(root)
+    cluster = _seed_cluster(blocks, reference)
+    if cluster:
+        main = _grow(_common_ancestor([blocks[i].owner for i in cluster]), root, blocks)
+    else:
+        main = main_element(blocks)
+    if main is None:
+        return _paragraphs([json_ld])
+    texts = [b.text for b in blocks if _inside(b, main) and not _is_bad(b)]
+    return _paragraphs(texts) or _paragraphs([json_ld])
 
 
 def extract_body(tree: lxml.html.HtmlElement, *, url: str) -> str:
@@ -19,20 +164,7 @@ def extract_body(tree: lxml.html.HtmlElement, *, url: str) -> str:
     The tree may be modified. Never raises.
     """
     try:
-        text = _trafilatura_extract(
-            tree,
-            url=url,
-            fast=True,
-            with_metadata=False,
-            include_comments=False,
-            include_tables=True,
-            favor_precision=False,
-            deduplicate=False,
-        )
+        return _extract(tree, url)
     except Exception:  # extraction must never break a crawl
-        logger.debug("body extraction failed for %s", url, exc_info=True)
+        logger.warning("body extraction failed for %s", url, exc_info=True)
         return ""
-    if not text:
-        return ""
-    paragraphs = [" ".join(p.split()) for p in _BLANKS.split(text.replace("\n", "\n\n"))]
-    return "\n\n".join(p for p in paragraphs if p)

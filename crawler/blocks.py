@@ -1,0 +1,124 @@
+"""Split a cleaned HTML tree into text blocks and find the element that holds the article.
+
+A block is a run of text between block-level boundaries (a paragraph, a heading, a list item, the
+text of a div). Each block knows the element that owns it and how much of its text is link text.
+The main element is the one whose blocks add up to the highest score: long, link-poor blocks count
+for, short or link-heavy blocks count against, so the best element covers all article paragraphs
+and as little around them as it can.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.etree  # type: ignore[import-untyped, unused-ignore]
+import lxml.html  # type: ignore[import-untyped, unused-ignore]
+
+
+def _names(text: str) -> frozenset[str]:
+    """A set of names written as one space-separated string."""
+    return frozenset(text.split())
+
+
+BLOCK_TAGS = _names(
+    "address article aside blockquote body center dd details div dl dt fieldset figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section summary table "
+    "tbody td tfoot th thead tr ul"
+)
+HEADINGS = _names("h2 h3 h4 h5 h6")
+_SPACES = re.compile(r"[^\S\n]+")
+_LINES = re.compile(r"\s*\n\s*")
+
+
+@dataclass
+class Block:
+    """A run of text owned by one block-level element."""
+
+    owner: lxml.html.HtmlElement
+    text: str
+    link_chars: int
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+def _clean(parts: list[str]) -> str:
+    text = _SPACES.sub(" ", "".join(parts))
+    return _LINES.sub("\n", text).strip()
+
+
+def split_blocks(root: lxml.html.HtmlElement) -> list[Block]:
+    """The text blocks of `root` in document order; empty runs are skipped."""
+    blocks: list[Block] = []
+    owners: list[lxml.html.HtmlElement] = [root]
+    parts: list[str] = []
+    link_parts: list[int] = [0]
+    in_link = 0
+
+    def flush() -> None:
+        text = _clean(parts)
+        if text:
+            blocks.append(Block(owners[-1], text, min(link_parts[0], len(text))))
+        parts.clear()
+        link_parts[0] = 0
+
+    def add(text: str | None) -> None:
+        if text:
+            parts.append(text)
+            if in_link:
+                link_parts[0] += len(text.strip())
+
+    for event, el in lxml.etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if not isinstance(tag, str):  # comments, processing instructions
+            if event == "end":
+                add(el.tail)
+            continue
+        block = tag in BLOCK_TAGS
+        if event == "start":
+            if block:
+                flush()
+                owners.append(el)
+            elif tag == "br":
+                parts.append("\n")
+            elif tag == "a":
+                in_link += 1
+            add(el.text)
+        else:
+            if block:
+                flush()
+                owners.pop()
+            elif tag == "a":
+                in_link -= 1
+            if el is not root:
+                add(el.tail)
+    flush()
+    return blocks
+
+
+def block_weight(block: Block) -> float:
+    """How much a block says "article text" (positive) or "page furniture" (negative)."""
+    size = len(block.text)
+    density = block.link_density
+    if density > 0.5:
+        return -float(size)
+    if size >= 80:
+        return size * (1.0 - 2 * density)
+    return -0.3 * size
+
+
+def main_element(blocks: list[Block]) -> lxml.html.HtmlElement | None:
+    """The element whose blocks sum to the highest weight, or None if no block counts."""
+    totals: dict[lxml.html.HtmlElement, float] = {}
+    for block in blocks:
+        weight = block_weight(block)
+        owner = block.owner
+        totals[owner] = totals.get(owner, 0.0) + weight
+        for ancestor in owner.iterancestors():
+            totals[ancestor] = totals.get(ancestor, 0.0) + weight
+    if not totals:
+        return None
+    best = max(totals, key=lambda el: totals[el])
+    return best if totals[best] > 0 else None

@@ -1,0 +1,130 @@
+"""Remove what is never article text: scripts, hidden parts, page furniture marked as such.
+
+Furniture is recognised by tag (nav, aside, footer, form controls) and by class or id words that
+sites of every kind use for it (share, related, newsletter, comments, ads, captions, ...). A class
+word only counts as a whole word of a class name: "share-bar" and "shareBar" are furniture,
+"sharepoint-news" is not.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html  # type: ignore[import-untyped, unused-ignore]
+
+from crawler.blocks import Block, block_weight
+
+
+def _names(text: str) -> frozenset[str]:
+    """A set of names written as one space-separated string."""
+    return frozenset(text.split())
+
+
+DROP_TAGS = _names(
+    "script style noscript template iframe svg canvas object embed button select input textarea "
+    "label option figcaption dialog"
+)
+FURNITURE_TAGS = _names("nav aside footer")
+_BAD_WORDS = _names("""
+    share sharing sharebar social socials sociallinks
+    related relatedposts recommended recommendations recirc readmore morestories moreon
+    newsletter newsletters subscribe subscription signup optin
+    comment comments commentlist respond disqus
+    ad ads advert adverts advertisement advertising adslot adunit sponsor sponsored dfp gpt
+    outbrain taboola promo promotion
+    sidebar breadcrumb breadcrumbs pagination pager menu navbar nav navigation
+    caption credit credits figcaption
+    tags tagcloud taglist keywords topics
+    author bio byline meta dateline timestamp
+    cookie cookies consent gdpr popup modal overlay toolbar
+    skip visuallyhidden screenreader sronly
+    """)
+# A class that also says "this is the article" wins: "sidebar-grid__content article__content".
+_GOOD_WORDS = _names("article articlebody body content entry main post story text")
+_WORD_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_KEEP_TAGS = _names("html body main article")
+_FURNITURE_ROLES = _names("navigation complementary contentinfo banner search dialog")
+# Whole class names that hide an element (Bootstrap, Tailwind, WordPress, ...).
+_HIDDEN_CLASSES = _names(
+    "hidden hide d-none is-hidden u-hidden invisible visually-hidden visuallyhidden sr-only "
+    "screen-reader-text screen-reader-only"
+)
+
+
+def _words(value: str) -> set[str]:
+    return {w.lower() for w in _WORD_SPLIT.split(value) if w}
+
+
+def _verdict(name: str) -> int:
+    """+1 if a class or id names article text, -1 if it names furniture, 0 if neither.
+
+    In BEM names ("block__element--modifier") the element says what the thing is:
+    "article-content__share-group" is a share bar, "sidebar-grid__content" is content.
+    """
+    part = name.rsplit("__", 1)[-1].split("--", 1)[0] or name
+    words = _words(part)
+    if not _GOOD_WORDS.isdisjoint(words):
+        return 1
+    return -1 if not _BAD_WORDS.isdisjoint(words) else 0
+
+
+def is_furniture(el: lxml.html.HtmlElement) -> bool:
+    """True when the element's class, id or role names page furniture and none names content."""
+    if el.tag in _KEEP_TAGS:
+        return False
+    attrs = el.attrib
+    if attrs.get("role", "") in _FURNITURE_ROLES:
+        return True
+    names = attrs.get("class", "").split()
+    if "id" in attrs:
+        names.append(attrs["id"])
+    verdicts = {_verdict(name) for name in names}
+    return -1 in verdicts and 1 not in verdicts
+
+
+def is_hidden(el: lxml.html.HtmlElement) -> bool:
+    attrs = el.attrib
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    if not _HIDDEN_CLASSES.isdisjoint(attrs.get("class", "").split()):
+        return True
+    style = attrs.get("style")
+    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+
+
+def strip_non_text(root: lxml.html.HtmlElement) -> None:
+    """Remove comments, scripts, styles, embeds and form controls from `root`, keeping tails."""
+    doomed = [el for el in root.iter() if not isinstance(el.tag, str) or el.tag in DROP_TAGS]
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def drop_furniture(root: lxml.html.HtmlElement, blocks: list[Block], share: float = 0.5) -> bool:
+    """Remove hidden and furniture elements from `root`; True if anything was removed.
+
+    Pages mislabel too: a wrapper called "withSidebar", article text in a hidden element that a
+    script reveals, paragraphs all classed "paywall". So elements of one kind (tag and class)
+    that together hold more than `share` of the page's paragraph text stay.
+    """
+    good: dict[lxml.html.HtmlElement, float] = {}
+    for block in blocks:
+        weight = block_weight(block)
+        if weight > 0:
+            for el in (block.owner, *block.owner.iterancestors()):
+                good[el] = good.get(el, 0.0) + weight
+    total = good.get(root, 0.0)
+    suspects = [
+        el for el in root.iter() if el.tag in FURNITURE_TAGS or is_hidden(el) or is_furniture(el)
+    ]
+    kinds: dict[tuple[str, str], float] = {}
+    for el in suspects:
+        kind = (el.tag, el.get("class", ""))
+        kinds[kind] = kinds.get(kind, 0.0) + good.get(el, 0.0)
+    dropped = False
+    for el in suspects:
+        if kinds[(el.tag, el.get("class", ""))] <= share * total and el.getparent() is not None:
+            el.drop_tree()
+            dropped = True
+    return dropped
