@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -95,6 +96,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _locked(state: State) -> AbstractContextManager[None]:
+    """One newsmon step at a time per store: two digests at once could send an alert twice."""
+    from monitor.runner import run_lock
+
+    return run_lock(state.config)
+
+
 def _crawl(state: State) -> None:
     from monitor.runner import crawl
 
@@ -161,7 +169,8 @@ outbox_option = click.option(
 @reports_errors
 def crawl(state: State) -> None:
     """Fetch new articles from every configured site into the store."""
-    _crawl(state)
+    with _locked(state):
+        _crawl(state)
 
 
 @cli.command()
@@ -169,7 +178,8 @@ def crawl(state: State) -> None:
 @reports_errors
 def match(state: State) -> None:
     """Turn new and changed articles that match a watch into alerts (once each)."""
-    _match(state)
+    with _locked(state):
+        _match(state)
 
 
 @cli.command()
@@ -179,7 +189,8 @@ def match(state: State) -> None:
 @reports_errors
 def digest(state: State, outbox: Path | None, dry_run: bool) -> None:
     """Send each recipient one digest of their pending alerts."""
-    _digest(state, outbox, dry_run)
+    with _locked(state):
+        _digest(state, outbox, dry_run)
 
 
 @cli.command()
@@ -188,9 +199,7 @@ def digest(state: State, outbox: Path | None, dry_run: bool) -> None:
 @reports_errors
 def run(state: State, outbox: Path | None) -> None:
     """One full cycle: crawl, match, digest (the entry point for cron)."""
-    from monitor.runner import run_lock
-
-    with run_lock(state.config):
+    with _locked(state):
         _crawl(state)
         _match(state)
         _digest(state, outbox, dry_run=False)

@@ -110,3 +110,15 @@ def test_quick_start_is_two_self_contained_lines() -> None:
     assert len(lines) == 2
     assert "newsmon demo" in lines[0] and "pytest" in lines[1]
     assert all(line.startswith("python3 -m venv") and "#" not in line for line in lines)
+
+
+def test_a_second_run_on_the_same_store_waits_its_turn(tmp_path: Path) -> None:
+    from monitor.config import load_config
+    from monitor.runner import run_lock
+
+    (tmp_path / "newsmon.toml").write_text("")
+    with run_lock(load_config(tmp_path / "newsmon.toml", environ={})):
+        busy = newsmon("digest", "--outbox", "out", cwd=tmp_path)
+    assert busy.returncode == 1
+    assert "another newsmon run is working on" in busy.stderr
+    assert newsmon("digest", "--outbox", "out", cwd=tmp_path).returncode == 0
