@@ -18,7 +18,7 @@ _SEPARATORS = re.compile(
     re.IGNORECASE,
 )
 _NOISE = re.compile(
-    r"https?://\S+|\S+@\S+\.\w+|\([^)]*\)|\[[^\]]*\]|(?<!\w)@\w+|\bupdated\b.*$|"
+    r"\([^)]*\)|\[[^\]]*\]|https?://\S+|\S+@\S+\.\w+|(?<!\w)@\w+|\bupdated\b.*$|"
     r"\bpublished\b.*$|\d{1,2}:\d{2}.*$",
     re.IGNORECASE,
 )
@@ -176,9 +176,11 @@ def split_byline(byline: str) -> list[str]:
     text = _NOISE.sub(" ", " ".join(byline.split()))
     text = _LABEL.sub("", text.strip())
     text = _PREFIX.sub("", text)
-    names = []
+    names: list[str] = []
     for piece in _SEPARATORS.split(text):
         name = _clean_piece(piece)
+        if name and names and _words(name)[-1:] and _words(name)[-1] in _ROLE_WORDS:
+            continue  # "Jane Doe, Energy Correspondent": the role of the name before
         if name:
             names.append(name)
     return names

@@ -57,7 +57,8 @@ def _is_site(segment: str, sites: list[str]) -> bool:
             continue
         if compact == site_key.replace(" ", ""):
             return True
-        if len(key) >= 3 and len(key) < 40 and (key in site_key or site_key in key):
+        padded, site_padded = f" {key} ", f" {site_key} "
+        if len(key) < 40 and (padded in site_padded or site_padded in padded):
             return True
     return False
 
@@ -73,6 +74,10 @@ def _is_removable(segment: str, sites: list[str]) -> bool:
 def strip_site_name(title: str, sites: list[str]) -> str:
     """A title without the site's name and what hangs off it: "Headline - Section | Site"."""
     text = " ".join(title.split())
+    for site in sites:  # "Site: Headline"
+        if len(site) > 2 and text.casefold().startswith(site.casefold() + ":"):
+            text = text[len(site) + 1 :].strip()
+            break
     pieces = _SITE_SEPARATOR.split(text)
     separators = _SITE_SEPARATOR.findall(text)
     # "Headline | Site | Section - Date": the site's name ends the headline.
@@ -87,10 +92,10 @@ def strip_site_name(title: str, sites: list[str]) -> str:
     if len(pieces) > 1:
         # "Headline | Section" or "Headline - Section": a short tail after a long headline.
         head, tail = " ".join(pieces[:-1]).split(), pieces[-1].split()
-        limit = 3 if _SAFE_SEPARATOR.fullmatch(separators[-1]) else 2
+        limit, minimum = (3, 3) if _SAFE_SEPARATOR.fullmatch(separators[-1]) else (2, 5)
         if _DASH.fullmatch(separators[-1]) and not all(w[:1].isupper() for w in tail):
             limit = 0
-        if len(tail) <= limit and len(head) >= 5:
+        if len(tail) <= limit and len(head) >= minimum:
             pieces.pop()
             separators.pop()
     result = pieces[0] + "".join(
@@ -307,11 +312,11 @@ def _split_tags(values: list[str]) -> list[str]:
 
 
 def tags(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
-    """Keywords: site selector, article:tag, JSON-LD keywords, keyword meta tags."""
+    """Keywords: site selector, JSON-LD keywords, article:tag, keyword meta tags."""
     sources = [
         _selected_texts(page, selectors, "tags"),
-        page.meta.get("article:tag", []),
         [t for v in _article_values(page, "keywords") for t in texts(v)],
+        page.meta.get("article:tag", []),
         page.meta.get("news_keywords", []),
         page.meta.get("keywords", []),
         page.meta.get("parsely-tags", []),
@@ -327,12 +332,12 @@ def tags(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
 def image(page: Page) -> str | None:
     """The lead image as an absolute URL."""
     candidates = [
+        *(t for v in _article_values(page, "image", "thumbnailUrl") for t in texts(v)),
         *page.meta.get("og:image", ()),
         *page.meta.get("og:image:url", ()),
         *page.meta.get("og:image:secure_url", ()),
         *page.meta.get("twitter:image", ()),
         *page.meta.get("twitter:image:src", ()),
-        *(t for v in _article_values(page, "image", "thumbnailUrl") for t in texts(v)),
         *page.links.get("image_src", ()),
     ]
     for candidate in candidates:

@@ -6,12 +6,16 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 
+from htmldate import find_date
+
 from crawler.dates import Stamp, day_of, is_plausible, not_before, parse_date
 from crawler.jsonld import texts
 from crawler.page import Page, element_text
 
 _PUBLISHED_META = (
     "article:published_time",
+    "article:published:time",
+    "datepublished",
     "og:published_time",
     "og:article:published_time",
     "article:published",
@@ -39,6 +43,8 @@ _PUBLISHED_META = (
 )
 _MODIFIED_META = (
     "article:modified_time",
+    "article:modified:time",
+    "datemodified",
     "og:updated_time",
     "article:modified",
     "modified_time",
@@ -52,9 +58,12 @@ _URL_DATE = re.compile(
 )
 
 
-def _jsonld_values(page: Page, key: str) -> Iterator[str]:
+def _jsonld_values(page: Page, key: str, *, any_node: bool = False) -> Iterator[str]:
     for node in [page.article, *page.jsonld.articles()]:
         yield from texts(node.get(key))
+    if any_node:  # a WebPage or ClaimReview dated when the article object is not
+        for node in page.jsonld.nodes:
+            yield from texts(node.get(key))
 
 
 def _time_elements(page: Page) -> list[str]:
@@ -114,10 +123,23 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
         [v for name in _PUBLISHED_META for v in page.meta.get(name, ())],
         page.microdata("datepublished"),
         _jsonld_values(page, "dateCreated"),
+        _jsonld_values(page, "datePublished", any_node=True),
         _time_elements(page),
         _url_date(page),
     ]
-    return _first(sources, now)
+    return _first(sources, now) or _guessed(page, now)
+
+
+def _guessed(page: Page, now: datetime | None) -> Stamp | None:
+    """htmldate's reading of the visible page, for pages without any date markup."""
+    try:
+        found = find_date(
+            page.tree, url=page.url, original_date=True, extensive_search=False, max_date=now
+        )
+    except Exception:  # a third-party heuristic must not break extraction
+        return None
+    value = parse_date(found) if isinstance(found, str) else None
+    return value if value is not None and is_plausible(value, now) else None
 
 
 def modified(

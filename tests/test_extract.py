@@ -1,0 +1,246 @@
+"""extract_article on pages written for these tests: each field, each source, their order."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+
+from crawler.extract import article_to_json, extract_article
+from crawler.sites import Site
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+TIDAL_URL = "https://news.coastline.example/energy/2024/03/tidal-power-station-opens"
+
+
+def page(name: str) -> bytes:
+    return (PAGES / name).read_bytes()
+
+
+def html(head: str = "", body: str = "") -> str:
+    """A small article page; the body has enough text to count as an article."""
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    return f"<html><head>{head}</head><body><article>{body}{text}</article></body></html>"
+
+
+def site_with(**selectors: str) -> Site:
+    # Site's mapping default is not usable on every Python: give the selectors explicitly.
+    return Site(name="t", home="https://t.example/", selectors=MappingProxyType(selectors))
+
+
+def test_jsonld_article_gives_every_field() -> None:
+    article = extract_article(page("jsonld_article.html"), TIDAL_URL + "?utm_medium=x", now=NOW)
+    assert article is not None
+    assert article.url == TIDAL_URL
+    assert article.title == "Harbour city opens its first tidal power station"
+    assert article.subtitle == "Four turbines will supply nine thousand homes from next month"
+    assert article.authors == ("Mara Ellison", "Tomas Brandt")
+    assert article.published == datetime(2024, 3, 11, 9, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert article.modified == datetime(2024, 3, 12, 17, 5, tzinfo=timezone(timedelta(hours=1)))
+    assert article.language == "en-GB"
+    assert article.section == "Energy"
+    assert article.tags == ("tidal power", "renewables", "harbour")
+    assert article.image == "https://cdn.coastline.example/tidal.jpg"
+    assert "twelve metres below the surface" in article.body
+    assert "Copyright" not in article.body
+
+
+def test_published_keeps_the_page_offset() -> None:
+    article = extract_article(page("jsonld_article.html"), TIDAL_URL, now=NOW)
+    assert article is not None and isinstance(article.published, datetime)
+    assert article.published.utcoffset() == timedelta(hours=1)
+
+
+def test_meta_tags_when_there_is_no_jsonld() -> None:
+    url = "https://alpinewire.example/travel/night-train-single-ticket"
+    article = extract_article(page("meta_article.html"), url, now=NOW)
+    assert article is not None
+    assert article.title == "Rail operators agree on a single ticket for night trains"
+    assert article.subtitle == (
+        "Passengers will book cross-border sleeper journeys in one step from the autumn."
+    )
+    assert article.authors == ("Lena Hofbauer",)  # the Facebook URL in article:author is no name
+    assert article.published == datetime(2024, 5, 6, 14, 20, tzinfo=timezone(timedelta(hours=2)))
+    assert article.modified == datetime(2024, 5, 6, 16, 45, tzinfo=timezone(timedelta(hours=2)))
+    assert article.language == "de-AT"
+    assert article.section == "Travel"
+    assert article.tags == ("Rail", "Night trains")
+    assert article.image == "https://img.alpinewire.example/night-train.jpg"
+
+
+def test_microdata_with_a_date_only_value() -> None:
+    url = "https://ciel.example/sciences/nouvelle-comete-drome"
+    article = extract_article(page("microdata_article.html"), url, now=NOW)
+    assert article is not None
+    assert article.title == "Un observatoire amateur repère une nouvelle comète"
+    assert article.authors == ("Claire Vasseur",)
+    assert article.published == date(2023, 11, 2)
+    assert not isinstance(article.published, datetime)
+    assert article.modified == datetime(2023, 11, 3, 10, tzinfo=timezone(timedelta(hours=1)))
+    assert article.language == "fr"
+
+
+def test_visible_byline_and_time_element() -> None:
+    url = "https://campus.example/news/library-extends-opening-hours"
+    article = extract_article(page("byline_article.html"), url, now=NOW)
+    assert article is not None
+    assert article.authors == ("Priya Natarajan", "Owen Clarke")
+    assert article.published == datetime(2022, 9, 14, 18, 30, tzinfo=timezone(timedelta(hours=-4)))
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("home.html", "https://news.coastline.example/"),
+        ("tag_listing.html", "https://news.coastline.example/tag/renewables/"),
+        ("search.html", "https://news.coastline.example/search?q=tidal"),
+        ("product.html", "https://shop.coastline.example/tide-clock"),
+    ],
+)
+def test_pages_that_are_not_articles(name: str, url: str) -> None:
+    assert extract_article(page(name), url, now=NOW) is None
+
+
+def test_home_page_by_canonical_even_on_a_deep_url() -> None:
+    head = '<link rel="canonical" href="https://news.coastline.example/"><title>Courier</title>'
+    assert extract_article(html(head), "https://news.coastline.example/index?x=1") is None
+
+
+def test_jsonld_beats_opengraph_beats_title_tag() -> None:
+    head = (
+        "<title>From the title tag | Site</title>"
+        '<meta property="og:title" content="From OpenGraph">'
+        '<script type="application/ld+json">'
+        '{"@type": "NewsArticle", "headline": "From JSON-LD"}</script>'
+    )
+    assert _title(head) == "From JSON-LD"
+    assert _title(head.split("<script")[0]) == "From OpenGraph"
+    assert _title("<title>From the title tag | Site</title>") == "From the title tag"
+
+
+def _title(head: str) -> str | None:
+    article = extract_article(html(head, "<h1>From the heading</h1>"), "https://s.example/a/b-c-d")
+    return article.title if article else None
+
+
+@pytest.mark.parametrize(
+    ("raw", "site_name", "expected"),
+    [
+        ("Storm closes the bridge | The Daily Gull", "The Daily Gull", "Storm closes the bridge"),
+        ("Storm closes the bridge - Daily Gull", "The Daily Gull", "Storm closes the bridge"),
+        ("The Daily Gull: Storm closes the bridge", "The Daily Gull", "Storm closes the bridge"),
+        ("Storm closes the bridge | News | gull.example", "Gull", "Storm closes the bridge"),
+        ("Storm closes the old bridge \u2013 Weather", "Gull", "Storm closes the old bridge"),
+        ("Apple - the company, not the fruit", "Gull", "Apple - the company, not the fruit"),
+    ],
+)
+def test_site_name_is_cut_from_titles(raw: str, site_name: str, expected: str) -> None:
+    head = f'<meta property="og:title" content="{raw}">'
+    head += f'<meta property="og:site_name" content="{site_name}">'
+    assert _title(head) == expected
+
+
+def test_site_selectors_win_over_every_source() -> None:
+    site = site_with(
+        title="h1.headline",
+        authors=".writer",
+        published=".stamp",
+        section=".kicker",
+        tags=".topic",
+        body=".story",
+        subtitle=".dek",
+    )
+    body = (
+        '<h1 class="headline">Chosen headline</h1><p class="dek">Chosen standfirst</p>'
+        '<span class="writer">Ines Moreau</span><span class="kicker">Harbour</span>'
+        '<a class="topic">Boats</a><a class="topic">Tides</a>'
+        '<span class="stamp" datetime="2021-06-01T12:00:00+02:00">1 June</span>'
+        '<div class="story"><p>First chosen paragraph.</p><p>Second chosen paragraph.</p></div>'
+    )
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Other",'
+        ' "author": "Someone Else", "datePublished": "2020-01-01T00:00:00Z",'
+        ' "articleSection": "Other", "keywords": ["x"]}</script>'
+    )
+    article = extract_article(html(head, body), "https://t.example/a/b-c-d", site=site, now=NOW)
+    assert article is not None
+    assert article.title == "Chosen headline"
+    assert article.subtitle == "Chosen standfirst"
+    assert article.authors == ("Ines Moreau",)
+    assert article.published == datetime(2021, 6, 1, 12, tzinfo=timezone(timedelta(hours=2)))
+    assert article.section == "Harbour"
+    assert article.tags == ("Boats", "Tides")
+    assert article.body == "First chosen paragraph.\n\nSecond chosen paragraph."
+
+
+def test_an_invalid_site_selector_is_ignored() -> None:
+    head = '<meta property="og:title" content="Fallback title">'
+    article = extract_article(html(head), "https://t.example/a/b-c-d", site=site_with(title="[["))
+    assert article is not None and article.title == "Fallback title"
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        ('"By Ana Silva and Rui Costa"', ("Ana Silva", "Rui Costa")),
+        ('"Ana Silva, Rui Costa"', ("Ana Silva", "Rui Costa")),
+        ('"Ana Silva, Senior Reporter"', ("Ana Silva",)),
+        (
+            '[{"@type": "Person", "name": "Ana Silva"}, {"@type": "Organization", "name": "Gull"}]',
+            ("Ana Silva",),
+        ),
+        ('{"@type": "Organization", "name": "The Gull"}', ("The Gull",)),
+        ('"Ana Silva (as@gull.example)"', ("Ana Silva",)),
+    ],
+)
+def test_author_names_are_cleaned(author: str, expected: tuple[str, ...]) -> None:
+    head = (
+        '<meta property="og:site_name" content="The Gull">'
+        f'<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "H",'
+        f' "author": {author}}}</script>'
+    )
+    article = extract_article(html(head), "https://gull.example/a/b-c-d")
+    assert article is not None and article.authors == expected
+
+
+def test_malformed_jsonld_is_still_read() -> None:
+    head = (
+        '<script type="application/ld+json">\n<!--\n{"@type": "NewsArticle",'
+        ' "headline": "Repaired &amp; read", "datePublished": "2023-02-03",'
+        ' "author": {"name": "Li Wei",},}\n-->\n</script>'
+    )
+    article = extract_article(html(head), "https://s.example/a/b-c-d", now=NOW)
+    assert article is not None
+    assert article.title == "Repaired & read"
+    assert article.authors == ("Li Wei",)
+    assert article.published == date(2023, 2, 3)
+
+
+def test_jsonld_article_inside_a_list() -> None:
+    head = (
+        '<script type="application/ld+json">[{"@type": "BreadcrumbList"},'
+        ' {"@type": ["ReportageNewsArticle"], "headline": "Listed"}]</script>'
+    )
+    article = extract_article(html(head), "https://s.example/a/b-c-d")
+    assert article is not None and article.title == "Listed"
+
+
+def test_language_falls_back_to_the_content_language_header() -> None:
+    head = '<meta property="og:title" content="T">'
+    article = extract_article(
+        html(head), "https://s.example/a/b-c-d", headers={"Content-Language": "nl-BE"}
+    )
+    assert article is not None and article.language == "nl-BE"
+
+
+def test_article_to_json_writes_iso_dates() -> None:
+    article = extract_article(page("microdata_article.html"), "https://c.example/a/b-c", now=NOW)
+    assert article is not None
+    data = article_to_json(article)
+    assert data["published"] == "2023-11-02"
+    assert data["modified"] == "2023-11-03T10:00:00+01:00"
+    assert data["authors"] == ["Claire Vasseur"]
+    assert set(data) >= {"url", "title", "body", "tags", "language", "section", "image"}
