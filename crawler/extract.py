@@ -104,8 +104,12 @@ def _has_article_signal(page: Page) -> bool:
 
 def _looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     """Home pages, section, tag, search and product pages: what a site shows that is no story."""
+    if is_home_page(url) or is_home_page(canonical):
+        return True
+    # Some sites point every page's canonical at the home page: believe it only on pages
+    # that do not otherwise say they are articles.
     declared = [*page.links.get("canonical", ())[:1], *page.meta.get("og:url", ())[:1]]
-    if any(is_home_page(u) for u in [url, canonical, *declared]):
+    if any(is_home_page(u) for u in declared) and not _has_article_signal(page):
         return True
     if page.jsonld.has_type(NOT_ARTICLE_TYPES) and not page.article:
         return True

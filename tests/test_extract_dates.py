@@ -1,0 +1,114 @@
+"""Date parsing and the sanity rules extraction applies to what pages claim."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from crawler.dates import is_plausible, parse_date
+from crawler.extract import extract_article
+
+NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
+
+
+def tz(hours: float) -> timezone:
+    return timezone(timedelta(hours=hours))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-05-03T15:47:42+02:00", datetime(2024, 5, 3, 15, 47, 42, tzinfo=tz(2))),
+        ("2024-05-03T15:47:42.389Z", datetime(2024, 5, 3, 15, 47, 42, 389000, tzinfo=UTC)),
+        ("2024-05-03 15:47:42+0530", datetime(2024, 5, 3, 15, 47, 42, tzinfo=tz(5.5))),
+        ("2024-05-03", date(2024, 5, 3)),
+        ("2024-05-03T15:47:42", date(2024, 5, 3)),  # no offset: only the day is certain
+        ("20240503", date(2024, 5, 3)),
+        ("Fri, 03 May 2024 15:47:42 GMT", datetime(2024, 5, 3, 15, 47, 42, tzinfo=UTC)),
+        ("Fri, 03 May 2024 15:47:42 -0400", datetime(2024, 5, 3, 15, 47, 42, tzinfo=tz(-4))),
+        ("May 3, 2024 3:47 PM EDT", datetime(2024, 5, 3, 15, 47, tzinfo=tz(-4))),
+        ("3 May 2024", date(2024, 5, 3)),
+        ("3. Mai 2024, 15:47 Uhr", date(2024, 5, 3)),
+        ("03.05.2024", date(2024, 5, 3)),
+        ("2024/05/03", date(2024, 5, 3)),
+        ("1714751262", datetime(2024, 5, 3, 15, 47, 42, tzinfo=UTC)),
+        ("yesterday", None),
+        ("2024-13-45", None),
+        ("", None),
+    ],
+)
+def test_parse_date(text: str, expected: datetime | date | None) -> None:
+    result = parse_date(text)
+    assert result == expected
+    if isinstance(expected, datetime):
+        assert isinstance(result, datetime) and result.utcoffset() == expected.utcoffset()
+    elif expected is not None:
+        assert not isinstance(result, datetime)
+
+
+@pytest.mark.parametrize(
+    ("value", "plausible"),
+    [
+        (datetime(2025, 6, 2, 11, tzinfo=UTC), True),  # within a day of clock skew
+        (datetime(2025, 6, 3, 12, tzinfo=UTC), False),  # the future
+        (date(2025, 6, 2), True),
+        (date(2025, 6, 5), False),
+        (date(1990, 12, 31), False),  # before the web
+        (date(1991, 1, 1), True),
+    ],
+)
+def test_plausibility_against_now(value: datetime | date, plausible: bool) -> None:
+    assert is_plausible(value, NOW) is plausible
+
+
+def page(meta: str) -> str:
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    head = f'<meta property="og:title" content="Ferry timetables change">{meta}'
+    return f"<html><head>{head}</head><body><article>{text}</article></body></html>"
+
+
+def published(meta: str) -> datetime | date | None:
+    article = extract_article(page(meta), "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None
+    return article.published
+
+
+def test_a_future_date_is_skipped_for_the_next_source() -> None:
+    meta = (
+        '<meta property="article:published_time" content="2031-01-01T00:00:00Z">'
+        '<meta name="pubdate" content="2025-05-30T08:00:00+02:00">'
+    )
+    assert published(meta) == datetime(2025, 5, 30, 8, tzinfo=tz(2))
+
+
+def test_a_date_before_1991_is_skipped() -> None:
+    meta = (
+        '<meta property="article:published_time" content="1970-01-01T00:00:00Z">'
+        '<meta name="date" content="2024-02-29">'
+    )
+    assert published(meta) == date(2024, 2, 29)
+
+
+def test_a_day_takes_the_time_of_a_later_source_that_agrees() -> None:
+    meta = (
+        '<meta property="article:published_time" content="2024-02-29">'
+        '<meta name="dc.date" content="2024-02-29T07:15:00-05:00">'
+    )
+    assert published(meta) == datetime(2024, 2, 29, 7, 15, tzinfo=tz(-5))
+
+
+def test_modified_before_published_is_dropped() -> None:
+    meta = (
+        '<meta property="article:published_time" content="2024-03-01T10:00:00+00:00">'
+        '<meta property="article:modified_time" content="2024-02-01T10:00:00+00:00">'
+    )
+    article = extract_article(page(meta), "https://f.example/news/ferry-x-y-z", now=NOW)
+    assert article is not None
+    assert article.published == datetime(2024, 3, 1, 10, tzinfo=UTC)
+    assert article.modified is None
+
+
+def test_date_in_the_url_when_the_page_has_none() -> None:
+    article = extract_article(page(""), "https://f.example/2023/07/14/ferry-news", now=NOW)
+    assert article is not None and article.published == date(2023, 7, 14)
