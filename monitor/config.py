@@ -11,21 +11,20 @@ Nothing here reads os.environ: the caller passes the environment in (the CLI pas
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.utils import getaddresses, parseaddr
 from pathlib import Path
 from types import MappingProxyType
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from cssselect import SelectorError
 from parsel import css2xpath
 
 from crawler.sites import Site, load_catalog
+from monitor import checks
+from monitor.checks import Problems
 from monitor.errors import ConfigError, QueryError
 from monitor.query import Node, parse
 
@@ -53,8 +52,7 @@ _PASSWORD_HINT = (
     "secrets never go in the file; remove it, put the password in an environment variable "
     "and name that variable with password_env"
 )
-_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
-_DURATION = re.compile(r"(?:\d+[smhd])+")
+_EMAIL_REFUSED = {"password": _PASSWORD_HINT}
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -141,8 +139,8 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
                 f"{path}: line {where[1]}, column {where[2]}: invalid TOML: {message}"
             ) from e
         raise ConfigError(f"{path}: invalid TOML: {message}") from e
-    p = _Problems(str(path))
-    _known(p, data, "", _TOP_KEYS)
+    p = Problems(str(path))
+    checks.known(p, data, "", _TOP_KEYS)
     catalog = load_catalog()
     listed = _catalog_sites(p, data.get("sites"), catalog)
     own = _own_sites(p, data.get("site"), {site.name for site in listed})
@@ -186,106 +184,13 @@ def summary(config: Config) -> str:
     return "\n".join(lines)
 
 
-class _Problems:
-    """Collects `<file>: <key>: <message>` lines."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.lines: list[str] = []
-
-    def add(self, key: str, message: str) -> None:
-        self.lines.append(f"{self.label}: {key}: {message}")
-
-
-def _key(parent: str, name: str) -> str:
-    return f"{parent}.{name}" if parent else name
-
-
-def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    shown = repr(value)
-    return shown if len(shown) <= 60 else shown[:57] + "..."
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _known(p: _Problems, table: Mapping[str, object], key: str, allowed: Sequence[str]) -> None:
-    for name in table:
-        if key == "email" and name == "password":
-            p.add(_key(key, name), _PASSWORD_HINT)
-        elif name not in allowed:
-            hint = _did_you_mean(name, allowed) or f"; allowed keys: {', '.join(allowed)}"
-            p.add(_key(key, name), f"unknown key{hint}")
-
-
-def _table(
-    p: _Problems, value: object, key: str, allowed: Sequence[str], required: Sequence[str] = ()
-) -> dict[str, object] | None:
-    if not isinstance(value, dict):
-        p.add(key, f"expected a table, got {_show(value)}")
-        return None
-    _known(p, value, key, allowed)
-    for name in required:
-        if name not in value:
-            p.add(key, f"missing required key {name!r}")
-    return value
-
-
-def _tables(p: _Problems, value: object, key: str) -> list[object]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        p.add(key, f"expected an array of tables ([[{key}]]), got {_show(value)}")
-        return []
-    return value
-
-
-def _string(p: _Problems, table: Mapping[str, object], name: str, key: str) -> str | None:
-    return _text(p, table[name], key) if name in table else None
-
-
-def _text(p: _Problems, value: object, key: str) -> str | None:
-    if not isinstance(value, str):
-        p.add(key, f"expected a string, got {_show(value)}")
-        return None
-    if not value.strip():
-        p.add(key, "must not be empty")
-        return None
-    return value
-
-
-def _strings(p: _Problems, value: object, key: str) -> list[str]:
-    if not isinstance(value, list):
-        p.add(key, f"expected an array of strings, got {_show(value)}")
-        return []
-    texts = [_text(p, item, f"{key}[{index}]") for index, item in enumerate(value, 1)]
-    return [text for text in texts if text is not None]
-
-
-def _choice(p: _Problems, text: str, key: str, choices: Sequence[str]) -> str | None:
-    if text in choices:
-        return text
-    p.add(key, f"{text!r} is not one of {', '.join(choices)}{_did_you_mean(text, choices)}")
-    return None
-
-
-def _catalog_sites(p: _Problems, value: object, catalog: Mapping[str, Site]) -> list[Site]:
-    names = _strings(p, value, "sites") if value is not None else []
+def _catalog_sites(p: Problems, value: object, catalog: Mapping[str, Site]) -> list[Site]:
+    names = checks.strings(p, value, "sites") if value is not None else []
     sites: list[Site] = []
     for name in names:
         if name not in catalog:
             known = ", ".join(sorted(catalog))
-            hint = _did_you_mean(name, catalog)
+            hint = checks.did_you_mean(name, catalog)
             p.add("sites", f"{name!r} is not in the catalog{hint}; known: {known}")
         elif any(site.name == name for site in sites):
             p.add("sites", f"{name!r} is listed twice; remove one")
@@ -294,15 +199,15 @@ def _catalog_sites(p: _Problems, value: object, catalog: Mapping[str, Site]) -> 
     return sites
 
 
-def _own_sites(p: _Problems, value: object, listed: set[str]) -> list[Site]:
+def _own_sites(p: Problems, value: object, listed: set[str]) -> list[Site]:
     sites: list[Site] = []
     seen: dict[str, int] = {}
-    for index, entry in enumerate(_tables(p, value, "site"), 1):
+    for index, entry in enumerate(checks.tables(p, value, "site"), 1):
         key = f"site[{index}]"
-        table = _table(p, entry, key, _SITE_KEYS, required=("name", "home"))
+        table = checks.table(p, entry, key, _SITE_KEYS, required=("name", "home"))
         if table is None:
             continue
-        name = _string(p, table, "name", f"{key}.name")
+        name = checks.string(p, table, "name", f"{key}.name")
         if name in listed:
             p.add(
                 f"{key}.name",
@@ -311,10 +216,10 @@ def _own_sites(p: _Problems, value: object, listed: set[str]) -> list[Site]:
             )
         else:
             _claim(p, seen, name, "site", index)
-        home = _url(p, _string(p, table, "home", f"{key}.home"), f"{key}.home")
-        feeds = _urls(p, table, "feeds", f"{key}.feeds")
-        sitemaps = _urls(p, table, "sitemaps", f"{key}.sitemaps")
-        every = _every(p, _string(p, table, "every", f"{key}.every"), f"{key}.every")
+        home = checks.url(p, checks.string(p, table, "home", f"{key}.home"), f"{key}.home")
+        feeds = checks.urls(p, table, "feeds", f"{key}.feeds")
+        sitemaps = checks.urls(p, table, "sitemaps", f"{key}.sitemaps")
+        every = checks.every(p, checks.string(p, table, "every", f"{key}.every"), f"{key}.every")
         selectors = _selectors(p, table.get("selectors", {}), f"{key}.selectors")
         if name is None or home is None:
             continue
@@ -331,100 +236,67 @@ def _own_sites(p: _Problems, value: object, listed: set[str]) -> list[Site]:
     return sites
 
 
-def _claim(p: _Problems, seen: dict[str, int], name: str | None, kind: str, index: int) -> None:
+def _claim(p: Problems, seen: dict[str, int], name: str | None, kind: str, index: int) -> None:
     if name is not None and name in seen:
         p.add(f"{kind}[{index}].name", f"{name!r} is already the name of {kind}[{seen[name]}]")
     elif name is not None:
         seen[name] = index
 
 
-def _url(p: _Problems, text: str | None, key: str) -> str | None:
-    if text is None:
-        return None
-    try:
-        parts = urlsplit(text)
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
-    except ValueError:
-        ok = False
-    if ok and not any(c.isspace() for c in text):
-        return text
-    example = f"https://{text}" if "://" not in text else "https://news.example.com/"
-    p.add(key, f"{text!r} is not an http(s) URL with a host; write it like {example!r}")
-    return None
-
-
-def _urls(p: _Problems, table: Mapping[str, object], name: str, key: str) -> tuple[str, ...]:
-    texts = _strings(p, table[name], key) if name in table else []
-    urls = [_url(p, text, f"{key}[{index}]") for index, text in enumerate(texts, 1)]
-    return tuple(url for url in urls if url is not None)
-
-
-def _every(p: _Problems, text: str | None, key: str) -> datetime.timedelta:
-    default = datetime.timedelta(minutes=15)
-    if text is None:
-        return default
-    compact = text.replace(" ", "")
-    if not _DURATION.fullmatch(compact):
-        p.add(key, f"{text!r} is not a duration; write a number and a unit: 90s, 15m, 2h or 1d")
-        return default
-    seconds = sum(int(n) * _UNITS[unit] for n, unit in re.findall(r"(\d+)([smhd])", compact))
-    if seconds == 0:
-        p.add(key, f"{text!r} is zero; a site needs a pause between polls, like 15m")
-        return default
-    return datetime.timedelta(seconds=seconds)
-
-
-def _selectors(p: _Problems, value: object, key: str) -> dict[str, str]:
+def _selectors(p: Problems, value: object, key: str) -> dict[str, str]:
     if not isinstance(value, dict):
-        p.add(key, f"expected a table like {{ title = 'h1' }}, got {_show(value)}")
+        p.add(key, f"expected a table like {{ title = 'h1' }}, got {checks.show(value)}")
         return {}
     selectors: dict[str, str] = {}
     for name in value:
         if name not in SELECTOR_FIELDS:
-            hint = _did_you_mean(name, SELECTOR_FIELDS) or f"; fields: {', '.join(SELECTOR_FIELDS)}"
-            p.add(_key(key, name), f"unknown field{hint}")
+            hint = (
+                checks.did_you_mean(name, SELECTOR_FIELDS)
+                or f"; fields: {', '.join(SELECTOR_FIELDS)}"
+            )
+            p.add(checks.key_path(key, name), f"unknown field{hint}")
             continue
-        css = _string(p, value, name, _key(key, name))
+        css = checks.string(p, value, name, checks.key_path(key, name))
         if css is None:
             continue
         try:
             css2xpath(css)
         except SelectorError as e:
-            p.add(_key(key, name), f"{css!r} is not a valid CSS selector: {e}")
+            p.add(checks.key_path(key, name), f"{css!r} is not a valid CSS selector: {e}")
             continue
         selectors[name] = css
     return selectors
 
 
-def _store(p: _Problems, value: object, config_path: Path) -> StoreConfig:
-    table = _table(p, value, "store", _STORE_KEYS)
-    text = _string(p, table, "path", "store.path") if table is not None else None
+def _store(p: Problems, value: object, config_path: Path) -> StoreConfig:
+    table = checks.table(p, value, "store", _STORE_KEYS)
+    text = checks.string(p, table, "path", "store.path") if table is not None else None
     relative = Path(text or "newsmon.db").expanduser()
     return StoreConfig(path=config_path.absolute().parent / relative)
 
 
-def _watches(p: _Problems, value: object) -> tuple[Watch, ...]:
+def _watches(p: Problems, value: object) -> tuple[Watch, ...]:
     watches: list[Watch] = []
     seen: dict[str, int] = {}
-    for index, entry in enumerate(_tables(p, value, "watch"), 1):
+    for index, entry in enumerate(checks.tables(p, value, "watch"), 1):
         key = f"watch[{index}]"
-        table = _table(p, entry, key, _WATCH_KEYS, required=("name", "query", "notify"))
+        table = checks.table(p, entry, key, _WATCH_KEYS, required=("name", "query", "notify"))
         if table is None:
             continue
-        name = _string(p, table, "name", f"{key}.name")
+        name = checks.string(p, table, "name", f"{key}.name")
         _claim(p, seen, name, "watch", index)
-        query = _string(p, table, "query", f"{key}.query")
+        query = checks.string(p, table, "query", f"{key}.query")
         node = _query(p, query, f"{key}.query")
         notify = _recipients(p, table, f"{key}.notify")
-        cadence_text = _string(p, table, "cadence", f"{key}.cadence") or "daily"
-        cadence = _choice(p, cadence_text, f"{key}.cadence", CADENCES)
+        cadence_text = checks.string(p, table, "cadence", f"{key}.cadence") or "daily"
+        cadence = checks.choice(p, cadence_text, f"{key}.cadence", CADENCES)
         if name is None or query is None or node is None or not notify or cadence is None:
             continue
         watches.append(Watch(name=name, query=query, notify=notify, cadence=cadence, node=node))
     return tuple(watches)
 
 
-def _query(p: _Problems, query: str | None, key: str) -> Node | None:
+def _query(p: Problems, query: str | None, key: str) -> Node | None:
     if query is None:
         return None
     try:
@@ -437,15 +309,15 @@ def _query(p: _Problems, query: str | None, key: str) -> Node | None:
         return None
 
 
-def _recipients(p: _Problems, table: Mapping[str, object], key: str) -> tuple[str, ...]:
+def _recipients(p: Problems, table: Mapping[str, object], key: str) -> tuple[str, ...]:
     if "notify" not in table:
         return ()
-    texts = _strings(p, table["notify"], key)
+    texts = checks.strings(p, table["notify"], key)
     if table["notify"] == []:
         p.add(key, "needs at least one address, like ['alice@example.com']")
     addresses: list[str] = []
     for index, text in enumerate(texts, 1):
-        address = _address(p, text, f"{key}[{index}]")
+        address = checks.address(p, text, f"{key}[{index}]")
         if address is not None and address in addresses:
             p.add(f"{key}[{index}]", f"{address!r} is listed twice; remove one")
         elif address is not None:
@@ -453,37 +325,20 @@ def _recipients(p: _Problems, table: Mapping[str, object], key: str) -> tuple[st
     return tuple(addresses)
 
 
-def _address(p: _Problems, text: str | None, key: str) -> str | None:
-    if text is None:
-        return None
-    _, address = parseaddr(text)
-    local, _, domain = address.rpartition("@")
-    if len(getaddresses([text])) > 1:
-        p.add(key, f"{text!r} holds more than one address; give each its own string")
-    elif (
-        local
-        and "." in domain.strip(".")
-        and "@" not in local
-        and not any(c.isspace() for c in address)
-    ):
-        return text.strip()
-    else:
-        p.add(key, f"{text!r} is not an email address; write it like 'alice@example.com'")
-    return None
-
-
-def _email(p: _Problems, value: object, environ: Mapping[str, str]) -> EmailConfig | None:
-    table = _table(p, value, "email", _EMAIL_KEYS, required=("host", "sender"))
+def _email(p: Problems, value: object, environ: Mapping[str, str]) -> EmailConfig | None:
+    table = checks.table(
+        p, value, "email", _EMAIL_KEYS, required=("host", "sender"), refused=_EMAIL_REFUSED
+    )
     if table is None:
         return None
-    host = _string(p, table, "host", "email.host")
-    security_text = _string(p, table, "security", "email.security") or "starttls"
-    security = _choice(p, security_text, "email.security", SECURITIES)
+    host = checks.string(p, table, "host", "email.host")
+    security_text = checks.string(p, table, "security", "email.security") or "starttls"
+    security = checks.choice(p, security_text, "email.security", SECURITIES)
     port = table.get("port", DEFAULT_PORTS.get(security or "", 587))
     if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
-        p.add("email.port", f"expected a port number from 1 to 65535, got {_show(port)}")
+        p.add("email.port", f"expected a port number from 1 to 65535, got {checks.show(port)}")
         port = 0
-    username = _string(p, table, "username", "email.username")
+    username = checks.string(p, table, "username", "email.username")
     password_env, password = _password(p, table, environ)
     if "username" in table and "password_env" not in table:
         p.add(
@@ -493,14 +348,14 @@ def _email(p: _Problems, value: object, environ: Mapping[str, str]) -> EmailConf
         )
     if "password_env" in table and "username" not in table:
         p.add("email", "password_env is set but username is not; SMTP login needs both")
-    sender = _address(p, _string(p, table, "sender", "email.sender"), "email.sender")
+    sender = checks.address(p, checks.string(p, table, "sender", "email.sender"), "email.sender")
     if host is None or security is None or sender is None:
         return None
     return EmailConfig(host, port, security, username, password, password_env, sender)
 
 
 def _password(
-    p: _Problems, table: Mapping[str, object], environ: Mapping[str, str]
+    p: Problems, table: Mapping[str, object], environ: Mapping[str, str]
 ) -> tuple[str | None, str | None]:
     value = table.get("password_env")
     if value is None:
@@ -522,13 +377,13 @@ def _password(
     return value, environ[value]
 
 
-def _schedule(p: _Problems, value: object) -> ScheduleConfig:
-    table = _table(p, value, "schedule", _SCHEDULE_KEYS) or {}
-    timezone = _string(p, table, "timezone", "schedule.timezone") or "UTC"
+def _schedule(p: Problems, value: object) -> ScheduleConfig:
+    table = checks.table(p, value, "schedule", _SCHEDULE_KEYS) or {}
+    timezone = checks.string(p, table, "timezone", "schedule.timezone") or "UTC"
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        hint = _did_you_mean(timezone, available_timezones())
+        hint = checks.did_you_mean(timezone, available_timezones())
         p.add(
             "schedule.timezone",
             f"{timezone!r} is not an IANA time zone{hint}; write one like 'Europe/Berlin' or 'UTC'",
@@ -537,13 +392,14 @@ def _schedule(p: _Problems, value: object) -> ScheduleConfig:
     return ScheduleConfig(timezone=timezone, digest_at=digest_at)
 
 
-def _digest_at(p: _Problems, value: object) -> datetime.time:
+def _digest_at(p: Problems, value: object) -> datetime.time:
     if isinstance(value, datetime.time):  # a bare TOML time: digest_at = 08:00:00
         return value.replace(second=0, microsecond=0)
     if isinstance(value, str) and (match := _HHMM.fullmatch(value.strip())):
         return datetime.time(int(match[1]), int(match[2]))
     p.add(
-        "schedule.digest_at", f"{_show(value)} is not a time; write HH:MM (24-hour), like '08:00'"
+        "schedule.digest_at",
+        f"{checks.show(value)} is not a time; write HH:MM (24-hour), like '08:00'",
     )
     return datetime.time(8, 0)
 
@@ -555,7 +411,7 @@ def _count(n: int, noun: str) -> str:
 def _span(every: datetime.timedelta) -> str:
     seconds = int(every.total_seconds())
     parts = []
-    for unit, size in _UNITS.items():
+    for unit, size in checks.DURATION_UNITS.items():
         if seconds >= size:
             parts.append(f"{seconds // size}{unit}")
             seconds %= size
