@@ -121,7 +121,7 @@ class NewsSpider(scrapy.Spider):
             response.body,
             response.url,
             site=site,
-            headers=response.headers.to_unicode_dict(),
+            headers={str(k): str(v) for k, v in response.headers.to_unicode_dict().items()},
             now=datetime.now(UTC),
         )
         if article is None:
@@ -137,7 +137,8 @@ class NewsSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         site: Site = request.cb_kwargs["site"]
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        blocked = failure.check(IgnoreRequest) and not failure.check(HttpError)  # type: ignore[no-untyped-call]
+        if blocked:
             logger.info("site %s: %s skipped: %s", site.name, request.url, failure.value)
             return
         self.count(site, "errors")
