@@ -12,10 +12,11 @@ _PREFIX = re.compile(
     r"redakcja|reporter)\s*[:.]?\s+",
     re.IGNORECASE,
 )
-_LABEL = re.compile(r"^(?:autor(?:in)?|author|authors|byline|von|text|reporting)\s*:\s*", re.I)
+_LABEL = re.compile(
+    r"^(?:autor(?:in)?|author|authors|byline|von|text|texte|texto|текст|reporting)\s*:\s*", re.I
+)
 _SEPARATORS = re.compile(
-    r"\s*(?:,|;|\||\band\b|\bund\b|\bet\b|\by\b|\bu\.\b|\ben\b|\bog\b|\boch\b|\bi\b|\be\b|&|\+|/\s)\s*",
-    re.IGNORECASE,
+    r"\s*(?:,|;|\||\b(?i:and|und|et|en|og|och)\b|\s(?:y|e|i|u\.)\s|&|\+|/\s)\s*",
 )
 _NOISE = re.compile(
     r"\([^)]*\)|\[[^\]]*\]|https?://\S+|\S+@\S+\.\w+|(?<!\w)@\w+|\bupdated\b.*$|"

@@ -95,6 +95,7 @@ class JsonLd:
         for script in scripts:
             for value in _loads(script):
                 self.nodes.extend(_walk(value))
+        self._articles: list[Node] | None = None
         self.by_id: dict[str, Node] = {}
         for node in self.nodes:
             ident = node.get("@id")
@@ -109,8 +110,10 @@ class JsonLd:
 
     def articles(self) -> list[Node]:
         """Article objects, those with a headline first."""
-        found = [n for n in self.nodes if is_article(n)]
-        return sorted(found, key=lambda n: not (n.get("headline") or n.get("name")))
+        if self._articles is None:
+            found = [n for n in self.nodes if is_article(n)]
+            self._articles = sorted(found, key=lambda n: not (n.get("headline") or n.get("name")))
+        return self._articles
 
     def has_type(self, wanted: frozenset[str]) -> bool:
         return any(types_of(n) & wanted for n in self.nodes)

@@ -60,7 +60,20 @@ def _is_site(segment: str, sites: list[str]) -> bool:
         padded, site_padded = f" {key} ", f" {site_key} "
         if len(key) < 40 and (padded in site_padded or site_padded in padded):
             return True
+        if " " not in site_key and _abbreviates(key, site_key):
+            return True
     return False
+
+
+def _abbreviates(key: str, label: str) -> bool:
+    """True when a host label abbreviates a name: "nytimes" for "The New York Times"."""
+    words = key.split()
+    if words[:1] == ["the"]:
+        words = words[1:]
+    if len(words) < 2 or len(label) < 2:
+        return False
+    initials = "".join(w[0] for w in words)
+    return label in {initials, initials[:-1] + words[-1]}
 
 
 def _is_removable(segment: str, sites: list[str]) -> bool:
@@ -147,11 +160,11 @@ def title(page: Page, selectors: Mapping[str, str]) -> str | None:
     if not candidates:
         return None
     best = candidates[0]
-    key = title_key(best)
+    stem = best.rstrip(".\u2026 ")
     for other in candidates[1:]:
-        other_key = title_key(other)
-        if len(key) >= 40 and other_key.startswith(key) and len(other_key) > len(key):
-            return other  # the first was truncated
+        rest = other[len(stem) :].lstrip() if other.startswith(stem) else ""
+        if len(stem) >= 40 and rest[:1].isalnum():
+            return other  # the first source cut the headline short
     return best
 
 
@@ -186,14 +199,20 @@ def _jsonld_people(page: Page) -> list[str]:
 
 
 def _microdata_people(page: Page) -> list[str]:
-    names = []
+    """itemprop=author names of the first item that has any (not of teasers further down)."""
+    names: list[str] = []
+    scope = None
     for element in page.itemprops.get("author", ()):
+        owner = next(iter(element.xpath("ancestor::*[@itemscope][1]")), None)
+        if scope is not None and owner is not scope:
+            continue
         named = element.xpath(".//*[@itemprop='name']")
         value = (named[0].get("content") or element_text(named[0])) if named else None
         if value is None:
             value = element.get("content") or element_text(element)
         if value:
             names.append(value)
+            scope = owner
     return names
 
 

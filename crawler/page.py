@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -13,21 +12,22 @@ from lxml import etree
 
 from crawler.jsonld import JsonLd, Node
 
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_INVALID_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _MAX_VALUES = 20
 
 
 def parse_tree(text: str) -> lxml.html.HtmlElement | None:
-    """The lxml tree of an HTML document, None when there is nothing to parse."""
-    cleaned = _INVALID_XML_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
-    if not cleaned.strip():
+    """The lxml tree of an HTML document, None when there is nothing to parse.
+
+    The text goes to libxml2 as UTF-8 bytes: it then ignores any encoding the document
+    declares and copes with control characters that lxml refuses in a str.
+    """
+    data = text.encode("utf-8", errors="replace")
+    if not data.strip():
         return None
     try:
-        tree = lxml.html.document_fromstring(cleaned)
+        return lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError):
         return None
-    return tree
 
 
 @lru_cache(maxsize=256)
