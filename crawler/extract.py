@@ -119,7 +119,9 @@ def _looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     if _has_article_signal(page):
         return False
     parts = urlsplit(url)
-    return bool(_LISTING_PATH.search(parts.path) or _SEARCH_QUERY.search(parts.query))
+    if _SEARCH_QUERY.search(parts.query):
+        return True
+    return bool(_LISTING_PATH.search(parts.path)) and not _story_like(url)
 
 
 def _story_like(url: str) -> bool:

@@ -244,3 +244,71 @@ def test_article_to_json_writes_iso_dates() -> None:
     assert data["modified"] == "2023-11-03T10:00:00+01:00"
     assert data["authors"] == ["Claire Vasseur"]
     assert set(data) >= {"url", "title", "body", "tags", "language", "section", "image"}
+
+
+def _teasers(count: int) -> str:
+    return "".join(
+        f'<h3><a href="/news/story-number-{i}">Story number {i} of the week</a></h3>'
+        for i in range(count)
+    )
+
+
+def test_a_page_of_teasers_without_article_signals_is_a_listing() -> None:
+    head = '<meta property="og:type" content="website"><title>Harbour news</title>'
+    doc = f"<html><head>{head}</head><body><h1>Harbour</h1>{_teasers(12)}</body></html>"
+    assert extract_article(doc, "https://s.example/harbour") is None
+
+
+def test_an_article_with_many_related_links_is_still_an_article() -> None:
+    head = '<meta property="og:type" content="article"><meta property="og:title" content="Main">'
+    article = extract_article(html(head, _teasers(12)), "https://s.example/harbour")
+    assert article is not None and article.title == "Main"
+
+
+def test_a_story_slug_under_a_topic_path_is_an_article() -> None:
+    head = '<meta property="og:title" content="Ferries return">'
+    url = "https://s.example/topics/transport/ferries-return-to-the-island-after-storm"
+    assert extract_article(html(head), url) is not None
+
+
+@pytest.mark.parametrize(
+    ("head", "field", "expected"),
+    [
+        ('<meta name="sailthru.author" content="Noor Haddad">', "authors", ("Noor Haddad",)),
+        ('<meta name="DC.creator" content="Noor Haddad">', "authors", ("Noor Haddad",)),
+        ('<meta name="byl" content="By Noor Haddad">', "authors", ("Noor Haddad",)),
+        ('<a rel="author" href="/u/nh">Noor Haddad</a>', "authors", ("Noor Haddad",)),
+        (
+            '<meta name="parsely-pub-date" content="2024-01-05T10:00:00Z">',
+            "published",
+            datetime(2024, 1, 5, 10, tzinfo=UTC),
+        ),
+        ('<meta name="sailthru.date" content="2024-01-05">', "published", date(2024, 1, 5)),
+        ('<meta name="DC.date.issued" content="2024-01-05">', "published", date(2024, 1, 5)),
+        (
+            '<time datetime="2024-01-05T10:00:00+09:00">5 Jan</time>',
+            "published",
+            datetime(2024, 1, 5, 10, tzinfo=timezone(timedelta(hours=9))),
+        ),
+        ('<meta property="og:locale" content="pt_BR">', "language", "pt-BR"),
+        (
+            '<script type="application/ld+json">{"@type": "Article", "inLanguage": "sv"}</script>',
+            "language",
+            "sv",
+        ),
+        ('<meta name="parsely-section" content="Ports">', "section", "Ports"),
+        ('<meta name="news_keywords" content="ports, ferries">', "tags", ("ports", "ferries")),
+        ('<meta name="keywords" content="ports; ferries">', "tags", ("ports", "ferries")),
+        (
+            '<meta name="twitter:image" content="//cdn.s.example/p.jpg">',
+            "image",
+            "https://cdn.s.example/p.jpg",
+        ),
+        ('<meta property="og:description" content="A standfirst.">', "subtitle", "A standfirst."),
+    ],
+)
+def test_each_field_from_each_source(head: str, field: str, expected: object) -> None:
+    title = '<meta property="og:title" content="Ferries return">'
+    article = extract_article(html(title + head), "https://s.example/news/ferries-x-y", now=NOW)
+    assert article is not None
+    assert getattr(article, field) == expected
