@@ -240,6 +240,27 @@ def _bylines(page: Page) -> list[str]:
     return []
 
 
+_AUTHOR_LINK = re.compile(
+    r"/(?:authors?|autor(?:en|in)?|auteurs?|autore|autori|journalists?|reporters?|people|"
+    r"staff|profiles?|redaktion|writers?|columnists?)/[^/?#]+",
+    re.IGNORECASE,
+)
+
+
+def _author_links(page: Page) -> list[str]:
+    """Names on links to author pages (".../author/jane-doe"), from the first group of them."""
+    links = [a for a in page.tree.iter("a") if _AUTHOR_LINK.search(a.get("href") or "")]
+    for link in links[:20]:
+        if not looks_like_name(" ".join(clean_names([element_text(link)])[:1])):
+            continue
+        group = link.getparent()
+        group = group.getparent() if group is not None and group.getparent() is not None else group
+        siblings = [a for a in links if group is not None and group in a.iterancestors()]
+        texts_ = [element_text(a) for a in siblings[:6]] or [element_text(link)]
+        return [n for n in clean_names(texts_) if looks_like_name(n)]
+    return []
+
+
 def _twitter_labelled_author(page: Page) -> list[str]:
     """Yoast's "Written by" label/data pairs in twitter:labelN / twitter:dataN."""
     for index in range(1, 4):
@@ -274,6 +295,7 @@ def authors(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
         lambda: _jsonld_people(page),
         lambda: meta_names,
         lambda: _microdata_people(page),
+        lambda: _author_links(page),
         lambda: _bylines(page),
     ]
     fallback: list[str] = []

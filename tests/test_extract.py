@@ -312,3 +312,14 @@ def test_each_field_from_each_source(head: str, field: str, expected: object) ->
     article = extract_article(html(title + head), "https://s.example/news/ferries-x-y", now=NOW)
     assert article is not None
     assert getattr(article, field) == expected
+
+
+def test_author_page_links_name_the_authors() -> None:
+    body = (
+        '<p class="meta">von <a href="/autoren/name/jana-kral">Dr. Jana Král</a> und '
+        '<a href="/autoren/name/ole-berg">Ole Berg</a></p>'
+    )
+    head = '<meta property="og:title" content="Ferries return"><meta name="author" content="Gull">'
+    head += '<meta property="og:site_name" content="Gull">'
+    article = extract_article(html(head, body), "https://gull.example/news/ferries-x-y")
+    assert article is not None and article.authors == ("Dr. Jana Král", "Ole Berg")
