@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from crawler import metadata, timestamps
+from crawler import bylines, metadata, timestamps, titles
 from crawler.article import Article
 from crawler.body import extract_body
 from crawler.encoding import decode_html
@@ -73,7 +73,7 @@ def _extract(
     canonical = metadata.url(page)
     if _looks_like_listing(page, url, canonical):
         return None
-    title = metadata.title(page, selectors)
+    title = titles.title(page, selectors)
     if not title:
         return None
     published = timestamps.published(page, selectors, now)
@@ -84,7 +84,7 @@ def _extract(
         title=title,
         body="",
         subtitle=metadata.subtitle(page, selectors, title),
-        authors=metadata.authors(page, selectors),
+        authors=bylines.authors(page, selectors),
         published=published,
         modified=timestamps.modified(page, selectors, now, published),
         language=metadata.language(page, headers),

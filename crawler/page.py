@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -10,7 +10,7 @@ import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 
-from crawler.jsonld import JsonLd, Node
+from crawler.jsonld import JsonLd, Node, texts
 
 _MAX_VALUES = 20
 
@@ -138,3 +138,18 @@ class Page:
         except etree.XPathError:
             return []
         return list(found) if isinstance(found, list) else []
+
+    def article_values(self, *keys: str) -> Iterator[Any]:
+        """The values of `keys` in the page's JSON-LD article objects, main article first."""
+        for node in [self.article, *self.jsonld.articles()]:
+            for key in keys:
+                if key in node:
+                    yield self.jsonld.resolve(node[key])
+
+    def article_text(self, key: str) -> str | None:
+        """The first string under `key` in the page's JSON-LD article objects."""
+        return next((t for v in self.article_values(key) for t in texts(v) if t), None)
+
+    def selected_texts(self, selectors: Mapping[str, str], field: str) -> list[str]:
+        """Texts of the elements the site's selector for `field` matches."""
+        return [t for t in (element_text(e) for e in self.select(selectors, field)) if t]

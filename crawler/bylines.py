@@ -1,0 +1,133 @@
+"""Who wrote a page: person names from every source that names authors, in order of trust."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from urllib.parse import urlsplit
+
+from crawler.authors import clean_names, is_site_name, looks_like_name
+from crawler.jsonld import texts
+from crawler.page import Page, element_text
+from crawler.titles import site_names
+
+
+def _jsonld_people(page: Page) -> list[str]:
+    names: list[str] = []
+    for value in page.article_values("author", "creator"):
+        for item in value if isinstance(value, list) else [value]:
+            item = page.jsonld.resolve(item)
+            names.extend(t for t in texts(item.get("name") if isinstance(item, dict) else item))
+        if names:
+            break
+    return names
+
+
+def _microdata_people(page: Page) -> list[str]:
+    """itemprop=author names of the first item that has any (not of teasers further down)."""
+    names: list[str] = []
+    scope = None
+    for element in page.itemprops.get("author", ()):
+        owner = next(iter(element.xpath("ancestor::*[@itemscope][1]")), None)
+        if scope is not None and owner is not scope:
+            continue
+        named = element.xpath(".//*[@itemprop='name']")
+        value = (named[0].get("content") or element_text(named[0])) if named else None
+        if value is None:
+            value = element.get("content") or element_text(element)
+        if value:
+            names.append(value)
+            scope = owner
+    return names
+
+
+_BYLINE_XPATH = (
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
+    " | //*[contains(@class, 'byline') or contains(@class, 'Byline')"
+    " or contains(@class, 'author') or contains(@class, 'Author')]"
+    "[not(ancestor::footer or ancestor::nav or ancestor::aside"
+    " or ancestor::*[contains(@class, 'comment')])]"
+)
+
+
+def _bylines(page: Page) -> list[str]:
+    """Names in the first element marked as a byline or author that holds any."""
+    for element in page.tree.xpath(_BYLINE_XPATH)[:30]:
+        if element.tag in {"script", "style", "meta", "link", "img", "body", "html"}:
+            continue
+        leaves = [e for e in element.iter() if isinstance(e.tag, str) and len(e) == 0]
+        texts_ = [element_text(e) for e in leaves] if len(leaves) > 1 else [element_text(element)]
+        names = [
+            n for n in clean_names(t for t in texts_ if 0 < len(t) < 120) if looks_like_name(n)
+        ]
+        if names:
+            return names
+    return []
+
+
+_AUTHOR_LINK = re.compile(
+    r"/(?:authors?|autor(?:en|in)?|auteurs?|autore|autori|journalists?|reporters?|people|"
+    r"staff|profiles?|redaktion|writers?|columnists?)/[^/?#]+",
+    re.IGNORECASE,
+)
+
+
+def _author_links(page: Page) -> list[str]:
+    """Names on links to author pages (".../author/jane-doe"), from the first group of them."""
+    links = [a for a in page.tree.iter("a") if _AUTHOR_LINK.search(a.get("href") or "")]
+    for link in links[:20]:
+        if not looks_like_name(" ".join(clean_names([element_text(link)])[:1])):
+            continue
+        group = link.getparent()
+        group = group.getparent() if group is not None and group.getparent() is not None else group
+        siblings = [a for a in links if group is not None and group in a.iterancestors()]
+        texts_ = [element_text(a) for a in siblings[:6]] or [element_text(link)]
+        return [n for n in clean_names(texts_) if looks_like_name(n)]
+    return []
+
+
+def _twitter_labelled_author(page: Page) -> list[str]:
+    """Yoast's "Written by" label/data pairs in twitter:labelN / twitter:dataN."""
+    for index in range(1, 4):
+        label = (page.first_meta(f"twitter:label{index}") or "").casefold()
+        if label in {"written by", "author", "autor", "von", "geschrieben von", "verfasst von"}:
+            return page.meta.get(f"twitter:data{index}", [])[:1]
+    return []
+
+
+def authors(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
+    """Person names, from the first source naming people; the site's name only if alone."""
+    sites = site_names(page, with_host=False)
+    host = (urlsplit(page.url).hostname or "").removeprefix("www.")
+    hosts = [host, host.split(".")[0]] if host else []
+    meta_names: list[str] = []
+    for name in (
+        "author",
+        "article:author",
+        "parsely-author",
+        "sailthru.author",
+        "dc.creator",
+        "dcterms.creator",
+        "byl",
+        "citation_author",
+        "cxenseparse:author",
+        "twitter:misc:written by",
+    ):
+        meta_names.extend(page.meta.get(name, ()))
+    meta_names.extend(_twitter_labelled_author(page))
+    sources: list[Callable[[], list[str]]] = [
+        lambda: page.selected_texts(selectors, "authors"),
+        lambda: _jsonld_people(page),
+        lambda: meta_names,
+        lambda: _microdata_people(page),
+        lambda: _author_links(page),
+        lambda: _bylines(page),
+    ]
+    fallback: list[str] = []
+    for source in sources:
+        names = clean_names(source())
+        people = [n for n in names if not is_site_name(n, sites, hosts)]
+        if people:
+            return tuple(people)
+        fallback = fallback or names
+    return tuple(fallback)

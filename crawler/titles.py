@@ -1,0 +1,149 @@
+"""The headline of a page, without the site's name, section or date around it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from crawler.jsonld import texts, types_of
+from crawler.page import Page, element_text
+
+_SITE_SEPARATOR = re.compile(
+    r"\s+[|\-\u2013\u2014\u00b7\u2022\u00bb*:/]{1,2}\s+|\s*[|\uff5c\uff1a]\s*"
+)
+_SAFE_SEPARATOR = re.compile(r"\s*[|\uff5c]\s*|\s+[\u00b7\u2022\u00bb*/]\s+")
+_DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
+_DOMAIN = re.compile(
+    r"\b[\w-]+\.(?:com|net|org|co|de|at|ch|fr|it|es|uk|be|nl|ca|au|in|io|news)\b", re.IGNORECASE
+)
+
+
+def title_key(text: str) -> str:
+    """The comparison form of a title: NFKC, casefolded, word characters only."""
+    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()))
+
+
+def site_names(page: Page, *, with_host: bool = True) -> list[str]:
+    """Names the site goes by: og:site_name, the JSON-LD publisher, its host's main label."""
+    names = [
+        *page.meta.get("og:site_name", ()),
+        *page.meta.get("application-name", ()),
+        *page.meta.get("apple-mobile-web-app-title", ()),
+    ]
+    publisher = page.jsonld.resolve(page.article.get("publisher"))
+    names.extend(texts(publisher)[:3] if isinstance(publisher, dict | list) else [])
+    for node in page.jsonld.nodes:
+        if types_of(node) & {"website", "organization", "newsmediaorganization"}:
+            names.extend(t for t in texts(node.get("name")) if isinstance(t, str))
+    host = (urlsplit(page.url).hostname or "").removeprefix("www.")
+    if host and with_host:
+        names.extend([host, host.split(".")[0]])
+    return [n for n in dict.fromkeys(n.strip() for n in names) if n]
+
+
+def _is_site(segment: str, sites: list[str]) -> bool:
+    key = title_key(segment)
+    if not key or _DOMAIN.search(segment):
+        return True
+    compact = key.replace(" ", "")
+    for site in sites:
+        site_key = title_key(site)
+        if not site_key:
+            continue
+        if compact == site_key.replace(" ", ""):
+            return True
+        padded, site_padded = f" {key} ", f" {site_key} "
+        if len(key) < 40 and (padded in site_padded or site_padded in padded):
+            return True
+        if " " not in site_key and _abbreviates(key, site_key):
+            return True
+    return False
+
+
+def _abbreviates(key: str, label: str) -> bool:
+    """True when a host label abbreviates a name: "nytimes" for "The New York Times"."""
+    words = key.split()
+    if words[:1] == ["the"]:
+        words = words[1:]
+    if len(words) < 2 or len(label) < 2:
+        return False
+    initials = "".join(w[0] for w in words)
+    return label in {initials, initials[:-1] + words[-1]}
+
+
+def _is_removable(segment: str, sites: list[str]) -> bool:
+    """A title segment that names the site, a date, or an author rather than the story."""
+    stripped = segment.strip()
+    if re.fullmatch(r"[\d\s./:-]{6,}", stripped) or re.match(r"(?i)by\s", stripped):
+        return True
+    return _is_site(stripped, sites)
+
+
+def strip_site_name(title: str, sites: list[str]) -> str:
+    """A title without the site's name and what hangs off it: "Headline - Section | Site"."""
+    text = " ".join(title.split())
+    for site in sites:  # "Site: Headline"
+        if len(site) > 2 and text.casefold().startswith(site.casefold() + ":"):
+            text = text[len(site) + 1 :].strip()
+            break
+    pieces = _SITE_SEPARATOR.split(text)
+    separators = _SITE_SEPARATOR.findall(text)
+    # "Headline | Site | Section - Date": the site's name ends the headline.
+    cut = next((i for i in range(1, len(pieces)) if _is_site(pieces[i], sites)), len(pieces))
+    del pieces[cut:], separators[cut - 1 :]
+    while len(pieces) > 1 and _is_removable(pieces[-1], sites):
+        pieces.pop()
+        separators.pop()
+    while len(pieces) > 1 and _is_removable(pieces[0], sites):
+        pieces.pop(0)
+        separators.pop(0)
+    if len(pieces) > 1:
+        # "Headline | Section" or "Headline - Section": a short tail after a long headline.
+        head, tail = " ".join(pieces[:-1]).split(), pieces[-1].split()
+        limit, minimum = (3, 3) if _SAFE_SEPARATOR.fullmatch(separators[-1]) else (2, 5)
+        if _DASH.fullmatch(separators[-1]) and not all(w[:1].isupper() for w in tail):
+            limit = 0
+        if len(tail) <= limit and len(head) >= minimum:
+            pieces.pop()
+            separators.pop()
+    result = pieces[0] + "".join(
+        sep + piece for sep, piece in zip(separators, pieces[1:], strict=True)
+    )
+    return result.strip() or text
+
+
+def title(page: Page, selectors: Mapping[str, str]) -> str | None:
+    """The headline: site selector, JSON-LD, OpenGraph, other meta, <title>, then <h1>.
+
+    Site names, dates and bylines around the text are removed; a headline that another source
+    shows to be cut short is replaced by the full one.
+    """
+    chosen = page.selected_texts(selectors, "title")
+    if chosen:
+        return chosen[0]
+    sites = site_names(page)
+    raw = [
+        page.article_text("headline"),
+        page.first_meta("og:title"),
+        page.first_meta("twitter:title"),
+        page.article_text("name"),
+        *page.microdata("headline")[:1],
+        page.first_meta("parsely-title", "sailthru.title", "dc.title", "dcterms.title"),
+        *(element_text(e) for e in page.tree.xpath("//title")[:1]),
+        *(element_text(e) for e in page.tree.xpath("//h1")[:1]),
+    ]
+    sections = [t for v in page.article_values("articleSection") for t in texts(v)]
+    sites = [*sites, *sections, *page.meta.get("article:section", ())]
+    candidates = [strip_site_name(c, sites) for c in raw if c and c.strip() and len(c) < 1000]
+    candidates = [c for c in candidates if title_key(c)]
+    if not candidates:
+        return None
+    best = candidates[0]
+    stem = best.rstrip(".\u2026 ")
+    for other in candidates[1:]:
+        rest = other[len(stem) :].lstrip() if other.startswith(stem) else ""
+        if len(stem) >= 40 and rest[:1].isalnum():
+            return other  # the first source cut the headline short
+    return best
