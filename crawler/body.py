@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
@@ -27,12 +28,15 @@ logger = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"\w+")
 _MIN_SEED_TOKENS = 4  # a shorter block matches trafilatura's text by chance
+_COVERED = 0.5  # share of a block's shingles trafilatura must have
 _MAX_SEED_GAP = 2  # furniture blocks allowed between two seeds of one cluster
+_RATIO = 2.0  # growing needs this many chars of paragraphs for each char of short text
+_BADW = 0.0  # weight of link-heavy text against growing; 0: any link-heavy block stops it
 _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
 
 
 def _tokens(text: str) -> str:
-    return " ".join(_TOKEN.findall(text))
+    return " ".join(_TOKEN.findall(unicodedata.normalize("NFC", text)))
 
 
 def _is_good(block: Block) -> bool:
@@ -69,14 +73,31 @@ def _trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:
     return text or ""
 
 
-def _seed_cluster(blocks: list[Block], reference: str) -> list[int]:
-    """Indexes of the largest run of blocks found in `reference` (trafilatura's text)."""
-    haystack = f" {_tokens(reference)} "
+class _Reference:
+    """Another extractor's text, asked how much of a block it holds."""
+
+    def __init__(self, text: str) -> None:
+        tokens = _tokens(text)
+        self.haystack = f" {tokens} "
+        words = tokens.split()
+        self.shingles = {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
+
+    def coverage(self, text: str) -> float:
+        """The share of the text's 4-word shingles found in the reference (0 to 1)."""
+        words = _tokens(text).split()
+        if len(words) < 4:
+            return 1.0 if words and f" {' '.join(words)} " in self.haystack else 0.0
+        shingles = [tuple(words[i : i + 4]) for i in range(len(words) - 3)]
+        return sum(1 for s in shingles if s in self.shingles) / len(shingles)
+
+
+def _seed_cluster(blocks: list[Block], reference: _Reference) -> list[int]:
+    """Indexes of the largest run of blocks found in the reference (trafilatura's text)."""
     seeds = [
         i
         for i, block in enumerate(blocks)
         if len(_TOKEN.findall(block.text)) >= _MIN_SEED_TOKENS
-        and f" {_tokens(block.text)} " in haystack
+        and reference.coverage(block.text) >= _COVERED
     ]
     if not seeds:
         return []
@@ -99,11 +120,10 @@ def _grow(
         if parent is None:
             break
         extra = [b for b in blocks if _inside(b, parent) and not _inside(b, el)]
-        if any(_is_bad(b) for b in extra):
-            break
         good = sum(len(b.text) for b in extra if _is_good(b))
-        weak = sum(len(b.text) for b in extra if not _is_good(b))
-        if good < 2 * weak:
+        weak = sum(len(b.text) for b in extra if not _is_good(b) and not _is_bad(b))
+        bad = sum(len(b.text) for b in extra if _is_bad(b))
+        if good < _RATIO * (weak + _BADW * bad) or (bad and not _BADW):
             break
         el = parent
     return el
@@ -138,23 +158,34 @@ def _paragraphs(texts: list[str]) -> str:
     return "\n\n".join(out)
 
 
+_SPAN = True
+
+
 def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     json_ld = max(_json_ld_bodies(tree), key=len, default="")
-    reference = _trafilatura_text(tree, url)
     body = tree.find("body")
     root = body if body is not None else tree
     strip_non_text(root)
     blocks = split_blocks(root)
     if drop_furniture(root, blocks):
         blocks = split_blocks(root)
+    reference = _Reference(_trafilatura_text(tree, url))
     cluster = _seed_cluster(blocks, reference)
-    if cluster:
-        main = _grow(_common_ancestor([blocks[i].owner for i in cluster]), root, blocks)
-    else:
+    if not cluster:
         main = main_element(blocks)
-    if main is None:
-        return _paragraphs([json_ld])
-    texts = [b.text for b in blocks if _inside(b, main) and not _is_bad(b)]
+        if main is None:
+            return _paragraphs([json_ld])
+        texts = [b.text for b in blocks if _inside(b, main) and not _is_bad(b)]
+        return _paragraphs(texts) or _paragraphs([json_ld])
+    main = _grow(_common_ancestor([blocks[i].owner for i in cluster]), root, blocks)
+    first, last = cluster[0], cluster[-1]
+    texts = []
+    for i, b in enumerate(blocks):
+        if not _inside(b, main) or _is_bad(b):
+            continue
+        if _SPAN and first <= i <= last and reference.coverage(b.text) < _COVERED:
+            continue
+        texts.append(b.text)
     return _paragraphs(texts) or _paragraphs([json_ld])
 
 

@@ -9,6 +9,7 @@ word only counts as a whole word of a class name: "share-bar" and "shareBar" are
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 
@@ -56,6 +57,7 @@ def _words(value: str) -> set[str]:
     return {w.lower() for w in _WORD_SPLIT.split(value) if w}
 
 
+@lru_cache(maxsize=4096)
 def _verdict(name: str) -> int:
     """+1 if a class or id names article text, -1 if it names furniture, 0 if neither.
 
