@@ -17,7 +17,9 @@ _ISO = re.compile(
     r"\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?|(?:UTC|GMT)(?:[+-]\d{1,2}(?::?\d{2})?)?"
     r"|[A-Z]{3,4}\b)?)?"
 )
-_NUMERIC_DMY = re.compile(r"\b(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})\b")
+_NUMERIC_DMY = re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b")
+# "05/03/2024" is March in Europe and May in the US: read only when one part is above 12.
+_NUMERIC_SLASHED = re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\b")
 _NUMERIC_YMD = re.compile(r"\b(?P<y>\d{4})[./](?P<m>\d{1,2})[./](?P<d>\d{1,2})\b")
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _TIME = re.compile(
@@ -167,9 +169,17 @@ def _parse_written(text: str) -> Stamp | None:
             break
     else:
         match = _NUMERIC_YMD.search(text) or _NUMERIC_DMY.search(text)
-        if not match:
-            return None
-        day, month, year = int(match.group("d")), int(match.group("m")), int(match.group("y"))
+        if match:
+            day, month = int(match.group("d")), int(match.group("m"))
+        else:
+            match = _NUMERIC_SLASHED.search(text)
+            if not match:
+                return None
+            first, second = int(match.group("a")), int(match.group("b"))
+            if (first > 12) == (second > 12):
+                return None
+            day, month = (first, second) if first > 12 else (second, first)
+        year = int(match.group("y"))
         rest = text[: match.start()] + " " + text[match.end() :]
     hms, tz = _time_of(rest)
     return _build(year, month, day, hms, tz)

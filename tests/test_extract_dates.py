@@ -32,6 +32,9 @@ def tz(hours: float) -> timezone:
         ("3. Mai 2024, 15:47 Uhr", date(2024, 5, 3)),
         ("03.05.2024", date(2024, 5, 3)),
         ("2024/05/03", date(2024, 5, 3)),
+        ("25/12/2023", date(2023, 12, 25)),
+        ("12/25/2023", date(2023, 12, 25)),
+        ("05/03/2024", None),  # March or May: left to other sources
         ("1714751262", datetime(2024, 5, 3, 15, 47, 42, tzinfo=UTC)),
         ("yesterday", None),
         ("2024-13-45", None),
