@@ -159,6 +159,60 @@ def _paragraphs(texts: list[str]) -> str:
 
 
 _SPAN = True
+_LEAD = True
+_LEAD_WORDS = frozenset(
+    [
+        "lead",
+        "lede",
+        "standfirst",
+        "summary",
+        "teaser",
+        "intro",
+        "dek",
+        "deck",
+        "subtitle",
+        "excerpt",
+        "description",
+        "abstract",
+        "subline",
+        "subheadline",
+    ]
+)
+_LEAD_WINDOW = 8  # blocks looked at between the headline and the body
+
+
+def _descriptions(tree: lxml.html.HtmlElement) -> str:
+    texts = []
+    for meta in tree.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or "").lower()
+        if key in ("description", "og:description", "twitter:description"):
+            texts.append(meta.get("content") or "")
+    return "\n".join(texts)
+
+
+def _says_lead(el: lxml.html.HtmlElement) -> bool:
+    for node in (el, el.getparent()):
+        if node is None:
+            continue
+        names = f"{node.get('class', '')} {node.get('id', '')}"
+        if not _LEAD_WORDS.isdisjoint(w.lower() for w in re.split(r"[\W_]+", names)):
+            return True
+    return False
+
+
+def _standfirst(blocks: list[Block], start: int, description: _Reference) -> list[str]:
+    """The standfirst: text between the headline (h1) and the body that the page's description
+    repeats or whose class calls it a lead. Empty when there is no headline just before."""
+    found: list[str] = []
+    for i in range(start - 1, max(-1, start - 1 - _LEAD_WINDOW), -1):
+        block = blocks[i]
+        if block.owner.tag == "h1":
+            return found[::-1]
+        if len(block.text) < 40 or block.link_density > 0.2:
+            continue
+        if description.coverage(block.text) >= _COVERED or _says_lead(block.owner):
+            found.append(block.text)
+    return []
 
 
 def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
@@ -180,12 +234,18 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     main = _grow(_common_ancestor([blocks[i].owner for i in cluster]), root, blocks)
     first, last = cluster[0], cluster[-1]
     texts = []
+    start = None
     for i, b in enumerate(blocks):
         if not _inside(b, main) or _is_bad(b):
             continue
         if _SPAN and first <= i <= last and reference.coverage(b.text) < _COVERED:
             continue
+        if start is None:
+            start = i
         texts.append(b.text)
+    if start is not None and _LEAD:
+        lead = _standfirst(blocks, start, _Reference(_descriptions(tree)))
+        texts[:0] = [t for t in lead if t not in texts]
     return _paragraphs(texts) or _paragraphs([json_ld])
 
 

@@ -66,9 +66,9 @@ def _verdict(name: str) -> int:
     """
     part = name.rsplit("__", 1)[-1].split("--", 1)[0] or name
     words = _words(part)
-    if not _GOOD_WORDS.isdisjoint(words):
-        return 1
-    return -1 if not _BAD_WORDS.isdisjoint(words) else 0
+    if not _BAD_WORDS.isdisjoint(words):
+        return -1
+    return 1 if not _GOOD_WORDS.isdisjoint(words) else 0
 
 
 def is_furniture(el: lxml.html.HtmlElement) -> bool:
