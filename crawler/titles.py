@@ -14,6 +14,7 @@ _SITE_SEPARATOR = re.compile(
     r"\s+[|\-\u2013\u2014\u00b7\u2022\u00bb*:/]{1,2}\s+|\s*[|\uff5c\uff1a]\s*"
 )
 _SAFE_SEPARATOR = re.compile(r"\s*[|\uff5c]\s*|\s+[\u00b7\u2022\u00bb*/]\s+")
+_COMMA_TAIL = re.compile(r",\s*([^,]+)$")
 _DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
 _DOMAIN = re.compile(
     r"\b[\w-]+\.(?:com|net|org|co|de|at|ch|fr|it|es|uk|be|nl|ca|au|in|io|news)\b", re.IGNORECASE
@@ -111,6 +112,8 @@ def strip_site_name(title: str, sites: list[str]) -> str:
     result = pieces[0] + "".join(
         sep + piece for sep, piece in zip(separators, pieces[1:], strict=True)
     )
+    while (tail := _COMMA_TAIL.search(result)) and _is_removable(tail.group(1), sites):
+        result = result[: tail.start()]  # "Headline, Site, 26.04.2024"
     return result.strip() or text
 
 

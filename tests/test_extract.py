@@ -135,6 +135,7 @@ def _title(head: str) -> str | None:
         ("Storm closes the bridge | News | gull.example", "Gull", "Storm closes the bridge"),
         ("Storm closes the old bridge \u2013 Weather", "Gull", "Storm closes the old bridge"),
         ("Apple - the company, not the fruit", "Gull", "Apple - the company, not the fruit"),
+        ("Storm closes the bridge, Daily Gull, 26.04.2024", "Gull", "Storm closes the bridge"),
     ],
 )
 def test_site_name_is_cut_from_titles(raw: str, site_name: str, expected: str) -> None:

@@ -115,3 +115,14 @@ def test_modified_before_published_is_dropped() -> None:
 def test_date_in_the_url_when_the_page_has_none() -> None:
     article = extract_article(page(""), "https://f.example/2023/07/14/ferry-news", now=NOW)
     assert article is not None and article.published == date(2023, 7, 14)
+
+
+def test_a_visible_date_when_the_page_has_no_date_markup() -> None:
+    body = '<p class="date">Published 14 February 2024</p>'
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        '<html><head><meta property="og:title" content="Ferry timetables change"></head>'
+        f"<body><article>{body}{text}</article></body></html>"
+    )
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None and article.published == date(2024, 2, 14)
