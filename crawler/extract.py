@@ -111,13 +111,13 @@ def _looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     declared = [*page.links.get("canonical", ())[:1], *page.meta.get("og:url", ())[:1]]
     if any(is_home_page(u) for u in declared) and not _has_article_signal(page):
         return True
-    if page.jsonld.has_type(NOT_ARTICLE_TYPES) and not page.article:
-        return True
     og_type = (page.first_meta("og:type") or "").lower()
     if og_type.startswith("product"):
         return True
-    if _has_article_signal(page):
+    if _has_article_signal(page):  # a review may carry Product data and still be a story
         return False
+    if page.jsonld.has_type(NOT_ARTICLE_TYPES):
+        return True
     parts = urlsplit(url)
     if _SEARCH_QUERY.search(parts.query):
         return True

@@ -324,3 +324,11 @@ def test_author_page_links_name_the_authors() -> None:
     head += '<meta property="og:site_name" content="Gull">'
     article = extract_article(html(head, body), "https://gull.example/news/ferries-x-y")
     assert article is not None and article.authors == ("Dr. Jana Král", "Ole Berg")
+
+
+def test_a_review_with_product_data_is_an_article() -> None:
+    head = (
+        '<meta property="og:type" content="article"><meta property="og:title" content="Review">'
+        '<script type="application/ld+json">{"@type": "Product", "name": "Tide clock"}</script>'
+    )
+    assert extract_article(html(head), "https://s.example/reviews/tide-clock-review") is not None
