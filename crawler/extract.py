@@ -19,7 +19,7 @@ from crawler.jsonld import NOT_ARTICLE_TYPES
 from crawler.page import Page, element_text, parse_tree
 from crawler.urls import is_home_page
 
-if TYPE_CHECKING:  # only the type: extraction needs nothing else from the catalog
+if TYPE_CHECKING:  # only the type: extraction reads nothing from the catalog
     from crawler.sites import Site
 
 logger = logging.getLogger(__name__)

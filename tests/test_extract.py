@@ -27,7 +27,6 @@ def html(head: str = "", body: str = "") -> str:
 
 
 def site_with(**selectors: str) -> Site:
-    # Site's mapping default is not usable on every Python: give the selectors explicitly.
     return Site(name="t", home="https://t.example/", selectors=MappingProxyType(selectors))
 
 
