@@ -116,7 +116,7 @@ def _looks_like_listing(page: Page, url: str, canonical: str) -> bool:
         return True
     if _has_article_signal(page):  # a review may carry Product data and still be a story
         return False
-    if page.jsonld.has_type(NOT_ARTICLE_TYPES):
+    if page.jsonld.top_has_type(NOT_ARTICLE_TYPES):
         return True
     parts = urlsplit(url)
     if _SEARCH_QUERY.search(parts.query):

@@ -12,18 +12,17 @@ from typing import Any
 # LiveBlogPosting, ...) are articles too.
 ARTICLE_TYPES = frozenset({"report", "reportage", "reportagenews", "scholarlyarticle"})
 _ARTICLE_SUFFIXES = ("article", "posting")
+# Types that, as a page's own top-level object, say it is not a story. Nested ones (a related
+# ItemList, an Offer inside a deals story) say nothing about the page.
 NOT_ARTICLE_TYPES = frozenset(
     {
         "product",
         "productgroup",
-        "offer",
         "collectionpage",
         "searchresultspage",
         "itemlist",
         "profilepage",
         "store",
-        "event",
-        "recipe",
         "jobposting",
     }
 )
@@ -92,9 +91,15 @@ class JsonLd:
 
     def __init__(self, scripts: list[str]) -> None:
         self.nodes: list[Node] = []
+        self.top: list[Node] = []  # objects at the top of a script or of its @graph
         for script in scripts:
             for value in _loads(script):
                 self.nodes.extend(_walk(value))
+                for item in value if isinstance(value, list) else [value]:
+                    graph = item.get("@graph") if isinstance(item, dict) else None
+                    for node in [item, *(graph if isinstance(graph, list) else [])]:
+                        if isinstance(node, dict):
+                            self.top.append(node)
         self._articles: list[Node] | None = None
         self.by_id: dict[str, Node] = {}
         for node in self.nodes:
@@ -115,8 +120,9 @@ class JsonLd:
             self._articles = sorted(found, key=lambda n: not (n.get("headline") or n.get("name")))
         return self._articles
 
-    def has_type(self, wanted: frozenset[str]) -> bool:
-        return any(types_of(n) & wanted for n in self.nodes)
+    def top_has_type(self, wanted: frozenset[str]) -> bool:
+        """True when a top-level object (not one nested in another) has one of `wanted` types."""
+        return any(types_of(n) & wanted for n in self.top)
 
 
 def texts(value: Any) -> list[str]:

@@ -331,3 +331,12 @@ def test_a_review_with_product_data_is_an_article() -> None:
         '<script type="application/ld+json">{"@type": "Product", "name": "Tide clock"}</script>'
     )
     assert extract_article(html(head), "https://s.example/reviews/tide-clock-review") is not None
+
+
+def test_a_nested_item_list_does_not_make_a_listing() -> None:
+    head = (
+        '<meta property="og:title" content="Ferries return">'
+        '<script type="application/ld+json">{"@type": "WebPage", "hasPart":'
+        ' {"@type": "ItemList", "itemListElement": []}}</script>'
+    )
+    assert extract_article(html(head), "https://s.example/harbour/ferries") is not None
