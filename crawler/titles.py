@@ -114,7 +114,7 @@ def strip_site_name(title: str, sites: list[str]) -> str:
     )
     while (tail := _COMMA_TAIL.search(result)) and _is_removable(tail.group(1), sites):
         result = result[: tail.start()]  # "Headline, Site, 26.04.2024"
-    return result.strip() or text
+    return result.strip().rstrip(" :|,\u2013\u2014-") or text
 
 
 def title(page: Page, selectors: Mapping[str, str]) -> str | None:
