@@ -31,7 +31,7 @@ _MIN_SEED_TOKENS = 4  # a shorter block matches trafilatura's text by chance
 _COVERED = 0.5  # share of a block's shingles trafilatura must have
 _MAX_SEED_GAP = 2  # furniture blocks allowed between two seeds of one cluster
 _RATIO = 2.0  # growing needs this many chars of paragraphs for each char of short text
-_BADW = 0.0  # weight of link-heavy text against growing; 0: any link-heavy block stops it
+_BADW = 1.0  # weight of link-heavy text against growing
 _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
 
 
@@ -158,8 +158,10 @@ def _paragraphs(texts: list[str]) -> str:
     return "\n\n".join(out)
 
 
-_SPAN = True
 _LEAD = True
+_SIG = 1
+_TRUST = 0.2  # seeds holding this share of the text are trusted for structure
+_TRIM = True
 _LEAD_WORDS = frozenset(
     [
         "lead",
@@ -215,6 +217,45 @@ def _standfirst(blocks: list[Block], start: int, description: _Reference) -> lis
     return []
 
 
+def _signature(block: Block) -> tuple[str, str]:
+    parent = block.owner.getparent()
+    return ("", "") if parent is None else (parent.tag, parent.get("class", ""))
+
+
+def _select(
+    blocks: list[Block], main: lxml.html.HtmlElement, cluster: list[int], reference: _Reference
+) -> list[int]:
+    """Indexes of the body blocks under `main`.
+
+    Between the first and last seed, trafilatura had the whole picture: keep what it kept.
+    Before and after, trafilatura may have stopped early: keep what is not link-heavy, and when
+    the seeds already hold most of the text, only what sits in containers like the seeds' (so a
+    teaser list after the article stays out while the second half of a split body comes in).
+    Short blocks that trafilatura did not keep are trimmed off the ends.
+    """
+    first, last = cluster[0], cluster[-1]
+    inside = [i for i, b in enumerate(blocks) if _inside(b, main) and not _is_bad(b)]
+    keep = [
+        i for i in inside if first <= i <= last and reference.coverage(blocks[i].text) >= _COVERED
+    ]
+    sides = [[i for i in inside if i < first][::-1], [i for i in inside if i > last]]
+    kept_chars = sum(len(blocks[i].text) for i in keep)
+    side_chars = sum(len(blocks[i].text) for side in sides for i in side)
+    if _SIG and kept_chars >= _TRUST * (kept_chars + side_chars):
+        signatures = {_signature(blocks[i]) for i in keep}
+        sides = [[i for i in side if _signature(blocks[i]) in signatures] for side in sides]
+    for side in sides:
+        run = list(side)
+        while (
+            run
+            and not _is_good(blocks[run[-1]])
+            and reference.coverage(blocks[run[-1]].text) < _COVERED
+        ):
+            run.pop()
+        keep.extend(run)
+    return sorted(keep)
+
+
 def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     json_ld = max(_json_ld_bodies(tree), key=len, default="")
     body = tree.find("body")
@@ -232,19 +273,10 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
         texts = [b.text for b in blocks if _inside(b, main) and not _is_bad(b)]
         return _paragraphs(texts) or _paragraphs([json_ld])
     main = _grow(_common_ancestor([blocks[i].owner for i in cluster]), root, blocks)
-    first, last = cluster[0], cluster[-1]
-    texts = []
-    start = None
-    for i, b in enumerate(blocks):
-        if not _inside(b, main) or _is_bad(b):
-            continue
-        if _SPAN and first <= i <= last and reference.coverage(b.text) < _COVERED:
-            continue
-        if start is None:
-            start = i
-        texts.append(b.text)
-    if start is not None and _LEAD:
-        lead = _standfirst(blocks, start, _Reference(_descriptions(tree)))
+    keep = _select(blocks, main, cluster, reference)
+    texts = [blocks[i].text for i in keep]
+    if keep and _LEAD:
+        lead = _standfirst(blocks, keep[0], _Reference(_descriptions(tree)))
         texts[:0] = [t for t in lead if t not in texts]
     return _paragraphs(texts) or _paragraphs([json_ld])
 
