@@ -114,9 +114,16 @@ class JsonLd:
         return value
 
     def articles(self) -> list[Node]:
-        """Article objects, those with a headline first."""
+        """The page's own article objects, those with a headline first.
+
+        Top-level objects (in a script or its @graph) when there are any; otherwise the first
+        nested one, as in WebPage.mainEntity. Articles nested beside a top-level one are
+        teasers of other stories and are left out.
+        """
         if self._articles is None:
-            found = [n for n in self.nodes if is_article(n)]
+            found = [n for n in self.top if is_article(n)]
+            if not found:
+                found = [n for n in self.nodes if is_article(n)][:1]
             self._articles = sorted(found, key=lambda n: not (n.get("headline") or n.get("name")))
         return self._articles
 

@@ -340,3 +340,28 @@ def test_a_nested_item_list_does_not_make_a_listing() -> None:
         ' {"@type": "ItemList", "itemListElement": []}}</script>'
     )
     assert extract_article(html(head), "https://s.example/harbour/ferries") is not None
+
+
+def test_teasers_of_other_stories_in_jsonld_are_not_this_article() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Main"}</script>'
+        '<script type="application/ld+json">{"@type": "ItemList", "itemListElement": ['
+        '{"@type": "NewsArticle", "headline": "Other", "datePublished": "2020-01-01",'
+        ' "author": "Someone Else"}]}</script>'
+        '<meta property="article:published_time" content="2024-04-02T08:00:00Z">'
+    )
+    article = extract_article(html(head), "https://s.example/harbour/main-story", now=NOW)
+    assert article is not None
+    assert article.title == "Main"
+    assert article.published == datetime(2024, 4, 2, 8, tzinfo=UTC)
+    assert article.authors == ()
+
+
+def test_an_article_nested_as_the_main_entity_is_read() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "WebPage", "mainEntity":'
+        ' {"@type": "NewsArticle", "headline": "Nested main", "author": "Ida Berg"}}</script>'
+    )
+    article = extract_article(html(head), "https://s.example/harbour/nested-main")
+    assert article is not None and article.title == "Nested main"
+    assert article.authors == ("Ida Berg",)
