@@ -67,3 +67,10 @@ def test_undeclared_legacy_bytes_are_sniffed() -> None:
     text = document().replace("\u2013", "-") * 3
     decoded = decode_html(text.encode("cp1252"))
     assert "Zürich öffnet" in decoded
+
+
+def test_the_header_charset_outranks_the_meta_tag() -> None:
+    title = "Новый мост через Неву откроют весной"
+    html = document('<meta charset="iso-8859-5">').replace(TITLE, title)
+    headers = {"Content-Type": "text/html; charset=windows-1251"}
+    assert title_of(html.encode("cp1251"), headers) == title
