@@ -40,6 +40,7 @@ _BAD_WORDS = _names("""
     cookie cookies consent gdpr popup modal overlay toolbar
     skip visuallyhidden screenreader sronly
     """)
+_COMMENT_WORDS = _names("comment comments commentlist disqus")
 # A class that also says "this is the article" wins: "sidebar-grid__content article__content".
 _GOOD_WORDS = _names("article articlebody body content entry main post story text")
 _WORD_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
@@ -85,6 +86,12 @@ def is_furniture(el: lxml.html.HtmlElement) -> bool:
     return -1 in verdicts and 1 not in verdicts
 
 
+def is_comments(el: lxml.html.HtmlElement) -> bool:
+    """True when a class or id names a comment section: never article text, however long."""
+    names = [*el.get("class", "").split(), el.get("id", "")]
+    return any(not _COMMENT_WORDS.isdisjoint(_words(name)) for name in names if name)
+
+
 def is_hidden(el: lxml.html.HtmlElement) -> bool:
     attrs = el.attrib
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
@@ -107,8 +114,9 @@ def drop_furniture(root: lxml.html.HtmlElement, blocks: list[Block], share: floa
     """Remove hidden and furniture elements from `root`; True if anything was removed.
 
     Pages mislabel too: a wrapper called "withSidebar", article text in a hidden element that a
-    script reveals, paragraphs all classed "paywall". So elements of one kind (tag and class)
-    that together hold more than `share` of the page's paragraph text stay.
+    script reveals, paragraphs all classed "paywall". So a hidden element that holds more than
+    `share` of the page's paragraph text stays, and so do furniture-named elements of one kind
+    (tag and class) that together hold that much.
     """
     good: dict[lxml.html.HtmlElement, float] = {}
     for block in blocks:
@@ -117,16 +125,26 @@ def drop_furniture(root: lxml.html.HtmlElement, blocks: list[Block], share: floa
             for el in (block.owner, *block.owner.iterancestors()):
                 good[el] = good.get(el, 0.0) + weight
     total = good.get(root, 0.0)
-    suspects = [
-        el for el in root.iter() if el.tag in FURNITURE_TAGS or is_hidden(el) or is_furniture(el)
-    ]
+    hidden = [el for el in root.iter() if is_hidden(el)]
+    suspects = [el for el in root.iter() if el.tag in FURNITURE_TAGS or is_furniture(el)]
     kinds: dict[tuple[str, str], float] = {}
+    suspect_ids = {id(el) for el in suspects}
     for el in suspects:
         kind = (el.tag, el.get("class", ""))
-        kinds[kind] = kinds.get(kind, 0.0) + good.get(el, 0.0)
+        nested = any(
+            id(a) in suspect_ids and (a.tag, a.get("class", "")) == kind for a in el.iterancestors()
+        )
+        # Nested in a suspect of its kind, its text is counted there already.
+        kinds[kind] = kinds.get(kind, 0.0) + (0.0 if nested else good.get(el, 0.0))
+    doomed = [el for el in hidden if good.get(el, 0.0) <= share * total]
+    doomed += [
+        el
+        for el in suspects
+        if kinds[(el.tag, el.get("class", ""))] <= share * total or is_comments(el)
+    ]
     dropped = False
-    for el in suspects:
-        if kinds[(el.tag, el.get("class", ""))] <= share * total and el.getparent() is not None:
+    for el in doomed:
+        if el.getparent() is not None:
             el.drop_tree()
             dropped = True
     return dropped
