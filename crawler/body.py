@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 _TOKEN = re.compile(r"\w+")
 _MIN_SEED_TOKENS = 4  # a shorter block matches trafilatura's text by chance
 _COVERED = 0.5  # share of a block's shingles trafilatura must have
+_CLUSTER_SHARE = 0.25  # seed clusters this big next to the biggest are article too
 _MAX_SEED_GAP = 2  # furniture blocks allowed between two seeds of one cluster
 _RATIO = 2.0  # growing needs this many chars of paragraphs for each char of short text
 _BADW = 1.0  # weight of link-heavy text against growing
@@ -108,7 +109,14 @@ def _seed_cluster(blocks: list[Block], reference: _Reference) -> list[int]:
             clusters[-1].append(i)
         else:
             clusters.append([i])
-    return max(clusters, key=lambda c: sum(len(blocks[i].text) for i in c))
+    sizes = [sum(len(blocks[i].text) for i in c) for c in clusters]
+    big = max(sizes)
+    return [
+        i
+        for c, size in zip(clusters, sizes, strict=True)
+        if size >= _CLUSTER_SHARE * big
+        for i in c
+    ]
 
 
 def _grow(
