@@ -168,6 +168,7 @@ def _paragraphs(texts: list[str]) -> str:
 
 _LEAD = True
 _SIG = 1
+_TITLE = True
 _TRUST = 0.2  # seeds holding this share of the text are trusted for structure
 _TRIM = True
 _LEAD_WORDS = frozenset(
@@ -198,6 +199,29 @@ def _descriptions(tree: lxml.html.HtmlElement) -> str:
         if key in ("description", "og:description", "twitter:description"):
             texts.append(meta.get("content") or "")
     return "\n".join(texts)
+
+
+def _titles(tree: lxml.html.HtmlElement) -> list[str]:
+    """Token strings of the page's own titles (og:title, twitter:title, <title>), site names cut."""
+    texts = [el.text_content() for el in tree.iter("title")]
+    for meta in tree.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or "").lower()
+        if key in ("og:title", "twitter:title"):
+            texts.append(meta.get("content") or "")
+    titles = set()
+    for text in texts:
+        for part in re.split(r"\s[|\-\u2013\u2014:\u00b7]\s", text):
+            words = _tokens(part)
+            if len(words.split()) >= 3:
+                titles.add(words)
+    return sorted(titles)
+
+
+def _is_title(text: str, titles: list[str]) -> bool:
+    """A block that is the headline again (maybe with a kicker), not a paragraph quoting it."""
+    words = _tokens(text)
+    size = len(words.split())
+    return any(f" {title} " in f" {words} " and size <= len(title.split()) + 8 for title in titles)
 
 
 def _says_lead(el: lxml.html.HtmlElement) -> bool:
@@ -282,6 +306,9 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
         return _paragraphs(texts) or _paragraphs([json_ld])
     main = _grow(_common_ancestor([blocks[i].owner for i in cluster]), root, blocks)
     keep = _select(blocks, main, cluster, reference)
+    if _TITLE:
+        titles = _titles(tree)
+        keep = [i for i in keep if not _is_title(blocks[i].text, titles)]
     texts = [blocks[i].text for i in keep]
     if keep and _LEAD:
         lead = _standfirst(blocks, keep[0], _Reference(_descriptions(tree)))
