@@ -21,7 +21,7 @@ from collections.abc import Iterator
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from trafilatura import extract as _trafilatura_extract
 
-from crawler.blocks import Block, main_element, split_blocks
+from crawler.blocks import HEADINGS, Block, main_element, split_blocks
 from crawler.boilerplate import drop_furniture, strip_non_text
 
 logger = logging.getLogger(__name__)
@@ -168,6 +168,7 @@ def _paragraphs(texts: list[str]) -> str:
 
 _LEAD = True
 _SIG = 1
+_HEADS = True
 _TITLE = True
 _TRUST = 0.2  # seeds holding this share of the text are trusted for structure
 _TRIM = True
@@ -267,8 +268,19 @@ def _select(
     """
     first, last = cluster[0], cluster[-1]
     inside = [i for i, b in enumerate(blocks) if _inside(b, main) and not _is_bad(b)]
+    span = [i for i in inside if first <= i <= last]
+    confirmed = {i for i in span if reference.coverage(blocks[i].text) >= _COVERED}
+    # A subheading trafilatura dropped still belongs to the confirmed paragraph under it.
     keep = [
-        i for i in inside if first <= i <= last and reference.coverage(blocks[i].text) >= _COVERED
+        i
+        for n, i in enumerate(span)
+        if i in confirmed
+        or (
+            _HEADS
+            and blocks[i].owner.tag in HEADINGS
+            and n + 1 < len(span)
+            and span[n + 1] in confirmed
+        )
     ]
     sides = [[i for i in inside if i < first][::-1], [i for i in inside if i > last]]
     kept_chars = sum(len(blocks[i].text) for i in keep)
