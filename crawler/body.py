@@ -168,6 +168,7 @@ def _paragraphs(texts: list[str]) -> str:
 
 _LEAD = True
 _SIG = 1
+_JSONLD_SHARE = 0.3
 _HEADS = True
 _TITLE = True
 _TRUST = 0.2  # seeds holding this share of the text are trusted for structure
@@ -300,6 +301,14 @@ def _select(
     return sorted(keep)
 
 
+def _prefer(found: str, json_ld: str) -> str:
+    """What the page shows, unless the page's JSON-LD articleBody is several times longer
+    (the page renders its text with a script, or the visible part is a teaser)."""
+    if len(found) < _JSONLD_SHARE * len(json_ld):
+        return json_ld
+    return found
+
+
 def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     json_ld = max(_json_ld_bodies(tree), key=len, default="")
     body = tree.find("body")
@@ -315,7 +324,7 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
         if main is None:
             return _paragraphs([json_ld])
         texts = [b.text for b in blocks if _inside(b, main) and not _is_bad(b)]
-        return _paragraphs(texts) or _paragraphs([json_ld])
+        return _prefer(_paragraphs(texts), _paragraphs([json_ld]))
     main = _grow(_common_ancestor([blocks[i].owner for i in cluster]), root, blocks)
     keep = _select(blocks, main, cluster, reference)
     if _TITLE:
@@ -325,7 +334,7 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     if keep and _LEAD:
         lead = _standfirst(blocks, keep[0], _Reference(_descriptions(tree)))
         texts[:0] = [t for t in lead if t not in texts]
-    return _paragraphs(texts) or _paragraphs([json_ld])
+    return _prefer(_paragraphs(texts), _paragraphs([json_ld]))
 
 
 def extract_body(tree: lxml.html.HtmlElement, *, url: str) -> str:
