@@ -27,7 +27,7 @@ from crawler.boilerplate import drop_furniture, strip_non_text
 logger = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"\w+")
-_MIN_SEED_TOKENS = 4  # a shorter block matches trafilatura's text by chance
+_MIN_SEED_TOKENS = 6  # a shorter block matches trafilatura's text by chance
 _COVERED = 0.5  # share of a block's shingles trafilatura must have
 _CLUSTER_SHARE = 0.25  # seed clusters this big next to the biggest are article too
 _MAX_SEED_GAP = 2  # furniture blocks allowed between two seeds of one cluster
