@@ -252,6 +252,18 @@ def score(score: Score, page: Page, result: Result) -> None:
     score.seconds.append(result.seconds)
 
 
+def _guarded(
+    run: Callable[[Page], Result], page: Page, errors: dict[str, list[str]], name: str
+) -> Result:
+    """Run one extractor on one page; an exception scores as an empty result and is counted."""
+    start = time.perf_counter()
+    try:
+        return run(page)
+    except Exception as e:
+        errors.setdefault(name, []).append(f"{page.id}: {type(e).__name__}: {e}")
+        return Result("", None, (), None, time.perf_counter() - start)
+
+
 def mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
 
@@ -311,17 +323,21 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_anchor:
         extractors.append(trafilatura_extractor())
     scores: dict[str, dict[str, Score]] = {name: {} for name, _ in extractors}
+    errors: dict[str, list[str]] = {}
     for corpus in corpora:
         pages = loaders[corpus](args.corpus / corpus)
         if args.half:
             pages = pages[args.half == "odd" :: 2]
         for name, run in extractors:
-            run(pages[0])  # warm caches and imports outside the clock
+            _guarded(run, pages[0], errors, name)  # warm caches and imports outside the clock
+            errors.pop(name, None)
             scores[name][corpus] = Score()
             for page in pages:
-                score(scores[name][corpus], page, run(page))
+                score(scores[name][corpus], page, _guarded(run, page, errors, name))
         print(f"{corpus}: {len(pages)} pages", file=sys.stderr)
     report(scores, corpora)
+    for name, messages in errors.items():
+        print(f"{name} raised on {len(messages)} pages, first: {messages[0]}")
     if args.worst:
         first = extractors[0][0]
         for corpus in corpora:

@@ -31,8 +31,3 @@ class Reference:
             return 1.0 if tokens and f" {' '.join(tokens)} " in self._joined else 0.0
         shingles = [tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)]
         return sum(1 for s in shingles if s in self._shingles) / len(shingles)
-
-    def contains_phrase(self, text: str) -> bool:
-        """True when all of `text`'s words appear in the reference in a row."""
-        tokens = words(text)
-        return bool(tokens) and f" {' '.join(tokens)} " in self._joined
