@@ -129,8 +129,9 @@ def _select(
 ) -> list[int]:
     """Indexes of the body blocks under `main`.
 
-    Between the first and last seed, trafilatura saw the whole picture: keep what it kept, and
-    a subheading it dropped over a paragraph it kept. Before and after, trafilatura may have
+    Between the first and last seed, trafilatura saw the whole picture: keep what it kept, a
+    subheading it dropped over a paragraph it kept, and long paragraphs it dropped from a
+    container it kept others from. Before and after, trafilatura may have
     stopped early: keep what is not link-heavy, and when the seeds hold a fair share of the
     text, only what sits in containers like the seeds' (so a teaser list after the article
     stays out while the second half of a split body comes in). Short blocks trafilatura did not
@@ -140,11 +141,13 @@ def _select(
     inside = [i for i, b in enumerate(blocks) if _inside(b, main) and not _is_bad(b)]
     span = [i for i in inside if first <= i <= last]
     kept = {i for i in span if reference.coverage(blocks[i].text) >= _COVERED}
+    kept_signatures = {_signature(blocks[i]) for i in kept}
     keep = [
         i
         for n, i in enumerate(span)
         if i in kept
         or (blocks[i].owner.tag in HEADINGS and n + 1 < len(span) and span[n + 1] in kept)
+        or (_is_good(blocks[i]) and _signature(blocks[i]) in kept_signatures)
     ]
     sides = [[i for i in inside if i < first][::-1], [i for i in inside if i > last]]
     kept_chars = sum(len(blocks[i].text) for i in keep)
