@@ -82,8 +82,13 @@ def _is_removable(segment: str, sites: list[str]) -> bool:
     return _is_site(stripped, sites)
 
 
-def strip_site_name(title: str, sites: list[str]) -> str:
-    """A title without the site's name and what hangs off it: "Headline - Section | Site"."""
+def strip_site_name(title: str, sites: list[str], *, headline: bool = False) -> str:
+    """A title without the site's name and what hangs off it: "Headline - Section | Site".
+
+    A short tail after a long headline counts as a section's name even when the page does not
+    name it, unless `title` is a headline proper (JSON-LD, <h1>) and the tail follows a dash:
+    there it is the headline's own ending ("Fire in a factory - Heavy smoke").
+    """
     text = " ".join(title.split())
     for site in sites:  # "Site: Headline"
         if len(site) > 2 and text.casefold().startswith(site.casefold() + ":"):
@@ -104,7 +109,7 @@ def strip_site_name(title: str, sites: list[str]) -> str:
         # "Headline | Section" or "Headline - Section": a short tail after a long headline.
         head, tail = " ".join(pieces[:-1]).split(), pieces[-1].split()
         limit, minimum = (3, 3) if _SAFE_SEPARATOR.fullmatch(separators[-1]) else (2, 5)
-        if _DASH.fullmatch(separators[-1]) and not all(w[:1].isupper() for w in tail):
+        if _DASH.fullmatch(separators[-1]) and (headline or not all(w[:1].isupper() for w in tail)):
             limit = 0
         if len(tail) <= limit and len(head) >= minimum:
             pieces.pop()
@@ -120,33 +125,63 @@ def strip_site_name(title: str, sites: list[str]) -> str:
 def title(page: Page, selectors: Mapping[str, str]) -> str | None:
     """The headline: site selector, JSON-LD, OpenGraph, other meta, <title>, then <h1>.
 
-    Site names, dates and bylines around the text are removed; a headline that another source
-    shows to be cut short is replaced by the full one.
+    Site names, dates and bylines around the text are removed; the sources' versions then
+    outvote the first one where it was cut short or carries a topic the others leave out.
     """
     chosen = page.selected_texts(selectors, "title")
     if chosen:
         return chosen[0]
     sites = site_names(page)
-    raw = [
-        page.article_text("headline"),
-        page.first_meta("og:title"),
-        page.first_meta("twitter:title"),
-        page.article_text("name"),
-        *page.microdata("headline")[:1],
-        page.first_meta("parsely-title", "sailthru.title", "dc.title", "dcterms.title"),
-        *(element_text(e) for e in page.tree.xpath("//title")[:1]),
-        *(element_text(e) for e in page.tree.xpath("//h1")[:1]),
+    raw = [  # (text, whether it is a headline proper rather than a page title)
+        (page.article_text("headline"), True),
+        (page.first_meta("og:title"), False),
+        (page.first_meta("twitter:title"), False),
+        (page.article_text("name"), False),
+        *((text, True) for text in page.microdata("headline")[:1]),
+        (page.first_meta("parsely-title", "sailthru.title", "dc.title", "dcterms.title"), False),
+        *((element_text(e), False) for e in page.tree.xpath("//title")[:1]),
+        *((element_text(e), True) for e in page.tree.xpath("//h1")[:1]),
     ]
     sections = [t for v in page.article_values("articleSection") for t in texts(v)]
     sites = [*sites, *sections, *page.meta.get("article:section", ())]
-    candidates = [strip_site_name(c, sites) for c in raw if c and c.strip() and len(c) < 1000]
+    candidates = [
+        strip_site_name(c, sites, headline=headline)
+        for c, headline in raw
+        if c and c.strip() and len(c) < 1000
+    ]
     candidates = [c for c in candidates if title_key(c)]
     if not candidates:
         return None
+    return _choose(candidates)
+
+
+_KICKER = re.compile(r".{2,80}?(?::|\s[-\u2013\u2014|/])\s+(\S.*)")
+_ELLIPSIS = re.compile(r"(?:\.\.\.|\u2026)$")
+
+
+def _without_kicker(text: str) -> str | None:
+    """ "Topic: Headline" without its topic; None when there is no such prefix."""
+    match = _KICKER.fullmatch(text)
+    return match.group(1) if match else None
+
+
+def _choose(candidates: list[str]) -> str:
+    """The headline among the sources' versions, the most trusted first.
+
+    The first version stands unless the others show it to be cut short (and none of them
+    repeats it as it is), or most of them give it without its "Topic: " prefix.
+    """
+    keys = [title_key(c) for c in candidates]
     best = candidates[0]
     stem = best.rstrip(".\u2026 ")
+    confirmed = keys.count(keys[0]) > 1 and not _ELLIPSIS.search(best)
     for other in candidates[1:]:
         rest = other[len(stem) :].lstrip() if other.startswith(stem) else ""
-        if len(stem) >= 40 and rest[:1].isalnum():
-            return other  # the first source cut the headline short
+        if len(stem) >= 40 and rest[:1].isalnum() and not confirmed:
+            best = other  # the first source cut the headline short
+            break
+    # "Topic: Headline" where more sources give the headline alone than with the topic.
+    headline = _without_kicker(best)
+    if headline and keys.count(title_key(headline)) > keys.count(title_key(best)):
+        return headline
     return best

@@ -1,0 +1,84 @@
+"""How the headline is chosen when a page's sources give different versions of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.extract import extract_article
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+URL = "https://news.example/harbour/2024/story-about-the-harbour"
+
+
+def _title(head: str, body: str) -> str | None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    page = f"<html><head>{head}</head><body><article>{body}{text}</article></body></html>"
+    article = extract_article(page, URL)
+    return article.title if article else None
+
+
+def _jsonld(headline: str) -> str:
+    return (
+        '<script type="application/ld+json">'
+        f'{{"@type": "NewsArticle", "headline": "{headline}"}}</script>'
+    )
+
+
+def test_a_headline_two_sources_agree_on_is_not_taken_for_a_cut_one() -> None:
+    raw = (PAGES / "title_versions_article.html").read_bytes()
+    article = extract_article(raw, URL)
+    assert article is not None
+    assert article.title == "Ferry service to the outer islands resumes after winter"
+
+
+LONG = "Ferry service to the outer islands resumes after winter with two new boats"
+CUT = "Ferry service to the outer islands resumes after\u2026"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # No other source repeats the short version: it was cut, the <h1> has the rest.
+        _jsonld("Ferry service to the outer islands resumes after winter"),
+        # An ellipsis says it was cut, even where another source repeats it.
+        _jsonld(CUT) + f'<meta property="og:title" content="{CUT}">',
+    ],
+)
+def test_a_cut_headline_is_completed_from_another_source(head: str) -> None:
+    assert _title(head, f"<h1>{LONG}</h1>") == LONG
+
+
+def test_a_topic_most_sources_leave_out_is_dropped() -> None:
+    raw = (PAGES / "title_topic_article.html").read_bytes()
+    article = extract_article(raw, URL)
+    assert article is not None
+    assert article.title == "Brand in Lagerhalle \u2013 Starke Rauchentwicklung"
+
+
+def test_a_topic_most_sources_give_is_kept() -> None:
+    headline = "Hafenfest: Brand in Lagerhalle"
+    head = _jsonld(headline) + f'<meta property="og:title" content="{headline}">'
+    assert _title(head, "<h1>Brand in Lagerhalle</h1>") == headline
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # A headline proper keeps what follows its dash ...
+        (
+            _jsonld("Fire in the harbour warehouse - Heavy Smoke"),
+            "Fire in the harbour warehouse - Heavy Smoke",
+        ),
+        # ... while a page title loses a short capitalised tail, a section's name.
+        (
+            "<title>Fire in the harbour warehouse - Local News</title>",
+            "Fire in the harbour warehouse",
+        ),
+        # Behind a bar the tail is a section's name even in a headline proper.
+        (_jsonld("Fire in the harbour warehouse | Local"), "Fire in the harbour warehouse"),
+    ],
+)
+def test_a_dash_tail_is_cut_from_page_titles_only(head: str, expected: str) -> None:
+    assert _title(head, "") == expected
