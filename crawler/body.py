@@ -226,7 +226,8 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     ]
     texts = [blocks[i].text for i in keep]
     if keep:
-        texts[:0] = [t for t in standfirst(tree, blocks, keep[0]) if t not in texts]
+        lead = [t for t in dict.fromkeys(standfirst(tree, blocks, keep[0])) if t not in texts]
+        texts[:0] = lead
     return _prefer(_paragraphs(texts), json_ld)
 
 
