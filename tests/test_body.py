@@ -168,3 +168,70 @@ def test_never_raises_and_returns_clean_paragraphs(
     assert isinstance(body, str)
     assert body == body.strip()
     assert "\n\n\n" not in body
+
+
+def story(paragraphs: int, cls: str = "") -> str:
+    return "".join(PARAGRAPH.format(cls=cls, n=n) for n in range(1, paragraphs + 1))
+
+
+def test_a_long_comment_thread_is_not_body() -> None:
+    comments = "".join(
+        f"<li><p>Reader {n} writes a long reply about the harbour plan, explaining at length "
+        "why the council should have asked the fishermen first before spending the money.</p></li>"
+        for n in range(12)
+    )
+    html = (
+        f"<html><body><article><h1>Harbour plan</h1>{story(4)}</article>"
+        f"<section id='comments'><ol>{comments}</ol></section></body></html>"
+    )
+    body = body_of_html(html)
+    assert "Paragraph 4 of the story" in body
+    assert "Reader" not in body
+
+
+def test_the_headline_repeated_in_the_page_is_not_body() -> None:
+    html = (
+        "<html><head><title>Council backs the harbour plan | Coastline</title>"
+        "<meta property='og:title' content='Council backs the harbour plan'></head><body>"
+        "<article><div class='headline'>Council backs the harbour plan</div>"
+        f"{story(5)}</article></body></html>"
+    )
+    body = body_of_html(html)
+    assert body.startswith("Paragraph 1 of the story")
+    assert "Council backs the harbour plan" not in body
+
+
+def test_no_standfirst_without_a_headline_before_the_body() -> None:
+    html = (
+        "<html><head><meta name='description' content='A teaser that the site shows in lists "
+        "of stories and repeats above the story.'></head><body>"
+        "<div class='top-strip'><p>A teaser that the site shows in lists of stories and "
+        f"repeats above the story.</p></div><article>{story(5)}</article></body></html>"
+    )
+    assert "A teaser" not in body_of_html(html)
+
+
+def test_article_held_in_an_element_a_script_reveals_is_kept() -> None:
+    html = (
+        "<html><body><div class='spinner'>Loading</div>"
+        f"<div hidden id='S:1'><article><h1>Harbour plan</h1>{story(6)}</article></div>"
+        "</body></html>"
+    )
+    body = body_of_html(html)
+    assert "Paragraph 1 of the story" in body
+    assert "Paragraph 6 of the story" in body
+
+
+def test_json_ld_article_body_wins_over_a_short_teaser() -> None:
+    full = " ".join(
+        f"Sentence {n} of the full story as the publisher's data holds it." for n in range(40)
+    )
+    html = (
+        "<html><head><script type='application/ld+json'>"
+        f'{{"@type": "NewsArticle", "articleBody": "{full}"}}</script></head><body>'
+        "<article><h1>Harbour plan</h1><p>Only the first lines of the story are shown here "
+        "before a sign-in wall; subscribers read the rest of it.</p></article></body></html>"
+    )
+    body = body_of_html(html)
+    assert body.startswith("Sentence 0 of the full story")
+    assert "Sentence 39" in body
