@@ -1,15 +1,20 @@
 """Remove what is never article text: scripts, hidden parts, page furniture marked as such.
 
-Furniture is recognised by tag (nav, aside, footer, form controls) and by class or id words that
-sites of every kind use for it (share, related, newsletter, comments, ads, captions, ...). A class
-word only counts as a whole word of a class name: "share-bar" and "shareBar" are furniture,
-"sharepoint-news" is not.
+Furniture is recognised by tag (nav, aside, footer), by ARIA role, and by class or id words that
+sites of every kind use for it (share, related, newsletter, comments, ads, captions, ...). Words
+are whole words of a class name ("share-bar" and "shareBar" are furniture, "sharepoint" is not);
+in a BEM name ("block__element") the element decides, and a class naming content
+("article-body") outweighs one naming furniture on the same element.
+
+Pages mislabel, so names are not trusted blindly: what holds most of the page's paragraph text
+stays whatever it is called, except a comment section.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 
@@ -55,7 +60,9 @@ _HIDDEN_CLASSES = _names(
 
 
 def _words(value: str) -> set[str]:
-    return {w.lower() for w in _WORD_SPLIT.split(value) if w}
+    """Lower-case words of a class name, and each two neighbours joined ("read-more": readmore)."""
+    parts = [w.lower() for w in _WORD_SPLIT.split(value) if w]
+    return {*parts, *(a + b for a, b in pairwise(parts))}
 
 
 @lru_cache(maxsize=4096)
