@@ -195,9 +195,13 @@ def is_site_name(name: str, sites: Iterable[str], hosts: Iterable[str] = ()) -> 
         site_key = name_key(site)
         if site_key and (compact == site_key.replace(" ", "") or key.startswith(site_key + " ")):
             return True
+    words = key.split()
+    initials = "".join(w[0] for w in words) if len(words) >= 2 else ""
     for host in hosts:
         label = name_key(host)
         if label and (compact == label.replace(" ", "") or key.startswith(label + " ")):
+            return True
+        if initials and label == initials:  # "Deutsche Welle" on dw.com
             return True
     return False
 

@@ -86,6 +86,64 @@ def _author_links(page: Page) -> list[str]:
     return []
 
 
+_FIELD_LABEL = re.compile(
+    r"(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|author|authors|by|von|text|written by|"
+    r"verfasser(?:in)?|auteur|autore|door|av|af|por|par)\s*:?",
+    re.IGNORECASE,
+)
+
+
+_LABEL_XPATH = (
+    "//body//*[self::strong or self::b or self::em or self::span or self::dt or self::th"
+    " or self::label][string-length(normalize-space()) < 25]"
+    "[not(ancestor::nav or ancestor::footer or ancestor::aside)]"
+)
+
+
+def _labelled_names(page: Page) -> list[str]:
+    """Names after a label of their own: <strong>Autorin/Autor</strong> Jane Doe, <dt>By</dt>."""
+    for label in page.tree.xpath(_LABEL_XPATH)[:200]:
+        if not _FIELD_LABEL.fullmatch(element_text(label)):
+            continue
+        text = " ".join((label.tail or "").split())
+        following = label.getnext()
+        if not text and following is not None:
+            text = element_text(following)
+        names = [n for n in clean_names([text]) if looks_like_name(n)] if len(text) < 120 else []
+        if names:
+            return names
+    return []
+
+
+_CREDIT_XPATH = (
+    "//p[count(*) = 1][strong or b][not(ancestor::nav or ancestor::footer or ancestor::aside)]"
+)
+
+
+def _credit_line(page: Page) -> list[str]:
+    """Names alone in a bold paragraph that opens or closes the story: <p><b>Jane Doe</b></p>.
+
+    Opening means no paragraph of running text comes before it (a standfirst may), so bold
+    subheadings between the story's paragraphs are not taken for names.
+    """
+    for paragraph in page.tree.xpath(_CREDIT_XPATH)[:50]:
+        text = element_text(paragraph)
+        if not text or len(text) > 80 or text != element_text(paragraph[0]):
+            continue
+        parent = paragraph.getparent()
+        siblings = [p for p in parent if p.tag == "p" and element_text(p)]
+        position = siblings.index(paragraph)
+        opens = all(len(element_text(p)) < 100 for p in siblings[:position])
+        if len(siblings) < 4 or not (opens or position == len(siblings) - 1):
+            continue
+        if re.search(r"[?!:;\d]", text):
+            continue
+        names = [n for n in clean_names([text.replace("/", " / ")]) if looks_like_name(n)]
+        if names:
+            return names
+    return []
+
+
 def _twitter_labelled_author(page: Page) -> list[str]:
     """Yoast's "Written by" label/data pairs in twitter:labelN / twitter:dataN."""
     for index in range(1, 4):
@@ -122,6 +180,8 @@ def authors(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
         lambda: _microdata_people(page),
         lambda: _author_links(page),
         lambda: _bylines(page),
+        lambda: _labelled_names(page),
+        lambda: _credit_line(page),
     ]
     fallback: list[str] = []
     for source in sources:

@@ -1,0 +1,34 @@
+"""Where author names come from when the page's metadata only names the publication."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crawler.extract import extract_article
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def _authors(name: str, url: str) -> tuple[str, ...]:
+    article = extract_article((PAGES / name).read_bytes(), url)
+    assert article is not None
+    return article.authors
+
+
+def test_a_name_after_an_author_label_beats_the_publication() -> None:
+    # The meta author "Hafen Welle" is the site (its initials are the host), not a person.
+    url = "https://www.hw.example/de/neue-faehre-fuer-die-halligen/a-123456"
+    assert _authors("labelled_author_article.html", url) == ("Kerstin Albers",)
+
+
+def test_a_bold_credit_line_opening_the_story_names_its_authors() -> None:
+    url = "https://valleytimes.example/quarry-blasts-crack-walls/"
+    assert _authors("credit_line_article.html", url) == ("Lerato Mokoena", "Thabo Ramone")
+
+
+def test_a_bold_subheading_is_no_credit_line() -> None:
+    raw = (PAGES / "credit_line_article.html").read_text(encoding="utf-8")
+    raw = raw.replace("<p><strong>Lerato Mokoena/Thabo Ramone</strong></p>\n", "")
+    article = extract_article(raw, "https://valleytimes.example/quarry-blasts-crack-walls/")
+    assert article is not None
+    assert article.authors == ("Valley Times",)  # the site's name, as nothing names a person
