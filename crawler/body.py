@@ -11,8 +11,9 @@ trafilatura's paragraphs are the seeds. The element holding the seeds is grown t
 while what the parent adds reads as article (long, link-poor paragraphs) more than furniture.
 Inside that element, between the first and the last seed, only what trafilatura kept stays;
 before and after, blocks that look like the seeds' own are added back. The headline is dropped,
-the standfirst added (crawler.headline). With no seeds, the best-scoring element stands in; when
-the page shows much less than its JSON-LD articleBody, that articleBody is the body.
+the standfirst added (crawler.headline). With no seeds, the best-scoring element stands in.
+Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
+much less than its JSON-LD articleBody gives way to that.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ _CLUSTER_SHARE = 0.25  # seed clusters this big next to the biggest are article 
 _GROW_RATIO = 2.0  # growing needs this many chars of paragraphs per char of other text
 _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
 _TRUST = 0.2  # seeds holding this share of the text decide which containers are article
+_FLOOR = 0.3  # showing under this share of what trafilatura found: trust trafilatura
 _JSON_LD_SHARE = 0.3  # the page showing less than this share of its articleBody: use that
 
 
@@ -209,7 +211,8 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     blocks = split_blocks(root)
     if drop_furniture(root, blocks):
         blocks = split_blocks(root)
-    reference = Reference(_trafilatura_text(tree, url))
+    trafilatura_text = _trafilatura_text(tree, url)
+    reference = Reference(trafilatura_text)
     seeds = _seeds(blocks, reference)
     if not seeds:
         main = main_element(blocks)
@@ -228,7 +231,10 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     if keep:
         lead = [t for t in dict.fromkeys(standfirst(tree, blocks, keep[0])) if t not in texts]
         texts[:0] = lead
-    return _prefer(_paragraphs(texts), json_ld)
+    found = _paragraphs(texts)
+    if len(found) < _FLOOR * len(trafilatura_text):
+        found = _paragraphs([trafilatura_text.replace("\n", "\n\n")])
+    return _prefer(found, json_ld)
 
 
 def extract_body(tree: lxml.html.HtmlElement, *, url: str) -> str:
