@@ -98,17 +98,25 @@ _LABEL_XPATH = (
     " or self::label][string-length(normalize-space()) < 25]"
     "[not(ancestor::nav or ancestor::footer or ancestor::aside)]"
 )
+_LABELLED_XPATH = (
+    "//body//*[self::li or self::p or self::div or self::span or self::dd][*]"
+    "[string-length(normalize-space()) < 120]"
+    "[not(ancestor::nav or ancestor::footer or ancestor::aside)]"
+)
 
 
 def _labelled_names(page: Page) -> list[str]:
-    """Names after a label of their own: <strong>Autorin/Autor</strong> Jane Doe, <dt>By</dt>."""
+    """Names after a label: <b>Autorin/Autor</b> Jane Doe, <li>Von: <a>Jane Doe</a></li>."""
+    found: list[str] = []
     for label in page.tree.xpath(_LABEL_XPATH)[:200]:
-        if not _FIELD_LABEL.fullmatch(element_text(label)):
-            continue
-        text = " ".join((label.tail or "").split())
-        following = label.getnext()
-        if not text and following is not None:
-            text = element_text(following)
+        if _FIELD_LABEL.fullmatch(element_text(label)):
+            following = label.getnext()
+            text = " ".join((label.tail or "").split())
+            found.append(text or (element_text(following) if following is not None else ""))
+    for element in page.tree.xpath(_LABELLED_XPATH)[:500]:
+        if _FIELD_LABEL.fullmatch(" ".join((element.text or "").split())):
+            found.append(element_text(element))
+    for text in found:
         names = [n for n in clean_names([text]) if looks_like_name(n)] if len(text) < 120 else []
         if names:
             return names

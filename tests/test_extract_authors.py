@@ -32,3 +32,19 @@ def test_a_bold_subheading_is_no_credit_line() -> None:
     article = extract_article(raw, "https://valleytimes.example/quarry-blasts-crack-walls/")
     assert article is not None
     assert article.authors == ("Valley Times",)  # the site's name, as nothing names a person
+
+
+def test_names_inside_an_element_that_opens_with_a_label() -> None:
+    byline = (
+        '<ul><li class="info">Von: <span><a href="/p/ines-moreau">Ines MOREAU</a>,</span>'
+        ' <span><a href="/p/tom-berg">Tom BERG</a></span></li></ul>'
+    )
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head>'
+        f"<body><nav><div>Von <a href='/'>Start Seite</a></div></nav>"
+        f"<article><h1>Harbour plan passes</h1>{byline}{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://factcheck.example/doc.example.A1B2C3")
+    assert article is not None
+    assert article.authors == ("Ines MOREAU", "Tom BERG")
