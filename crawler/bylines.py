@@ -93,39 +93,27 @@ _FIELD_LABEL = re.compile(
 )
 
 
-_LABEL_XPATH = (
-    "//body//*[self::strong or self::b or self::em or self::span or self::dt or self::th"
-    " or self::label][string-length(normalize-space()) < 25]"
-    "[not(ancestor::nav or ancestor::footer or ancestor::aside)]"
-)
-_LABELLED_XPATH = (
-    "//body//*[self::li or self::p or self::div or self::span or self::dd][*]"
-    "[string-length(normalize-space()) < 120]"
-    "[not(ancestor::nav or ancestor::footer or ancestor::aside)]"
-)
+_LABEL_TAGS = ("strong", "b", "em", "span", "dt", "th", "label", "li", "p", "div", "dd")
+_OUTSIDE_STORY = frozenset({"nav", "footer", "aside"})
 
 
 def _labelled_names(page: Page) -> list[str]:
     """Names after a label: <b>Autorin/Autor</b> Jane Doe, <li>Von: <a>Jane Doe</a></li>."""
-    found: list[str] = []
-    for label in page.tree.xpath(_LABEL_XPATH)[:200]:
-        if _FIELD_LABEL.fullmatch(element_text(label)):
-            following = label.getnext()
-            text = " ".join((label.tail or "").split())
-            found.append(text or (element_text(following) if following is not None else ""))
-    for element in page.tree.xpath(_LABELLED_XPATH)[:500]:
-        if _FIELD_LABEL.fullmatch(" ".join((element.text or "").split())):
-            found.append(element_text(element))
-    for text in found:
+    for element in page.tree.iter(*_LABEL_TAGS):
+        if not element.text or not _FIELD_LABEL.fullmatch(" ".join(element.text.split())):
+            continue
+        if any(a.tag in _OUTSIDE_STORY for a in element.iterancestors()):
+            continue
+        if len(element):  # the names are in the label's own children
+            text = element_text(element)
+        else:  # the names follow the label
+            following = element.getnext()
+            text = " ".join((element.tail or "").split())
+            text = text or (element_text(following) if following is not None else "")
         names = [n for n in clean_names([text]) if looks_like_name(n)] if len(text) < 120 else []
         if names:
             return names
     return []
-
-
-_CREDIT_XPATH = (
-    "//p[count(*) = 1][strong or b][not(ancestor::nav or ancestor::footer or ancestor::aside)]"
-)
 
 
 def _credit_line(page: Page) -> list[str]:
@@ -134,9 +122,13 @@ def _credit_line(page: Page) -> list[str]:
     Opening means no paragraph of running text comes before it (a standfirst may), so bold
     subheadings between the story's paragraphs are not taken for names.
     """
-    for paragraph in page.tree.xpath(_CREDIT_XPATH)[:50]:
+    for paragraph in page.tree.iter("p"):
+        if len(paragraph) != 1 or paragraph[0].tag not in {"strong", "b"}:
+            continue
         text = element_text(paragraph)
         if not text or len(text) > 80 or text != element_text(paragraph[0]):
+            continue
+        if any(a.tag in _OUTSIDE_STORY for a in paragraph.iterancestors()):
             continue
         parent = paragraph.getparent()
         siblings = [p for p in parent if p.tag == "p" and element_text(p)]
