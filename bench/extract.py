@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import importlib
 import json
 import re
 import sys
@@ -143,45 +142,24 @@ def _day(value: object) -> str | None:
 
 
 def newsmon_extractor() -> tuple[str, Callable[[Page], Result]]:
-    """The project's extract_article, or extract_body alone if extract.py is not there yet."""
-    try:
-        extract_article = importlib.import_module("crawler.extract").extract_article
-    except (ImportError, AttributeError):
-        extract_article = None
+    """The project's extract_article."""
+    from crawler.extract import extract_article
 
-    if extract_article is not None:
-
-        def run(page: Page) -> Result:
-            start = time.perf_counter()
-            article = extract_article(page.html, page.url)
-            seconds = time.perf_counter() - start
-            if article is None:
-                return Result("", None, (), None, seconds)
-            return Result(
-                article.body,
-                article.title,
-                tuple(article.authors),
-                _day(article.published),
-                seconds,
-            )
-
-        return "newsmon", run
-
-    import lxml.html  # type: ignore[import-untyped, unused-ignore]
-
-    from crawler.body import extract_body
-
-    def run_body(page: Page) -> Result:
+    def run(page: Page) -> Result:
         start = time.perf_counter()
-        html = re.sub(r"^\s*<\?xml[^>]*\?>", "", page.html)
-        try:
-            tree = lxml.html.document_fromstring(html)
-        except Exception:
-            return Result("", None, (), None, time.perf_counter() - start)
-        body = extract_body(tree, url=page.url)
-        return Result(body, None, (), None, time.perf_counter() - start)
+        article = extract_article(page.html, page.url)
+        seconds = time.perf_counter() - start
+        if article is None:
+            return Result("", None, (), None, seconds)
+        return Result(
+            article.body,
+            article.title,
+            tuple(article.authors),
+            _day(article.published),
+            seconds,
+        )
 
-    return "newsmon(body)", run_body
+    return "newsmon", run
 
 
 def trafilatura_extractor() -> tuple[str, Callable[[Page], Result]]:

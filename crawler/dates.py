@@ -1,10 +1,9 @@
-"""Parse the dates pages give (ISO 8601, RFC 2822, common written forms) and keep the sane ones."""
+"""Parse the dates pages and feeds give (ISO 8601, RFC 822, written forms); keep the sane ones."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 
 Stamp = datetime | date
 
@@ -13,9 +12,15 @@ SKEW = timedelta(days=1)
 
 _ISO = re.compile(
     r"(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})"
-    r"(?:[T\s]+(?P<H>\d{1,2}):?(?P<M>\d{2})(?::?(?P<S>\d{2})(?:[.,](?P<f>\d+))?)?"
-    r"\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?|(?:UTC|GMT)(?:[+-]\d{1,2}(?::?\d{2})?)?"
-    r"|[A-Z]{3,4}\b)?)?"
+    r"(?:[Tt\s]+(?P<H>\d{1,2}):?(?P<M>\d{2})(?::?(?P<S>\d{2})(?:[.,](?P<f>\d+))?)?)?"
+    r"\s*(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?|(?:UTC|GMT)(?:[+-]\d{1,2}(?::?\d{2})?)?|[A-Z]{3,4}\b)?"
+)
+# RFC 822 as feeds and mail headers write it, with the liberties real feeds take: no weekday,
+# two-digit years, dashes, month names in other languages, named zones, a trailing comment.
+_RFC822 = re.compile(
+    r"(?:[^\W\d_]+\.?,?\s*)?(?P<d>\d{1,2})[\s-]+(?P<mon>[^\W\d_]+)\.?,?[\s-]+(?P<y>\d{4}|\d{2})"
+    r"(?:[\sT]+(?P<H>\d{1,2}):?(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:[.,]\d+)?)?"
+    r"\s*(?P<tz>[A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?\s*(?:\(.*\))?",
 )
 _NUMERIC_DMY = re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b")
 # "05/03/2024" is March in Europe and May in the US: read only when one part is above 12.
@@ -27,50 +32,34 @@ _TIME = re.compile(
     r"(?:\s*(?:Uhr|h))?\s*(?P<tz>(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[A-Z]{3,4}\b)?",
     re.IGNORECASE,
 )
+# Minutes east of UTC for the zone names of RFC 822 and those pages and feeds use in practice.
 _ZONES = {
-    "UTC": 0,
-    "GMT": 0,
-    "Z": 0,
-    "WET": 0,
-    "BST": 1,
-    "IST": 1,
-    "WEST": 1,
-    "CET": 1,
-    "MEZ": 1,
-    "CEST": 2,
-    "MESZ": 2,
-    "EET": 2,
-    "EEST": 3,
-    "MSK": 3,
-    "EST": -5,
-    "EDT": -4,
-    "CST": -6,
-    "CDT": -5,
-    "MST": -7,
-    "MDT": -6,
-    "PST": -8,
-    "PDT": -7,
-    "AEST": 10,
-    "AEDT": 11,
-    "JST": 9,
-    "KST": 9,
-}
+    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60, "IST": 60,
+    "CET": 60, "MEZ": 60, "MET": 60, "CEST": 120, "MESZ": 120, "MEST": 120,
+    "EET": 120, "EEST": 180, "MSK": 180,
+    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360,
+    "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600, "AST": -240,
+    "ADT": -180, "NST": -210, "NDT": -150, "JST": 540, "KST": 540, "HKT": 480, "SGT": 480,
+    "AWST": 480, "ACST": 570, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
+}  # fmt: skip
+# Month names and the abbreviations feeds use, in the languages of the sites we read.
 _MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            "jan january januar janvier enero gennaio januari janeiro jänner",
-            "feb february februar février fevrier febrero febbraio februari fevereiro",
-            "mar march märz maerz mars marzo maart março",
-            "apr april avril abril aprile",
-            "may mai mayo maggio mei maio",
-            "jun june juni juin junio giugno junho",
-            "jul july juli juillet julio luglio julho",
-            "aug august août aout agosto augustus",
-            "sep sept september septembre septiembre settembre setembro",
-            "oct october oktober octobre octubre ottobre outubro",
+            "jan january januar janvier janv enero ene gennaio gen januari janeiro jänner",
+            "feb february februar février févr fév fevrier fev febrero febbraio februari fevereiro",
+            "mar march märz mär mrz maerz mars marzo maart março",
+            "apr april avril avr abril abr aprile",
+            "may mai mayo maggio mag mei maio",
+            "jun june juni juin junio giugno giu junho",
+            "jul july juli juillet juil julio luglio lug julho",
+            "aug august août aoû aout agosto ago augustus",
+            "sep sept september septembre septiembre settembre set setembro",
+            "oct october oktober okt octobre octubre ottobre ott outubro out",
             "nov november novembre noviembre novembro",
-            "dec december dezember décembre decembre diciembre dicembre desember dezembro",
+            "dec december dezember dez décembre déc decembre diciembre dic dicembre desember"
+            " dezembro",
         ),
         start=1,
     )
@@ -83,13 +72,17 @@ _WORD_DMY = re.compile(
     r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<mon>[^\W\d_]{3,10})\.?,?\s+(?:de\s+)?(?P<y>\d{4})"
 )
 
+Time = tuple[int, int, int, int]  # hour, minute, second, microsecond
+# What a parser read: year, month, day, the time if given, the offset if given and known.
+Fields = tuple[int, int, int, Time | None, timezone | None]
+
 
 def _zone(label: str | None) -> timezone | None:
     if not label:
         return None
     text = label.strip().upper().replace(" ", "")
     if text in _ZONES:
-        return timezone(timedelta(hours=_ZONES[text]))
+        return timezone(timedelta(minutes=_ZONES[text]))
     match = re.fullmatch(r"(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?", text)
     if not match:
         return None
@@ -100,21 +93,20 @@ def _zone(label: str | None) -> timezone | None:
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
-def _build(
-    year: int, month: int, day: int, hms: tuple[int, int, int, int] | None, tz: timezone | None
-) -> Stamp | None:
+def _build(fields: Fields) -> Stamp | None:
+    year, month, day, hms, tz = fields
     try:
         if hms is None or tz is None:
             # A time without an offset names no instant: only its day is certain.
             return date(year, month, day)
         hour, minute, second, micro = hms
-        return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
-    except ValueError:
+        return datetime(year, month, day, hour, minute, min(second, 59), micro, tzinfo=tz)
+    except (ValueError, OverflowError):
         return None
 
 
-def _parse_iso(text: str) -> Stamp | None:
-    match = _ISO.match(text)
+def _parse_iso(text: str, *, whole: bool = False) -> Fields | None:
+    match = _ISO.fullmatch(text) if whole else _ISO.match(text)
     if not match:
         return None
     hms = None
@@ -127,20 +119,27 @@ def _parse_iso(text: str) -> Stamp | None:
             int(fraction),
         )
     tz = _zone(match.group("tz"))
-    return _build(int(match.group("y")), int(match.group("m")), int(match.group("d")), hms, tz)
+    return int(match.group("y")), int(match.group("m")), int(match.group("d")), hms, tz
 
 
-def _parse_rfc2822(text: str) -> Stamp | None:
-    if not re.search(r"\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}", text):
+def _parse_rfc822(text: str) -> Fields | None:
+    match = _RFC822.fullmatch(text)
+    if not match:
         return None
-    try:
-        value = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
+    name = match.group("mon").lower()
+    month = _MONTHS.get(name) or _MONTHS.get(name[:4]) or _MONTHS.get(name[:3])  # or abbreviated
+    if month is None:
         return None
-    return value if value.tzinfo is not None else value.date()
+    year = int(match.group("y"))
+    if len(match.group("y")) == 2:
+        year += 2000 if year < 50 else 1900
+    hms = None
+    if match.group("H") is not None:
+        hms = (int(match.group("H")), int(match.group("M")), int(match.group("S") or 0), 0)
+    return year, month, int(match.group("d")), hms, _zone(match.group("tz"))
 
 
-def _time_of(text: str) -> tuple[tuple[int, int, int, int] | None, timezone | None]:
+def _time_of(text: str) -> tuple[Time | None, timezone | None]:
     match = _TIME.search(text)
     if not match:
         return None, None
@@ -155,7 +154,7 @@ def _time_of(text: str) -> tuple[tuple[int, int, int, int] | None, timezone | No
     return (hour, minute, int(match.group("S") or 0), 0), _zone(match.group("tz"))
 
 
-def _parse_written(text: str) -> Stamp | None:
+def _parse_written(text: str) -> Fields | None:
     day = month = year = None
     for pattern in (_WORD_MDY, _WORD_DMY):
         match = pattern.search(text)
@@ -181,23 +180,43 @@ def _parse_written(text: str) -> Stamp | None:
             day, month = (first, second) if first > 12 else (second, first)
         year = int(match.group("y"))
         rest = text[: match.start()] + " " + text[match.end() :]
-    hms, tz = _time_of(rest)
-    return _build(year, month, day, hms, tz)
+    return (year, month, day, *_time_of(rest))
 
 
 def parse_date(text: str) -> Stamp | None:
-    """A datetime (aware, with the page's own offset) or a date from `text`; None if unreadable."""
+    """A datetime (aware, with the page's own offset) or a date from `text`; None if unreadable.
+
+    Pages write dates every way there is, often inside other words, and a time without an offset
+    names no instant, so only its day is kept.
+    """
     value = " ".join(text.split())[:200]
     if not value:
         return None
     if _EPOCH.match(value):
         seconds = int(value[:10])
         return datetime.fromtimestamp(seconds, tz=UTC)
-    for parser in (_parse_iso, _parse_rfc2822, _parse_written):
-        result = parser(value)
-        if result is not None:
+    for parser in (_parse_iso, _parse_rfc822, _parse_written):
+        fields = parser(value)
+        if fields is not None and (result := _build(fields)) is not None:
             return result
     return None
+
+
+def parse_feed_date(text: str) -> datetime | None:
+    """A feed's date (the whole text in RFC 822 or ISO 8601) as an aware datetime, else None.
+
+    Feeds follow one of the two formats and mean UTC when they give no offset or an unknown zone
+    name (RSS readers have always read them so); a bare day is its midnight in UTC.
+    """
+    value = text.strip()
+    if len(value) > 80:
+        return None
+    fields = _parse_iso(value, whole=True) or _parse_rfc822(value)
+    if fields is None:
+        return None
+    year, month, day, hms, tz = fields
+    stamp = _build((year, month, day, hms or (0, 0, 0, 0), tz or UTC))
+    return stamp if isinstance(stamp, datetime) else None
 
 
 def day_of(value: Stamp) -> date:

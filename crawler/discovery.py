@@ -9,18 +9,20 @@ recovering parser). `find_feed_links` finds the feeds a page announces with `<li
 
 from __future__ import annotations
 
-import codecs
 import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from html import unescape
 from html.entities import html5 as _HTML5_ENTITIES
 from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
 from lxml import etree
+
+from crawler.dates import parse_feed_date as parse_date
+from crawler.encoding import charset_codecs, decode_bom, decode_strict, header_charset
 
 logger = logging.getLogger(__name__)
 
@@ -76,46 +78,31 @@ def _parse(body: bytes, url: str, content_type: str | None) -> list[FeedEntry]:
 
 # --- decoding -------------------------------------------------------------------------------
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 _PROLOG_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
 
 
 def _decode(body: bytes, content_type: str | None) -> str:
     """Text of `body` by BOM, XML prolog, the header's charset, UTF-8, else a guess.
 
     A declared encoding is used only if the bytes decode with it; ISO-8859-1 is read as
-    Windows-1252, as browsers do, when the bytes allow.
+    Windows-1252, as browsers do, when the bytes allow. Unlike `decode_html` for pages, a
+    declaration is tried before UTF-8, as XML parsers do.
     """
-    for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            return body.decode(encoding, errors="replace")
+    if (text := decode_bom(body)) is not None:
+        return text
     if body[:2] in (b"\x00<", b"<\x00"):
         return body.decode("utf-16-be" if body[0] == 0 else "utf-16-le", errors="replace")
     declared = []
     if match := _PROLOG_ENCODING.match(body[:1024]):
         declared.append(match.group(1).decode("ascii"))
-    if content_type and (match_ct := _HEADER_CHARSET.search(content_type)):
-        declared.append(match_ct.group(1))
+    if label := header_charset(content_type):
+        declared.append(label)
     for name in [*declared, "utf-8"]:
-        try:
-            codec = codecs.lookup(name).name
-        except LookupError:
-            continue
-        candidates = ["cp1252", codec] if codec in ("iso8859-1", "ascii") else [codec]
-        for candidate in candidates:
-            if candidate.startswith(("utf-16", "utf-32")):
+        for codec in charset_codecs(name):
+            if codec.startswith(("utf-16", "utf-32")):
                 continue  # declared but without a BOM and not laid out as such: a wrong label
-            try:
-                return body.decode(candidate)
-            except UnicodeDecodeError:
-                pass
+            if (text := decode_strict(body, codec)) is not None:
+                return text
     guesses = charset_normalizer.from_bytes(body)
     best = guesses.best()
     if best is None:
@@ -351,98 +338,6 @@ def _parse_json(text: str, url: str) -> list[FeedEntry]:
             )
         )
     return entries
-
-
-# --- dates ----------------------------------------------------------------------------------
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            "jan ene gen janv",
-            "feb fev fév févr",
-            "mar mär mrz",
-            "apr abr avr",
-            "may mai mag",
-            "jun giu juin",
-            "jul lug juil",
-            "aug ago aoû",
-            "sep set sept",
-            "oct okt out ott",
-            "nov",
-            "dec dez dic déc",
-        ),
-        start=1,
-    )
-    for name in names.split()
-}
-# Named zones of RFC 822 and the ones feeds use in practice; other names are read as UTC.
-_ZONES = {
-    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60,
-    "CET": 60, "CEST": 120, "MET": 60, "MEST": 120, "EET": 120, "EEST": 180, "MSK": 180,
-    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360,
-    "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600, "AST": -240,
-    "ADT": -180, "NST": -210, "NDT": -150, "JST": 540, "KST": 540, "HKT": 480, "SGT": 480,
-    "AWST": 480, "ACST": 570, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
-}  # fmt: skip
-_RFC822 = re.compile(
-    r"(?:[^\W\d_]+\.?,?\s*)?(\d{1,2})[\s-]+([^\W\d_]+)\.?,?[\s-]+(\d{4}|\d{2})"
-    r"(?:[\sT]+(\d{1,2}):?(\d{2})(?::(\d{2}))?(?:[.,]\d+)?)?"
-    r"\s*([A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?\s*(?:\(.*\))?",
-)
-_ISO8601 = re.compile(
-    r"(\d{4})-?(\d{2})-?(\d{2})"
-    r"(?:[Tt\s]+(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?"
-    r"\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?",
-)
-
-
-def parse_date(value: str) -> datetime | None:
-    """A feed date (RFC 822 with numeric or named zones, or ISO 8601) as an aware datetime.
-
-    Dates without a zone are UTC. Anything unreadable is None, never an error.
-    """
-    value = value.strip()
-    if len(value) > 80:
-        return None
-    if match := _ISO8601.fullmatch(value):
-        year, month, day, hour, minute, second, fraction, zone = match.groups()
-        micro = int((fraction or "0")[:6].ljust(6, "0"))
-    elif match := _RFC822.fullmatch(value):
-        day, month_name, year, hour, minute, second, zone = match.groups()
-        month_number = _MONTHS.get(month_name.lower()[:4]) or _MONTHS.get(month_name.lower()[:3])
-        if month_number is None:
-            return None
-        month, micro = str(month_number), 0
-        if len(year) == 2:
-            year = str(int(year) + (2000 if int(year) < 50 else 1900))
-    else:
-        return None
-    offset = _offset(zone)
-    try:
-        return datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour or 0),
-            int(minute or 0),
-            min(int(second or 0), 59),
-            micro,
-            tzinfo=timezone(timedelta(minutes=offset)) if offset else UTC,
-        )
-    except (ValueError, OverflowError):
-        return None
-
-
-def _offset(zone: str | None) -> int:
-    """Minutes east of UTC for `+0200`, `-04:00`, `-03`, `Z` or a zone name."""
-    if not zone:
-        return 0
-    if zone[0] in "+-":
-        digits = zone[1:].replace(":", "")
-        minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
-        return -minutes if zone[0] == "-" else minutes
-    return _ZONES.get(zone.upper(), 0)
 
 
 # --- autodiscovery --------------------------------------------------------------------------

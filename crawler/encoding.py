@@ -1,4 +1,8 @@
-"""Turn a page's bytes into text, trusting declared charsets only as far as the bytes agree."""
+"""Turn a page's bytes into text, trusting declared charsets only as far as the bytes agree.
+
+The pieces that do not depend on what the bytes are (byte-order marks, charset labels, strict
+decoding) are shared with the feed reader, which weighs declarations differently.
+"""
 
 from __future__ import annotations
 
@@ -18,42 +22,51 @@ _BOMS = (
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 _PREAMBLE = 4096
-# Labels that pages declare without meaning it: browsers read them as windows-1252.
-_WINDOWS_1252_ALIASES = frozenset({"iso-8859-1", "latin-1", "latin1", "ascii", "us-ascii"})
+# Codecs that documents declare without meaning it: browsers read them as windows-1252.
+_READ_AS_WINDOWS_1252 = frozenset({"iso8859-1", "ascii"})
 
 
-def _codec(label: str) -> str | None:
-    """The Python codec for a declared charset label, None when unknown."""
-    lowered = label.strip().lower()
-    if lowered in _WINDOWS_1252_ALIASES:
-        return "cp1252"
-    try:
-        return codecs.lookup(lowered).name
-    except LookupError:
-        return None
-
-
-def _header_charset(headers: Mapping[str, str] | None) -> str | None:
-    if not headers:
-        return None
-    for name, value in headers.items():
-        if name.lower() == "content-type":
-            match = _HEADER_CHARSET.search(value)
-            if match:
-                return _codec(match.group(1))
+def decode_bom(data: bytes) -> str | None:
+    """The text after a byte-order mark, in the encoding the mark names; None without a mark."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace")
     return None
 
 
-def _meta_charset(data: bytes) -> str | None:
-    match = _META_CHARSET.search(data[:_PREAMBLE])
-    return _codec(match.group(1).decode("ascii", "ignore")) if match else None
+def header_charset(content_type: str | None) -> str | None:
+    """The charset label of a Content-Type header value (`text/html; charset=...`), if any."""
+    match = _HEADER_CHARSET.search(content_type) if content_type else None
+    return match.group(1) if match else None
 
 
-def _strict(data: bytes, codec: str) -> str | None:
+def charset_codecs(label: str) -> list[str]:
+    """The Python codecs to try, in order, for a declared charset label; [] when unknown.
+
+    ISO-8859-1 and ASCII labels are tried as windows-1252 first, as browsers read them.
+    """
+    try:
+        codec = codecs.lookup(label.strip()).name
+    except LookupError:
+        return []
+    return ["cp1252", codec] if codec in _READ_AS_WINDOWS_1252 else [codec]
+
+
+def decode_strict(data: bytes, codec: str) -> str | None:
+    """`data` decoded with `codec`, None if the bytes do not fit it or the codec is unknown."""
     try:
         return data.decode(codec)
     except (UnicodeDecodeError, LookupError):
         return None
+
+
+def _content_type(headers: Mapping[str, str] | None) -> str | None:
+    return next((v for k, v in (headers or {}).items() if k.lower() == "content-type"), None)
+
+
+def _meta_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:_PREAMBLE])
+    return match.group(1).decode("ascii", "ignore") if match else None
 
 
 def decode_html(data: bytes, headers: Mapping[str, str] | None = None) -> str:
@@ -63,26 +76,26 @@ def decode_html(data: bytes, headers: Mapping[str, str] | None = None) -> str:
     declares: a single-byte charset almost never produces valid multi-byte sequences by chance,
     while servers that label UTF-8 pages as ISO-8859-1 are common. Never raises.
     """
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, errors="replace")
-    header = _header_charset(headers)
-    if header and header.startswith(("utf-16", "utf-32")):  # a page cannot declare these itself
-        text = _strict(data, header)
+    text = decode_bom(data)
+    if text is not None:
+        return text
+    header = charset_codecs(label) if (label := header_charset(_content_type(headers))) else []
+    if header and header[0].startswith(("utf-16", "utf-32")):  # a page cannot declare these
+        text = decode_strict(data, header[0])
         if text is not None:
             return text
-    declarations = (header, _meta_charset(data))
-    utf8 = _strict(data, "utf-8")
+    meta = charset_codecs(label) if (label := _meta_charset(data)) else []
+    utf8 = decode_strict(data, "utf-8")
     if utf8 is not None:
         return utf8
-    for declared in declarations:
-        if declared and not declared.startswith("utf"):
-            text = _strict(data, declared)
+    for declared in (*header, *meta):
+        if not declared.startswith("utf"):
+            text = decode_strict(data, declared)
             if text is not None:
                 return text
     best = charset_normalizer.from_bytes(data[: 64 * 1024]).best()
     if best is not None and best.encoding:
-        text = _strict(data, best.encoding)
+        text = decode_strict(data, best.encoding)
         if text is not None:
             return text
     return data.decode("cp1252", errors="replace")
