@@ -151,7 +151,10 @@ def _time_of(text: str) -> tuple[Time | None, timezone | None]:
         hour = 0
     if hour > 23 or minute > 59:
         return None, None
-    return (hour, minute, int(match.group("S") or 0), 0), _zone(match.group("tz"))
+    label = match.group("tz")
+    if label and label[0].isalpha() and not label.isupper():
+        label = None  # zone names are written in capitals: "15:47 met" is Dutch, not MET
+    return (hour, minute, int(match.group("S") or 0), 0), _zone(label)
 
 
 def _parse_written(text: str) -> Fields | None:

@@ -30,6 +30,8 @@ def tz(hours: float) -> timezone:
         ("May 3, 2024 3:47 PM EDT", datetime(2024, 5, 3, 15, 47, tzinfo=tz(-4))),
         ("3 May 2024", date(2024, 5, 3)),
         ("3. Mai 2024, 15:47 Uhr", date(2024, 5, 3)),
+        ("3. Mai 2024, 15:47 MEZ", datetime(2024, 5, 3, 15, 47, tzinfo=tz(1))),
+        ("3 mei 2024, 15:47 met de trein", date(2024, 5, 3)),  # Dutch "met", not the MET zone
         ("03.05.2024", date(2024, 5, 3)),
         ("2024/05/03", date(2024, 5, 3)),
         ("25/12/2023", date(2023, 12, 25)),
