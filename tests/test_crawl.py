@@ -20,6 +20,11 @@ name = "ledger"
 home = "{origin}/"
 feeds = ["{origin}/feed.atom"]
 
+[[site]]
+name = "broken"
+home = "{origin}/"
+feeds = ["{origin}/no-such-feed.xml", "{origin}/index.html"]
+
 [[watch]]
 name = "Nvidia"
 query = "Nvidia"
@@ -46,6 +51,10 @@ def test_run_crawls_matches_and_digests_once(tmp_path: Path, fixture_site: str) 
     first = newsmon("--config", "../home/newsmon.toml", "run", "--outbox", "out", cwd=cron_dir)
     assert first.returncode == 0, first.stderr
     assert "ledger: 6 requests, 3 new, 0 updated, 0 known, 1 errors" in first.stdout
+    # a feed that 404s and a page that is no feed: reported, and the other site goes on
+    assert "broken: 2 requests, 0 new, 0 updated, 0 known, 2 errors" in first.stdout
+    assert "no-such-feed.xml failed: the server answered HTTP 404" in first.stderr
+    assert "index.html looks like an HTML page, not a feed" in first.stderr
     assert "1 new alerts" not in first.stdout and "2 new alerts" in first.stdout
 
     db = home / "data" / "news.db"
@@ -67,8 +76,11 @@ def test_run_crawls_matches_and_digests_once(tmp_path: Path, fixture_site: str) 
     assert "Nvidia" not in str(pi["body"])  # only in its sidebar
     assert all("Quillmark" not in str(a["body"]) for a in articles.values())  # robots.txt
 
-    [run] = rows(db, "SELECT * FROM crawl_runs")
-    assert (run["site"], run["new"], run["errors"]) == ("ledger", 3, 1)
+    runs = rows(db, "SELECT site, new, errors FROM crawl_runs ORDER BY site")
+    assert runs == [
+        {"site": "broken", "new": 0, "errors": 2},
+        {"site": "ledger", "new": 3, "errors": 1},
+    ]
 
     alerted = rows(
         db, "SELECT url FROM alerts JOIN articles ON articles.id = article_id ORDER BY url"

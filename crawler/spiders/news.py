@@ -137,9 +137,14 @@ class NewsSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         site: Site = request.cb_kwargs["site"]
-        blocked = failure.check(IgnoreRequest) and not failure.check(HttpError)  # type: ignore[no-untyped-call]
-        if blocked:
-            logger.info("site %s: %s skipped: %s", site.name, request.url, failure.value)
+        error = failure.value
+        if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError):
+            logger.info("site %s: %s skipped: %s", site.name, request.url, error)
             return
         self.count(site, "errors")
-        logger.error("site %s: %s failed: %s", site.name, request.url, failure.value)
+        if isinstance(error, HttpError):
+            problem = f"the server answered HTTP {error.response.status}"
+        else:
+            problem = f"{type(error).__name__}: {error}"
+        fix = "; check its feeds in the config" if request.callback == self.parse_feed else ""
+        logger.error("site %s: %s failed: %s%s", site.name, request.url, problem, fix)
