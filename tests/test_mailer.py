@@ -92,3 +92,54 @@ def test_file_mailer_writes_eml_and_html(tmp_path: Path) -> None:
     assert where.parent == tmp_path / "out" and where.suffix == ".eml"
     assert "<mark>Microsoft</mark>" in where.with_suffix(".html").read_text()
     assert not list((tmp_path / "out").glob("*.tmp"))
+
+
+def test_digest_over_smtp_survives_a_server_outage_without_loss_or_repeat(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from crawler.article import Article
+    from crawler.store import ArticleStore
+    from tests.conftest import newsmon
+
+    port = free_port()
+    (tmp_path / "newsmon.toml").write_text(
+        f"""
+[[watch]]
+name = "Japan"
+query = "Japan"
+notify = ["alice@example.com"]
+
+[email]
+host = "127.0.0.1"
+port = {port}
+security = "none"
+sender = "newsmon <alerts@example.com>"
+"""
+    )
+    store = ArticleStore.open(tmp_path / "newsmon.db")
+    now = datetime.now(UTC)
+    store.save(
+        Article(url="https://n.example/1", title="Japan news", body="In Japan."),
+        site="n",
+        aliases=[],
+        now=now,
+    )
+    store.close()
+    assert newsmon("match", cwd=tmp_path).returncode == 0
+
+    down = newsmon("digest", cwd=tmp_path)
+    assert down.returncode == 1
+    assert f"127.0.0.1:{port}" in down.stderr and "stay pending" in down.stderr
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        up = newsmon("digest", cwd=tmp_path)
+        again = newsmon("digest", cwd=tmp_path)
+    finally:
+        controller.stop()
+    assert up.returncode == 0, up.stderr
+    assert "sent 1 alert to alice@example.com" in up.stdout
+    assert "no pending alerts" in again.stdout
+    assert len(inbox.messages) == 1
