@@ -77,8 +77,8 @@ def _extract(
     if not title:
         return None
     published = timestamps.published(page, selectors, now)
-    if published is None and not _story_like(url) and _has_teasers(page):
-        return None
+    if (published is None or not _story_like(url)) and _has_teasers(page):
+        return None  # a list of stories; its date is a teaser's
     article = Article(
         url=canonical,
         title=title,

@@ -259,6 +259,20 @@ def test_a_page_of_teasers_without_article_signals_is_a_listing() -> None:
     assert extract_article(doc, "https://s.example/harbour") is None
 
 
+@pytest.mark.parametrize("path", ["/tech", "/news/latest/"])
+def test_a_section_page_whose_teasers_carry_dates_is_a_listing(path: str) -> None:
+    head = '<meta property="og:type" content="website"><title>Tech | Harbour news</title>'
+    teasers = "".join(
+        f'<article><h2><a href="/2024/05/0{i}/ferry-story-number-{i}">Ferry story {i}</a></h2>'
+        f'<time datetime="2024-05-0{i}T10:00:00Z">May {i}</time>'
+        f"<p>A teaser of story {i}, long enough to read like the start of a real text.</p>"
+        "</article>"
+        for i in range(1, 10)
+    )
+    doc = f"<html><head>{head}</head><body><h1>Tech</h1>{teasers}</body></html>"
+    assert extract_article(doc, "https://s.example" + path, now=NOW) is None
+
+
 def test_an_article_with_many_related_links_is_still_an_article() -> None:
     head = '<meta property="og:type" content="article"><meta property="og:title" content="Main">'
     article = extract_article(html(head, _teasers(12)), "https://s.example/harbour")
