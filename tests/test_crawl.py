@@ -118,3 +118,20 @@ def test_digest_dry_run_prints_and_marks_nothing(tmp_path: Path, fixture_site: s
     real = newsmon("digest", "--outbox", "out", cwd=tmp_path)
     assert "sent 2 alerts to analyst@example.com" in real.stdout
     assert "no pending alerts" in newsmon("digest", "--outbox", "out", cwd=tmp_path).stdout
+
+
+def test_scrapy_finds_the_news_spider_at_the_project_root() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).parent.parent
+    listed = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.split() == ["news"]
