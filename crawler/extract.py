@@ -9,13 +9,15 @@ from dataclasses import replace
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import lxml.html  # type: ignore[import-untyped, unused-ignore]
 
 from crawler import bylines, metadata, timestamps, titles
 from crawler.article import Article
 from crawler.body import extract_body
 from crawler.encoding import decode_html
-from crawler.jsonld import NOT_ARTICLE_TYPES
+from crawler.jsonld import NOT_ARTICLE_TYPES, types_of
 from crawler.page import Page, element_text, parse_tree
 from crawler.urls import is_home_page
 
@@ -32,9 +34,29 @@ _LISTING_PATH = re.compile(
     re.IGNORECASE,
 )
 _SEARCH_QUERY = re.compile(r"(?:^|&)(?:q|s|query|search|keys|term)=", re.IGNORECASE)
-_NOT_ARTICLE_OG = frozenset(
-    {"website", "product", "product.item", "profile", "book", "video.other"}
+_NOT_ARTICLE_OG = frozenset({"website", "product", "product.item", "profile", "book"})
+# The template a WordPress or Ghost page names on <body>: an archive (category, tag, author,
+# date), search results, a later page of a list; or a single post.
+_LISTING_BODY = frozenset(
+    {
+        "archive",
+        "search-results",
+        "search-no-results",
+        "paged",
+        "home-template",
+        "tag-template",
+        "author-template",
+    }
 )
+_STORY_BODY = frozenset({"single", "single-post", "post-template"})
+_HEADINGS = "ancestor::h2 | ancestor::h3 | ancestor::h4 | ancestor::h5 | ancestor::h6"
+_HEADING_LINK = f"{_HEADINGS} | .//h2 | .//h3 | .//h4 | .//h5 | .//h6"
+_MIN_TEASERS = 8
+_STORY_PROSE = 1000  # chars of paragraphs side by side, outside teaser cards: a story
+_CARD_CHARS = 600  # a teaser card holds one headline link and at most this much text
+_NOT_PROSE = frozenset({"a", "script", "style", "noscript", "template"})
+_BLOCK_TAGS = frozenset({"p", "div", "td", "li", "dd", "blockquote", "section", "article", "main"})
+_MIN_BLOCK = 40  # chars: shorter blocks are bylines, dates, labels
 _BLOCKS = ".//p | .//h2 | .//h3 | .//h4 | .//li | .//blockquote | .//pre"
 
 
@@ -77,7 +99,7 @@ def _extract(
     if not title:
         return None
     published = timestamps.published(page, selectors, now)
-    if (published is None or not _story_like(url)) and _has_teasers(page):
+    if _lists_teasers(page, url, published):
         return None  # a list of stories; its date is a teaser's
     article = Article(
         url=canonical,
@@ -112,7 +134,7 @@ def _looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     if any(is_home_page(u) for u in declared) and not _has_article_signal(page):
         return True
     og_type = (page.first_meta("og:type") or "").lower()
-    if og_type.startswith("product"):
+    if og_type.startswith("product") or _declares_listing(page):
         return True
     if _has_article_signal(page):  # a review may carry Product data and still be a story
         return False
@@ -131,13 +153,95 @@ def _story_like(url: str) -> bool:
     return len(re.split(r"[-_]", last)) >= 4 or bool(re.search(r"\d{5,}", last))
 
 
-def _has_teasers(page: Page) -> bool:
-    """A page of many linked headlines with no sign of being one story: a listing."""
-    if _has_article_signal(page):
+def _declares_listing(page: Page) -> bool:
+    """The page says it lists stories, whatever its og:type: a WordPress or Ghost archive,
+    search or paged template, or a top-level JSON-LD CollectionPage, SearchResultsPage or
+    ProfilePage with no article object beside it.
+    """
+    classes = page.body_classes
+    if classes & _STORY_BODY or any(c.startswith("postid-") for c in classes):
+        return False
+    if classes & _LISTING_BODY or {"home", "blog"} <= classes:
+        return True
+    return page.jsonld.declares_listing()
+
+
+def _lists_teasers(page: Page, url: str, published: datetime | date | None) -> bool:
+    """A page of many linked headlines, little prose beside them and no sign of being a story."""
+    if _has_article_signal(page) or page.body_classes & _STORY_BODY:
         return False
     og_type = (page.first_meta("og:type") or "website").lower()
-    teasers = page.tree.xpath("count(//article) + count(//h2[.//a] | //h3[.//a])")
-    return og_type in _NOT_ARTICLE_OG and isinstance(teasers, float) and teasers >= 8
+    if og_type not in _NOT_ARTICLE_OG or any("videoobject" in types_of(n) for n in page.jsonld.top):
+        return False  # a video page is a story, however many videos it suggests next
+    headlines, prose = _teasers(page)
+    if headlines < _MIN_TEASERS or prose >= _STORY_PROSE:
+        return False
+    path = urlsplit(url).path
+    return published is None or not _story_like(url) or bool(_LISTING_PATH.search(path))
+
+
+def _teasers(page: Page) -> tuple[int, int]:
+    """How many headline links lead to other pages, and the chars of prose outside their cards.
+
+    A headline link sits in a heading, holds one, or is a sentence-long link on its own. Its
+    card is the largest element around it that holds no other headline link and little text:
+    the teaser's summary, byline and time are not the page's prose.
+    """
+    here = urldefrag(page.url).url
+    links: list[tuple[lxml.html.HtmlElement, str]] = []
+    for link in page.tree.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        try:
+            target = urldefrag(urljoin(page.url, href)).url
+        except ValueError:  # a malformed link, such as an unclosed IPv6 bracket
+            continue
+        if target != here and _is_headline_link(link):
+            links.append((link, target))
+    holders: dict[lxml.html.HtmlElement, set[str]] = {}
+    for link, target in links:
+        for ancestor in link.iterancestors():
+            holders.setdefault(ancestor, set()).add(target)
+    cards = set()
+    for link, _ in links:
+        card = link
+        for ancestor in link.iterancestors():
+            if len(holders[ancestor]) > 1 or len(ancestor.text_content()) > _CARD_CHARS:
+                break
+            card = ancestor
+        cards.add(card)
+    blocks: dict[lxml.html.HtmlElement, int] = {}
+    for text in page.tree.xpath("//body//text()"):
+        element = text.getparent()
+        if element is None:
+            continue
+        around = (
+            list(element.iterancestors()) if text.is_tail else [element, *element.iterancestors()]
+        )
+        if any(e in cards or not isinstance(e.tag, str) or e.tag in _NOT_PROSE for e in around):
+            continue
+        block = next((e for e in around if e.tag in _BLOCK_TAGS), None)
+        if block is not None:
+            blocks[block] = blocks.get(block, 0) + len(" ".join(text.split()))
+    clusters: dict[lxml.html.HtmlElement, int] = {}
+    for block, chars in blocks.items():
+        if chars >= _MIN_BLOCK:
+            for holder in list(block.iterancestors())[:3]:
+                clusters[holder] = clusters.get(holder, 0) + chars
+    prose = max(clusters.values(), default=0)
+    return len({target for _, target in links}), prose
+
+
+def _is_headline_link(link: lxml.html.HtmlElement) -> bool:
+    """In a heading, holding one, or five words and more standing alone (not inside prose)."""
+    if link.xpath(_HEADING_LINK):
+        return True
+    text = len(element_text(link))
+    if len(element_text(link).split()) < 5:
+        return False
+    paragraph = next(link.iterancestors("p"), None)
+    return paragraph is None or len(element_text(paragraph)) <= 1.5 * text
 
 
 def _selected_body(page: Page, selectors: Mapping[str, str]) -> str:

@@ -27,6 +27,11 @@ NOT_ARTICLE_TYPES = frozenset(
     }
 )
 
+# Page types that, as the page's own top-level object, say it lists stories or people, even
+# when the page calls itself og:type "article" or its list holds NewsArticle objects.
+LISTING_PAGE_TYPES = frozenset({"collectionpage", "searchresultspage", "profilepage"})
+_LIST_TYPES = frozenset({"itemlist", *LISTING_PAGE_TYPES})
+
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _WRAPPER = re.compile(
@@ -130,6 +135,24 @@ class JsonLd:
     def top_has_type(self, wanted: frozenset[str]) -> bool:
         """True when a top-level object (not one nested in another) has one of `wanted` types."""
         return any(types_of(n) & wanted for n in self.top)
+
+    def declares_listing(self) -> bool:
+        """True when the page's own top-level object is a collection, search results or a
+        profile (or a WebPage whose mainEntity is a list) and no top-level object is an article.
+        """
+        if any(is_article(n) for n in self.top):
+            return False
+        for node in self.top:
+            if types_of(node) & LISTING_PAGE_TYPES:
+                return True
+            main = self.resolve(node.get("mainEntity"))
+            if (
+                "webpage" in types_of(node)
+                and isinstance(main, dict)
+                and types_of(main) & _LIST_TYPES
+            ):
+                return True
+        return False
 
 
 def texts(value: Any) -> list[str]:

@@ -64,7 +64,7 @@ def _visible(node: Any) -> bool:
 
 
 class Page:
-    """A page parsed once: its tree, meta tags by name, JSON-LD and microdata."""
+    """A page parsed once: its tree, meta tags by name, JSON-LD, microdata, <body> classes."""
 
     def __init__(self, tree: lxml.html.HtmlElement, url: str) -> None:
         self.tree = tree
@@ -88,6 +88,9 @@ class Page:
                 values = self.itemprops.setdefault(name, [])
                 if len(values) < _MAX_VALUES:
                     values.append(element)
+        body = tree.find("body")
+        classes = body.get("class") if body is not None else None
+        self.body_classes = frozenset((classes or "").lower().split())
         self.jsonld = JsonLd(scripts)
         articles = self.jsonld.articles()
         self.article: Node = articles[0] if articles else {}

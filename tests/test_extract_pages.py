@@ -1,0 +1,86 @@
+"""Pages modelled on what news CMSs emit: listings must come back None, stories as articles.
+
+The non-articles are the hard kind: a category whose slug reads like a story's, a tag page
+with og:type "article", a hub of <a><h2> cards at a path with no listing word, an author page.
+The articles carry what listings carry: related-story rails, comment threads, pagination links.
+"""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from crawler.extract import extract_article
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+NOW = datetime(2024, 4, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("notarticle_wp_category.html", "https://wp.example/category/windows-11-insider-builds/"),
+        ("notarticle_wp_tag.html", "https://wp.example/tag/surface-pro-x-reviews/"),
+        ("notarticle_wp_home_paged.html", "https://wp.example/page/3/"),
+        ("notarticle_wp_search.html", "https://wp.example/search/surface-pro-x-battery-life/"),
+        ("notarticle_wp_author.html", "https://wp.example/author/jean-luc-van-der-berg/"),
+        ("notarticle_hub_cards.html", "https://www.verge.example/ai-artificial-intelligence"),
+        ("notarticle_section_itemlist_nested.html", "https://ars.example/gadgets/"),
+        ("notarticle_topic_page.html", "https://www.heise.example/thema/Kuenstliche-Intelligenz"),
+        (
+            "notarticle_author_page.html",
+            "https://www.engadget.example/about/editors/dana-whitfield/",
+        ),
+        ("notarticle_card_grid.html", "https://www.zd.example/security/?page=2"),
+        ("notarticle_tag_page.html", "https://tc.example/tag/generative-ai-startup-funding/"),
+    ],
+)
+def test_listing_is_not_an_article(name: str, url: str) -> None:
+    assert extract_article((PAGES / name).read_bytes(), url, now=NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "title"),
+    [
+        (
+            "article_sparse_related_rail.html",
+            "https://riverside.example/news/council-ai-audit",
+            "Council votes to audit AI hiring tools",
+        ),
+        (
+            "article_sparse_related_rail.html",
+            "https://riverside.example/section/news/2024/03/12/council-votes-to-audit-ai-tools",
+            "Council votes to audit AI hiring tools",
+        ),
+        (
+            "article_aspnet_form.html",
+            "https://herald.example/News/ViewArticle.aspx?id=1234",
+            "Council votes to audit AI hiring tools",
+        ),
+        (
+            "article_wp_single.html",
+            "https://wp.example/council-ai-audit/",
+            "Council votes to audit AI hiring tools",
+        ),
+        (
+            "article_nextjs_sparse.html",
+            "https://www.verge.example/tech/council-ai-audit",
+            "Council votes to audit AI hiring tools",
+        ),
+        (
+            "article_liveblog.html",
+            "https://www.verge.example/live/apple-event",
+            "Apple event live: every announcement as it happens",
+        ),
+        (
+            "article_video.html",
+            "https://www.verge.example/videos/pixel-hands-on",
+            "Pixel hands-on: the camera bar grows up",
+        ),
+    ],
+)
+def test_story_is_an_article(name: str, url: str, title: str) -> None:
+    article = extract_article((PAGES / name).read_bytes(), url, now=NOW)
+    assert article is not None
+    assert article.title == title
+    assert article.body
