@@ -52,7 +52,9 @@ _STORY_BODY = frozenset({"single", "single-post", "post-template"})
 _HEADINGS = "ancestor::h2 | ancestor::h3 | ancestor::h4 | ancestor::h5 | ancestor::h6"
 _HEADING_LINK = f"{_HEADINGS} | .//h2 | .//h3 | .//h4 | .//h5 | .//h6"
 _MIN_TEASERS = 8
-_STORY_PROSE = 1000  # chars of paragraphs side by side, outside teaser cards: a story
+# Chars of text blocks side by side, outside teaser cards, that make a page a story when they
+# are also at least half as long as the teasers' text (a section's blurb is short beside them).
+_STORY_PROSE = 1000
 _CARD_CHARS = 600  # a teaser card holds one headline link and at most this much text
 _NOT_PROSE = frozenset({"a", "script", "style", "noscript", "template"})
 _BLOCK_TAGS = frozenset({"p", "div", "td", "li", "dd", "blockquote", "section", "article", "main"})
@@ -99,7 +101,7 @@ def _extract(
     if not title:
         return None
     published = timestamps.published(page, selectors, now)
-    if _lists_teasers(page, url, published):
+    if _lists_teasers(page, url, canonical, published):
         return None  # a list of stories; its date is a teaser's
     article = Article(
         url=canonical,
@@ -166,38 +168,36 @@ def _declares_listing(page: Page) -> bool:
     return page.jsonld.declares_listing()
 
 
-def _lists_teasers(page: Page, url: str, published: datetime | date | None) -> bool:
+def _lists_teasers(page: Page, url: str, canonical: str, published: datetime | date | None) -> bool:
     """A page of many linked headlines, little prose beside them and no sign of being a story."""
     if _has_article_signal(page) or page.body_classes & _STORY_BODY:
         return False
     og_type = (page.first_meta("og:type") or "website").lower()
     if og_type not in _NOT_ARTICLE_OG or any("videoobject" in types_of(n) for n in page.jsonld.top):
         return False  # a video page is a story, however many videos it suggests next
-    headlines, prose = _teasers(page)
-    if headlines < _MIN_TEASERS or prose >= _STORY_PROSE:
+    headlines, teaser_chars, prose = _teasers(page, {url, canonical})
+    if headlines < _MIN_TEASERS or prose >= max(_STORY_PROSE, teaser_chars / 2):
         return False
     path = urlsplit(url).path
     return published is None or not _story_like(url) or bool(_LISTING_PATH.search(path))
 
 
-def _teasers(page: Page) -> tuple[int, int]:
-    """How many headline links lead to other pages, and the chars of prose outside their cards.
+def _teasers(page: Page, addresses: set[str]) -> tuple[int, int, int]:
+    """How many headline links lead to other pages, the chars of text in their cards and the
+    chars of the longest run of prose outside them.
 
     A headline link sits in a heading, holds one, or is a sentence-long link on its own. Its
     card is the largest element around it that holds no other headline link and little text:
     the teaser's summary, byline and time are not the page's prose.
     """
-    here = urldefrag(page.url).url
+    here = {_address(address) for address in addresses}
     links: list[tuple[lxml.html.HtmlElement, str]] = []
     for link in page.tree.iter("a"):
         href = (link.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        try:
-            target = urldefrag(urljoin(page.url, href)).url
-        except ValueError:  # a malformed link, such as an unclosed IPv6 bracket
-            continue
-        if target != here and _is_headline_link(link):
+        target = _address(page.url, href)
+        if target and target not in here and _is_headline_link(link):
             links.append((link, target))
     holders: dict[lxml.html.HtmlElement, set[str]] = {}
     for link, target in links:
@@ -230,7 +230,16 @@ def _teasers(page: Page) -> tuple[int, int]:
             for holder in list(block.iterancestors())[:3]:
                 clusters[holder] = clusters.get(holder, 0) + chars
     prose = max(clusters.values(), default=0)
-    return len({target for _, target in links}), prose
+    teaser_chars = sum(len(element_text(card)) for card in cards)
+    return len({target for _, target in links}), teaser_chars, prose
+
+
+def _address(base: str, href: str = "") -> str | None:
+    """`href` resolved against `base`, without its fragment; None when malformed."""
+    try:
+        return urldefrag(urljoin(base, href)).url
+    except ValueError:  # a malformed address, such as an unclosed IPv6 bracket
+        return None
 
 
 def _is_headline_link(link: lxml.html.HtmlElement) -> bool:

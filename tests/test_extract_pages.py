@@ -33,6 +33,8 @@ NOW = datetime(2024, 4, 1, tzinfo=UTC)
         ),
         ("notarticle_card_grid.html", "https://www.zd.example/security/?page=2"),
         ("notarticle_tag_page.html", "https://tc.example/tag/generative-ai-startup-funding/"),
+        ("notarticle_section_blurb.html", "https://daily.example/technology"),
+        ("notarticle_edition_home.html", "https://www.zd.example/uk/"),
     ],
 )
 def test_listing_is_not_an_article(name: str, url: str) -> None:
@@ -56,6 +58,11 @@ def test_listing_is_not_an_article(name: str, url: str) -> None:
             "article_aspnet_form.html",
             "https://herald.example/News/ViewArticle.aspx?id=1234",
             "Council votes to audit AI hiring tools",
+        ),
+        (
+            "article_short_brief.html",
+            "https://daily.example/2024/03/12/council-approves-ai-audit-rule",
+            "Council approves AI audit rule",
         ),
         (
             "article_wp_single.html",
