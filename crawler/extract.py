@@ -35,19 +35,14 @@ _LISTING_PATH = re.compile(
 )
 _SEARCH_QUERY = re.compile(r"(?:^|&)(?:q|s|query|search|keys|term)=", re.IGNORECASE)
 _NOT_ARTICLE_OG = frozenset({"website", "product", "product.item", "profile", "book"})
-# The template a WordPress or Ghost page names on <body>: an archive (category, tag, author,
-# date), search results, a later page of a list; or a single post.
+# The template a WordPress or Ghost page names on <body>: an archive of a category, tag, author
+# or date (WordPress adds "archive" and the kind), search results, the blog's home, a later
+# page of a list; or a single post. Each needs its WordPress companion class, so that a
+# site's own "archive" class on an old story does not count.
 _LISTING_BODY = frozenset(
-    {
-        "archive",
-        "search-results",
-        "search-no-results",
-        "paged",
-        "home-template",
-        "tag-template",
-        "author-template",
-    }
+    {"search-results", "search-no-results", "home-template", "tag-template", "author-template"}
 )
+_ARCHIVE_KINDS = frozenset({"category", "tag", "author", "date", "post-type-archive"})
 _STORY_BODY = frozenset({"single", "single-post", "post-template"})
 _HEADINGS = "ancestor::h2 | ancestor::h3 | ancestor::h4 | ancestor::h5 | ancestor::h6"
 _HEADING_LINK = f"{_HEADINGS} | .//h2 | .//h3 | .//h4 | .//h5 | .//h6"
@@ -163,7 +158,11 @@ def _declares_listing(page: Page) -> bool:
     classes = page.body_classes
     if classes & _STORY_BODY or any(c.startswith("postid-") for c in classes):
         return False
-    if classes & _LISTING_BODY or {"home", "blog"} <= classes:
+    archive = "archive" in classes and any(
+        c in _ARCHIVE_KINDS or c.startswith("tax-") for c in classes
+    )
+    paged = "paged" in classes and any(c.startswith("paged-") for c in classes)
+    if classes & _LISTING_BODY or archive or paged or {"home", "blog"} <= classes:
         return True
     return page.jsonld.declares_listing()
 

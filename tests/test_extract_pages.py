@@ -91,3 +91,34 @@ def test_story_is_an_article(name: str, url: str, title: str) -> None:
     assert article is not None
     assert article.title == title
     assert article.body
+
+
+def _page_with_body_class(classes: str) -> str:
+    return (
+        '<html><head><meta property="og:type" content="article"><title>Windows</title></head>'
+        f'<body class="{classes}"><h1>Windows</h1>'
+        "<p>Everything we have written about Windows, newest first, from updates to reviews.</p>"
+        '<h2><a href="/2024/03/12/windows-update-breaks-printers/">Update breaks printers</a></h2>'
+        "</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("classes", "is_listing"),
+    [
+        ("archive category category-windows category-12 hfeed", True),
+        ("archive tag tag-windows tag-40", True),
+        ("archive author author-dana author-3", True),
+        ("archive date", True),
+        ("search search-results", True),
+        ("home blog", True),
+        ("blog paged paged-2", True),
+        ("tag-template tag-windows", True),
+        ("archive", False),  # a site's own class, not WordPress's archive template
+        ("post-template-default single single-post postid-4821", False),
+    ],
+)
+def test_wordpress_and_ghost_body_classes_name_the_template(classes: str, is_listing: bool) -> None:
+    url = "https://wp.example/windows-news-and-reviews/"
+    article = extract_article(_page_with_body_class(classes), url, now=NOW)
+    assert (article is None) is is_listing
