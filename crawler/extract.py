@@ -29,8 +29,9 @@ logger = logging.getLogger(__name__)
 _NO_SELECTORS: Mapping[str, str] = MappingProxyType({})
 
 _LISTING_PATH = re.compile(
-    r"/(?:tags?|category|categories|topics?|themen?|rubrik|section|sections|archives?|"
-    r"authors?|search|suche|recherche|page/\d+)(?:/|$)",
+    r"/(?:tags?|category|categories|topics?|thema|themen?|rubrik|section|sections|archives?|"
+    r"authors?|autor|autoren|auteurs?|schlagworte?|stichworte?|search|suche|recherche|"
+    r"page/\d+)(?:/|$)",
     re.IGNORECASE,
 )
 _SEARCH_QUERY = re.compile(r"(?:^|&)(?:q|s|query|search|keys|term)=", re.IGNORECASE)

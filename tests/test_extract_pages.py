@@ -122,3 +122,40 @@ def test_wordpress_and_ghost_body_classes_name_the_template(classes: str, is_lis
     url = "https://wp.example/windows-news-and-reviews/"
     article = extract_article(_page_with_body_class(classes), url, now=NOW)
     assert (article is None) is is_listing
+
+
+@pytest.mark.parametrize(
+    ("jsonld", "is_listing"),
+    [
+        ('{"@type": "CollectionPage", "name": "Windows"}', True),
+        ('{"@graph": [{"@type": ["CollectionPage", "SearchResultsPage"]}]}', True),
+        ('{"@type": "ProfilePage", "mainEntity": {"@type": "Person", "name": "Dana"}}', True),
+        ('{"@type": "WebPage", "mainEntity": {"@type": "ItemList", "numberOfItems": 20}}', True),
+        (
+            '{"@graph": [{"@type": "NewsArticle", "headline": "Windows"}, {"@type": "WebPage"}]}',
+            False,
+        ),
+        ('[{"@type": "CollectionPage"}, {"@type": "NewsArticle", "headline": "Windows"}]', False),
+        ('{"@type": "WebPage", "mainEntity": {"@type": "NewsArticle", "headline": "W"}}', False),
+    ],
+)
+def test_jsonld_page_type_beats_og_article(jsonld: str, is_listing: bool) -> None:
+    page = _page_with_body_class("").replace(
+        "</head>", f'<script type="application/ld+json">{jsonld}</script></head>'
+    )
+    article = extract_article(page, "https://wp.example/windows-news-and-reviews/", now=NOW)
+    assert (article is None) is is_listing
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/thema/Kuenstliche-Intelligenz", "/autor/dana-whitfield", "/autoren/dana-whitfield/"],
+)
+def test_german_topic_and_author_paths_are_listings(path: str) -> None:
+    page = (
+        "<html><head><title>Dana Whitfield | heise example</title></head><body>"
+        "<h1>Dana Whitfield</h1><p>Redakteurin für Hardware und Netzpolitik seit 2015.</p>"
+        '<h3><a href="/news/intel-verschiebt-desktop-chips-9876543.html">Intel verschiebt</a></h3>'
+        "</body></html>"
+    )
+    assert extract_article(page, "https://www.heise.example" + path, now=NOW) is None
