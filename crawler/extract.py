@@ -185,10 +185,6 @@ def _lists_teasers(page: Page, url: str, canonical: str, published: datetime | d
 def _teasers(page: Page, addresses: set[str]) -> tuple[int, int, int]:
     """How many headline links lead to other pages, the chars of text in their cards and the
     chars of the longest run of prose outside them.
-
-    A headline link sits in a heading, holds one, or is a sentence-long link on its own. Its
-    card is the largest element around it that holds no other headline link and little text:
-    the teaser's summary, byline and time are not the page's prose.
     """
     here = {_address(address) for address in addresses}
     links: list[tuple[lxml.html.HtmlElement, str]] = []
@@ -199,6 +195,15 @@ def _teasers(page: Page, addresses: set[str]) -> tuple[int, int, int]:
         target = _address(page.url, href)
         if target and target not in here and _is_headline_link(link):
             links.append((link, target))
+    cards = _cards(links)
+    teaser_chars = sum(len(element_text(card)) for card in cards)
+    return len({target for _, target in links}), teaser_chars, _longest_prose(page, cards)
+
+
+def _cards(links: list[tuple[lxml.html.HtmlElement, str]]) -> set[lxml.html.HtmlElement]:
+    """Each headline link's card: the largest element around it that holds no other headline
+    link and little text. A teaser's summary, byline and time are not the page's prose.
+    """
     holders: dict[lxml.html.HtmlElement, set[str]] = {}
     for link, target in links:
         for ancestor in link.iterancestors():
@@ -211,6 +216,13 @@ def _teasers(page: Page, addresses: set[str]) -> tuple[int, int, int]:
                 break
             card = ancestor
         cards.add(card)
+    return cards
+
+
+def _longest_prose(page: Page, cards: set[lxml.html.HtmlElement]) -> int:
+    """The chars of the largest group of text blocks (paragraphs, or text between <br>s) under
+    one element up to three levels up, outside cards and links.
+    """
     blocks: dict[lxml.html.HtmlElement, int] = {}
     for text in page.tree.xpath("//body//text()"):
         element = text.getparent()
@@ -224,14 +236,12 @@ def _teasers(page: Page, addresses: set[str]) -> tuple[int, int, int]:
         block = next((e for e in around if e.tag in _BLOCK_TAGS), None)
         if block is not None:
             blocks[block] = blocks.get(block, 0) + len(" ".join(text.split()))
-    clusters: dict[lxml.html.HtmlElement, int] = {}
+    groups: dict[lxml.html.HtmlElement, int] = {}
     for block, chars in blocks.items():
         if chars >= _MIN_BLOCK:
             for holder in list(block.iterancestors())[:3]:
-                clusters[holder] = clusters.get(holder, 0) + chars
-    prose = max(clusters.values(), default=0)
-    teaser_chars = sum(len(element_text(card)) for card in cards)
-    return len({target for _, target in links}), teaser_chars, prose
+                groups[holder] = groups.get(holder, 0) + chars
+    return max(groups.values(), default=0)
 
 
 def _address(base: str, href: str = "") -> str | None:
@@ -246,11 +256,11 @@ def _is_headline_link(link: lxml.html.HtmlElement) -> bool:
     """In a heading, holding one, or five words and more standing alone (not inside prose)."""
     if link.xpath(_HEADING_LINK):
         return True
-    text = len(element_text(link))
-    if len(element_text(link).split()) < 5:
+    text = element_text(link)
+    if len(text.split()) < 5:
         return False
     paragraph = next(link.iterancestors("p"), None)
-    return paragraph is None or len(element_text(paragraph)) <= 1.5 * text
+    return paragraph is None or len(element_text(paragraph)) <= 1.5 * len(text)
 
 
 def _selected_body(page: Page, selectors: Mapping[str, str]) -> str:
