@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import resources
 from types import MappingProxyType
+from typing import Any
 
 EMPTY: Mapping[str, str] = MappingProxyType({})
 
@@ -28,17 +29,29 @@ class Site:
     selectors: Mapping[str, str] = field(default_factory=lambda: EMPTY)
 
 
+def site_from_dict(entry: Mapping[str, Any]) -> Site:
+    """A Site from a catalog table or from the JSON the crawler receives as a setting."""
+    return Site(
+        name=entry["name"],
+        home=entry["home"],
+        feeds=tuple(entry.get("feeds", ())),
+        sitemaps=tuple(entry.get("sitemaps", ())),
+        selectors=MappingProxyType(dict(entry.get("selectors", {}))),
+    )
+
+
+def site_to_dict(site: Site) -> dict[str, Any]:
+    """What the crawler needs of a site, as JSON-ready values (the inverse of site_from_dict)."""
+    return {
+        "name": site.name,
+        "home": site.home,
+        "feeds": list(site.feeds),
+        "sitemaps": list(site.sitemaps),
+        "selectors": dict(site.selectors),
+    }
+
+
 def load_catalog() -> dict[str, Site]:
     """The built-in catalog of real tech publishers, by name."""
     text = resources.files("crawler").joinpath("sites.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    return {
-        entry["name"]: Site(
-            name=entry["name"],
-            home=entry["home"],
-            feeds=tuple(entry.get("feeds", ())),
-            sitemaps=tuple(entry.get("sitemaps", ())),
-            selectors=MappingProxyType(dict(entry.get("selectors", {}))),
-        )
-        for entry in data["site"]
-    }
+    return {entry["name"]: site_from_dict(entry) for entry in tomllib.loads(text)["site"]}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from crawler.sites import site_to_dict
 from crawler.store import ArticleStore
 from monitor import state
 from monitor.alerts import MatchResult, match_new
@@ -68,16 +69,7 @@ def crawl(
 ) -> CrawlResult:
     """Run `scrapy crawl news` in a subprocess over the configured sites."""
     run = uuid.uuid4().hex
-    sites = [
-        {
-            "name": s.name,
-            "home": s.home,
-            "feeds": list(s.feeds),
-            "sitemaps": list(s.sitemaps),
-            "selectors": dict(s.selectors),
-        }
-        for s in config.sites
-    ]
+    sites = [site_to_dict(s) for s in config.sites]
     every = {
         "NEWSMON_DB": str(config.store.path),
         "NEWSMON_SITES": json.dumps(sites),

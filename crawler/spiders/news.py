@@ -7,7 +7,6 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
-from types import MappingProxyType
 from typing import Any
 
 import scrapy
@@ -20,7 +19,7 @@ from twisted.python.failure import Failure
 from crawler.discovery import FeedEntry, FeedError, find_feed_links, parse_feed
 from crawler.extract import extract_article
 from crawler.items import ArticleItem
-from crawler.sites import Site
+from crawler.sites import Site, site_from_dict
 from crawler.store import ArticleStore
 from crawler.urls import canonical_url
 
@@ -29,16 +28,7 @@ logger = logging.getLogger(__name__)
 
 def sites_from_setting(raw: str) -> list[Site]:
     """Sites from the NEWSMON_SITES setting (a JSON list of objects)."""
-    return [
-        Site(
-            name=s["name"],
-            home=s["home"],
-            feeds=tuple(s.get("feeds", ())),
-            sitemaps=tuple(s.get("sitemaps", ())),
-            selectors=MappingProxyType(dict(s.get("selectors", {}))),
-        )
-        for s in json.loads(raw)
-    ]
+    return [site_from_dict(s) for s in json.loads(raw)]
 
 
 class NewsSpider(scrapy.Spider):
