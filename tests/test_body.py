@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.body import extract_body
+from crawler.extract.fields.body import extract_body
 
 FIXTURES = Path(__file__).parent / "fixtures" / "body"
 URL = "https://news.example/2026/03/story/"

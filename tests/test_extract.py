@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from types import MappingProxyType
@@ -26,8 +27,11 @@ def html(head: str = "", body: str = "") -> str:
     return f"<html><head>{head}</head><body><article>{body}{text}</article></body></html>"
 
 
-def site_with(**selectors: str) -> Site:
-    return Site(name="t", home="https://t.example/", selectors=MappingProxyType(selectors))
+def site_with(**selectors: str) -> Mapping[str, str]:
+    """A catalog site's selectors, as the spider hands them over."""
+    return Site(
+        name="t", home="https://t.example/", selectors=MappingProxyType(selectors)
+    ).selectors
 
 
 def test_jsonld_article_gives_every_field() -> None:
@@ -144,7 +148,7 @@ def test_site_name_is_cut_from_titles(raw: str, site_name: str, expected: str) -
 
 
 def test_site_selectors_win_over_every_source() -> None:
-    site = site_with(
+    selectors = site_with(
         title="h1.headline",
         authors=".writer",
         published=".stamp",
@@ -165,7 +169,9 @@ def test_site_selectors_win_over_every_source() -> None:
         ' "author": "Someone Else", "datePublished": "2020-01-01T00:00:00Z",'
         ' "articleSection": "Other", "keywords": ["x"]}</script>'
     )
-    article = extract_article(html(head, body), "https://t.example/a/b-c-d", site=site, now=NOW)
+    article = extract_article(
+        html(head, body), "https://t.example/a/b-c-d", selectors=selectors, now=NOW
+    )
     assert article is not None
     assert article.title == "Chosen headline"
     assert article.subtitle == "Chosen standfirst"
@@ -178,7 +184,9 @@ def test_site_selectors_win_over_every_source() -> None:
 
 def test_an_invalid_site_selector_is_ignored() -> None:
     head = '<meta property="og:title" content="Fallback title">'
-    article = extract_article(html(head), "https://t.example/a/b-c-d", site=site_with(title="[["))
+    article = extract_article(
+        html(head), "https://t.example/a/b-c-d", selectors=site_with(title="[[")
+    )
     assert article is not None and article.title == "Fallback title"
 
 

@@ -110,7 +110,7 @@ class NewsSpider(scrapy.Spider):
         article = extract_article(
             response.body,
             response.url,
-            site=site,
+            selectors=site.selectors,
             headers={str(k): str(v) for k, v in response.headers.to_unicode_dict().items()},
             now=datetime.now(UTC),
         )

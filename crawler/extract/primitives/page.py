@@ -10,7 +10,7 @@ import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 
-from crawler.jsonld import JsonLd, Node, texts
+from crawler.extract.primitives.jsonld import JsonLd, Node, texts
 
 _MAX_VALUES = 20
 

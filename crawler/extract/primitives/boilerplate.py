@@ -18,7 +18,7 @@ from itertools import pairwise
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 
-from crawler.blocks import Block, block_weight
+from crawler.extract.primitives.blocks import Block, block_weight
 
 
 def _names(text: str) -> frozenset[str]:

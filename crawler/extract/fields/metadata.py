@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from crawler.jsonld import texts
-from crawler.page import Page
-from crawler.titles import title_key
+from crawler.extract.primitives.jsonld import texts
+from crawler.extract.primitives.page import Page
+from crawler.extract.primitives.publisher import title_key
 from crawler.urls import absolute_http_url, canonical_url, is_home_page
 
 

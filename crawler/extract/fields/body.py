@@ -4,14 +4,14 @@ Two readings of the page are combined:
 
 - trafilatura (fast mode, no metadata) is precise, but often stops early: at an ad between two
   halves of an article, at a second body container, at a run of short paragraphs;
-- our own block tree (crawler.blocks, after crawler.boilerplate removed hidden parts and
+- our own block tree (primitives.blocks, after primitives.boilerplate removed hidden parts and
   furniture) holds everything, article and surroundings.
 
 trafilatura's paragraphs are the seeds. The element holding the seeds is grown to its parent
 while what the parent adds reads as article (long, link-poor paragraphs) more than furniture.
 Inside that element, between the first and the last seed, only what trafilatura kept stays;
 before and after, blocks that look like the seeds' own are added back. The headline is dropped,
-the standfirst added (crawler.headline). With no seeds, the best-scoring element stands in.
+the standfirst added (primitives.headline). With no seeds, the best-scoring element stands in.
 Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
 much less than its JSON-LD articleBody gives way to that.
 """
@@ -26,10 +26,10 @@ from collections.abc import Iterator
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from trafilatura import extract as _trafilatura_extract
 
-from crawler.blocks import HEADINGS, Block, main_element, split_blocks
-from crawler.boilerplate import drop_furniture, strip_non_text
-from crawler.headline import is_headline, standfirst, titles
-from crawler.shingles import Reference, words
+from crawler.extract.primitives.blocks import HEADINGS, Block, main_element, split_blocks
+from crawler.extract.primitives.boilerplate import drop_furniture, strip_non_text
+from crawler.extract.primitives.headline import is_headline, standfirst, titles
+from crawler.extract.primitives.shingles import Reference, words
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from datetime import datetime
 from htmldate import find_date
 
 from crawler.dates import Stamp, day_of, is_plausible, not_before, parse_date
-from crawler.jsonld import texts
-from crawler.page import Page, element_text
+from crawler.extract.primitives.jsonld import texts
+from crawler.extract.primitives.page import Page, element_text
 
 _PUBLISHED_META = (
     "article:published_time",

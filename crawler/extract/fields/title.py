@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
-from crawler.jsonld import texts, types_of
-from crawler.page import Page, element_text
+from crawler.extract.primitives.jsonld import texts
+from crawler.extract.primitives.page import Page, element_text
+from crawler.extract.primitives.publisher import site_names, title_key
 
 _SITE_SEPARATOR = re.compile(
     r"\s+[|\-\u2013\u2014\u00b7\u2022\u00bb*:/]{1,2}\s+|\s*[|\uff5c\uff1a]\s*"
@@ -19,29 +18,6 @@ _DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
 _DOMAIN = re.compile(
     r"\b[\w-]+\.(?:com|net|org|co|de|at|ch|fr|it|es|uk|be|nl|ca|au|in|io|news)\b", re.IGNORECASE
 )
-
-
-def title_key(text: str) -> str:
-    """The comparison form of a title: NFKC, casefolded, word characters only."""
-    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()))
-
-
-def site_names(page: Page, *, with_host: bool = True) -> list[str]:
-    """Names the site goes by: og:site_name, the JSON-LD publisher, its host's main label."""
-    names = [
-        *page.meta.get("og:site_name", ()),
-        *page.meta.get("application-name", ()),
-        *page.meta.get("apple-mobile-web-app-title", ()),
-    ]
-    publisher = page.jsonld.resolve(page.article.get("publisher"))
-    names.extend(texts(publisher)[:3] if isinstance(publisher, dict | list) else [])
-    for node in page.jsonld.nodes:
-        if types_of(node) & {"website", "organization", "newsmediaorganization"}:
-            names.extend(t for t in texts(node.get("name")) if isinstance(t, str))
-    host = (urlsplit(page.url).hostname or "").removeprefix("www.")
-    if host and with_host:
-        names.extend([host, host.split(".")[0]])
-    return [n for n in dict.fromkeys(n.strip() for n in names) if n]
 
 
 def _is_site(segment: str, sites: list[str]) -> bool:

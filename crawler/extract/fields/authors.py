@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
-from crawler.authors import clean_names, is_site_name, looks_like_name
-from crawler.jsonld import texts
-from crawler.page import Page, element_text
-from crawler.titles import site_names
+from crawler.extract.primitives.jsonld import texts
+from crawler.extract.primitives.page import Page, element_text
+from crawler.extract.primitives.people import clean_names, is_site_name, looks_like_name
+from crawler.extract.primitives.publisher import site_names
 
 
 def _jsonld_people(page: Page) -> list[str]:

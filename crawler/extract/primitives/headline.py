@@ -12,8 +12,8 @@ import re
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 
-from crawler.blocks import Block
-from crawler.shingles import Reference, words
+from crawler.extract.primitives.blocks import Block
+from crawler.extract.primitives.shingles import Reference, words
 
 _LEAD_WORDS = frozenset(
     [

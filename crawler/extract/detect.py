@@ -1,32 +1,19 @@
-"""The one entry point of extraction: a page's HTML in, an Article (or None) out. Pure."""
+"""Whether a page is an article at all: home, section, tag, search and product pages are not.
+
+Runs before and beside the field readers; a listing returns no article.
+"""
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date, datetime
-from types import MappingProxyType
-from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 
-from crawler import bylines, metadata, timestamps, titles
-from crawler.article import Article
-from crawler.body import extract_body
-from crawler.encoding import decode_html
-from crawler.jsonld import NOT_ARTICLE_TYPES, types_of
-from crawler.page import Page, element_text, parse_tree
+from crawler.extract.primitives.jsonld import NOT_ARTICLE_TYPES, types_of
+from crawler.extract.primitives.page import Page, element_text
 from crawler.urls import is_home_page
-
-if TYPE_CHECKING:  # only the type: extraction reads nothing from the catalog
-    from crawler.sites import Site
-
-logger = logging.getLogger(__name__)
-
-_NO_SELECTORS: Mapping[str, str] = MappingProxyType({})
 
 _LISTING_PATH = re.compile(
     r"/(?:tags?|category|categories|topics?|thema|themen?|rubrik|section|sections|archives?|"
@@ -55,86 +42,25 @@ _CARD_CHARS = 600  # a teaser card holds one headline link and at most this much
 _NOT_PROSE = frozenset({"a", "script", "style", "noscript", "template"})
 _BLOCK_TAGS = frozenset({"p", "div", "td", "li", "dd", "blockquote", "section", "article", "main"})
 _MIN_BLOCK = 40  # chars: shorter blocks are bylines, dates, labels
-_BLOCKS = ".//p | .//h2 | .//h3 | .//h4 | .//li | .//blockquote | .//pre"
 
 
-def extract_article(
-    html: bytes | str,
-    url: str,
-    *,
-    site: Site | None = None,
-    headers: Mapping[str, str] | None = None,
-    now: datetime | None = None,
-) -> Article | None:
-    """The article a page holds, or None when it is not an article page. Never raises.
-
-    Each field comes from the first source that has it: the site's selectors, JSON-LD,
-    OpenGraph and other meta tags, microdata, <time> elements, visible bylines.
-    """
-    try:
-        return _extract(html, url, site.selectors if site else _NO_SELECTORS, headers, now)
-    except Exception:  # a bad page must never stop a crawl; the tests fuzz for this
-        logger.warning("extraction failed for %s", url, exc_info=True)
-        return None
-
-
-def _extract(
-    html: bytes | str,
-    url: str,
-    selectors: Mapping[str, str],
-    headers: Mapping[str, str] | None,
-    now: datetime | None,
-) -> Article | None:
-    text = decode_html(html, headers) if isinstance(html, bytes) else html
-    tree = parse_tree(text)
-    if tree is None:
-        return None
-    page = Page(tree, url)
-    canonical = metadata.url(page)
-    if _looks_like_listing(page, url, canonical):
-        return None
-    title = titles.title(page, selectors)
-    if not title:
-        return None
-    published = timestamps.published(page, selectors, now)
-    if _lists_teasers(page, url, canonical, published):
-        return None  # a list of stories; its date is a teaser's
-    article = Article(
-        url=canonical,
-        title=title,
-        body="",
-        subtitle=metadata.subtitle(page, selectors, title),
-        authors=bylines.authors(page, selectors),
-        published=published,
-        modified=timestamps.modified(page, selectors, now, published),
-        language=metadata.language(page, headers),
-        section=metadata.section(page, selectors),
-        tags=metadata.tags(page, selectors),
-        image=metadata.image(page),
-    )
-    body = _selected_body(page, selectors) or extract_body(tree, url=url)
-    if not body and not _has_article_signal(page) and published is None:
-        return None
-    return replace(article, body=body)
-
-
-def _has_article_signal(page: Page) -> bool:
+def has_article_signal(page: Page) -> bool:
     return bool(page.article) or (page.first_meta("og:type") or "").lower() == "article"
 
 
-def _looks_like_listing(page: Page, url: str, canonical: str) -> bool:
+def looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     """Home pages, section, tag, search and product pages: what a site shows that is no story."""
     if is_home_page(url) or is_home_page(canonical):
         return True
     # Some sites point every page's canonical at the home page: believe it only on pages
     # that do not otherwise say they are articles.
     declared = [*page.links.get("canonical", ())[:1], *page.meta.get("og:url", ())[:1]]
-    if any(is_home_page(u) for u in declared) and not _has_article_signal(page):
+    if any(is_home_page(u) for u in declared) and not has_article_signal(page):
         return True
     og_type = (page.first_meta("og:type") or "").lower()
     if og_type.startswith("product") or _declares_listing(page):
         return True
-    if _has_article_signal(page):  # a review may carry Product data and still be a story
+    if has_article_signal(page):  # a review may carry Product data and still be a story
         return False
     if page.jsonld.top_has_type(NOT_ARTICLE_TYPES):
         return True
@@ -168,9 +94,9 @@ def _declares_listing(page: Page) -> bool:
     return page.jsonld.declares_listing()
 
 
-def _lists_teasers(page: Page, url: str, canonical: str, published: datetime | date | None) -> bool:
+def lists_teasers(page: Page, url: str, canonical: str, published: datetime | date | None) -> bool:
     """A page of many linked headlines, little prose beside them and no sign of being a story."""
-    if _has_article_signal(page) or page.body_classes & _STORY_BODY:
+    if has_article_signal(page) or page.body_classes & _STORY_BODY:
         return False
     og_type = (page.first_meta("og:type") or "website").lower()
     if og_type not in _NOT_ARTICLE_OG or any("videoobject" in types_of(n) for n in page.jsonld.top):
@@ -261,37 +187,3 @@ def _is_headline_link(link: lxml.html.HtmlElement) -> bool:
         return False
     paragraph = next(link.iterancestors("p"), None)
     return paragraph is None or len(element_text(paragraph)) <= 1.5 * len(text)
-
-
-def _selected_body(page: Page, selectors: Mapping[str, str]) -> str:
-    """The body from the site's selector, paragraph by paragraph; "" without a selector."""
-    paragraphs: list[str] = []
-    for element in page.select(selectors, "body"):
-        if isinstance(element, str):
-            paragraphs.append(" ".join(element.split()))
-            continue
-        blocks = element.xpath(_BLOCKS)
-        texts = [element_text(b) for b in blocks] if blocks else [element_text(element)]
-        paragraphs.extend(t for t in texts if t)
-    return "\n\n".join(paragraphs)
-
-
-def _iso(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def article_to_json(article: Article) -> dict[str, object]:
-    """A JSON-ready dict of an article: dates as ISO 8601 strings, tuples as lists."""
-    return {
-        "url": article.url,
-        "title": article.title,
-        "subtitle": article.subtitle,
-        "authors": list(article.authors),
-        "published": _iso(article.published),
-        "modified": _iso(article.modified),
-        "language": article.language,
-        "section": article.section,
-        "tags": list(article.tags),
-        "image": article.image,
-        "body": article.body,
-    }

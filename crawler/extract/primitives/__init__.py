@@ -1,0 +1,5 @@
+"""Shared primitives of extraction: what the field readers read through, with no field logic.
+
+The parsed page (meta tags, JSON-LD, microdata, selectors), text blocks and page furniture,
+headline blocks, person and site names, word shingles. Primitives import only each other.
+"""
