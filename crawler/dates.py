@@ -9,6 +9,7 @@ Stamp = datetime | date
 
 EARLIEST = date(1991, 1, 1)  # before the web, a page's date is a mistake
 SKEW = timedelta(days=1)
+LATEST = date(2199, 12, 31)  # the bound when no `now` is given: no clock is read
 
 _ISO = re.compile(
     r"(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})"
@@ -228,11 +229,14 @@ def day_of(value: Stamp) -> date:
 
 
 def is_plausible(value: Stamp, now: datetime | None) -> bool:
-    """Not before the web existed, not in the future beyond a day of clock skew."""
+    """Not before the web existed, not in the future beyond a day of clock skew.
+
+    Without `now` there is no upper bound but LATEST: the clock is never read.
+    """
     if day_of(value) < EARLIEST:
         return False
     if now is None:
-        return day_of(value).year < 2200
+        return day_of(value) <= LATEST
     if isinstance(value, datetime):
         reference = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
         return value <= reference + SKEW

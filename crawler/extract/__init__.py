@@ -50,7 +50,8 @@ def extract_article(
 
     `selectors` maps Article fields (title, subtitle, authors, published, modified, body,
     section, tags) to CSS selectors that win over every generic source; `headers` are the HTTP
-    response's (for the charset and language); `now` bounds plausible dates.
+    response's (for the charset and language); `now` bounds plausible dates (without it,
+    nothing reads the clock and only dates after 2199 are implausible).
 
     Each field comes from the first source that has it: the selectors, JSON-LD, OpenGraph and
     other meta tags, microdata, <time> elements, visible bylines.

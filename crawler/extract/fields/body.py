@@ -33,6 +33,8 @@ from crawler.extract.primitives.shingles import Reference, words
 
 logger = logging.getLogger(__name__)
 
+_NO_DATES = {"original_date": True, "extensive_search": False, "max_date": "2199-12-31"}
+
 _MIN_SEED_WORDS = 6  # a shorter block matches trafilatura's text by chance
 _COVERED = 0.5  # share of a block's shingles trafilatura must hold to have kept it
 _MAX_SEED_GAP = 2  # short or link-heavy blocks allowed between two seeds of one cluster
@@ -74,6 +76,8 @@ def _trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:
         include_comments=False,
         include_tables=True,
         deduplicate=False,
+        # unused without metadata, but trafilatura reads the clock for its default
+        date_extraction_params=_NO_DATES,
     )
     return text or ""
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, time
 
 from htmldate import find_date
 
-from crawler.dates import Stamp, day_of, is_plausible, not_before, parse_date
+from crawler.dates import LATEST, SKEW, Stamp, day_of, is_plausible, not_before, parse_date
 from crawler.extract.primitives.jsonld import texts
 from crawler.extract.primitives.page import Page, element_text
 
@@ -130,11 +130,24 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
     return _first(sources, now) or _guessed(page, now)
 
 
+def htmldate_bound(now: datetime | None) -> datetime:
+    """The latest date htmldate may return: `now` with the clock skew allowed, or LATEST.
+
+    Always given explicitly, so that htmldate's own default (today by the clock) never
+    decides what a page's date is.
+    """
+    return now + SKEW if now is not None else datetime.combine(LATEST, time.max)
+
+
 def _guessed(page: Page, now: datetime | None) -> Stamp | None:
     """htmldate's reading of the visible page, for pages without any date markup."""
     try:
         found = find_date(
-            page.tree, url=page.url, original_date=True, extensive_search=False, max_date=now
+            page.tree,
+            url=page.url,
+            original_date=True,
+            extensive_search=False,
+            max_date=htmldate_bound(now),
         )
     except Exception:  # a third-party heuristic must not break extraction
         return None
