@@ -1,16 +1,21 @@
 """Extraction benchmark: newsmon against trafilatura on the shared corpus, in one run.
 
-    python bench/extract.py                   # both corpora, both extractors
-    python bench/extract.py --worst 10        # also list the 10 worst newsmon bodies per corpus
-    python bench/extract.py --half even       # tune on one half of the pages ...
-    python bench/extract.py --half odd        # ... and check on the other
+    python bench/extract.py                      # every set, both extractors
+    python bench/extract.py --sets wcxb-dev      # one set (comma-separated for several)
+    python bench/extract.py --jobs 2             # pages spread over two processes
+    python bench/extract.py --worst 10           # also newsmon's 10 worst pages per field
+    python bench/extract.py --half even          # tune on one half of the pages ...
+    python bench/extract.py --half odd           # ... and check on the other
     python bench/extract.py --corpus /path/to/corpus --no-anchor
 
 Scoring follows the corpus README (the article-extraction-benchmark's method): bodies as
 multisets of 4-token shingles over `\\w+` tokens, precision averaged over pages where something
 was extracted, recall over pages with gold text, F1 of the two means. Titles are compared after
 NFKC, case folding and keeping `\\w+` tokens; authors by Jaccard of normalised name sets; dates by
-calendar day.
+calendar day. Bodies, titles, authors and dates are scored on article pages (on wcxb-dev, whose
+pages have a type, the `article` ones; authors and dates where the gold has them); article
+detection on every page of a set with page types: an extractor that returns nothing for a page
+says it is not an article.
 """
 
 from __future__ import annotations
@@ -48,12 +53,14 @@ class Page:
     title: str | None = None
     authors: tuple[str, ...] | None = None
     day: str | None = None
+    page_type: str = "article"
 
 
 @dataclass(frozen=True)
 class Result:
     """What one extractor returned for one page, and how long it took."""
 
+    found: bool
     body: str
     title: str | None
     authors: tuple[str, ...]
@@ -72,6 +79,9 @@ class Score:
     day: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
     pages: list[tuple[float, float, float, str]] = field(default_factory=list)  # f1, p, r, id
+    detection: Counter[str] = field(default_factory=Counter)  # tp, fp, fn, tn
+    misses: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # id, gold, got
+    typed: bool = False  # the set's pages have types: detection is scored
 
 
 # -- corpus ---------------------------------------------------------------------------------------
@@ -130,6 +140,34 @@ def load_fundus(folder: Path) -> list[Page]:
     return pages
 
 
+def load_wcxb(folder: Path) -> list[Page]:
+    """wcxb-dev: fundus's fields plus a page type; authors and date are null where unknown."""
+    text = (folder / "gold.jsonl").read_text(encoding="utf-8")
+    pages = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        raw = gzip.decompress((folder / item["html"]).read_bytes())
+        article = item["page_type"] == "article"
+        gold_date = item.get("date") or ""
+        authors = item.get("authors")
+        pages.append(
+            Page(
+                folder.name,
+                item["id"],
+                item.get("url") or "",
+                decode(raw),
+                item.get("body") or "",
+                title=item.get("title") if article else None,
+                authors=tuple(authors) if article and authors is not None else None,
+                day=gold_date[:10] if article and gold_date else None,
+                page_type=item["page_type"],
+            )
+        )
+    return pages
+
+
 # -- extractors -----------------------------------------------------------------------------------
 
 
@@ -150,8 +188,9 @@ def newsmon_extractor() -> tuple[str, Callable[[Page], Result]]:
         article = extract_article(page.html, page.url)
         seconds = time.perf_counter() - start
         if article is None:
-            return Result("", None, (), None, seconds)
+            return Result(False, "", None, (), None, seconds)
         return Result(
+            True,
             article.body,
             article.title,
             tuple(article.authors),
@@ -167,13 +206,14 @@ def trafilatura_extractor() -> tuple[str, Callable[[Page], Result]]:
 
     def run(page: Page) -> Result:
         start = time.perf_counter()
-        doc: Any = trafilatura.bare_extraction(page.html, url=page.url, with_metadata=True)
+        doc: Any = trafilatura.bare_extraction(page.html, url=page.url or None, with_metadata=True)
         seconds = time.perf_counter() - start
         if doc is None:
-            return Result("", None, (), None, seconds)
+            return Result(False, "", None, (), None, seconds)
         author = getattr(doc, "author", None) or ""
         authors = tuple(a.strip() for a in author.split(";") if a.strip())
         return Result(
+            True,
             getattr(doc, "text", None) or "",
             getattr(doc, "title", None),
             authors,
@@ -212,6 +252,16 @@ def jaccard(gold: Iterable[str], found: Iterable[str]) -> float:
 
 
 def score(score: Score, page: Page, result: Result) -> None:
+    """Add one page's figures: detection on every page, the fields on article pages."""
+    article = page.page_type == "article"
+    score.detection[("t" if result.found == article else "f") + ("p" if result.found else "n")] += 1
+    score.seconds.append(result.seconds)
+    if not result.found and article:
+        _miss(score, "detection", page, "article", "none")
+    elif result.found and not article:
+        _miss(score, "detection", page, page.page_type, "article")
+    if not article:
+        return
     tp, fp, fn = body_counts(page.body, result.body)
     p = tp / (tp + fp) if tp + fp else None
     r = tp / (tp + fn) if tp + fn else None
@@ -222,12 +272,23 @@ def score(score: Score, page: Page, result: Result) -> None:
     pp, rr = p or 0.0, r or 0.0
     score.pages.append((2 * pp * rr / (pp + rr) if pp + rr else 0.0, pp, rr, page.id))
     if page.title is not None:
-        score.title.append(float(norm_words(page.title) == norm_words(result.title or "")))
+        right = norm_words(page.title) == norm_words(result.title or "")
+        score.title.append(float(right))
+        if not right:
+            _miss(score, "title", page, page.title, result.title or "")
     if page.authors is not None:
-        score.authors.append(jaccard(page.authors, result.authors))
+        share = jaccard(page.authors, result.authors)
+        score.authors.append(share)
+        if share < 1:
+            _miss(score, "authors", page, "; ".join(page.authors), "; ".join(result.authors))
     if page.day is not None:
         score.day.append(float(page.day == result.day))
-    score.seconds.append(result.seconds)
+        if page.day != result.day:
+            _miss(score, "date", page, page.day, result.day or "")
+
+
+def _miss(score: Score, name: str, page: Page, gold: str, got: str) -> None:
+    score.misses.setdefault(name, []).append((page.id, gold, got))
 
 
 def _guarded(
@@ -239,7 +300,7 @@ def _guarded(
         return run(page)
     except Exception as e:
         errors.setdefault(name, []).append(f"{page.id}: {type(e).__name__}: {e}")
-        return Result("", None, (), None, time.perf_counter() - start)
+        return Result(False, "", None, (), None, time.perf_counter() - start)
 
 
 def mean(values: list[float]) -> float:
@@ -251,34 +312,99 @@ def f1(s: Score) -> tuple[float, float, float]:
     return (2 * p * r / (p + r) if p + r else 0.0), p, r
 
 
+def detection(s: Score) -> tuple[float, float]:
+    """Precision and recall of "returns an article" against the page types."""
+    tp, fp, fn = s.detection["tp"], s.detection["fp"], s.detection["fn"]
+    return (tp / (tp + fp) if tp + fp else float("nan")), (tp / (tp + fn) if tp + fn else 0.0)
+
+
 # -- report ---------------------------------------------------------------------------------------
 
 
 def report(scores: dict[str, dict[str, Score]], corpora: list[str]) -> None:
     names = list(scores)
     rows: list[tuple[str, list[str]]] = []
+
+    def row(label: str, value: Callable[[Score], float]) -> None:
+        rows.append((label, [f"{value(scores[n][corpus]):.3f}" for n in names]))
+
     for corpus in corpora:
+        first = scores[names[0]][corpus]
+        articles = len(first.pages)
         for label, index in (("F1", 0), ("precision", 1), ("recall", 2)):
-            rows.append(
-                (f"{corpus} body {label}", [f"{f1(scores[n][corpus])[index]:.3f}" for n in names])
-            )
-    if "fundus" in corpora:
-        rows.append(("fundus title", [f"{mean(scores[n]['fundus'].title):.3f}" for n in names]))
-        rows.append(
-            (
-                "fundus authors (Jaccard)",
-                [f"{mean(scores[n]['fundus'].authors):.3f}" for n in names],
-            )
-        )
-        rows.append(("fundus date (day)", [f"{mean(scores[n]['fundus'].day):.3f}" for n in names]))
-    ms = {n: 1000 * mean([t for c in corpora for t in scores[n][c].seconds]) for n in names}
-    rows.append(("ms per page", [f"{ms[n]:.1f}" for n in names]))
+            row(f"{corpus} body {label} ({articles} articles)", lambda s, i=index: f1(s)[i])
+        if first.title:
+            row(f"{corpus} title", lambda s: mean(s.title))
+        if first.authors:
+            row(f"{corpus} authors (Jaccard, {len(first.authors)})", lambda s: mean(s.authors))
+        if first.day:
+            row(f"{corpus} date (day, {len(first.day)})", lambda s: mean(s.day))
+        if first.typed:
+            row(f"{corpus} detection precision", lambda s: detection(s)[0])
+            row(f"{corpus} detection recall", lambda s: detection(s)[1])
+        ms = [1000 * mean(scores[n][corpus].seconds) for n in names]
+        rows.append((f"{corpus} ms per page", [f"{m:.1f}" for m in ms]))
+    ms_all = {n: 1000 * mean([t for c in corpora for t in scores[n][c].seconds]) for n in names}
+    rows.append(("ms per page", [f"{ms_all[n]:.1f}" for n in names]))
     width = max(len(r[0]) for r in rows) + 2
     print(f"{'':<{width}}" + "".join(f"{n:>15}" for n in names))
     for label, cells in rows:
         print(f"{label:<{width}}" + "".join(f"{c:>15}" for c in cells))
-    if len(names) == 2 and ms[names[1]]:
-        print(f"time ratio {names[0]}/{names[1]}: {ms[names[0]] / ms[names[1]]:.2f}")
+    if len(names) == 2 and ms_all[names[1]]:
+        print(f"time ratio {names[0]}/{names[1]}: {ms_all[names[0]] / ms_all[names[1]]:.2f}")
+
+
+def report_worst(score: Score, name: str, corpus: str, count: int) -> None:
+    print(f"\nworst {name} bodies on {corpus} (F1 P R id):")
+    for f, p, r, page_id in sorted(score.pages)[:count]:
+        print(f"  {f:.3f} {p:.3f} {r:.3f} {page_id}")
+    for field_name, misses in score.misses.items():
+        print(f"\n{name} {field_name} misses on {corpus}: {len(misses)} (id: gold | got)")
+        for page_id, gold, got in misses[:count]:
+            print(f"  {page_id}: {gold[:70]!r} | {got[:70]!r}")
+
+
+LOADERS: dict[str, Callable[[Path], list[Page]]] = {
+    "aeb": load_aeb,
+    "fundus": load_fundus,
+    "wcxb-dev": load_wcxb,
+}
+
+
+def _sets(text: str) -> list[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in LOADERS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown set {', '.join(unknown) or text!r}; choose from {', '.join(LOADERS)}"
+        )
+    return names
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"--jobs takes a whole number of processes, not {text!r}")
+    return int(text)
+
+
+_EXTRACTORS: list[tuple[str, Callable[[Page], Result]]] = []
+
+
+def _start_worker(anchor: bool) -> None:
+    """Load the extractors in a worker process and warm their caches outside the clock."""
+    _EXTRACTORS[:] = [newsmon_extractor()]
+    if anchor:
+        _EXTRACTORS.append(trafilatura_extractor())
+
+
+def _run_page(page: Page) -> list[tuple[str, Result, str | None]]:
+    """Every extractor on one page: its result, and the error it raised if it did."""
+    out = []
+    for name, run in _EXTRACTORS:
+        errors: dict[str, list[str]] = {}
+        result = _guarded(run, page, errors, name)
+        out.append((name, result, errors[name][0] if errors else None))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -286,42 +412,63 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--corpus", type=Path, default=ROOT.parent / "shared" / "corpus", help="corpus folder"
     )
-    parser.add_argument("--only", choices=["aeb", "fundus"], help="score one corpus")
+    parser.add_argument(
+        "--sets",
+        type=_sets,
+        default=list(LOADERS),
+        help=f"comma-separated sets to score (default: all of {', '.join(LOADERS)})",
+    )
     parser.add_argument("--half", choices=["even", "odd"], help="score every other page")
     parser.add_argument("--no-anchor", action="store_true", help="skip trafilatura")
-    parser.add_argument("--worst", type=int, default=0, help="list the N worst newsmon bodies")
+    parser.add_argument(
+        "--jobs", type=_jobs, default=1, help="processes to spread the pages over (default 1)"
+    )
+    parser.add_argument(
+        "--worst", type=int, default=0, help="list newsmon's N worst pages per field and set"
+    )
     args = parser.parse_args(argv)
 
-    loaders = {"aeb": load_aeb, "fundus": load_fundus}
-    corpora = [c for c in loaders if args.only in (None, c) and (args.corpus / c).is_dir()]
+    corpora = [c for c in args.sets if (args.corpus / c).is_dir()]
     if not corpora:
         print(f"corpus not found under {args.corpus}; nothing to benchmark (use --corpus)")
         return 0
-    extractors = [newsmon_extractor()]
-    if not args.no_anchor:
-        extractors.append(trafilatura_extractor())
-    scores: dict[str, dict[str, Score]] = {name: {} for name, _ in extractors}
+    anchor = not args.no_anchor
+    _start_worker(anchor)
+    names = [name for name, _ in _EXTRACTORS]
+    scores: dict[str, dict[str, Score]] = {name: {} for name in names}
     errors: dict[str, list[str]] = {}
-    for corpus in corpora:
-        pages = loaders[corpus](args.corpus / corpus)
-        if args.half:
-            pages = pages[args.half == "odd" :: 2]
-        for name, run in extractors:
-            _guarded(run, pages[0], errors, name)  # warm caches and imports outside the clock
-            errors.pop(name, None)
-            scores[name][corpus] = Score()
-            for page in pages:
-                score(scores[name][corpus], page, _guarded(run, page, errors, name))
-        print(f"{corpus}: {len(pages)} pages", file=sys.stderr)
+    pool = None
+    if args.jobs > 1:
+        import multiprocessing
+
+        pool = multiprocessing.get_context("fork").Pool(
+            args.jobs, initializer=_start_worker, initargs=(anchor,)
+        )
+    try:
+        for corpus in corpora:
+            pages = LOADERS[corpus](args.corpus / corpus)
+            if args.half:
+                pages = pages[args.half == "odd" :: 2]
+            typed = any(page.page_type != "article" for page in pages)
+            for name in names:
+                scores[name][corpus] = Score(typed=typed)
+            _run_page(pages[0])  # warm caches and imports outside the clock
+            results = pool.imap(_run_page, pages, 8) if pool else map(_run_page, pages)
+            for page, outcome in zip(pages, results, strict=True):
+                for name, result, error in outcome:
+                    score(scores[name][corpus], page, result)
+                    if error:
+                        errors.setdefault(name, []).append(error)
+            print(f"{corpus}: {len(pages)} pages", file=sys.stderr)
+    finally:
+        if pool:
+            pool.close()
     report(scores, corpora)
     for name, messages in errors.items():
         print(f"{name} raised on {len(messages)} pages, first: {messages[0]}")
     if args.worst:
-        first = extractors[0][0]
         for corpus in corpora:
-            print(f"\nworst {first} bodies on {corpus} (F1 P R id):")
-            for f, p, r, page_id in sorted(scores[first][corpus].pages)[: args.worst]:
-                print(f"  {f:.3f} {p:.3f} {r:.3f} {page_id}")
+            report_worst(scores[names[0]][corpus], names[0], corpus, args.worst)
     return 0
 
 
