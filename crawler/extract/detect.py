@@ -1,4 +1,5 @@
-"""Whether a page is an article at all: home, section, tag, search and product pages are not.
+"""Whether a page is an article at all: home, section, tag, search and product pages are not,
+nor the forum, documentation and shop pages `kinds` recognises.
 
 Runs before and beside the field readers; a listing returns no article.
 """
@@ -11,6 +12,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 
+from crawler.extract.kinds import not_an_article
 from crawler.extract.primitives.jsonld import NOT_ARTICLE_TYPES, types_of
 from crawler.extract.primitives.page import Page, element_text
 from crawler.urls import is_home_page
@@ -56,6 +58,8 @@ def looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     # that do not otherwise say they are articles.
     declared = [*page.links.get("canonical", ())[:1], *page.meta.get("og:url", ())[:1]]
     if any(is_home_page(u) for u in declared) and not has_article_signal(page):
+        return True
+    if not_an_article(page, url) is not None:
         return True
     og_type = (page.first_meta("og:type") or "").lower()
     if og_type.startswith("product") or _declares_listing(page):

@@ -1,0 +1,90 @@
+"""Pages of a kind that is never an article, whatever else they say: forum threads, Q&A pages,
+documentation and shop products.
+
+Each kind is told by what its software or markup declares: schema.org types (JSON-LD or
+microdata), the `generator` meta tag of forum and documentation engines, the URL conventions
+of forum engines, documentation and shop paths. Blog and news templates also mark up
+comments and set og:type "article" on every page, so those weaker signs count only on pages
+that do not declare an article object of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from crawler.extract.primitives.jsonld import types_of
+from crawler.extract.primitives.page import Page
+
+# schema.org types of a thread of posts or a question with its answers.
+_DISCUSSION_TYPES = frozenset({"discussionforumposting", "qapage"})
+_COMMENT_TYPES = frozenset({"comment", "usercomments"})
+_FORUM_ENGINES = re.compile(
+    r"\b(?:discourse|vbulletin|xenforo|phpbb|mybb|invision|simple machines|flarum|nodebb)\b",
+    re.IGNORECASE,
+)
+# How forum engines spell a thread's address: phpBB, vBulletin, XenForo, Discourse, Reddit,
+# SMF, MyBB, Flarum.
+_FORUM_PATH = re.compile(
+    r"/viewtopic\.php$|/showthread\.php$|/threads/[^/]+\.\d+/?$|/t/[^/]+/\d+(?:/\d+)?/?$|"
+    r"/r/\w+/comments/|/thread-\d+[\w-]*\.html$|/d/\d+-",
+    re.IGNORECASE,
+)
+_FORUM_QUERY = re.compile(r"(?:^|&)topic=\d", re.IGNORECASE)
+_DOC_ENGINES = re.compile(
+    r"\b(?:docutils|sphinx|mkdocs|docusaurus|rustdoc|mediawiki|dokuwiki|gitbook|bookdown|"
+    r"vitepress|starlight)\b",
+    re.IGNORECASE,
+)
+_DOC_PATH = re.compile(
+    r"/(?:docs?|documentation|reference|manual|wiki|man-pages)(?:/|$)", re.IGNORECASE
+)
+_DOC_HOST = re.compile(r"^docs?\.|\.readthedocs\.io$", re.IGNORECASE)
+_SHOP_PATH = re.compile(r"/(?:products?|shop|pdp)/[^/]", re.IGNORECASE)
+# WooCommerce's classes on a product's <body>.
+_SHOP_BODY = frozenset({"single-product", "product-template-default"})
+_PRODUCT_TYPES = frozenset({"product", "individualproduct", "productgroup"})
+
+
+def _itemtypes(page: Page) -> set[str]:
+    """The microdata types on the page, as lower-case schema.org names."""
+    names = set()
+    for value in page.tree.xpath("//@itemtype"):
+        for itemtype in str(value).split():
+            names.add(itemtype.rstrip("/").rsplit("/", 1)[-1].lower())
+    return names
+
+
+def _jsonld_types(page: Page) -> set[str]:
+    return set().union(*(types_of(node) for node in page.jsonld.nodes))
+
+
+def not_an_article(page: Page, url: str) -> str | None:
+    """The kind of a page that is no article ("forum", "documentation", "product"), else None."""
+    declared = _jsonld_types(page) | _itemtypes(page)
+    generator = " ".join(page.meta.get("generator", ()))
+    parts = urlsplit(url)
+    stories = [n for n in page.jsonld.articles() if not types_of(n) & _DISCUSSION_TYPES]
+    if declared & _DISCUSSION_TYPES or _FORUM_ENGINES.search(generator):
+        return "forum"
+    if _FORUM_PATH.search(parts.path) or _FORUM_QUERY.search(parts.query):
+        return "forum"
+    own_article = bool(stories) or "article" in declared or "blogposting" in declared
+    if declared & _COMMENT_TYPES and not own_article:
+        return "forum"
+    if _DOC_ENGINES.search(generator):
+        return "documentation"
+    doc_place = _DOC_PATH.search(parts.path) or _DOC_HOST.search(parts.hostname or "")
+    if doc_place and not own_article and not _says_article(page):
+        return "documentation"
+    if page.body_classes & _SHOP_BODY:
+        return "product"
+    if declared & _PRODUCT_TYPES and not own_article and "offer" in declared:
+        return "product"
+    if _SHOP_PATH.search(parts.path) and not own_article:
+        return "product"
+    return None
+
+
+def _says_article(page: Page) -> bool:
+    return (page.first_meta("og:type") or "").lower() == "article"

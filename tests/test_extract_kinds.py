@@ -1,0 +1,105 @@
+"""Forum threads, documentation and shop products are not articles, however much prose they
+hold and whatever og:type they set; stories that share one sign with them still are.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from crawler.extract import extract_article
+
+NOW = datetime(2025, 3, 1, tzinfo=UTC)
+PROSE = "".join(
+    f"<p>Reply {n}: the pump on the boat keeps running after the float switch drops, and the"
+    " battery is flat by morning; I have checked the wiring twice.</p>"
+    for n in range(6)
+)
+
+
+def doc(head: str = "", body: str = PROSE, body_class: str = "") -> str:
+    head = "<title>Bilge pump keeps running</title>" + head
+    return f'<html><head>{head}</head><body class="{body_class}"><main>{body}</main></body></html>'
+
+
+def ld(value: str) -> str:
+    return f'<script type="application/ld+json">{value}</script>'
+
+
+ARTICLE_LD = ld('{"@type": "BlogPosting", "headline": "Bilge pump keeps running"}')
+OG_ARTICLE = '<meta property="og:type" content="article">'
+COMMENTS = "".join(
+    f'<div itemscope itemtype="https://schema.org/Comment"><p itemprop="text">Comment {n}</p></div>'
+    for n in range(3)
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "body_class", "url"),
+    [
+        # a thread declared as such, even with og:type article
+        (
+            OG_ARTICLE + ld('{"@type": "DiscussionForumPosting", "headline": "Bilge pump"}'),
+            PROSE,
+            "",
+            "https://boats.example/bilge-pump-keeps-running",
+        ),
+        (
+            ld('{"@type": "QAPage", "mainEntity": {"@type": "Question"}}'),
+            PROSE,
+            "",
+            "https://qa.example/x",
+        ),
+        ('<meta name="generator" content="Discourse 3.4.0">', PROSE, "", "https://f.example/x"),
+        # forum engines' thread addresses
+        ("", PROSE, "", "https://boats.example/viewtopic.php?t=4021"),
+        ("", PROSE, "", "https://boats.example/showthread.php?t=4021"),
+        ("", PROSE, "", "https://boats.example/threads/bilge-pump-keeps-running.4021/"),
+        ("", PROSE, "", "https://boats.example/t/bilge-pump-keeps-running/4021"),
+        ("", PROSE, "", "https://social.example/r/boating/comments/abc12/bilge_pump/"),
+        ("", PROSE, "", "https://boats.example/index.php?topic=4021.0"),
+        # posts marked up as comments, with no article object of the page's own
+        ("", COMMENTS + PROSE, "", "https://boats.example/bilge-pump-keeps-running"),
+        # documentation engines and places
+        ('<meta name="generator" content="Docutils 0.19">', PROSE, "", "https://p.example/pump"),
+        ('<meta name="generator" content="MkDocs 1.6">', PROSE, "", "https://p.example/pump"),
+        (OG_ARTICLE.replace("article", "website"), PROSE, "", "https://p.example/docs/pump/"),
+        ("", PROSE, "", "https://docs.pump.example/guide/wiring"),
+        ("", PROSE, "", "https://pump.example/wiki/Float_switch"),
+        # shop products
+        (OG_ARTICLE, PROSE, "single product-template-default postid-9", "https://s.example/p/x"),
+        (
+            ld('{"@type": "Product", "name": "Pump", "offers": {"@type": "Offer", "price": 9}}'),
+            PROSE,
+            "",
+            "https://s.example/bilge-pump-12v",
+        ),
+        ("", PROSE, "", "https://s.example/products/bilge-pump-12v"),
+    ],
+)
+def test_forum_documentation_and_shop_pages_are_not_articles(
+    head: str, body: str, body_class: str, url: str
+) -> None:
+    assert extract_article(doc(head, body, body_class), url, now=NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "url"),
+    [
+        # a blog post whose theme marks up its comments
+        (ARTICLE_LD, PROSE + COMMENTS, "https://boats.example/2025/02/bilge-pump-keeps-running"),
+        # a story filed under a section named "reference" or "docs"
+        (ARTICLE_LD, PROSE, "https://news.example/reference/bilge-pump-keeps-running"),
+        (OG_ARTICLE, PROSE, "https://news.example/docs/bilge-pump-keeps-running"),
+        # a review with the product it reviews
+        (
+            ARTICLE_LD
+            + ld('{"@type": "Product", "name": "Pump", "offers": {"@type": "Offer", "price": 9}}'),
+            PROSE,
+            "https://news.example/reviews/bilge-pump-12v",
+        ),
+    ],
+)
+def test_stories_sharing_one_sign_stay_articles(head: str, body: str, url: str) -> None:
+    assert extract_article(doc(head, body), url, now=NOW) is not None
