@@ -76,6 +76,17 @@ COMMENTS = "".join(
             "https://s.example/bilge-pump-12v",
         ),
         ("", PROSE, "", "https://s.example/products/bilge-pump-12v"),
+        # shop categories: their products marked up as a set, or at a collections path
+        (
+            "",
+            '<div itemscope itemtype="http://schema.org/SomeProducts">' + PROSE + "</div>",
+            "",
+            "https://s.example/pumps/",
+        ),
+        ("", PROSE, "", "https://s.example/collections/bilge-pumps"),
+        # a section named for what it lists
+        ("", PROSE, "", "https://marina.example/news"),
+        ("", PROSE, "", "https://marina.example/about/blog/"),
     ],
 )
 def test_forum_documentation_and_shop_pages_are_not_articles(
@@ -92,6 +103,7 @@ def test_forum_documentation_and_shop_pages_are_not_articles(
         # a story filed under a section named "reference" or "docs"
         (ARTICLE_LD, PROSE, "https://news.example/reference/bilge-pump-keeps-running"),
         (OG_ARTICLE, PROSE, "https://news.example/docs/bilge-pump-keeps-running"),
+        (OG_ARTICLE, PROSE, "https://marina.example/news/bilge-pump-keeps-running"),
         # a review with the product it reviews
         (
             ARTICLE_LD

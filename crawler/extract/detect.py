@@ -23,6 +23,10 @@ _LISTING_PATH = re.compile(
     r"page/\d+)(?:/|$)",
     re.IGNORECASE,
 )
+# A path that ends in the name of a kind of page lists pages of that kind: /news, /blog/.
+_SECTION_END = re.compile(
+    r"/(?:news|blog|articles|stories|latest|issues|press|newsroom)/?$", re.IGNORECASE
+)
 _SEARCH_QUERY = re.compile(r"(?:^|&)(?:q|s|query|search|keys|term)=", re.IGNORECASE)
 _NOT_ARTICLE_OG = frozenset({"website", "product", "product.item", "profile", "book"})
 # The template a WordPress or Ghost page names on <body>: an archive of a category, tag, author
@@ -69,7 +73,7 @@ def looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     if page.jsonld.top_has_type(NOT_ARTICLE_TYPES):
         return True
     parts = urlsplit(url)
-    if _SEARCH_QUERY.search(parts.query):
+    if _SEARCH_QUERY.search(parts.query) or _SECTION_END.search(parts.path):
         return True
     return bool(_LISTING_PATH.search(parts.path)) and not _story_like(url)
 

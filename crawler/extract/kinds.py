@@ -1,5 +1,5 @@
 """Pages of a kind that is never an article, whatever else they say: forum threads, Q&A pages,
-documentation and shop products.
+documentation, shop products and shop categories.
 
 Each kind is told by what its software or markup declares: schema.org types (JSON-LD or
 microdata), the `generator` meta tag of forum and documentation engines, the URL conventions
@@ -44,6 +44,9 @@ _SHOP_PATH = re.compile(r"/(?:products?|shop|pdp)/[^/]", re.IGNORECASE)
 # WooCommerce's classes on a product's <body>.
 _SHOP_BODY = frozenset({"single-product", "product-template-default"})
 _PRODUCT_TYPES = frozenset({"product", "individualproduct", "productgroup"})
+# Microdata a shop puts on a category page: the products it lists, or the page as a collection.
+_CATALOGUE_TYPES = frozenset({"someproducts", "collectionpage", "offercatalog"})
+_CATALOGUE_PATH = re.compile(r"/collections(?:/|$)", re.IGNORECASE)
 
 
 def _itemtypes(page: Page) -> set[str]:
@@ -60,7 +63,9 @@ def _jsonld_types(page: Page) -> set[str]:
 
 
 def not_an_article(page: Page, url: str) -> str | None:
-    """The kind of a page that is no article ("forum", "documentation", "product"), else None."""
+    """The kind of a page that is no article, else None: "forum", "documentation", "product" or
+    "catalogue" (a shop's category page).
+    """
     declared = _jsonld_types(page) | _itemtypes(page)
     generator = " ".join(page.meta.get("generator", ()))
     parts = urlsplit(url)
@@ -83,6 +88,8 @@ def not_an_article(page: Page, url: str) -> str | None:
         return "product"
     if _SHOP_PATH.search(parts.path) and not own_article:
         return "product"
+    if not own_article and (declared & _CATALOGUE_TYPES or _CATALOGUE_PATH.search(parts.path)):
+        return "catalogue"
     return None
 
 
