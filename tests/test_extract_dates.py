@@ -128,3 +128,25 @@ def test_a_visible_date_when_the_page_has_no_date_markup() -> None:
     )
     article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
     assert article is not None and article.published == date(2024, 2, 14)
+
+
+def test_a_utc_time_a_day_off_the_url_takes_the_url_day() -> None:
+    meta = '<meta property="article:published_time" content="2024-12-19T02:41:00+00:00">'
+    url = "https://f.example/2024/12/18/ferry-timetables-change"
+    article = extract_article(page(meta), url, now=NOW)
+    assert article is not None and article.published == date(2024, 12, 18)
+    # a time with its own offset, or one that agrees with the URL, stays as it is
+    meta = '<meta property="article:published_time" content="2024-12-18T21:41:00-05:00">'
+    article = extract_article(page(meta), url, now=NOW)
+    assert article is not None
+    assert article.published == datetime(2024, 12, 18, 21, 41, tzinfo=tz(-5))
+
+
+def test_a_date_in_the_text_when_nothing_marks_it() -> None:
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        '<html><head><meta property="og:title" content="Ferry timetables change"></head>'
+        f"<body><article><p>Harbour office, March 3, 2024.</p>{text}</article></body></html>"
+    )
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None and article.published == date(2024, 3, 3)
