@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crawler.extract import extract_article
 from crawler.extract.fields.body import extract_body
 
 FIXTURES = Path(__file__).parent / "fixtures" / "body"
@@ -235,3 +236,14 @@ def test_json_ld_article_body_wins_over_a_short_teaser() -> None:
     body = body_of_html(html)
     assert body.startswith("Sentence 0 of the full story")
     assert "Sentence 39" in body
+
+
+def test_a_header_button_left_with_open_elements_does_not_swallow_the_story() -> None:
+    # `<button><div><div></button></div>`: a browser closes the divs at </button>; parsed as
+    # libxml2 does, the rest of the page ends up inside the header's button.
+    page = (FIXTURES / "header_button_unclosed.html").read_text(encoding="utf-8")
+    article = extract_article(page, "https://green.example/balcony-herb-garden")
+    assert article is not None
+    assert "four hours of sun" in article.body
+    assert "shadiest corner of the balcony" in article.body
+    assert "Main menu" not in article.body

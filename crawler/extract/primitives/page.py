@@ -11,6 +11,7 @@ from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 
 from crawler.extract.primitives.jsonld import JsonLd, Node, texts
+from crawler.extract.primitives.markup import close_buttons
 
 _MAX_VALUES = 20
 
@@ -19,9 +20,10 @@ def parse_tree(text: str) -> lxml.html.HtmlElement | None:
     """The lxml tree of an HTML document, None when there is nothing to parse.
 
     The text goes to libxml2 as UTF-8 bytes: it then ignores any encoding the document
-    declares and copes with control characters that lxml refuses in a str.
+    declares and copes with control characters that lxml refuses in a str. Buttons left
+    with open elements inside are closed first, as a browser would (see `markup`).
     """
-    data = text.encode("utf-8", errors="replace")
+    data = close_buttons(text).encode("utf-8", errors="replace")
     if not data.strip():
         return None
     try:
