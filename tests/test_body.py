@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.extract import extract_article
-from crawler.extract.fields.body import extract_body
+from crawler.extract.fields.body import _continued, extract_body
 
 FIXTURES = Path(__file__).parent / "fixtures" / "body"
 URL = "https://news.example/2026/03/story/"
@@ -247,3 +247,26 @@ def test_a_header_button_left_with_open_elements_does_not_swallow_the_story() ->
     assert "four hours of sun" in article.body
     assert "shadiest corner of the balcony" in article.body
     assert "Main menu" not in article.body
+
+
+STORY = "\n".join(
+    f"Paragraph {n} of the story about the harbour's new tram line." for n in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    ("fast", "full", "expected"),
+    [
+        # fast mode stopped after the opening: the full search's longer text wins
+        (STORY.split("\n")[0], STORY, STORY),
+        # ... up to the line that introduces other stories
+        (STORY.split("\n")[0], STORY + "\nYou may also like...\nAnother story.", STORY + "\n"),
+        (STORY.split("\n")[0], STORY + "\nVocê pode gostar\nOutra história.", STORY + "\n"),
+        # a shorter full text changes nothing
+        (STORY, STORY.split("\n")[0], STORY),
+    ],
+)
+def test_the_full_search_continues_a_story_fast_mode_cut(
+    fast: str, full: str, expected: str
+) -> None:
+    assert _continued(fast, full) == expected

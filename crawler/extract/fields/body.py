@@ -43,7 +43,17 @@ _GROW_RATIO = 2.0  # growing needs this many chars of paragraphs per char of oth
 _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
 _TRUST = 0.2  # seeds holding this share of the text decide which containers are article
 _FLOOR = 0.3  # showing under this share of what trafilatura found: trust trafilatura
-_JSON_LD_SHARE = 0.3  # the page showing less than this share of its articleBody: use that
+_CUT_SHORT = 0.5  # fast mode kept under this share of the page's prose: run the full search
+_JSON_LD_SHARE = 0.3
+# A line that introduces other stories after the end of one, in the languages seen most.
+_MORE_STORIES = re.compile(
+    r"^(?:you (?:may|might) (?:also )?like|related(?: articles| posts| stories| reading)?|"
+    r"read (?:more|next|also)|more (?:from|stories|to read|on this)|recommended(?: for you)?|"
+    r"voc[eê] (?:tamb[eé]m )?pode gostar|leia tamb[eé]m|lee tambi[eé]n|te puede interesar|"
+    r"das k[oö]nnte sie auch interessieren|mehr zum thema|[aà] lire aussi|"
+    r"vous aimerez aussi|potrebbe interessarti|leggi anche)\b[^\n]{0,40}$",
+    re.IGNORECASE | re.MULTILINE,
+)  # the page showing less than this share of its articleBody: use that
 
 
 def _is_good(block: Block) -> bool:
@@ -67,11 +77,11 @@ def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlEle
     return chain[0]
 
 
-def _trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:
+def _trafilatura_text(tree: lxml.html.HtmlElement, url: str, *, fast: bool = True) -> str:
     text = _trafilatura_extract(
         tree,
         url=url,
-        fast=True,
+        fast=fast,
         with_metadata=False,
         include_comments=False,
         include_tables=True,
@@ -80,6 +90,17 @@ def _trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:
         date_extraction_params=_NO_DATES,
     )
     return text or ""
+
+
+def _continued(fast: str, full: str) -> str:
+    """The full search's text, up to a line announcing other stories, when it is longer.
+
+    Fast mode may stop after a story's opening; the full search looks further, and may run
+    on past the story's end into a list of other stories.
+    """
+    end = _MORE_STORIES.search(full)
+    full = full[: end.start()] if end else full
+    return full if len(full) > len(fast) else fast
 
 
 def _seeds(blocks: list[Block], reference: Reference) -> list[int]:
@@ -216,6 +237,9 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     if drop_furniture(root, blocks):
         blocks = split_blocks(root)
     trafilatura_text = _trafilatura_text(tree, url)
+    prose = sum(len(b.text) for b in blocks if _is_good(b))
+    if len(trafilatura_text) < _CUT_SHORT * prose:
+        trafilatura_text = _continued(trafilatura_text, _trafilatura_text(tree, url, fast=False))
     reference = Reference(trafilatura_text)
     seeds = _seeds(blocks, reference)
     if not seeds:
