@@ -82,3 +82,31 @@ def test_a_topic_most_sources_give_is_kept() -> None:
 )
 def test_a_dash_tail_is_cut_from_page_titles_only(head: str, expected: str) -> None:
     assert _title(head, "") == expected
+
+
+SEO = '<meta property="og:title" content="Best Harbour Walks 2025: Top 9 Routes Ranked">'
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "expected"),
+    [
+        # a guide's search-result title and the heading its readers see: the heading
+        (SEO, "The nine best harbour walks", "The nine best harbour walks"),
+        (
+            SEO + _jsonld("Best Harbour Walks 2025").replace("NewsArticle", "BlogPosting"),
+            "The nine best harbour walks",
+            "The nine best harbour walks",
+        ),
+        # a news story's headline is the newsroom's: it stays
+        (
+            SEO + _jsonld("Best Harbour Walks 2025: Top 9 Routes Ranked"),
+            "The nine best harbour walks",
+            "Best Harbour Walks 2025: Top 9 Routes Ranked",
+        ),
+        # a heading that only adds a kicker to the title, or one about something else
+        (SEO, "Walks: Best Harbour Walks 2025: Top 9 Routes Ranked", SEO.split('"')[3]),
+        (SEO, "Harbour office opening hours", SEO.split('"')[3]),
+    ],
+)
+def test_the_heading_a_page_shows_beats_its_search_title(head: str, h1: str, expected: str) -> None:
+    assert _title(head, f"<h1>{h1}</h1>") == expected

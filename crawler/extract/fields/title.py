@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from crawler.extract.primitives.jsonld import texts
+from crawler.extract.primitives.jsonld import texts, types_of
 from crawler.extract.primitives.page import Page, element_text
 from crawler.extract.primitives.publisher import site_names, title_key
 
@@ -128,7 +128,33 @@ def title(page: Page, selectors: Mapping[str, str]) -> str | None:
     candidates = [c for c in candidates if title_key(c)]
     if not candidates:
         return None
-    return _choose(candidates)
+    return _shown(page, _choose(candidates))
+
+
+_NEAR = 0.3  # share of words a page's <h1> must have in common with the chosen title
+
+
+def _shown(page: Page, chosen: str) -> str:
+    """The page's one <h1> instead of `chosen` when it is another wording of the same title.
+
+    Outside news (a NewsArticle's headline is the newsroom's own), og:title and JSON-LD are
+    often written for search results and social cards, and the <h1> is what the reader is
+    shown. An <h1> that adds a topic or kicker to the chosen title keeps the chosen one.
+    """
+    if not page.first_meta("og:title") or any(
+        "newsarticle" in types_of(node) for node in page.jsonld.articles()
+    ):
+        return chosen
+    headings = [e for e in page.tree.xpath("//h1") if title_key(element_text(e))]
+    if len(headings) != 1:
+        return chosen
+    shown = " ".join(element_text(headings[0]).split())
+    words, chosen_words = set(title_key(shown).split()), set(title_key(chosen).split())
+    if chosen_words <= words or len(shown) >= 1000:
+        return chosen
+    if len(words & chosen_words) >= _NEAR * len(words | chosen_words):
+        return shown
+    return chosen
 
 
 _KICKER = re.compile(r".{2,80}?(?::|\s[-\u2013\u2014|/])\s+(\S.*)")
