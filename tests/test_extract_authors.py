@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from crawler.extract import extract_article
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -48,3 +50,29 @@ def test_names_inside_an_element_that_opens_with_a_label() -> None:
     article = extract_article(raw, "https://factcheck.example/doc.example.A1B2C3")
     assert article is not None
     assert article.authors == ("Ines MOREAU", "Tom BERG")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('<p class="meta">By Ines Moreau</p>', ("Ines Moreau",)),
+        (
+            '<div class="x"><span>Written by: Ines Moreau · 4 min read</span></div>',
+            ("Ines Moreau",),
+        ),
+        ("<p>Mar 24, 2025 By Ines Moreau 0 comments</p>", ("Ines Moreau",)),
+        ('<div class="top">Article by Ines Moreau</div>', ("Ines Moreau",)),
+        # a menu's "by" line is not the story's, nor is a sentence that starts with "By"
+        ("<nav><p>By Topic</p></nav>", ()),
+        ("<p>By the end of the week the plan had passed.</p>", ()),
+    ],
+)
+def test_a_short_by_line_names_the_author(line: str, expected: tuple[str, ...]) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head>'
+        f"<body><article><h1>Harbour plan passes</h1>{line}{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
+    assert article is not None
+    assert article.authors == expected

@@ -116,6 +116,33 @@ def _labelled_names(page: Page) -> list[str]:
     return []
 
 
+# A short line that credits the story: "By Jane Doe", "Written by: Jane Doe · 4 min read",
+# "Mar 24, 2025 by Jane Doe". What follows the names (a date, a separator) is cut off.
+_BY_LINE = re.compile(
+    r"(?:[\w ,.]{0,20}\d{4}\s+)?(?:(?:written|article|posted|published|words|story|text)\s+)?"
+    r"by:?\s+(?P<names>\S.*)",
+    re.IGNORECASE,
+)
+_AFTER_NAMES = re.compile(r"\s*[|\u00b7\u2022/]\s*|\s+(?:on|in|at)\s+|\s+\d|\s*[(\u2013\u2014]")
+_BY_TAGS = ("p", "span", "div", "a", "li", "address", "small", "em", "strong", "h4", "h5", "h6")
+
+
+def _by_line(page: Page) -> list[str]:
+    """Names in the first short line of the page that reads "By Jane Doe", outside menus."""
+    for element in page.tree.iter(*_BY_TAGS):
+        text = element_text(element)
+        if not 3 < len(text) < 100:
+            continue
+        match = _BY_LINE.fullmatch(text)
+        if match is None or any(a.tag in _OUTSIDE_STORY for a in element.iterancestors()):
+            continue
+        part = _AFTER_NAMES.split(match.group("names"), maxsplit=1)[0]
+        names = [n for n in clean_names([part]) if looks_like_name(n)]
+        if names:
+            return names
+    return []
+
+
 def _credit_line(page: Page) -> list[str]:
     """Names alone in a bold paragraph that opens or closes the story: <p><b>Jane Doe</b></p>.
 
@@ -181,6 +208,7 @@ def authors(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
         lambda: _author_links(page),
         lambda: _bylines(page),
         lambda: _labelled_names(page),
+        lambda: _by_line(page),
         lambda: _credit_line(page),
     ]
     fallback: list[str] = []
