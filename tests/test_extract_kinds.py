@@ -115,3 +115,33 @@ def test_forum_documentation_and_shop_pages_are_not_articles(
 )
 def test_stories_sharing_one_sign_stay_articles(head: str, body: str, url: str) -> None:
     assert extract_article(doc(head, body), url, now=NOW) is not None
+
+
+@pytest.mark.parametrize(
+    ("head", "url"),
+    [
+        # the canonical names the story; og:url was left at the site's root
+        (
+            '<link rel="canonical" href="https://edu.example/blog/planning-basics-guide">'
+            '<meta property="og:url" content="https://edu.example">',
+            "https://edu.example/blog/planning-basics-guide",
+        ),
+        # an og:url whose host swallowed the path is no declaration at all
+        (
+            '<meta property="og:url" content="https://blog.example%2Fposts%2Fpump-notes">',
+            "https://blog.example/posts/pump-notes",
+        ),
+        # a dated address under an archive path
+        ("", "https://pumps.example/archives/2025/12/16/bilge_pump.html"),
+    ],
+)
+def test_a_story_that_looks_like_a_listing_by_one_sign_only(head: str, url: str) -> None:
+    assert extract_article(doc(head), url, now=NOW) is not None
+
+
+def test_every_address_declaring_the_home_page_still_makes_a_listing() -> None:
+    head = (
+        '<link rel="canonical" href="https://edu.example/">'
+        '<meta property="og:url" content="https://edu.example">'
+    )
+    assert extract_article(doc(head), "https://edu.example/welcome-page", now=NOW) is None

@@ -27,6 +27,7 @@ _LISTING_PATH = re.compile(
 _SECTION_END = re.compile(
     r"/(?:news|blog|articles|stories|latest|issues|press|newsroom)/?$", re.IGNORECASE
 )
+_DATED_PATH = re.compile(r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/")
 _SEARCH_QUERY = re.compile(r"(?:^|&)(?:q|s|query|search|keys|term)=", re.IGNORECASE)
 _NOT_ARTICLE_OG = frozenset({"website", "product", "product.item", "profile", "book"})
 # The template a WordPress or Ghost page names on <body>: an archive of a category, tag, author
@@ -60,8 +61,13 @@ def looks_like_listing(page: Page, url: str, canonical: str) -> bool:
         return True
     # Some sites point every page's canonical at the home page: believe it only on pages
     # that do not otherwise say they are articles.
+    # Only when every address the page declares is the home page: a canonical naming the
+    # story outweighs an og:url left at the site's root, and an address whose host is
+    # garbled ("example.org%2Fposts%2F...") declares nothing.
     declared = [*page.links.get("canonical", ())[:1], *page.meta.get("og:url", ())[:1]]
-    if any(is_home_page(u) for u in declared) and not has_article_signal(page):
+    declared = [u for u in declared if "%" not in urlsplit(u.strip()).netloc]
+    homes = [u for u in declared if is_home_page(u)]
+    if homes and len(homes) == len(declared) and not has_article_signal(page):
         return True
     if not_an_article(page, url) is not None:
         return True
@@ -82,6 +88,8 @@ def _story_like(url: str) -> bool:
     """A URL whose last part reads like a story's slug or id, not like a section's name."""
     segments = [s for s in urlsplit(url).path.split("/") if s]
     last = re.sub(r"\.\w{2,5}$", "", segments[-1]) if segments else ""
+    if len(segments) >= 3 and _DATED_PATH.search(urlsplit(url).path) and not last.isdigit():
+        return True  # /archives/2025/12/16/vibe_coding.html: a dated address with a slug
     return len(re.split(r"[-_]", last)) >= 4 or bool(re.search(r"\d{5,}", last))
 
 
