@@ -11,6 +11,7 @@ import functools
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -286,5 +287,11 @@ def extract(file: Any, url: str | None) -> None:
     click.echo(json.dumps(article_to_json(article), indent=2, ensure_ascii=False))
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C: finally blocks run, the crawl child is stopped, locks go."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name="newsmon")

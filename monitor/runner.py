@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import fcntl
 import json
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -23,6 +26,7 @@ from monitor.errors import CrawlError, NewsmonError
 from monitor.mailer import Mailer
 
 DEFAULT_SENDER = "newsmon <newsmon@localhost>"
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,32 @@ def run_lock(config: Config) -> Iterator[None]:
         yield
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM if the parent dies, even by SIGKILL (Linux)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the parent's handlers still stop the child
+        pass
+
+
+def run_child(command: list[str], *, env: Mapping[str, str], grace: float = 10.0) -> int:
+    """Run a child process to its end; if this process is interrupted (SIGINT, or SIGTERM,
+    which the CLI turns into SystemExit), stop the child first: SIGTERM, then SIGKILL after
+    `grace` seconds. So no crawl outlives the run that holds the lock."""
+    child = subprocess.Popen(command, env=dict(env), preexec_fn=_die_with_parent)
+    try:
+        return child.wait()
+    except BaseException:
+        child.terminate()
+        try:
+            child.wait(grace)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise
+
+
 def crawl(
     config: Config,
     *,
@@ -78,10 +108,10 @@ def crawl(
     for key, value in every.items():
         command += ["-s", f"{key}={value}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
-    done = subprocess.run(command, env=env, check=False)
-    if done.returncode != 0:
+    returncode = run_child(command, env=env)
+    if returncode != 0:
         raise CrawlError(
-            f"the crawl exited with code {done.returncode}; its log above says why "
+            f"the crawl exited with code {returncode}; its log above says why "
             "(run with -v for more)"
         )
     store = open_store(config)
