@@ -15,6 +15,9 @@ CONFIG = """
 [store]
 path = "data/news.db"
 
+[crawl]
+delay = 0  # our own server: no politeness delays
+
 [[site]]
 name = "ledger"
 home = "{origin}/"
