@@ -11,7 +11,7 @@ from typing import Any
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -26,9 +26,23 @@ from crawler.urls import canonical_url
 logger = logging.getLogger(__name__)
 
 
+NO_SITES = (
+    "no sites to crawl: run `newsmon crawl` (it reads newsmon.toml and passes the sites), "
+    'or give them yourself: scrapy crawl news -s NEWSMON_SITES=\'[{"name": "example", '
+    '"home": "https://news.example.com/"}]\' -s NEWSMON_DB=newsmon.db'
+)
+
+
 def sites_from_setting(raw: str) -> list[Site]:
     """Sites from the NEWSMON_SITES setting (a JSON list of objects)."""
-    return [site_from_dict(s) for s in json.loads(raw)]
+    try:
+        entries = json.loads(raw)
+        return [site_from_dict(entry) for entry in entries]
+    except (ValueError, TypeError, KeyError) as e:
+        why = f"a site has no {e}" if isinstance(e, KeyError) else str(e)
+        raise UsageError(
+            f"NEWSMON_SITES is not a JSON list of sites with name and home ({why}); {NO_SITES}"
+        ) from e
 
 
 class NewsSpider(scrapy.Spider):
@@ -44,6 +58,8 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         sites = sites_from_setting(crawler.settings.get("NEWSMON_SITES", "[]"))
+        if not sites:
+            raise UsageError(NO_SITES)
         store = ArticleStore.open(crawler.settings.get("NEWSMON_DB"))
         spider = cls(sites, store, *args, **kwargs)
         spider._set_crawler(crawler)
