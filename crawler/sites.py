@@ -19,6 +19,8 @@ class Site:
 
     `selectors` maps an article field (title, subtitle, authors, published, modified, body,
     section, tags) to a CSS selector that wins over every generic source for that field.
+    `listings` are pages (home, sections) whose article links are followed; `article_pattern`
+    is a regex an article link matches, replacing the default rule for listing links.
     """
 
     name: str
@@ -27,6 +29,13 @@ class Site:
     sitemaps: tuple[str, ...] = ()
     every: timedelta = timedelta(minutes=15)
     selectors: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    listings: tuple[str, ...] = ()
+    article_pattern: str | None = None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every configured feed, sitemap and listing page; () means discover from home."""
+        return (*self.feeds, *self.sitemaps, *self.listings)
 
 
 def site_from_dict(entry: Mapping[str, Any]) -> Site:
@@ -37,6 +46,8 @@ def site_from_dict(entry: Mapping[str, Any]) -> Site:
         feeds=tuple(entry.get("feeds", ())),
         sitemaps=tuple(entry.get("sitemaps", ())),
         selectors=MappingProxyType(dict(entry.get("selectors", {}))),
+        listings=tuple(entry.get("listings", ())),
+        article_pattern=entry.get("article_pattern"),
     )
 
 
@@ -48,6 +59,8 @@ def site_to_dict(site: Site) -> dict[str, Any]:
         "feeds": list(site.feeds),
         "sitemaps": list(site.sitemaps),
         "selectors": dict(site.selectors),
+        "listings": list(site.listings),
+        "article_pattern": site.article_pattern,
     }
 
 

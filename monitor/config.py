@@ -46,7 +46,16 @@ SELECTOR_FIELDS = (
 _TOP_KEYS = ("sites", "store", "site", "watch", "email", "schedule", "crawl")
 _CRAWL_KEYS = ("delay", "contact", "max_page_size", "timeout")
 _STORE_KEYS = ("path",)
-_SITE_KEYS = ("name", "home", "feeds", "sitemaps", "every", "selectors")
+_SITE_KEYS = (
+    "name",
+    "home",
+    "feeds",
+    "sitemaps",
+    "listings",
+    "article_pattern",
+    "every",
+    "selectors",
+)
 _WATCH_KEYS = ("name", "query", "notify", "cadence")
 _EMAIL_KEYS = ("host", "port", "security", "username", "password_env", "sender")
 _SCHEDULE_KEYS = ("timezone", "digest_at")
@@ -260,6 +269,9 @@ def _own_sites(p: Problems, value: object, listed: set[str]) -> list[Site]:
         home = checks.url(p, checks.string(p, table, "home", f"{key}.home"), f"{key}.home")
         feeds = checks.urls(p, table, "feeds", f"{key}.feeds")
         sitemaps = checks.urls(p, table, "sitemaps", f"{key}.sitemaps")
+        listings = checks.urls(p, table, "listings", f"{key}.listings")
+        pattern_key = f"{key}.article_pattern"
+        pattern = _pattern(p, checks.string(p, table, "article_pattern", pattern_key), pattern_key)
         every = checks.every(p, checks.string(p, table, "every", f"{key}.every"), f"{key}.every")
         selectors = _selectors(p, table.get("selectors", {}), f"{key}.selectors")
         if name is None or home is None:
@@ -270,11 +282,27 @@ def _own_sites(p: Problems, value: object, listed: set[str]) -> list[Site]:
                 home=home,
                 feeds=feeds,
                 sitemaps=sitemaps,
+                listings=listings,
+                article_pattern=pattern,
                 every=every,
                 selectors=MappingProxyType(selectors),
             )
         )
     return sites
+
+
+def _pattern(p: Problems, value: str | None, key: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        re.compile(value)
+    except re.error as e:
+        p.add(
+            key,
+            f"{value!r} is not a regular expression: {e}; write one like '/20\\d\\d/\\d\\d/'",
+        )
+        return None
+    return value
 
 
 def _claim(p: Problems, seen: dict[str, int], name: str | None, kind: str, index: int) -> None:

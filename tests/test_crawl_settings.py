@@ -68,3 +68,15 @@ def test_bad_values_name_the_key(text: str, fragment: str) -> None:
     with pytest.raises(ConfigError) as caught:
         crawl_table(text)
     assert fragment in str(caught.value)
+
+
+def test_site_listings_and_article_pattern_are_checked() -> None:
+    site = (
+        "[[site]]\nname = 's'\nhome = 'https://s.example/'\n"
+        "listings = ['https://s.example/news/']\narticle_pattern = '/story/\\d+'\n"
+    )
+    (parsed,) = parse_config(site, path=Path("newsmon.toml"), environ={}).sites
+    assert parsed.listings == ("https://s.example/news/",)
+    assert parsed.article_pattern == r"/story/\d+"
+    with pytest.raises(ConfigError, match=r"site\[1\]\.article_pattern: '/story/\(' is not a"):
+        parse_config(site.replace(r"\d+", "("), path=Path("newsmon.toml"), environ={})
