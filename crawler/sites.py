@@ -23,7 +23,8 @@ class Site:
     `selectors` maps an article field (title, subtitle, authors, published, modified, body,
     section, tags) to a CSS selector that wins over every generic source for that field.
     `listings` are pages (home, sections) whose article links are followed; `article_pattern`
-    is a regex an article link matches, replacing the default rule for listing links.
+    is a regex the site's article links match: feed and sitemap entries that do not are
+    skipped, and on listing pages it replaces the default rule.
     """
 
     name: str

@@ -17,13 +17,16 @@ from crawler.discovery.sitemaps import (
     recent_entries,
     robots_sitemaps,
 )
+from crawler.discovery.sniff import NothingFound, discover
 
 __all__ = [
     "FeedEntry",
     "FeedError",
+    "NothingFound",
     "Sitemap",
     "SitemapChild",
     "SitemapError",
+    "discover",
     "find_article_links",
     "find_feed_links",
     "looks_like_article",

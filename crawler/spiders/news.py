@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -120,7 +121,7 @@ class NewsSpider(scrapy.Spider):
             self.count(site, "errors")
             logger.error("site %s: feed %s cannot be read: %s", site.name, response.url, e)
             return
-        for entry in entries:
+        for entry in self.matching(site, entries):
             if self.store.known([entry.link, canonical_url(entry.link), entry.guid]):
                 self.count(site, "known")
                 continue
@@ -219,8 +220,17 @@ class NewsSpider(scrapy.Spider):
             logger.warning("site %s: no article links found on %s", site.name, response.url)
         yield from self.follow_entries(site, links)
 
+    @staticmethod
+    def matching(site: Site, entries: list[FeedEntry]) -> list[FeedEntry]:
+        """The entries whose link matches the site's article_pattern (all, without one)."""
+        if not site.article_pattern:
+            return entries
+        pattern = re.compile(site.article_pattern)
+        return [entry for entry in entries if pattern.search(entry.link)]
+
     def follow_entries(self, site: Site, entries: list[FeedEntry]) -> Iterator[scrapy.Request]:
         """Requests for the articles of discovered entries the store does not know yet."""
+        entries = self.matching(site, entries)
         limit = self.settings.getint("NEWSMON_MAX_ENTRIES", 200)
         if len(entries) > limit:
             logger.info(
