@@ -287,6 +287,31 @@ def extract(file: Any, url: str | None) -> None:
     click.echo(json.dumps(article_to_json(article), indent=2, ensure_ascii=False))
 
 
+@cli.command()
+@click.argument("address", metavar="URL_OR_FILE")
+@click.option("--url", help="For a saved file: the address it came from (links resolve to it).")
+@click.option("--pattern", help="A regex article links match (for a listing page).")
+@reports_errors
+def discover(address: str, url: str | None, pattern: str | None) -> None:
+    """Print the article URLs a feed, sitemap, robots.txt or page lists, one JSON object a line."""
+    from dataclasses import replace
+
+    from monitor.sources import discover_lines, fetch
+
+    fetched = fetch(address)
+    for line in discover_lines(replace(fetched, url=url) if url else fetched, pattern=pattern):
+        click.echo(line)
+
+
+@cli.command()
+def sites() -> None:
+    """List the built-in catalog of publishers: name, home, feeds and sitemaps."""
+    from monitor.sources import catalog_lines
+
+    for line in catalog_lines():
+        click.echo(line)
+
+
 def _terminated(signum: int, frame: object) -> None:
     """SIGTERM unwinds like Ctrl-C: finally blocks run, the crawl child is stopped, locks go."""
     raise SystemExit(128 + signum)

@@ -102,6 +102,7 @@ def crawl(
         "NEWSMON_SITES": json.dumps(sites),
         "NEWSMON_RUN": run,
         "LOG_LEVEL": log_level,
+        **config.crawl.scrapy_settings(),
         **(settings or {}),
     }
     command = [sys.executable, "-m", "scrapy", "crawl", "news"]

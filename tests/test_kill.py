@@ -23,6 +23,9 @@ CONFIG = """
 [store]
 path = "news.db"
 
+[crawl]
+delay = 0  # our own server: no politeness delays
+
 [[site]]
 name = "slow"
 home = "{origin}/"
