@@ -200,11 +200,14 @@ def digest(state: State, outbox: Path | None, dry_run: bool) -> None:
 @pass_state
 @reports_errors
 def run(state: State, outbox: Path | None) -> None:
-    """One full cycle: crawl, match, digest (the entry point for cron)."""
+    """One full cycle: crawl, match, digest (the entry point for cron); with [store] keep, a
+    prune at most once a day."""
     with _locked(state):
         _crawl(state)
         _match(state)
         _digest(state, outbox, dry_run=False)
+        if state.config.store.keep is not None:
+            _prune(state, force=False)
 
 
 @cli.command()
@@ -234,6 +237,26 @@ def demo(folder: Path) -> None:
         alerts = f"{sent.alerts} alert{'s' if sent.alerts != 1 else ''}"
         click.echo(f"digest:        {eml}  ({alerts} for {sent.recipient})")
         click.echo(f"open it:       {eml.with_suffix('.html')}")
+
+
+@cli.command()
+@pass_state
+@reports_errors
+def prune(state: State) -> None:
+    """Drop article bodies and revisions older than [store] keep, then compact the file."""
+    with _locked(state):
+        _prune(state, force=True)
+
+
+def _prune(state: State, *, force: bool) -> None:
+    from monitor.runner import prune
+
+    result = prune(state.config, now=_now(), force=force)
+    if result.ran:
+        click.echo(
+            f"pruned: {result.articles} article bodies and {result.revisions} revisions "
+            f"older than {state.config.store.keep.days if state.config.store.keep else 0} days"
+        )
 
 
 @cli.command()

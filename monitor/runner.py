@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from crawler.sites import site_to_dict
@@ -22,7 +22,7 @@ from crawler.store import ArticleStore
 from monitor.alerts import MatchResult, match_new
 from monitor.config import Config
 from monitor.delivery import DeliveryResult, send_digests
-from monitor.errors import CrawlError, NewsmonError
+from monitor.errors import ConfigError, CrawlError, NewsmonError
 from monitor.mailer import Mailer
 
 DEFAULT_SENDER = "newsmon <newsmon@localhost>"
@@ -154,5 +154,36 @@ def digest(config: Config, mailer: Mailer | None, *, now: datetime) -> DeliveryR
             now=now,
             timezone=config.schedule.timezone,
         )
+    finally:
+        store.close()
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    """What one prune did (`ran` is False when the last one was under a day ago)."""
+
+    ran: bool
+    articles: int = 0
+    revisions: int = 0
+
+
+def prune(config: Config, *, now: datetime, force: bool = True) -> PruneResult:
+    """Drop bodies and revisions older than `[store] keep`, then VACUUM; without `force`, at
+    most once a day (the run calls it so)."""
+    keep = config.store.keep
+    if keep is None:
+        raise ConfigError(
+            f'{config.path.name}: store.keep is not set; add keep = "365d" to [store] to say '
+            "how long article bodies and revisions are kept"
+        )
+    store = open_store(config)
+    try:
+        last = store.runs.get_meta("last_prune")
+        if not force and last and now - datetime.fromisoformat(last) < timedelta(days=1):
+            return PruneResult(ran=False)
+        articles, revisions = store.prune(now - keep)
+        store.runs.set_meta("last_prune", now.isoformat())
+        store.vacuum()
+        return PruneResult(ran=True, articles=articles, revisions=revisions)
     finally:
         store.close()

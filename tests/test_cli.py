@@ -23,6 +23,7 @@ COMMANDS = [
     "discover",
     "sites",
     "history",
+    "prune",
 ]
 
 

@@ -181,3 +181,19 @@ def test_recheck_policy(
         )
         is due
     )
+
+
+def test_prune_drops_old_bodies_and_revisions_but_keeps_headlines(tmp_path: Path) -> None:
+    store = ArticleStore.open(tmp_path / "n.db")
+    old, young = "https://news.example/old/", "https://news.example/young/"
+    store.save(article(url=old, body="Old text."), site="s", aliases=[], now=NOW)
+    store.save(article(url=old, body="Old text, edited."), site="s", aliases=[], now=NOW)
+    later = NOW + timedelta(days=30)
+    store.save(article(url=young, body="Young text."), site="s", aliases=[], now=later)
+    assert store.prune(later - timedelta(days=10)) == (1, 1)
+    rows = {r["url"]: r for r in store.articles.rows}
+    assert (rows[old]["title"], rows[old]["body"]) == ("A headline", "")
+    assert rows[young]["body"] == "Young text."
+    assert store.db.table("revisions").count == 0
+    assert [r["url"] for r in store.articles.search("edited")] == []
+    store.vacuum()

@@ -319,3 +319,24 @@ class ArticleStore:
             if rows:
                 out[(article_id, number)] = rows[0]
         return out
+
+    def prune(self, before: datetime) -> tuple[int, int]:
+        """Drop the bodies and earlier revisions of articles first seen before `before`; their
+        headline, URL and alerts stay. Returns (articles emptied, revisions dropped)."""
+        cutoff = [before.isoformat()]
+        with self.db.atomic():
+            dropped = self.db.execute(
+                "DELETE FROM revisions WHERE article_id IN "
+                "(SELECT id FROM articles WHERE first_seen < ?)",
+                cutoff,
+            ).rowcount
+            emptied = self.db.execute(
+                "UPDATE articles SET body = '', diff = NULL "
+                "WHERE first_seen < ? AND (body != '' OR diff IS NOT NULL)",
+                cutoff,
+            ).rowcount
+        return emptied, dropped
+
+    def vacuum(self) -> None:
+        """Give the space of deleted rows back to the file system."""
+        self.db.execute("VACUUM")
