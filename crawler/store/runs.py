@@ -21,6 +21,24 @@ class CrawlRuns:
             "SELECT * FROM crawl_runs WHERE run = ? ORDER BY id", [run]
         )
 
+    def last_ok(self) -> dict[str, str]:
+        """Per site, when its last successful crawl finished (ISO time, UTC)."""
+        rows = self.db.execute(
+            "SELECT site, MAX(finished) FROM crawl_runs WHERE ok = 1 GROUP BY site"
+        ).fetchall()
+        return {str(site): str(finished) for site, finished in rows}
+
+    def history(
+        self, site: str, *, since: str | None = None, limit: int = 500
+    ) -> list[dict[str, Any]]:
+        """The site's crawls, oldest first: the last `limit`, or those finished after `since`."""
+        rows = self.db.execute_returning_dicts(
+            "SELECT * FROM crawl_runs WHERE site = ? AND finished >= ? "
+            "ORDER BY finished DESC, id DESC LIMIT ?",
+            [site, since or "", limit],
+        )
+        return rows[::-1]
+
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])

@@ -132,6 +132,36 @@ def m002_revisions_and_fetch_state(db: Database) -> None:
     )
 
 
+#: crawl_runs counts failures by kind (`<kind>_errors`): cannot connect, an HTTP error status,
+#: no answer in time, a redirect loop, a non-HTML answer for an article, a page over the size
+#: limit, a feed or sitemap that cannot be parsed. See crawler.problems.
+ERROR_KINDS = (
+    "connect",
+    "http",
+    "timeout",
+    "redirect_loop",
+    "not_html",
+    "too_large",
+    "unreadable",
+)
+
+
+@crawler_migrations()
+def m003_crawl_run_health(db: Database) -> None:
+    """What source health needs of each crawl of a site: did it work, how it failed, and how
+    many of its new articles came with a date and an author."""
+    runs = db.table("crawl_runs")
+    runs.add_column("ok", int, not_null_default=1)
+    runs.add_column("error", str)  # the first problem of the site in that run, one line
+    for kind in ERROR_KINDS:
+        runs.add_column(f"{kind}_errors", int, not_null_default=0)
+    runs.add_column("new_dated", int)  # NULL before this migration: unknown
+    runs.add_column("new_authored", int)
+    # Runs of release 0.1: one that read nothing and had errors did not work.
+    db.execute("UPDATE crawl_runs SET ok = 0 WHERE errors > 0 AND new + updated + known = 0")
+    runs.create_index(["site", "finished"])
+
+
 @monitor_migrations()
 def m001_alerts(db: Database) -> None:
     db.table("watches").create(
