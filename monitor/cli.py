@@ -1,7 +1,11 @@
 """The `newsmon` command line: reads the config once, runs a step, maps errors to exit codes.
 
 Exit codes: 0 done; 1 the run failed (crawl, delivery); 2 the user's input is wrong (config,
-query, arguments).
+query, arguments); 75 another run holds the lock (EX_TEMPFAIL: cron tries again next time).
+
+Output of the cycle commands (crawl, match, digest, run, prune, backup): on a terminal, a progress
+line and a summary; not on a terminal (cron, systemd), nothing on stdout unless -v, so cron mails
+only on trouble. Problems go to stderr either way; -q keeps stdout silent on a terminal too.
 """
 
 from __future__ import annotations
@@ -13,32 +17,52 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from crawler.sites import Site
 from monitor.config import Config, load_config, summary
-from monitor.errors import ConfigError, NewsmonError
+from monitor.errors import ConfigError, CrawlError, NewsmonError
+
+if TYPE_CHECKING:
+    from monitor.mailer import Mailer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class State:
-    """What the group's options say; the config is read on first use, once."""
+    """What the group's options say; the config is read on first use, once.
 
-    def __init__(self, config_path: Path) -> None:
+    `mail`: whether the command will send mail, so the SMTP password must be there; a command
+    that sends none (crawl, match, --outbox) sets it False before it reads the config."""
+
+    def __init__(self, config_path: Path, *, verbose: bool = False, quiet: bool = False) -> None:
         self.config_path = config_path
+        self.verbose = verbose
+        self.tty = sys.stdout.isatty()
+        self.quiet = quiet or not (self.tty or verbose)
+        self.mail = True
         self._config: Config | None = None
 
     @property
     def config(self) -> Config:
         if self._config is None:
-            self._config = load_config(self.config_path, environ=os.environ)
+            self._config = self.load()
         return self._config
+
+    def load(self) -> Config:
+        """Read the config file (again: the scheduler's SIGHUP)."""
+        return load_config(self.config_path, environ=os.environ, mail=self.mail)
+
+    def out(self, message: str = "") -> None:
+        """A line of the summary: shown on a terminal or with -v, never with -q."""
+        if not self.quiet:
+            click.echo(message)
 
 
 pass_state = click.make_pass_decorator(State)
@@ -68,15 +92,20 @@ def reports_errors(func: F) -> F:
     show_default=True,
     help="The config file (else $NEWSMON_CONFIG, else ./newsmon.toml).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log more, the crawl's log included.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Print the summary even off a terminal; log more."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems, even on a terminal.")
 @click.version_option(package_name="newsmon")
 @click.pass_context
-def cli(ctx: click.Context, config_path: Path, verbose: bool) -> None:
+def cli(ctx: click.Context, config_path: Path, verbose: bool, quiet: bool) -> None:
     """newsmon watches tech news sites and emails you when they publish what you watch."""
+    if verbose and quiet:
+        raise click.UsageError("-v and -q contradict each other; pass one of them")
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
     )
-    ctx.obj = State(config_path)
+    ctx.obj = State(config_path, verbose=verbose, quiet=quiet)
     ctx.meta["log_level"] = "INFO" if verbose else "WARNING"
 
 
@@ -105,43 +134,98 @@ def _locked(state: State) -> AbstractContextManager[None]:
     return run_lock(state.config)
 
 
-def _crawl(state: State) -> None:
-    from monitor.runner import crawl
+def _crawl(state: State, sites: Sequence[Site] | None = None) -> None:
+    """Crawl `sites` (default all); say which failed and why; exit 1 if every one failed."""
+    from monitor.runner import crawl, failure_lines, health_warnings, new_articles_since
 
+    config = state.config
+    chosen = list(config.sites if sites is None else sites)
     log_level = click.get_current_context().meta.get("log_level", "WARNING")
-    result = crawl(state.config, log_level=log_level)
+
+    def progress(started: datetime) -> None:
+        seconds = (_now() - started).total_seconds()
+        new = new_articles_since(config, started)
+        click.echo(f"\rcrawling {len(chosen)} sites: {new} new articles, {seconds:.0f} s", nl=False)
+
+    tick = progress if state.tty and not state.quiet else None
+    result = crawl(config, sites=chosen, log_level=log_level, tick=tick)
+    if tick:
+        click.echo("\r\033[K", nl=False)
     for row in result.sites:
-        click.echo(
+        state.out(
             f"{row['site']}: {row['requests']} requests, {row['new']} new, "
             f"{row['updated']} updated, {row['known']} known, {row['errors']} errors"
         )
-    click.echo(f"crawled: {result.requests} requests, {result.new} new articles")
+    state.out(f"crawled: {result.requests} requests, {result.new} new articles")
+    now = _now()
+    for line in failure_lines(config, result, now=now):
+        click.echo(line, err=True)
+    for line in health_warnings(config, [site.name for site in chosen], now=now):
+        click.echo(f"warning: {line}", err=True)
+    if chosen and len(result.failed) == len(chosen):
+        raise CrawlError(
+            f"every site failed ({len(chosen)}); check the network, or the sites above"
+        )
+
+
+def _chosen_sites(state: State, names: tuple[str, ...]) -> list[Site]:
+    """The configured sites named by --sites (all of them without it)."""
+    sites = state.config.sites
+    if not names:
+        return list(sites)
+    by_name = {site.name: site for site in sites}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(unknown)} not in {state.config.path.name}; "
+            f"configured: {', '.join(by_name) or 'none'}",
+            param_hint="--sites",
+        )
+    return [by_name[name] for name in dict.fromkeys(names)]
+
+
+def _site_names(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
+    return tuple(name.strip() for name in (value or "").split(",") if name.strip())
+
+
+sites_option = click.option(
+    "--sites",
+    "site_names",
+    metavar="A,B",
+    callback=_site_names,
+    help="Only these configured sites (comma-separated names).",
+)
 
 
 def _match(state: State) -> None:
     from monitor.runner import match
 
     result = match(state.config, now=_now())
-    click.echo(f"matched {result.articles} articles: {result.alerts} new alerts")
+    state.out(f"matched {result.articles} articles: {result.alerts} new alerts")
+
+
+def _mailer(state: State, outbox: Path | None, dry_run: bool = False) -> Mailer | None:
+    """Where digests go; a ConfigError when they cannot go anywhere (before any work)."""
+    from monitor.mailer import FileMailer, SmtpMailer
+
+    config = state.config
+    if dry_run:
+        return None
+    if outbox is not None:
+        return FileMailer(outbox)
+    if config.email is not None:
+        return SmtpMailer(config.email)
+    raise ConfigError(
+        f"{config.path.name}: no [email] section; add one to send digests by SMTP, "
+        "or pass --outbox DIR to write them as .eml files"
+    )
 
 
 def _digest(state: State, outbox: Path | None, dry_run: bool) -> None:
-    from monitor.mailer import FileMailer, Mailer, SmtpMailer
     from monitor.runner import digest
 
     config = state.config
-    mailer: Mailer | None = None
-    if dry_run:
-        mailer = None
-    elif outbox is not None:
-        mailer = FileMailer(outbox)
-    elif config.email is not None:
-        mailer = SmtpMailer(config.email)
-    else:
-        raise ConfigError(
-            f"{config.path.name}: no [email] section; add one to send digests by SMTP, "
-            "or pass --outbox DIR to write them as .eml files"
-        )
+    mailer = _mailer(state, outbox, dry_run)
     result = digest(config, mailer, now=_now())
     for msg in result.previews:
         click.echo(f"--- would send to {msg['To']}: {msg['Subject']}")
@@ -149,9 +233,9 @@ def _digest(state: State, outbox: Path | None, dry_run: bool) -> None:
         click.echo(text.get_content() if text is not None else "")
     for sent in result.sent:
         alerts = f"{sent.alerts} alert{'s' if sent.alerts != 1 else ''}"
-        click.echo(f"sent {alerts} to {sent.recipient}: {sent.location}")
+        state.out(f"sent {alerts} to {sent.recipient}: {sent.location}")
     if not result.sent and not result.failed and not result.previews:
-        click.echo("no pending alerts: no digest")
+        state.out("no pending alerts: no digest")
     if result.failed:
         raise NewsmonError(
             "; ".join(f"digest for {who} not delivered: {why}" for who, why in result.failed)
@@ -167,12 +251,16 @@ outbox_option = click.option(
 
 
 @cli.command()
+@sites_option
 @pass_state
 @reports_errors
-def crawl(state: State) -> None:
-    """Fetch new articles from every configured site into the store."""
+def crawl(state: State, site_names: tuple[str, ...]) -> None:
+    """Fetch new articles from every configured site (or --sites) into the store, whatever
+    their `every` says."""
+    state.mail = False
+    sites = _chosen_sites(state, site_names)
     with _locked(state):
-        _crawl(state)
+        _crawl(state, sites)
 
 
 @cli.command()
@@ -180,6 +268,7 @@ def crawl(state: State) -> None:
 @reports_errors
 def match(state: State) -> None:
     """Turn new and changed articles that match a watch into alerts (once each)."""
+    state.mail = False
     with _locked(state):
         _match(state)
 
@@ -191,23 +280,46 @@ def match(state: State) -> None:
 @reports_errors
 def digest(state: State, outbox: Path | None, dry_run: bool) -> None:
     """Send each recipient one digest of their pending alerts."""
+    state.mail = outbox is None and not dry_run
     with _locked(state):
         _digest(state, outbox, dry_run)
 
 
 @cli.command()
 @outbox_option
+@sites_option
+@click.option("--force", is_flag=True, help="Crawl the sites whatever their `every` says.")
 @pass_state
 @reports_errors
-def run(state: State, outbox: Path | None) -> None:
-    """One full cycle: crawl, match, digest (the entry point for cron); with [store] keep, a
-    prune at most once a day."""
+def run(state: State, outbox: Path | None, site_names: tuple[str, ...], force: bool) -> None:
+    """One full cycle under the run lock (the entry point for cron): crawl the sites that are
+    due by their `every`, match, digest; with [store] keep, a prune at most once a day."""
+    from monitor.runner import due_sites, last_successful
+
+    state.mail = outbox is None
+    config = state.config
+    sites = _chosen_sites(state, site_names)
     with _locked(state):
-        _crawl(state)
+        if config.watches:  # it must be able to deliver before it crawls
+            _mailer(state, outbox)
+        if not force:
+            due = {site.name for site in due_sites(config, last_successful(config), now=_now())}
+            sites = [site for site in sites if site.name in due]
+        failure: CrawlError | None = None
+        if sites:
+            try:
+                _crawl(state, sites)
+            except CrawlError as e:  # match and send what there is, then fail
+                failure = e
+        else:
+            state.out("no site is due (see newsmon status; --force crawls anyway)")
         _match(state)
-        _digest(state, outbox, dry_run=False)
-        if state.config.store.keep is not None:
+        if config.watches:
+            _digest(state, outbox, dry_run=False)
+        if config.store.keep is not None:
             _prune(state, force=False)
+        if failure is not None:
+            raise failure
 
 
 @cli.command()
@@ -244,6 +356,7 @@ def demo(folder: Path) -> None:
 @reports_errors
 def prune(state: State) -> None:
     """Drop article bodies and revisions older than [store] keep, then compact the file."""
+    state.mail = False
     with _locked(state):
         _prune(state, force=True)
 
@@ -253,7 +366,7 @@ def _prune(state: State, *, force: bool) -> None:
 
     result = prune(state.config, now=_now(), force=force)
     if result.ran:
-        click.echo(
+        state.out(
             f"pruned: {result.articles} article bodies and {result.revisions} revisions "
             f"older than {state.config.store.keep.days if state.config.store.keep else 0} days"
         )
@@ -266,6 +379,7 @@ def _prune(state: State, *, force: bool) -> None:
 @reports_errors
 def history(state: State, url: str, as_json: bool) -> None:
     """Print the revisions of a stored article, newest first, with their diffs."""
+    state.mail = False
     from crawler.urls import canonical_url
     from monitor.runner import open_store
 
@@ -333,6 +447,125 @@ def sites() -> None:
 
     for line in catalog_lines():
         click.echo(line)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@pass_state
+@reports_errors
+def status(state: State, as_json: bool) -> None:
+    """Per site: last run, result, new articles in 24 h, health, next due; per watch: alerts
+    pending, last sent; digests; database size."""
+    from monitor.runner import open_store
+    from monitor.status import gather, render
+
+    state.mail = False
+    config = state.config
+    store = open_store(config)
+    try:
+        found = gather(config, store, now=_now())
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render(found, timezone=config.schedule.timezone))
+
+
+@cli.command()
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="The folder to write newsmon.toml into (made if missing).",
+)
+@reports_errors
+def init(folder: Path) -> None:
+    """Write a commented newsmon.toml to start from, and print the next commands."""
+    from monitor.starter import write_starter
+
+    path = write_starter(folder)
+    shown = path if folder != Path(".") else Path(path.name)
+    config = f" --config {shown}" if folder != Path(".") else ""
+    click.echo(f"wrote {shown}: two catalog sites, one watch; [email] is commented out")
+    click.echo("next:")
+    click.echo(f"  newsmon{config} config check      # what it will do")
+    click.echo(
+        f"  newsmon{config} run --outbox {shown.parent / 'outbox'}   # digests as .eml files"
+    )
+    click.echo(f"  newsmon{config} status")
+    click.echo("fill in [email] (and export the password variable it names) to get digests by")
+    click.echo("mail; then drop --outbox. The README shows a crontab line and a systemd unit.")
+
+
+@cli.command()
+@click.argument("target", metavar="PATH", type=click.Path(path_type=Path, dir_okay=False))
+@pass_state
+@reports_errors
+def backup(state: State, target: Path) -> None:
+    """Write a consistent copy of the database to PATH, while runs go on."""
+    from monitor.runner import open_store
+
+    state.mail = False
+    config = state.config
+    if target.resolve() == config.store.path.resolve():
+        raise click.BadParameter("is the database itself; name another file", param_hint="PATH")
+    store = open_store(config)
+    try:
+        store.backup(target)
+    except Exception as e:
+        if "sqlite" not in type(e).__module__:
+            raise
+        raise NewsmonError(f"cannot write the backup to {target}: {e}") from e
+    finally:
+        store.close()
+    state.out(f"backed up {config.store.path} to {target} ({target.stat().st_size} bytes)")
+
+
+@cli.command()
+@outbox_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=1800,
+    show_default=True,
+    help="Seconds a crawl may run before it is stopped (and recorded as failed).",
+)
+@pass_state
+@reports_errors
+def schedule(state: State, outbox: Path | None, timeout: float) -> None:
+    """Run as a service: each site crawled at its `every`, matched, digests at their cadence;
+    SIGHUP re-reads the config, SIGTERM stops."""
+    from monitor.scheduler import describe, serve
+
+    state.mail = outbox is None
+    config = state.config
+    if config.watches:
+        _mailer(state, outbox)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    if not state.verbose:
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    log_level = click.get_current_context().meta.get("log_level", "WARNING")
+
+    def started(scheduler: Any) -> None:
+        click.echo(
+            f"newsmon schedule: pid {os.getpid()}, {config.path}, times in "
+            f"{config.schedule.timezone}",
+            err=True,
+        )
+        for line in describe(scheduler, now=_now()):
+            click.echo(line, err=True)
+
+    serve(
+        lambda: state.load(),
+        outbox=outbox,
+        timeout=timeout,
+        log_level=log_level,
+        started=started,
+    )
 
 
 def _terminated(signum: int, frame: object) -> None:

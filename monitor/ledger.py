@@ -169,3 +169,40 @@ class Ledger:
                 f"({', '.join('?' for _ in alert_ids)})",
                 [digest_id, recipient, *alert_ids],
             )
+
+    # status
+
+    def watch_status(self) -> dict[str, dict[str, Any]]:
+        """Per watch name: alerts not yet delivered to every recipient, and when a digest
+        carrying one of its alerts last went out."""
+        rows = self.db.execute_returning_dicts(
+            "SELECT a.watch AS watch, "
+            "COUNT(DISTINCT CASE WHEN d.digest_id IS NULL THEN a.id END) AS pending, "
+            "MAX(g.sent) AS last_sent "
+            "FROM alerts a LEFT JOIN deliveries d ON d.alert_id = a.id "
+            "LEFT JOIN digests g ON g.id = d.digest_id AND g.state = 'sent' GROUP BY a.watch"
+        )
+        return {str(r["watch"]): r for r in rows}
+
+    def digest_status(self) -> dict[str, Any]:
+        """When a digest last went out, how many failed since, and the last error."""
+        row = self.db.execute(
+            "SELECT MAX(CASE WHEN state = 'sent' THEN sent END), "
+            "COUNT(CASE WHEN state = 'failed' THEN 1 END) FROM digests"
+        ).fetchone()
+        last_sent = row[0]
+        failed_since = self.db.execute(
+            "SELECT COUNT(*), MAX(id) FROM digests WHERE state = 'failed' AND created > ?",
+            [last_sent or ""],
+        ).fetchone()
+        error = None
+        if failed_since[1] is not None:
+            error = self.db.execute(
+                "SELECT error FROM digests WHERE id = ?", [failed_since[1]]
+            ).fetchone()[0]
+        return {
+            "last_sent": last_sent,
+            "failed": int(row[1]),
+            "failed_since_last_sent": int(failed_since[0]),
+            "last_error": error,
+        }
