@@ -140,6 +140,9 @@ def _crawl(state: State, sites: Sequence[Site] | None = None) -> None:
 
     config = state.config
     chosen = list(config.sites if sites is None else sites)
+    if not chosen:
+        state.out(f"no sites to crawl: add sites or [[site]] tables to {config.path.name}")
+        return
     log_level = click.get_current_context().meta.get("log_level", "WARNING")
 
     def progress(started: datetime) -> None:

@@ -135,8 +135,8 @@ sender = "newsmon <alerts@example.com>"
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        up = newsmon("digest", cwd=tmp_path)
-        again = newsmon("digest", cwd=tmp_path)
+        up = newsmon("-v", "digest", cwd=tmp_path)
+        again = newsmon("-v", "digest", cwd=tmp_path)
     finally:
         controller.stop()
     assert up.returncode == 0, up.stderr
