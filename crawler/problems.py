@@ -57,14 +57,25 @@ def classify(failure_value: BaseException, url: str) -> tuple[str, str]:
         return "", str(failure_value)
     if isinstance(failure_value, _TIMEOUT):
         return "timeout", f"{host} did not answer in time ({url})"
-    for kind, why in _CONNECT.items():
-        if isinstance(failure_value, kind):
+    for error_type, why in _CONNECT.items():
+        if isinstance(failure_value, error_type):
             return "connect", f"cannot connect to {host} ({why})"
     name = type(failure_value).__name__
+    # Scrapy 2.13+ wraps Twisted's errors in its own (looked up by name: older ones lack them)
+    wrapped = {
+        "DownloadConnectionRefusedError": ("connect", "connection refused"),
+        "CannotResolveHostError": ("connect", "no such host"),
+        "ResponseNeverReceived": ("connect", "no response"),
+        "DownloadFailedError": ("connect", "connection failed"),
+        "ResponseDataLossError": ("connect", "connection lost mid-answer"),
+    }
+    if name in wrapped:
+        kind, why = wrapped[name]
+        return kind, f"cannot connect to {host} ({why})"
+    if name == "DownloadTimeoutError":
+        return "timeout", f"{host} did not answer in time ({url})"
     if name == "DownloadCancelledError" or isinstance(failure_value, defer.CancelledError):
         return "too_large", f"{url} is larger than [crawl] max_page_size; skipped"
-    if name == "ResponseNeverReceived":
-        return "connect", f"cannot connect to {host} (no response)"
     return "http", f"{url} failed: {name}: {failure_value}"
 
 
