@@ -94,6 +94,9 @@ class Jobs:
                         result.updated,
                     )
                 except NewsmonError as e:
+                    if self.stopping.is_set():
+                        logger.info("site %s: crawl stopped with the daemon", name)
+                        return
                     logger.error("site %s: %s; the next crawl is on schedule", name, e)
                 for line in runner.health_warnings(config, [name], now=_now()):
                     logger.warning("%s", line)
@@ -198,6 +201,8 @@ def add_jobs(
             name=f"crawl {site.name} every {site.every}",
             next_run_time=first,
             misfire_grace_time=max(1, int(every / 2)),
+            coalesce=True,
+            max_instances=1,
             replace_existing=True,
         )
     at = config.schedule.digest_at
