@@ -1,4 +1,4 @@
-"""`newsmon schedule`: its jobs read from the triggers (no waiting), and the real daemon's signals."""
+"""`newsmon schedule`: its jobs read from the triggers (no waiting); the real daemon's signals."""
 
 from __future__ import annotations
 
