@@ -3,13 +3,15 @@
     python bench/store.py               # 100,000 generated articles (3-8 KB bodies)
     python bench/store.py --n 10000     # fewer, for a quick look
 
-Both sides write into a database made by the same `open_db()` (same tables, indexes and FTS5
-triggers). The anchor is `insert_all` of the very rows the store writes (articles and their
-urls), in one transaction, computed beforehand. newsmon goes through its public API:
-`ArticleStore.save()` per article (dedupe by URL and alias, content hash, revision check, FTS),
-inside `ArticleStore.batch()` as the crawl's pipeline uses it. Then it times the known-URL lookup
-and the revision check (an unchanged re-save) at 1k and at the full size, and re-fetches 10,000
-stored articles of which 10% changed.
+Both sides write into a database made by the same `open_db()` (same tables and indexes). The
+anchor is `insert_all` of the very rows the store writes (articles, their full-text rows and
+their urls), in one transaction, computed beforehand. A second anchor line inserts the same rows
+into the schema of release 0.1, where sqlite-utils' FTS triggers indexed each row. newsmon goes
+through its public API: `ArticleStore.save()` per article (dedupe by URL and alias, content hash,
+revision check, FTS) inside `ArticleStore.batch()`, the bulk path (the crawl's pipeline saves
+each article in a transaction of its own, so a killed crawl loses at most the page in hand).
+Then it times the known-URL lookup and the revision check (an unchanged re-save) at 1k and at
+the full size, and re-fetches 10,000 stored articles of which 10% changed.
 """
 
 from __future__ import annotations
@@ -28,8 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sqlite_utils import Database  # noqa: E402
+
 from crawler.article import Article  # noqa: E402
 from crawler.store import ArticleStore, content_hash, open_db  # noqa: E402
+from crawler.store.schema import m001_articles  # noqa: E402
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 SYLLABLES = [s + v for s in "kmrtnslvbdgz" for v in "aeiou"]
@@ -142,13 +147,31 @@ def main() -> None:
         bare_db = open_db(Path(tmp) / "bare.db")
         rows, urls = bare_rows(articles)
 
+        fts = [{"rowid": r["id"], "title": r["title"], "body": r["body"]} for r in rows]
+
         def bare() -> None:
             with bare_db.atomic():
                 bare_db.table("articles").insert_all(rows, batch_size=200)
+                bare_db.table("articles_fts").insert_all(fts, batch_size=200)
                 bare_db.table("urls").insert_all(urls, batch_size=500)
 
         bare_s = timed(bare)
         bare_db.close()
+
+        # the schema of release 0.1, where sqlite-utils' triggers kept the FTS index
+        old_db = Database(Path(tmp) / "old.db")
+        m001_articles(old_db)
+
+        def bare_old() -> None:
+            with old_db.atomic():
+                old_db.table("articles").insert_all(
+                    [{k: v for k, v in r.items() if k not in ("checked", "diff")} for r in rows],
+                    batch_size=200,
+                )
+                old_db.table("urls").insert_all(urls, batch_size=500)
+
+        old_s = timed(bare_old)
+        old_db.close()
 
         store = ArticleStore.open(Path(tmp) / "store.db")
         first = min(1000, n)
@@ -196,6 +219,10 @@ def main() -> None:
     ratio = store_rate / bare_rate
     print(f"{'ingest, articles/s':34}{store_rate:12,.0f}{bare_rate:18,.0f}{ratio:8.2f}")
     print(f"{'ingest, ms an article':34}{1000 / store_rate:12.3f}{1000 / bare_rate:18.3f}")
+    old_rate = n / old_s
+    print(
+        f"{'  anchor with 0.1 FTS triggers':34}{'':12}{old_rate:18,.0f}{store_rate / old_rate:8.2f}"
+    )
     print(f"\n{'':34}{'at ' + format(first, ','):>12}{'at ' + format(n, ','):>18}{'ratio':>8}")
     for label, a, b in (
         ("known-URL lookup, µs (median)", small[0], large[0]),

@@ -27,6 +27,8 @@ from crawler.store.fetchstate import Fetch, FetchStates
 from crawler.store.runs import CrawlRuns
 from crawler.store.schema import open_db
 
+#: Full-text rows written in one statement (FTS5 flushes its pending index per statement).
+FTS_CHUNK = 100
 #: A re-fetch with fewer than this share of the stored words is a suspect extraction.
 SUSPECT_SHARE = 1 / 3
 
@@ -84,6 +86,8 @@ class ArticleStore:
         self.db = db
         self.fetch = FetchStates(db)
         self.runs = CrawlRuns(db)
+        self._fts: list[tuple[int, str, str]] = []  # new articles not yet in articles_fts
+        self._batching = False
 
     @classmethod
     def open(cls, path: Path | str) -> ArticleStore:
@@ -99,9 +103,25 @@ class ArticleStore:
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Group many saves in one transaction (each save is a savepoint inside it)."""
+        """Group many saves in one transaction; their full-text rows go in many at a time."""
         with self.db.atomic():
-            yield
+            self._batching = True
+            try:
+                yield
+                self._index()
+            finally:
+                self._batching = False
+                self._fts.clear()  # rolled back with the batch if it failed
+
+    def _index(self) -> None:
+        """Add the full-text rows of new articles (the store writes them, not a trigger)."""
+        while self._fts:
+            chunk, self._fts = self._fts[:FTS_CHUNK], self._fts[FTS_CHUNK:]
+            self.db.conn.execute(
+                "INSERT INTO articles_fts (rowid, title, body) VALUES "
+                + ", ".join("(?, ?, ?)" for _ in chunk),
+                [value for row in chunk for value in row],
+            )
 
     @property
     def articles(self) -> Table:
@@ -158,6 +178,10 @@ class ArticleStore:
                 + ", ".join("(?, ?)" for _ in keys),
                 [v for key in keys for v in (key, article_id)],
             )
+            if outcome == "new":
+                self._fts.append((article_id, article.title, article.body))
+                if not self._batching or len(self._fts) >= FTS_CHUNK:
+                    self._index()
             if fetch is not None:
                 suspect = None
                 if outcome == "suspect":  # keep the old validators: the next fetch must be full
