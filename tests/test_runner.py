@@ -363,3 +363,38 @@ def test_on_a_terminal_the_summary_shows_and_q_silences_it(
     code, shown = on_tty("-q", "crawl")
     assert code == 0
     assert shown == ""
+
+
+# --- the README's crontab line ----------------------------------------------------------------
+
+
+def test_the_readme_crontab_line_works_as_written_in_crons_bare_environment(
+    tmp_path: Path, server: FixtureServer
+) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    [line] = [line for line in readme.splitlines() if line.startswith("*/5 * * * * ")]
+    command = line.split(" ", 5)[5]
+    home = tmp_path / "home" / "alice" / "news"
+    home.mkdir(parents=True)
+    command = command.replace("/home/alice/news/.venv/bin/newsmon", newsmon_command()[0]).replace(
+        "/home/alice/news", str(home)
+    )
+    (home / "newsmon.toml").write_text(BASE + site_config(server.origin) + EMAIL)
+    (home / "newsmon.env").write_text("NEWSMON_TEST_SMTP_PASSWORD=s3cret\n")
+    cron = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SHELL": "/bin/sh"}
+    done = subprocess.run(
+        ["/bin/sh", "-c", command],
+        cwd=tmp_path,
+        env=cron,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert "/feed.atom" in server.paths()
+    (home / "newsmon.env").write_text("")  # the password not there: cron would mail this
+    missing = subprocess.run(
+        ["/bin/sh", "-c", command], env=cron, capture_output=True, text=True, check=False
+    )
+    assert missing.returncode == 2 and "NEWSMON_TEST_SMTP_PASSWORD is not set" in missing.stderr
