@@ -88,7 +88,7 @@ def config_group() -> None:
 @reports_errors
 def config_check(state: State) -> None:
     """Validate the config file and print a summary of it."""
-    click.echo(summary(state.config))
+    click.echo(summary(state.config, now=_now()))
     click.echo(f"{state.config_path}: OK")
 
 
