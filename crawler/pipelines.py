@@ -80,7 +80,7 @@ class StorePipeline:
             return int(value)
 
         for site in self.sites:
-            self.store.record_run(
+            self.store.runs.record(
                 {
                     "run": self.run,
                     "site": site,

@@ -70,7 +70,7 @@ class DigestItem:
     story: str | None = None
     authors: tuple[str, ...] = ()
     kind: str = "new"
-    diff: str = ""
+    diff: str | None = None
     also: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:

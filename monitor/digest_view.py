@@ -8,6 +8,7 @@ site to "also covered by" and their watch to "also matches".
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -112,15 +113,31 @@ def link(label: str, url: str) -> Link:
     return Link(one_line(label) or clean, clean, ok and not any(c.isspace() for c in clean))
 
 
-def diff_lines(diff: str) -> tuple[DiffLine, ...]:
-    """The lines of a unified-style diff text: "-" removed, "+" added, anything else context."""
-    lines = []
+_RUN = re.compile(r"([+-])\[(.*?)(?:\](?=\s*(?:[+-]\[|…?$))|…$)", re.S)
+
+
+def diff_lines(diff: str | None) -> tuple[DiffLine, ...]:
+    """An edit as lines: "-" removed, "+" added, " " context.
+
+    Reads the store's word-level form (``-[old words] +[new words] ...``) and a line-based one
+    (lines starting with "-" or "+").
+    """
+    if not diff or not diff.strip():
+        return ()
+    runs = list(_RUN.finditer(diff.strip()))
+    if runs:
+        cut = "…" if diff.strip().endswith("…") else ""
+        return tuple(
+            DiffLine(m[1], one_line(m[2]) + (cut if m.end() == len(diff.strip()) else ""))
+            for m in runs
+        )
+    out = []
     for raw in diff.splitlines():
         if not raw.strip():
             continue
         sign = raw[0] if raw[0] in "+-" else " "
-        lines.append(DiffLine(sign, one_line(raw[1:] if sign != " " else raw)))
-    return tuple(lines)
+        out.append(DiffLine(sign, one_line(raw[1:] if sign != " " else raw)))
+    return tuple(out)
 
 
 def wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:

@@ -11,7 +11,6 @@ import pytest
 
 from crawler.article import Article
 from crawler.store import ArticleStore
-from monitor import state
 from monitor.alerts import match_new
 from monitor.config import Config, parse_config
 from monitor.delivery import send_digests
@@ -49,7 +48,6 @@ def config(tmp_path: Path) -> Config:
 @pytest.fixture
 def store(config: Config) -> ArticleStore:
     store = ArticleStore.open(config.store.path)
-    state.apply(store.db)
     for url, title, body in STORIES:
         store.save(Article(url=url, title=title, body=body), site="n", aliases=[], now=NOW)
     return store
@@ -107,14 +105,14 @@ def test_failed_delivery_keeps_alerts_pending_then_sends_once(
     match_new(store, config.watches, now=NOW)
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the outbox should be")
-    failed = send_digests(store.db, FileMailer(blocked), sender="n <n@example.com>", now=NOW)
+    failed = send_digests(store, FileMailer(blocked), sender="n <n@example.com>", now=NOW)
     assert sorted(who for who, _ in failed.failed) == ["alice@example.com", "bob@example.com"]
     assert "not-a-folder" in failed.failed[0][1]
     states = [r["state"] for r in store.db.execute_returning_dicts("SELECT state FROM digests")]
     assert states == ["failed", "failed"]
 
     outbox = tmp_path / "outbox"
-    sent = send_digests(store.db, FileMailer(outbox), sender="n <n@example.com>", now=NOW)
+    sent = send_digests(store, FileMailer(outbox), sender="n <n@example.com>", now=NOW)
     assert sorted((s.recipient, s.alerts) for s in sent.sent) == [
         ("alice@example.com", 2),
         ("bob@example.com", 1),
@@ -126,15 +124,15 @@ def test_failed_delivery_keeps_alerts_pending_then_sends_once(
     assert text is not None and "Rapidus opens a chip plant" in text.get_content()
     assert Path(alice.location).with_suffix(".html").exists()
 
-    nothing = send_digests(store.db, FileMailer(outbox), sender="n <n@example.com>", now=NOW)
+    nothing = send_digests(store, FileMailer(outbox), sender="n <n@example.com>", now=NOW)
     assert (nothing.sent, nothing.failed) == ([], [])
     assert len(list(outbox.glob("*.eml"))) == 2
 
 
 def test_dry_run_renders_and_marks_nothing(store: ArticleStore, config: Config) -> None:
     match_new(store, config.watches, now=NOW)
-    preview = send_digests(store.db, None, sender="n <n@example.com>", now=NOW)
+    preview = send_digests(store, None, sender="n <n@example.com>", now=NOW)
     assert len(preview.previews) == 2
     assert store.db.table("digests").count == 0
-    again = send_digests(store.db, None, sender="n <n@example.com>", now=NOW)
+    again = send_digests(store, None, sender="n <n@example.com>", now=NOW)
     assert len(again.previews) == 2

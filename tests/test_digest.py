@@ -526,3 +526,11 @@ def test_a_tiny_byte_budget_still_yields_a_message_counting_everything() -> None
     unlisted = re.search(r"\.\.\.and (\d+) more not listed", text)
     assert more is not None and full + int(more[1]) == 40
     assert listed + (int(unlisted[1]) if unlisted else 0) == int(more[1])
+
+
+def test_the_stores_word_diff_reads_as_removed_and_added_lines() -> None:
+    edited = replace(ITEMS[4], diff="-[affects Outlook users] +[was fixed for all users]")
+    text, html = parts(render(items=[edited]))
+    assert "- affects Outlook users" in text and "+ was fixed for all users" in text
+    assert re.search(r"<del [^>]*>affects Outlook users</del>", html)
+    assert re.search(r"<ins [^>]*>was fixed for all users</ins>", html)
