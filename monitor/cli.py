@@ -157,6 +157,46 @@ def _digest(state: State, outbox: Path | None, dry_run: bool) -> None:
         )
 
 
+@cli.group("email")
+def email_group() -> None:
+    """Check the mail setup."""
+
+
+@email_group.command("test")
+@click.argument("address")
+@pass_state
+@reports_errors
+def email_test(state: State, address: str) -> None:
+    """Send a short test message to ADDRESS through [email], reporting each step."""
+    from monitor.checks import Problems
+    from monitor.config import check_address
+    from monitor.mailer import SmtpMailer, test_message
+
+    config = state.config
+    if config.email is None:
+        raise ConfigError(
+            f"{config.path}: no [email] section; add one (see README) to send mail by SMTP"
+        )
+    problems = Problems("ADDRESS")
+    to = check_address(problems, address, "ADDRESS")
+    if to is None:
+        reasons = [line.split(": ", 2)[-1] for line in problems.lines]
+        raise click.BadParameter("; ".join(reasons), param_hint="ADDRESS")
+    email = config.email
+    click.echo(f"sending a test message from {email.sender} to {to} via {email.host}:{email.port}")
+    msg = test_message(sender=email.sender, to=to, now=_now(), config_path=str(config.path))
+
+    def report(step: str, outcome: str) -> None:
+        click.echo(f"{step:<8} {outcome}")
+
+    try:
+        SmtpMailer(email).converse(msg, report)
+    except NewsmonError as e:
+        click.echo(f"FAILED: {e}")
+        raise NewsmonError("the test message was not delivered (see above)") from e
+    click.echo(f"done: check the inbox of {to} (Message-ID {msg['Message-ID']})")
+
+
 outbox_option = click.option(
     "--outbox",
     type=click.Path(path_type=Path, file_okay=False),

@@ -364,7 +364,7 @@ def _recipients(p: Problems, table: Mapping[str, object], key: str) -> tuple[str
         p.add(key, "needs at least one address, like ['alice@example.com']")
     addresses: list[str] = []
     for index, text in enumerate(texts, 1):
-        address = _address(p, text, f"{key}[{index}]")
+        address = check_address(p, text, f"{key}[{index}]")
         if address is not None and address in addresses:
             p.add(f"{key}[{index}]", f"{address!r} is listed twice; remove one")
         elif address is not None:
@@ -395,13 +395,13 @@ def _email(p: Problems, value: object, environ: Mapping[str, str]) -> EmailConfi
         )
     if "password_env" in table and "username" not in table:
         p.add("email", "password_env is set but username is not; SMTP login needs both")
-    sender = _address(p, checks.string(p, table, "sender", "email.sender"), "email.sender")
+    sender = check_address(p, checks.string(p, table, "sender", "email.sender"), "email.sender")
     if host is None or security is None or sender is None:
         return None
     return EmailConfig(host, port, security, username, password, password_env, sender)
 
 
-def _address(p: Problems, value: str | None, key: str) -> str | None:
+def check_address(p: Problems, value: str | None, key: str) -> str | None:
     """An address that can go into a header as it is: no control characters, ASCII addr-spec."""
     if value is None:
         return None
