@@ -1,4 +1,4 @@
-"""A real SMTP server for tests: aiosmtpd on 127.0.0.1, with STARTTLS, login and scripted refusals."""
+"""A real SMTP server for tests: aiosmtpd on 127.0.0.1, with STARTTLS, login and refusals."""
 
 from __future__ import annotations
 
