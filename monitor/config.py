@@ -50,8 +50,9 @@ _SITE_KEYS = ("name", "home", "feeds", "sitemaps", "every", "recheck", "selector
 _WATCH_KEYS = ("name", "query", "notify", "cadence", "on_change")
 _EMAIL_KEYS = ("host", "port", "security", "username", "password_env", "sender")
 _SCHEDULE_KEYS = ("timezone", "digest_at", "digest_day")
-_DIGEST_KEYS = ("max_items",)
+_DIGEST_KEYS = ("max_items", "attempts")
 DEFAULT_MAX_ITEMS = 50
+DEFAULT_ATTEMPTS = 3
 _PASSWORD_HINT = (
     "secrets never go in the file; remove it, put the password in an environment variable "
     "and name that variable with password_env"
@@ -102,9 +103,11 @@ ScheduleConfig = Schedule
 
 @dataclass(frozen=True)
 class DigestConfig:
-    """What a digest holds: at most `max_items` stories in full, the rest as a list of links."""
+    """What a digest holds (at most `max_items` stories in full, the rest as a list of links)
+    and how often a digest the server refuses is tried (`attempts`) before it is given up."""
 
     max_items: int = DEFAULT_MAX_ITEMS
+    attempts: int = DEFAULT_ATTEMPTS
 
 
 @dataclass(frozen=True)
@@ -199,7 +202,10 @@ def summary(config: Config, *, now: datetime.datetime | None = None) -> str:
         f"schedule: digests at {schedule.digest_at:%H:%M} {schedule.timezone} "
         f"(weekly ones on {schedule.digest_day.capitalize()})"
     )
-    lines.append(f"digest: at most {config.digest.max_items} stories in full per message")
+    lines.append(
+        f"digest: at most {config.digest.max_items} stories in full per message; a refused "
+        f"digest is tried {config.digest.attempts} times"
+    )
     return "\n".join(lines)
 
 
@@ -464,14 +470,20 @@ def _schedule(p: Problems, value: object) -> ScheduleConfig:
 
 def _digest(p: Problems, value: object) -> DigestConfig:
     table = checks.table(p, value, "digest", _DIGEST_KEYS) or {}
-    max_items = table.get("max_items", DEFAULT_MAX_ITEMS)
-    if isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1:
+    max_items = _count_key(p, table, "max_items", DEFAULT_MAX_ITEMS)
+    attempts = _count_key(p, table, "attempts", DEFAULT_ATTEMPTS)
+    return DigestConfig(max_items=max_items, attempts=attempts)
+
+
+def _count_key(p: Problems, table: Mapping[str, object], name: str, default: int) -> int:
+    value = table.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         p.add(
-            "digest.max_items",
-            f"expected a whole number of at least 1, like 50, got {checks.show(max_items)}",
+            f"digest.{name}",
+            f"expected a whole number of at least 1, like {default}, got {checks.show(value)}",
         )
-        return DigestConfig()
-    return DigestConfig(max_items=max_items)
+        return default
+    return value
 
 
 def _digest_at(p: Problems, value: object) -> datetime.time:

@@ -184,6 +184,7 @@ def test_digest_over_smtp_survives_a_server_outage_without_loss_or_repeat(tmp_pa
 name = "Japan"
 query = "Japan"
 notify = ["alice@example.com"]
+cadence = "immediate"
 
 [email]
 host = "127.0.0.1"
@@ -212,6 +213,6 @@ sender = "newsmon <alerts@example.com>"
         up = newsmon("digest", cwd=tmp_path)
         again = newsmon("digest", cwd=tmp_path)
     assert up.returncode == 0, up.stderr
-    assert "sent 1 alert to alice@example.com" in up.stdout
+    assert "re-sent the stored digest with 1 alert to alice@example.com" in up.stdout
     assert "no pending alerts" in again.stdout
     assert len(inbox.messages) == 1
