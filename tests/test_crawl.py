@@ -29,6 +29,7 @@ feeds = ["{origin}/no-such-feed.xml", "{origin}/index.html"]
 name = "Nvidia"
 query = "Nvidia"
 notify = ["analyst@example.com"]
+cadence = "immediate"
 """
 
 
