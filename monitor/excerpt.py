@@ -137,6 +137,10 @@ def _place(flat: str, start: int, end: int, size: int) -> tuple[int, int]:
     if begin > 0 and flat[begin - 1] != " ":
         space = flat.find(" ", begin, start + 1)
         begin = space + 1 if space >= 0 else flat.rfind(" ", 0, begin) + 1
+    sentence = max(flat.rfind(mark, begin, start) for mark in (". ", "! ", "? "))
+    if sentence >= 0:  # start at the sentence holding the first mark, and give the room back
+        begin = sentence + 2
+        stop = min(len(flat), max(end, begin + size))
     return begin, max(end, _cut_end(flat, end, stop))
 
 

@@ -90,3 +90,21 @@ def test_marks_point_at_matched_words_and_all_terms_show_when_they_fit(
     if len(" ".join(words)) <= width:
         assert {got.text[s:e] for s, e in got.marks} == terms
     assert len(got.text) <= width + 3 * (len(ELLIPSIS) + 2) + len("longerword") * 3
+
+
+def test_the_demo_story_shows_both_terms_of_its_watch() -> None:
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from crawler.extract import extract_article
+    from monitor.matching import Matcher
+    from monitor.query import parse
+
+    page = Path(__file__).parent.parent / "monitor/demo_site/2024/04/10"
+    html = (page / "microsoft-japan-ai-cloud-investment/index.html").read_bytes()
+    article = extract_article(html, "http://127.0.0.1/2024/04/10/x/", now=datetime.now(UTC))
+    assert article is not None
+    [hit] = Matcher([("demo", parse("Microsoft AND Japan"))]).match(article.title, article.body)
+    got = excerpt(article.body, [(s.start, s.end) for s in hit.spans if s.field == "body"])
+    assert set(marked(got.text, got.marks)) == {"Microsoft", "Japan"}
+    assert got.text.lstrip(ELLIPSIS)[0].isupper()  # starts at a sentence, not mid-phrase
