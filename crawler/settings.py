@@ -23,6 +23,12 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
+DOWNLOADER_MIDDLEWARES = {
+    # early for requests (drops what is not due before robots.txt is asked), late for
+    # responses (sees a re-check's answer after retries and redirects)
+    "crawler.middlewares.KnownArticleMiddleware": 80,
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
     "crawler.pipelines.StorePipeline": 300,
@@ -31,3 +37,7 @@ ITEM_PIPELINES = {
 NEWSMON_DB = "newsmon.db"
 NEWSMON_SITES = "[]"
 NEWSMON_RUN = ""
+# Sitemap entries and index children older than this many days are not followed.
+NEWSMON_SITEMAP_DAYS = 2
+# At most this many articles are followed from one sitemap or listing page per run.
+NEWSMON_MAX_ENTRIES = 200

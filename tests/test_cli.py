@@ -12,7 +12,20 @@ from monitor.cli import cli
 from tests.conftest import newsmon
 
 README = Path(__file__).parent.parent / "README.md"
-COMMANDS = ["config check", "crawl", "match", "digest", "run", "demo", "extract", "email test"]
+COMMANDS = [
+    "config check",
+    "crawl",
+    "match",
+    "digest",
+    "run",
+    "demo",
+    "extract",
+    "discover",
+    "sites",
+    "history",
+    "prune",
+    "email test",
+]
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -133,10 +133,12 @@ class ArticleStore:
         digest = content_hash(article.title, article.subtitle, article.body)
         with self.db.atomic():
             existing = self._find(keys)
+            first_seen = now
             if existing is None:
                 article_id = self._insert(article, site, alias_list, digest, now)
                 outcome = "new"
             else:
+                first_seen = datetime.fromisoformat(existing["first_seen"])
                 article_id = int(existing["id"])
                 outcome = self._refresh(existing, article, site, alias_list, digest, now, fetch)
             self.db.execute(
@@ -145,8 +147,13 @@ class ArticleStore:
                 [v for key in keys for v in (key, article_id)],
             )
             if fetch is not None:
-                suspect = digest if outcome == "suspect" else None
-                self.fetch.record(fetch, article_id=article_id, now=now, suspect=suspect)
+                suspect = None
+                if outcome == "suspect":  # keep the old validators: the next fetch must be full
+                    suspect = digest
+                    fetch = replace(fetch, etag=None, last_modified=None)
+                self.fetch.record(
+                    fetch, article_id=article_id, first_seen=first_seen, now=now, suspect=suspect
+                )
         return outcome
 
     def _record(self, article: Article, site: str, digest: str, now: datetime) -> dict[str, Any]:
@@ -268,6 +275,20 @@ class ArticleStore:
         )
         return Version(**rows[0]) if rows else None
 
+    def checked(self, article_id: int, fetch: Fetch, *, now: datetime) -> None:
+        """A re-check that found nothing new (304, or a page that is no article now)."""
+        with self.db.atomic():
+            row = self.db.execute(
+                "SELECT first_seen FROM articles WHERE id = ?", [article_id]
+            ).fetchone()
+            if row is None:
+                return
+            self.db.execute(
+                "UPDATE articles SET checked = ? WHERE id = ?", [now.isoformat(), article_id]
+            )
+            first_seen = datetime.fromisoformat(row[0])
+            self.fetch.record(fetch, article_id=article_id, first_seen=first_seen, now=now)
+
     def history(self, key: str) -> tuple[dict[str, Any], list[Version]] | None:
         """The article a URL or alias names and all its versions, newest first."""
         found = self.lookup([key])
@@ -298,3 +319,24 @@ class ArticleStore:
             if rows:
                 out[(article_id, number)] = rows[0]
         return out
+
+    def prune(self, before: datetime) -> tuple[int, int]:
+        """Drop the bodies and earlier revisions of articles first seen before `before`; their
+        headline, URL and alerts stay. Returns (articles emptied, revisions dropped)."""
+        cutoff = [before.isoformat()]
+        with self.db.atomic():
+            dropped = self.db.execute(
+                "DELETE FROM revisions WHERE article_id IN "
+                "(SELECT id FROM articles WHERE first_seen < ?)",
+                cutoff,
+            ).rowcount
+            emptied = self.db.execute(
+                "UPDATE articles SET body = '', diff = NULL "
+                "WHERE first_seen < ? AND (body != '' OR diff IS NOT NULL)",
+                cutoff,
+            ).rowcount
+        return emptied, dropped
+
+    def vacuum(self) -> None:
+        """Give the space of deleted rows back to the file system."""
+        self.db.execute("VACUUM")
