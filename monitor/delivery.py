@@ -102,6 +102,7 @@ class Plan:
     attempts: int = 3
     config_path: str | None = None
     unsubscribe: str | None = None
+    sites: tuple[str, ...] = ()  # the configured sites: only they are named as unhealthy
 
     def wants(self, watch: str, recipient: str) -> bool:
         return any(w.name == watch and recipient in w.notify for w in self.watches)
@@ -172,7 +173,7 @@ def send_digests(
 
     domain = parseaddr(plan.sender)[1].rpartition("@")[2] or "newsmon.invalid"
     new_msgid = msgid or (lambda d: make_msgid(domain=d))
-    unhealthy = store.runs.failing()
+    unhealthy = [site for site in store.runs.failing() if site in plan.sites]
     for recipient, rows in due.items():
         if recipient in stuck:
             continue
