@@ -23,7 +23,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import make_msgid, parseaddr
@@ -159,7 +159,7 @@ def send_digests(
             logger.warning("dropping alert %s for %s: %s", row["alert_id"], recipient, reason)
             continue
         cadence = plan.cadence(watch)
-        slot = next_slot(cadence, datetime.fromisoformat(row["created"]), plan.schedule)
+        slot = next_slot(cadence, _raised(row), plan.schedule)
         if everything or slot <= now:
             due.setdefault(recipient, []).append(row)
         else:
@@ -222,7 +222,7 @@ def pending_overview(
             groups.setdefault((row["recipient"], cadence), []).append(now)
             continue
         cadence = plan.cadence(row["watch"])
-        slot = next_slot(cadence, datetime.fromisoformat(row["created"]), plan.schedule)
+        slot = next_slot(cadence, _raised(row), plan.schedule)
         groups.setdefault((row["recipient"], cadence), []).append(slot)
     waiting = [Waiting(r, c, len(s), min(s)) for (r, c), s in sorted(groups.items())]
     return waiting, ledger.open_digests(), ledger.failed()
@@ -274,6 +274,12 @@ def _reason(recipient: str, watches: set[str], plan: Plan) -> str:
     if gone:
         return f"watch {', '.join(map(repr, gone))} is no longer in the config"
     return f"no longer in notify of {', '.join(map(repr, sorted(watches)))}"
+
+
+def _raised(row: dict[str, Any]) -> datetime:
+    """When the alert was raised (stored in UTC; a value without an offset is read as UTC)."""
+    value = datetime.fromisoformat(row["created"])
+    return value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
 
 
 def _when(value: str | None) -> datetime | date | None:
