@@ -59,6 +59,21 @@ def test_full_text_search_finds_stored_articles(tmp_path: Path) -> None:
     store.save(article(body="Tokyo datacenter news."), site="s", aliases=[], now=NOW)
     rows = list(store.articles.search("datacenter"))
     assert [r["url"] for r in rows] == ["https://news.example/a/"]
+    # an edit re-indexes; a bare re-check (only `checked` changes) leaves the index alone
+    store.save(article(body="Osaka datacenter news."), site="s", aliases=[], now=NOW)
+    store.save(article(body="Osaka datacenter news."), site="s", aliases=[], now=NOW)
+    assert [r["url"] for r in store.articles.search("Osaka")] == ["https://news.example/a/"]
+    assert list(store.articles.search("Tokyo")) == []
+    # many saves in one batch are all searchable when the batch ends
+    with store.batch():
+        for n in range(250):
+            store.save(
+                article(url=f"https://news.example/{n}/", body=f"Kyoto item{n}."),
+                site="s",
+                aliases=[],
+                now=NOW,
+            )
+    assert len(list(store.articles.search("Kyoto"))) == 250
 
 
 def _load_dump(dump: Path, target: Path) -> None:
