@@ -23,7 +23,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import make_msgid, parseaddr
@@ -39,6 +39,8 @@ from monitor.mailer import Mailer, PermanentFailure
 
 logger = logging.getLogger(__name__)
 
+#: How long the rendered message of a sent digest is kept (its row, Message-ID and alerts stay).
+KEEP_SENT = timedelta(days=7)
 #: How a stored message is read back: its header lines exactly as they were written.
 _STORED = SMTP.clone(refold_source="none")
 
@@ -206,6 +208,8 @@ def send_digests(
         )
         record = {"id": digest_id, "recipient": recipient, "alerts": len(rows), "attempts": 0}
         _attempt(ledger, mailer, plan, result, record, msg, now=now, retry=False)
+    if not dry:
+        ledger.clear_sent_messages(now - KEEP_SENT)
     return result
 
 

@@ -427,3 +427,15 @@ def test_the_footer_names_configured_sites_whose_last_crawl_failed(
     text = body(read(result.sent[0].location))
     assert "Sites with problems (their last crawl failed): n." in text  # not 'gone'
     assert f"edit {tmp_path / 'newsmon.toml'}" in text.replace("\n", " ")
+
+
+def test_a_sent_digests_message_is_kept_a_week(tmp_path: Path, store: ArticleStore) -> None:
+    config = make_config(tmp_path)
+    Articles(store).add(config, TUESDAY, "Japan")
+    run(store, config, FileMailer(tmp_path / "out"), TUESDAY)
+    stored = "SELECT COUNT(*) FROM digests WHERE message IS NOT NULL"
+    run(store, config, FileMailer(tmp_path / "out"), TUESDAY + timedelta(days=6))
+    assert store.db.execute(stored).fetchone()[0] == 2
+    run(store, config, FileMailer(tmp_path / "out"), TUESDAY + timedelta(days=8))
+    assert store.db.execute(stored).fetchone()[0] == 0
+    assert store.db.table("digests").count == 2
