@@ -232,6 +232,14 @@ class Ledger:
                     [reason, alert_id, recipient],
                 )
 
+    def clear_sent_messages(self, before: datetime) -> None:
+        """Drop the stored message of digests sent before `before` (the row stays)."""
+        self.db.execute(
+            "UPDATE digests SET message = NULL WHERE state = 'sent' AND sent < ? "
+            "AND message IS NOT NULL",
+            [before.isoformat()],
+        )
+
     def failed(self) -> list[dict[str, Any]]:
         """Given-up deliveries, counted per recipient and watch, with the last error."""
         return self.db.execute_returning_dicts(

@@ -154,6 +154,7 @@ def delivery_plan(config: Config) -> Plan:
         attempts=config.digest.attempts,
         config_path=str(config.path),
         unsubscribe=sender if config.email else None,
+        sites=tuple(site.name for site in config.sites),
     )
 
 
