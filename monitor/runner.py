@@ -25,12 +25,14 @@ from crawler.sites import Site, site_to_dict
 from crawler.store import ArticleStore
 from monitor.alerts import MatchResult, match_new
 from monitor.config import Config
-from monitor.delivery import DeliveryResult, send_digests
+from monitor.delivery import DeliveryResult, Plan, send_digests
 from monitor.errors import ConfigError, CrawlError, CrawlTimeout, LockHeld
 from monitor.health import newly_raised
 from monitor.mailer import Mailer
 
 DEFAULT_SENDER = "newsmon <newsmon@localhost>"
+#: A site is due this much (at most) before `every` has passed: see next_due().
+MAX_SLACK = timedelta(minutes=2)
 PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
@@ -186,11 +188,14 @@ def due_sites(config: Config, last_ok: Mapping[str, str], *, now: datetime) -> l
 
 
 def next_due(site: Site, last_ok: Mapping[str, str]) -> datetime:
-    """When `site` is next due: `every` after its last successful crawl (epoch if never)."""
+    """When `site` is next due: `every` after its last successful crawl started (at once if
+    it never had one), less a slack of a tenth of `every` (at most `MAX_SLACK`), so that cron
+    running every 15 minutes crawls a site with `every = "15m"` every time, not every other."""
     last = last_ok.get(site.name)
     if last is None:
         return datetime.min.replace(tzinfo=UTC)
-    return _aware(datetime.fromisoformat(last)) + site.every
+    slack = min(site.every / 10, MAX_SLACK)
+    return _aware(datetime.fromisoformat(last)) + site.every - slack
 
 
 def _aware(when: datetime) -> datetime:
@@ -341,17 +346,28 @@ def match(config: Config, *, now: datetime) -> MatchResult:
         store.close()
 
 
-def digest(config: Config, mailer: Mailer | None, *, now: datetime) -> DeliveryResult:
-    """Send (or, with no mailer, render only) one digest per recipient with pending alerts."""
+def delivery_plan(config: Config) -> Plan:
+    """What the config says about delivering digests."""
+    sender = config.email.sender if config.email else DEFAULT_SENDER
+    return Plan(
+        watches=config.watches,
+        schedule=config.schedule,
+        sender=sender,
+        max_items=config.digest.max_items,
+        attempts=config.digest.attempts,
+        config_path=str(config.path),
+        unsubscribe=sender if config.email else None,
+        sites=tuple(site.name for site in config.sites),
+    )
+
+
+def digest(
+    config: Config, mailer: Mailer | None, *, now: datetime, everything: bool = False
+) -> DeliveryResult:
+    """Send (or, with no mailer, render only) one digest per recipient with due alerts."""
     store = open_store(config)
     try:
-        return send_digests(
-            store,
-            mailer,
-            sender=config.email.sender if config.email else DEFAULT_SENDER,
-            now=now,
-            timezone=config.schedule.timezone,
-        )
+        return send_digests(store, mailer, delivery_plan(config), now=now, everything=everything)
     finally:
         store.close()
 

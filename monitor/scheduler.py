@@ -7,8 +7,9 @@ Jobs (`build_scheduler()` adds them; it starts nothing, so tests read the trigge
   successful crawl in the store, so a restart does not crawl everything at once. Each runs the
   crawl as a subprocess with a time limit, then the match step, then the digest step when a watch
   is `immediate`.
-- `digest:hourly`, `digest:daily`, `digest:weekly`: the digest step at the cadence slots of the
-  configured watches (every full hour; `digest_at`; Mondays at `digest_at`).
+- `digest:hourly`, `digest:daily`, `digest:weekly`: the digest step at the slots of the cadences
+  the watches use (`monitor.cadence.next_slot`: every full hour; `digest_at`; `digest_day` at
+  `digest_at`); `immediate` watches get theirs after each crawl.
 - `prune`: daily at 04:30 with `[store] keep`.
 
 Jobs run one at a time (one worker thread) and under the run lock shared with `newsmon run`, so
@@ -23,17 +24,20 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor import runner
+from monitor.cadence import CADENCES, Schedule, next_slot
+from monitor.cadence import describe as describe_cadence
 from monitor.config import Config
 from monitor.errors import ConfigError, LockHeld, NewsmonError
 from monitor.mailer import FileMailer, Mailer, SmtpMailer
@@ -133,9 +137,12 @@ class Jobs:
         result = runner.digest(config, mailer, now=_now())
         for sent in result.sent:
             logger.info("sent %s alerts to %s: %s", sent.alerts, sent.recipient, sent.location)
-        for recipient, why in result.failed:
+        for failed in result.failed:
             logger.error(
-                "digest for %s not delivered: %s (its alerts stay pending)", recipient, why
+                "digest for %s not delivered: %s (%s)",
+                failed.recipient,
+                failed.error,
+                "given up: see newsmon digest --list" if failed.given_up else "tried again later",
             )
 
     def prune(self) -> None:
@@ -152,6 +159,24 @@ class Jobs:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+class SlotTrigger(BaseTrigger):  # type: ignore[misc]
+    """Fires at the slots of a digest cadence, as `monitor.cadence.next_slot` defines them (the
+    same rule the digest step uses to decide what is due, daylight-saving changes included)."""
+
+    def __init__(self, cadence: str, schedule: Schedule) -> None:
+        self.cadence = cadence
+        self.schedule = schedule
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        after = previous_fire_time or now - timedelta(microseconds=1)  # a slot at `now` counts
+        return next_slot(self.cadence, after, self.schedule)
+
+    def __str__(self) -> str:
+        return f"slots of {describe_cadence(self.cadence, self.schedule)}"
 
 
 def build_scheduler(
@@ -205,21 +230,11 @@ def add_jobs(
             max_instances=1,
             replace_existing=True,
         )
-    at = config.schedule.digest_at
-    cadences = {watch.cadence for watch in config.watches}
-    slots: dict[str, CronTrigger] = {}
-    if "hourly" in cadences:
-        slots["hourly"] = CronTrigger(minute=0, timezone=zone)
-    if "daily" in cadences:
-        slots["daily"] = CronTrigger(hour=at.hour, minute=at.minute, timezone=zone)
-    if "weekly" in cadences:
-        slots["weekly"] = CronTrigger(
-            day_of_week="mon", hour=at.hour, minute=at.minute, timezone=zone
-        )
-    for cadence, trigger in slots.items():
+    cadences = {watch.cadence for watch in config.watches} - {"immediate"}
+    for cadence in sorted(cadences, key=CADENCES.index):
         scheduler.add_job(
             jobs.digest,
-            trigger,
+            SlotTrigger(cadence, config.schedule),
             id=f"digest:{cadence}",
             name=f"{cadence} digests",
             misfire_grace_time=3600,

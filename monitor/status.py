@@ -91,9 +91,9 @@ def render(status: dict[str, Any], *, timezone: str) -> str:
             f"last sent {when(w['last_sent'])}"
         )
     d = status["digests"]
-    failures = f"{d['failed']} failed in all"
-    if d["failed_since_last_sent"]:
-        failures += f", {d['failed_since_last_sent']} since (last error: {d['last_error']})"
+    failures = f"{d['failed']} given up, {d['retrying']} waiting for a retry"
+    if d["last_error"]:
+        failures += f" (last error: {d['last_error']})"
     lines.append(f"digests: last sent {when(d['last_sent'])}; {failures}")
     db = status["database"]
     lines.append(f"database: {db['path']} ({_size(int(db['bytes']))})")

@@ -28,6 +28,7 @@ COMMANDS = [
     "init",
     "backup",
     "schedule",
+    "email test",
 ]
 
 

@@ -136,7 +136,7 @@ def test_status_shows_watches_digests_and_the_database(tmp_path: Path) -> None:
     assert newsmon("match", cwd=tmp_path).returncode == 0
     text = newsmon("status", cwd=tmp_path).stdout
     assert "Nvidia (immediate): 2 alerts pending; last sent never" in text
-    assert "digests: last sent never; 0 failed in all" in text
+    assert "digests: last sent never; 0 given up, 0 waiting for a retry" in text
     assert "health: ok" in text
     assert newsmon("digest", "--outbox", "out", cwd=tmp_path).returncode == 0
     status = json.loads(newsmon("status", "--json", cwd=tmp_path).stdout)

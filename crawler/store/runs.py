@@ -22,11 +22,11 @@ class CrawlRuns:
         )
 
     def last_ok(self) -> dict[str, str]:
-        """Per site, when its last successful crawl finished (ISO time, UTC)."""
+        """Per site, when its last successful crawl started (ISO time, UTC)."""
         rows = self.db.execute(
-            "SELECT site, MAX(finished) FROM crawl_runs WHERE ok = 1 GROUP BY site"
+            "SELECT site, MAX(started) FROM crawl_runs WHERE ok = 1 GROUP BY site"
         ).fetchall()
-        return {str(site): str(finished) for site, finished in rows}
+        return {str(site): str(started) for site, started in rows}
 
     def history(
         self, site: str, *, since: str | None = None, limit: int = 500
