@@ -32,6 +32,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.problems.RedirectLoopMiddleware": 650,
 }
 
+EXTENSIONS = {
+    "crawler.progress.ProgressFile": 500,  # only with NEWSMON_PROGRESS (a terminal's progress)
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
     "crawler.pipelines.StorePipeline": 300,

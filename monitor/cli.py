@@ -140,7 +140,7 @@ def _locked(state: State) -> AbstractContextManager[None]:
 
 def _crawl(state: State, sites: Sequence[Site] | None = None) -> None:
     """Crawl `sites` (default all); say which failed and why; exit 1 if every one failed."""
-    from monitor.runner import crawl, failure_lines, health_warnings, new_articles_since
+    from monitor.runner import crawl, failure_lines, health_warnings
 
     config = state.config
     chosen = list(config.sites if sites is None else sites)
@@ -149,10 +149,15 @@ def _crawl(state: State, sites: Sequence[Site] | None = None) -> None:
         return
     log_level = click.get_current_context().meta.get("log_level", "WARNING")
 
-    def progress(started: datetime) -> None:
+    started = _now()
+
+    def progress(done: dict[str, int]) -> None:
         seconds = (_now() - started).total_seconds()
-        new = new_articles_since(config, started)
-        click.echo(f"\rcrawling {len(chosen)} sites: {new} new articles, {seconds:.0f} s", nl=False)
+        click.echo(
+            f"\rsites {done.get('sites_done', 0)}/{len(chosen)}, {done.get('pages', 0)} pages "
+            f"fetched, {done.get('new', 0)} new articles ({seconds:.0f} s)",
+            nl=False,
+        )
 
     tick = progress if state.tty and not state.quiet else None
     result = crawl(config, sites=chosen, log_level=log_level, tick=tick)

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -218,12 +219,35 @@ def crawl(
     settings: Mapping[str, str] | None = None,
     log_level: str = "WARNING",
     timeout: float | None = None,
-    tick: Callable[[datetime], None] | None = None,
+    tick: Callable[[dict[str, int]], None] | None = None,
 ) -> CrawlResult:
     """Run `scrapy crawl news` in a subprocess over `sites` (default: every configured site).
 
     A crawl that crashes or runs past `timeout` still leaves one crawl_runs row per site it
-    was given (not ok, with the reason), then raises CrawlError."""
+    was given (not ok, with the reason), then raises CrawlError. `tick` gets the crawl's
+    progress (pages, new, sites_done) about once a second."""
+    with tempfile.TemporaryDirectory(prefix="newsmon-") as scratch:
+        progress = Path(scratch) / "progress.json"
+        return _crawl(config, sites, settings, log_level, timeout, tick, progress)
+
+
+def _read_progress(path: Path) -> dict[str, int]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return {str(k): int(v) for k, v in data.items()}
+
+
+def _crawl(
+    config: Config,
+    sites: Sequence[Site] | None,
+    settings: Mapping[str, str] | None,
+    log_level: str,
+    timeout: float | None,
+    tick: Callable[[dict[str, int]], None] | None,
+    progress: Path,
+) -> CrawlResult:
     run = uuid.uuid4().hex
     chosen = list(config.sites if sites is None else sites)
     every = {
@@ -231,6 +255,7 @@ def crawl(
         "NEWSMON_SITES": json.dumps([site_to_dict(s) for s in chosen]),
         "NEWSMON_RUN": run,
         "LOG_LEVEL": log_level,
+        **({"NEWSMON_PROGRESS": str(progress)} if tick else {}),
         **config.crawl.scrapy_settings(),
         **(settings or {}),
     }
@@ -242,7 +267,10 @@ def crawl(
     failure: CrawlError | None = None
     try:
         returncode = run_child(
-            command, env=env, timeout=timeout, tick=(lambda: tick(started)) if tick else None
+            command,
+            env=env,
+            timeout=timeout,
+            tick=(lambda: tick(_read_progress(progress))) if tick else None,
         )
         if returncode != 0:
             failure = CrawlError(
@@ -325,14 +353,6 @@ def health_warnings(config: Config, sites: Sequence[str], *, now: datetime) -> l
     store = open_store(config)
     try:
         return [flag.line() for flag in newly_raised(store, sites, now=now)]
-    finally:
-        store.close()
-
-
-def new_articles_since(config: Config, when: datetime) -> int:
-    store = open_store(config)
-    try:
-        return store.new_since(when)
     finally:
         store.close()
 

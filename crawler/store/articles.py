@@ -393,10 +393,3 @@ class ArticleStore:
         partial.unlink(missing_ok=True)
         self.db.execute("VACUUM INTO ?", [str(partial)])
         partial.replace(target)
-
-    def new_since(self, when: datetime) -> int:
-        """How many articles were first seen at or after `when` (a crawl's progress)."""
-        row = self.db.execute(
-            "SELECT COUNT(*) FROM articles WHERE first_seen >= ?", [when.isoformat()]
-        ).fetchone()
-        return int(row[0])
