@@ -40,7 +40,7 @@ class ProgressFile:
     def from_crawler(cls, crawler: Crawler) -> ProgressFile:
         path = crawler.settings.get("NEWSMON_PROGRESS")
         if not path:
-            raise NotConfigured("NEWSMON_PROGRESS names no file")
+            raise NotConfigured  # no message: Scrapy would log one as a warning
         return cls(crawler, path)
 
     @staticmethod

@@ -126,21 +126,31 @@ class Children:
             self.running.discard(child)
 
     def stop(self, grace: float = 5.0) -> None:
-        """SIGTERM every child, then SIGKILL what is left after `grace` seconds."""
+        """Stop every child now (a daemon is stopping): SIGTERM twice, then SIGKILL what is
+        left after `grace` seconds."""
         with self.lock:
             children = list(self.running)
         for child in children:
-            _stop(child, grace)
+            _stop(child, grace, hung=True)
 
 
 CHILDREN = Children()
 
 
-def _stop(child: subprocess.Popen[bytes], grace: float) -> None:
+def _stop(child: subprocess.Popen[bytes], grace: float, *, hung: bool = False) -> None:
+    """SIGTERM (Scrapy finishes what is in flight and closes its pipelines), then SIGKILL after
+    `grace` seconds. A `hung` crawl gets a second SIGTERM after a second, which makes Scrapy
+    stop without waiting for the requests that hang."""
     if child.poll() is not None:
         return
     child.terminate()
     try:
+        if hung:
+            try:
+                child.wait(1.0)
+                return
+            except subprocess.TimeoutExpired:
+                child.terminate()
         child.wait(grace)
     except subprocess.TimeoutExpired:
         child.kill()
@@ -169,7 +179,7 @@ def run_child(
                 return child.wait(1.0 if tick else timeout)
             except subprocess.TimeoutExpired:
                 if deadline is not None and time.monotonic() >= deadline:
-                    _stop(child, grace)
+                    _stop(child, grace, hung=True)
                     raise CrawlTimeout(
                         f"the crawl was still running after {timeout:.0f} s and was stopped"
                     ) from None

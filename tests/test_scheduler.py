@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
+import sqlite3
 import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import parse_config
@@ -151,3 +154,26 @@ def test_sighup_keeps_a_bad_config_and_sigterm_stops_the_daemon_and_its_crawl(
                 os.killpg(daemon.pid, signal.SIGKILL)
                 daemon.wait(10)
     assert "Traceback" not in log.read_text()
+
+
+def test_a_hung_crawl_is_stopped_logged_and_recorded_and_the_job_returns(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from monitor.config import load_config
+    from monitor.scheduler import Jobs
+
+    routes = {"/stuck.atom": Reply(fault="hang")}
+    with FixtureServer(routes=routes).running() as server:
+        (tmp_path / "newsmon.toml").write_text(
+            BASE + site_config(server.origin, "stuck", "/stuck.atom")
+        )
+        config = load_config(tmp_path / "newsmon.toml", environ={})
+        with caplog.at_level(logging.ERROR, logger="monitor.scheduler"):
+            Jobs(config, timeout=3).crawl("stuck")  # returns: the daemon goes on
+    assert "site stuck: the crawl was still running after 3 s and was stopped" in caplog.text
+    conn = sqlite3.connect(tmp_path / "news.db")
+    try:
+        [(ok, error)] = conn.execute("SELECT ok, error FROM crawl_runs").fetchall()
+    finally:
+        conn.close()
+    assert ok == 0 and "still running after 3 s" in error
