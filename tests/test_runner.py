@@ -127,45 +127,46 @@ def test_next_due_is_every_after_the_last_success_less_a_little_slack() -> None:
     assert due == NOW + timedelta(hours=1) - timedelta(minutes=2)
 
 
-def test_every_is_honoured_across_runs_and_force_and_crawl_ignore_it(
-    tmp_path: Path, server: FixtureServer
+def test_every_is_honoured_across_runs_and_force_sites_and_crawl_ignore_it(
+    tmp_path: Path,
 ) -> None:
-    (tmp_path / "newsmon.toml").write_text(BASE + site_config(server.origin) + WATCH)
+    build_site(tmp_path / "site", ["one", "two"])
+    feed = (tmp_path / "site" / "feed.atom").read_bytes()
+    other = {"/other.atom": Reply(feed, headers={"Content-Type": "application/atom+xml"})}
+    with FixtureServer(tmp_path / "site", other).running() as server:
+        (tmp_path / "newsmon.toml").write_text(
+            BASE
+            + site_config(server.origin, "ledger")
+            + site_config(server.origin, "other", "/other.atom")
+            + WATCH
+        )
 
-    def feed_hits() -> int:
-        return server.paths().count("/feed.atom")
+        def hits() -> tuple[int, int]:
+            return server.paths().count("/feed.atom"), server.paths().count("/other.atom")
 
-    first = newsmon("run", "--outbox", "out", cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    assert feed_hits() == 1
-    assert first.stdout == ""  # quiet off a terminal: cron mails nothing when all went well
+        first = newsmon("run", "--outbox", "out", cwd=tmp_path)
+        assert first.returncode == 0, first.stderr
+        assert hits() == (1, 1)
+        assert first.stdout == ""  # quiet off a terminal: cron mails nothing when all went well
 
-    # crawled moments ago with every = "15m": skipped, but match and digest still run
-    second = newsmon("-v", "run", "--outbox", "out", cwd=tmp_path)
-    assert second.returncode == 0, second.stderr
-    assert feed_hits() == 1
-    assert "no site is due" in second.stdout
+        # both crawled moments ago with every = "15m": skipped; match and digest still run
+        second = newsmon("-v", "run", "--outbox", "out", cwd=tmp_path)
+        assert second.returncode == 0, second.stderr
+        assert hits() == (1, 1)
+        assert "no site is due" in second.stdout
 
-    forced = newsmon("run", "--outbox", "out", "--force", cwd=tmp_path)
-    assert forced.returncode == 0, forced.stderr
-    assert feed_hits() == 2
-    assert newsmon("crawl", cwd=tmp_path).returncode == 0
-    assert feed_hits() == 3
+        forced = newsmon("run", "--outbox", "out", "--force", "--sites", "ledger", cwd=tmp_path)
+        assert forced.returncode == 0, forced.stderr
+        assert hits() == (2, 1)
+        crawled = newsmon("-v", "crawl", "--sites", "other", cwd=tmp_path)
+        assert crawled.returncode == 0, crawled.stderr
+        assert hits() == (2, 2)
+        assert crawled.stdout.startswith("other: ")
 
-
-def test_sites_option_picks_sites_and_rejects_unknown_names(
-    tmp_path: Path, server: FixtureServer
-) -> None:
-    (tmp_path / "newsmon.toml").write_text(
-        BASE + site_config(server.origin, "a") + site_config(server.origin, "b", "/other.atom")
-    )
-    done = newsmon("-v", "crawl", "--sites", "a", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert "/other.atom" not in server.paths()
-    assert done.stdout.startswith("a: ")
-    bad = newsmon("crawl", "--sites", "a,nope", cwd=tmp_path)
-    assert bad.returncode == 2
-    assert "nope not in newsmon.toml; configured: a, b" in bad.stderr
+        bad = newsmon("crawl", "--sites", "other,nope", cwd=tmp_path)
+        assert bad.returncode == 2
+        assert "nope not in newsmon.toml; configured: ledger, other" in bad.stderr
+        assert hits() == (2, 2)
 
 
 # --- what a command needs of the config ---------------------------------------------------------
@@ -321,7 +322,7 @@ def test_a_second_run_exits_75_at_once_and_a_killed_run_is_taken_over_without_re
 
         taken = newsmon("run", "--outbox", "out", "--sites", "ledger", cwd=tmp_path)
         assert taken.returncode == 0, taken.stderr
-        again = newsmon("run", "--outbox", "out", "--sites", "ledger", "--force", cwd=tmp_path)
+        again = newsmon("run", "--outbox", "out", "--sites", "ledger", cwd=tmp_path)
         assert again.returncode == 0, again.stderr
     db = tmp_path / "news.db"
     assert rows(db, "SELECT COUNT(*), COUNT(DISTINCT article_id) FROM alerts") == [(2, 2)]
