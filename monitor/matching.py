@@ -1,100 +1,123 @@
-"""Match articles against every watch at once, and cut highlighted snippets.
+"""Match articles against every watch at once.
 
-Words are compared whole, case-insensitively and with Unicode folded: NFKC, casefold, accents
-removed (``é`` matches ``e``, ``İ`` matches ``i``).  A word is a run of letters and digits (with
-their combining marks); everything else separates words, so ``Japan`` matches ``Japan's``,
-``Japan.`` and ``(Japan)`` but not ``Japanese``, and ``Wi-Fi`` is the phrase ``Wi Fi``.  Chinese
-and Japanese characters are one word each, so a query in those scripts matches as a substring.
-A phrase matches consecutive words of the same field, whatever whitespace or punctuation lies
-between them.  NOT applies to the whole article: title and body.
+All watches are compiled once into one Aho-Corasick automaton of their terms (folded, see
+`monitor.folding`) and one small function per watch.  Each article's fields are folded once and
+scanned once for all terms; only the watches one of whose positive terms occurred are then
+evaluated, over the occurrences and their positions (for fields, NEAR, SENTENCE, prominence and
+highlighting).
 
-Offsets (``Span``) always refer to the original, unfolded title or body.
+Where plain terms look: the headline, the standfirst (subtitle) and the body.  ``title:`` looks in
+the headline, ``body:`` in the body, ``lead:`` in the headline, standfirst and first two paragraphs
+of the body, ``site:`` in the site's name, ``author:`` in each author, ``tag:`` in each tag.  A
+watch's `Prominence` can narrow where its plain terms look (``in``) and ask for more mentions.
+A phrase matches consecutive words of one field, whatever lies between them; NEAR counts the words
+between its terms within one field; SENTENCE wants its terms in one sentence of one field.
+
+Offsets (``Span``) always refer to the original, unfolded field text.
 """
 
 from __future__ import annotations
 
 import bisect
-import functools
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from monitor.query import And, Node, Not, Term, positive_terms, unparse
+import ahocorasick
 
-__all__ = ["Hit", "Matcher", "Snippet", "Span", "fold", "snippet", "words"]
-
-Field = Literal["title", "body"]
-
-# Combining marks that folding drops: the diacritics of Latin, Greek and Cyrillic scripts.  Marks
-# that are part of other scripts' letters (Devanagari vowel signs, viramas) are kept.
-_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_SPECIAL_FOLDS = str.maketrans({"\u0131": "i"})  # dotless i, whose capital is I
-_CJK = re.compile(
-    "[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
+from monitor.folding import Folded, fold, fold_segment, words
+from monitor.query import (
+    Alias,
+    And,
+    Field,
+    Near,
+    Node,
+    Not,
+    Or,
+    Sentence,
+    Term,
+    unparse,
 )
-_SPACE = re.compile(r"\S+")
+from monitor.snippets import Snippet, snippet
+
+__all__ = [
+    "Article",
+    "Hit",
+    "Matcher",
+    "Prominence",
+    "Snippet",
+    "Span",
+    "fold",
+    "snippet",
+    "words",
+]
+
+FieldName = Literal["title", "subtitle", "body", "site", "author", "tag"]
+_ORDER: dict[str, int] = {f: i for i, f in enumerate(FieldName.__args__)}  # type: ignore[attr-defined]
+
+# Where an occurrence is, as a bit: masks say where a term may be found.
+_TITLE, _SUBTITLE, _LEAD, _REST, _SITE, _AUTHOR, _TAG = (1 << i for i in range(7))
+TEXT = _TITLE | _SUBTITLE | _LEAD | _REST
+SCOPES = {
+    "title": _TITLE,
+    "body": _LEAD | _REST,
+    "lead": _TITLE | _SUBTITLE | _LEAD,
+    "site": _SITE,
+    "author": _AUTHOR,
+    "tag": _TAG,
+}
+PROMINENCE_FIELDS = ("title", "lead", "body")
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s)|[\u3002\uff01\uff1f]|\n")
 
 
-@functools.cache
-def _word_pattern() -> re.Pattern[str]:
-    """Letters and digits (``[^\\W_]``) plus every combining mark, built once on first use."""
-    ranges: list[str] = []
-    start = -1
-    for cp in [*range(0x40000), *range(0xE0000, 0xE1000), 0x110000]:
-        is_mark = cp < 0x110000 and unicodedata.category(chr(cp))[0] == "M"
-        if is_mark and start < 0:
-            start = cp
-        elif not is_mark and start >= 0:
-            ranges.append(f"{chr(start)}-{chr(cp - 1)}")
-            start = -1
-    return re.compile(f"(?:[^\\W_]|[{''.join(ranges)}])+")
+@dataclass(frozen=True)
+class Article:
+    """What the matcher reads of an article; the caller builds it from the store."""
+
+    title: str
+    body: str = ""
+    subtitle: str = ""
+    site: str = ""
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
-def _tokens(text: str) -> Iterator[tuple[int, int]]:
-    """The (start, end) offsets of the words of text, in order."""
-    for m in _word_pattern().finditer(text):
-        start, end = m.span()
-        if _CJK.search(text, start, end) is None:
-            yield start, end
-            continue
-        run = start
-        for c in _CJK.finditer(text, start, end):
-            if run < c.start():
-                yield run, c.start()
-            yield c.span()
-            run = c.end()
-        if run < end:
-            yield run, end
+@dataclass(frozen=True)
+class Prominence:
+    """How prominent a watch's mentions must be: at least `min_mentions` occurrences of its
+    positive terms, looked for (when plain) only in `fields` (title, lead, body; () = all text)."""
 
+    min_mentions: int = 1
+    fields: tuple[str, ...] = ()
 
-@functools.lru_cache(maxsize=1 << 16)
-def fold(word: str) -> str:
-    """The form in which words are compared: NFKC, casefolded, without accents."""
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", word).casefold())
-    folded = _ACCENTS.sub("", unicodedata.normalize("NFD", folded.translate(_SPECIAL_FOLDS)))
-    return unicodedata.normalize("NFC", folded)
+    def __post_init__(self) -> None:
+        if self.min_mentions < 1 or not set(self.fields) <= set(PROMINENCE_FIELDS):
+            raise ValueError(f"min_mentions >= 1 and fields from {PROMINENCE_FIELDS}: {self}")
 
-
-def words(text: str) -> tuple[str, ...]:
-    """The folded words of text, as the matcher sees them."""
-    return tuple(w for w in (fold(text[s:e]) for s, e in _tokens(text)) if w)
+    @property
+    def mask(self) -> int:
+        mask = 0
+        for name in self.fields:
+            mask |= SCOPES[name]
+        return mask or TEXT
 
 
 @dataclass(frozen=True)
 class Span:
-    """Where a positive term occurred: a field and offsets into its original text."""
+    """Where a positive term occurred: a field (its `item`-th author or tag) and offsets into
+    its original text."""
 
-    field: Field
+    field: FieldName
     start: int
     end: int
+    item: int = 0
 
 
 @dataclass(frozen=True)
 class Hit:
     """A watch that matched: the positive terms that occurred (canonical text, query order) and
-    every place they occurred, title spans first, then body spans, each by offset."""
+    every place they occurred, by field (title, subtitle, body, site, author, tag), then offset."""
 
     watch: str
     terms: tuple[str, ...]
@@ -102,163 +125,308 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class Snippet:
-    """An excerpt of a text, with the marked ranges as offsets into the excerpt."""
+class _Segment:
+    field: FieldName
+    item: int
+    bit: int
+    folded: Folded
+    base: int  # offset of the segment in its field's text
+    word_base: int  # words of the field before the segment
 
-    text: str
-    marks: tuple[tuple[int, int], ...]
+
+class _Scan:
+    """One article: its segments, and where each term (key id) occurred."""
+
+    def __init__(self, segments: list[_Segment], article: Article) -> None:
+        self.segments = segments
+        self.article = article
+        self.found: dict[int, list[tuple[int, int]]] = {}  # key id -> [(segment, last index)]
+        self.where: dict[int, int] = {}  # key id -> bits of the segments it occurred in
+        self._sentences: dict[tuple[str, int], list[int]] = {}
+
+    def sentence(self, segment: _Segment, at: int) -> int:
+        """The number of the sentence of the segment's field that collapsed offset `at` is in."""
+        key = (segment.field, segment.item)
+        ends = self._sentences.get(key)
+        if ends is None:
+            text = _field_text(self.article, segment.field, segment.item)
+            ends = self._sentences[key] = [m.end() for m in _SENTENCE_END.finditer(text)]
+        start, _ = segment.folded.original_span(at, at + 1)
+        return bisect.bisect_right(ends, segment.base + start)
 
 
-Key = tuple[str, ...]
+def _field_text(article: Article, field: str, item: int) -> str:
+    if field in ("author", "tag"):
+        return (article.authors if field == "author" else article.tags)[item]
+    text: str = getattr(article, field)
+    return text
+
+
+def _lead_end(body: str) -> int:
+    first = body.find("\n\n")
+    second = body.find("\n\n", first + 2) if first >= 0 else -1
+    return second if second >= 0 else len(body)
+
+
+def _segments(article: Article) -> list[_Segment]:
+    segments = [
+        _Segment("title", 0, _TITLE, fold_segment(article.title), 0, 0),
+        _Segment("subtitle", 0, _SUBTITLE, fold_segment(article.subtitle), 0, 0),
+    ]
+    body = article.body
+    cut = _lead_end(body)
+    lead = fold_segment(body[:cut])
+    segments.append(_Segment("body", 0, _LEAD, lead, 0, 0))
+    if cut < len(body):
+        lead_words = lead.text.count(" ") - 1 if len(lead.text) > 2 else 0
+        segments.append(_Segment("body", 0, _REST, fold_segment(body[cut:]), cut, lead_words))
+    if article.site:
+        segments.append(_Segment("site", 0, _SITE, fold_segment(article.site), 0, 0))
+    for item, name in enumerate(article.authors):
+        segments.append(_Segment("author", item, _AUTHOR, fold_segment(name), 0, 0))
+    for item, tag in enumerate(article.tags):
+        segments.append(_Segment("tag", item, _TAG, fold_segment(tag), 0, 0))
+    return segments
+
+
+_Test = Callable[[_Scan], bool]
+_Place = tuple[Any, int, int]  # (field instance or sentence, first word, after last word)
+
+
+class _Keys:
+    """The distinct folded terms of all watches, numbered; a term's key is `` w1 w2 `` (a prefix
+    has no closing space)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.texts: list[str] = []
+        self.prefix: list[bool] = []
+        self.sizes: list[int] = []
+
+    def add(self, term: Term) -> int:
+        folded = words(" ".join(term.words))
+        if not folded:
+            return -1
+        key = " " + " ".join(folded) + ("" if term.prefix else " ")
+        kid = self.ids.get(key)
+        if kid is None:
+            kid = self.ids[key] = len(self.texts)
+            self.texts.append(key)
+            self.prefix.append(term.prefix)
+            self.sizes.append(len(folded))
+        return kid
+
+    def span(self, segment: _Segment, kid: int, last: int) -> tuple[int, int]:
+        """The collapsed [start, end) of the words an occurrence ending at `last` covers."""
+        start = last - len(self.texts[kid]) + 2
+        if self.prefix[kid]:
+            return start, segment.folded.text.find(" ", last + 1)
+        return start, last
 
 
 @dataclass(frozen=True)
 class _Watch:
     name: str
-    query: Node
-    keys: dict[Term, Key]
-    positive: tuple[Term, ...]
+    test: _Test
+    positive: tuple[tuple[int, int, str], ...]  # (key id, mask, canonical term)
+    min_mentions: int
 
 
-class _Article:
-    """One article's folded words, indexed by word, built once per match() call."""
+class _Compiler:
+    def __init__(self, keys: _Keys) -> None:
+        self.keys = keys
 
-    def __init__(self, title: str, body: str) -> None:
-        self.fields: list[tuple[Field, list[tuple[int, int]], list[str]]] = []
-        self.index: dict[str, list[tuple[int, int]]] = {}  # word -> [(field number, position)]
-        texts: tuple[tuple[Field, str], ...] = (("title", title), ("body", body))
-        for number, (field, text) in enumerate(texts):
-            offsets: list[tuple[int, int]] = []
-            folded: list[str] = []
-            for s, e in _tokens(text):
-                word = fold(text[s:e])
-                if word:
-                    self.index.setdefault(word, []).append((number, len(folded)))
-                    offsets.append((s, e))
-                    folded.append(word)
-            self.fields.append((field, offsets, folded))
+    def positive(self, node: Node, mask: int, negated: bool = False) -> list[tuple[int, int, str]]:
+        if isinstance(node, Term):
+            return [] if negated else [(self.keys.add(node), mask, unparse(node))]
+        if isinstance(node, Alias):
+            return [] if negated else [(self.keys.add(t), mask, unparse(t)) for t in node.terms]
+        if isinstance(node, Not):
+            return self.positive(node.child, mask, not negated)
+        if isinstance(node, Field):
+            return self.positive(node.child, SCOPES[node.name], negated)
+        return [p for c in node.children for p in self.positive(c, mask, negated)]
 
-    def find(self, key: Key) -> list[Span]:
-        found: list[Span] = []
-        for number, pos in self.index.get(key[0], ()):
-            field, offsets, folded = self.fields[number]
-            if tuple(folded[pos : pos + len(key)]) == key:
-                found.append(Span(field, offsets[pos][0], offsets[pos + len(key) - 1][1]))
-        return found
+    def test(self, node: Node, mask: int) -> _Test:
+        if isinstance(node, Term | Alias):
+            kids = tuple(
+                self.keys.add(t) for t in (node.terms if isinstance(node, Alias) else (node,))
+            )
+            if len(kids) == 1:
+                kid = kids[0]
+                return lambda scan: bool(scan.where.get(kid, 0) & mask)
+            return lambda scan: any(scan.where.get(k, 0) & mask for k in kids)
+        if isinstance(node, Field):
+            return self.test(node.child, SCOPES[node.name])
+        if isinstance(node, Not):
+            inner = self.test(node.child, mask)
+            return lambda scan: not inner(scan)
+        if isinstance(node, Near | Sentence):
+            return self.proximity(node, mask)
+        tests = tuple(self.test(c, mask) for c in node.children)
+        if isinstance(node, And):
+            return lambda scan: all(t(scan) for t in tests)
+        return lambda scan: any(t(scan) for t in tests)
+
+    def proximity(self, node: Near | Sentence, mask: int) -> _Test:
+        keys = self.keys
+        args = tuple(tuple(self.keys.add(t) for t in _alternatives(c)) for c in node.children)
+        sentence = isinstance(node, Sentence)
+        distance = node.distance if isinstance(node, Near) else 0
+
+        def places(scan: _Scan, kids: tuple[int, ...]) -> list[_Place]:
+            out: list[_Place] = []
+            for kid in kids:
+                if not scan.where.get(kid, 0) & mask:
+                    continue
+                for number, last in scan.found[kid]:
+                    segment = scan.segments[number]
+                    if not segment.bit & mask:
+                        continue
+                    start, _ = keys.span(segment, kid, last)
+                    first = segment.word_base + segment.folded.text.count(" ", 0, start - 1)
+                    where: Any = (_ORDER[segment.field], segment.item)
+                    if sentence:
+                        where = (*where, scan.sentence(segment, start))
+                    out.append((where, first, first + keys.sizes[kid]))
+            return out
+
+        def test(scan: _Scan) -> bool:
+            found = []
+            for kids in args:
+                got = places(scan, kids)
+                if not got:
+                    return False
+                found.append(got)
+            if sentence:
+                return bool(set.intersection(*({p[0] for p in got} for got in found)))
+            return _near(found, distance)
+
+        return test
 
 
-def _evaluate(node: Node, present: dict[Term, bool]) -> bool:
-    if isinstance(node, Term):
-        return present[node]
-    if isinstance(node, Not):
-        return not _evaluate(node.child, present)
-    if isinstance(node, And):
-        return all(_evaluate(c, present) for c in node.children)
-    return any(_evaluate(c, present) for c in node.children)
-
-
-def _terms(node: Node) -> Iterator[Term]:
+def _alternatives(node: Node) -> Iterable[Term]:
     if isinstance(node, Term):
         yield node
-    elif isinstance(node, Not):
-        yield from _terms(node.child)
-    else:
+    elif isinstance(node, Alias):
+        yield from node.terms
+    elif isinstance(node, Or):
         for child in node.children:
-            yield from _terms(child)
+            yield from _alternatives(child)
+
+
+def _near(found: list[list[_Place]], distance: int) -> bool:
+    """Whether one place of each argument lies in one field with at most `distance` words
+    between them (words that none of the chosen places covers)."""
+    wanted = len(found)
+    places = sorted((p[0], p[1], p[2], arg) for arg, got in enumerate(found) for p in got)
+    for i, (where, first, after, arg) in enumerate(places):
+        chosen = {arg: (first, after)}
+        reach = after
+        for where2, first2, after2, arg2 in places[i + 1 :]:
+            if where2 != where or first2 > reach + distance:
+                break
+            if arg2 not in chosen:
+                chosen[arg2] = (first2, after2)
+                reach = max(reach, after2)
+                if len(chosen) == wanted:
+                    break
+        if len(chosen) == wanted:
+            covered, end = 0, first
+            for s, e in sorted(chosen.values()):
+                covered += max(0, e - max(s, end))
+                end = max(end, e)
+            if reach - first - covered <= distance:
+                return True
+    return False
+
+
+WatchSpec = tuple[str, Node] | tuple[str, Node, Prominence]
 
 
 class Matcher:
     """All watches compiled once; match() tells which of them an article satisfies."""
 
-    def __init__(self, watches: Iterable[tuple[str, Node]]) -> None:
+    def __init__(self, watches: Iterable[WatchSpec]) -> None:
+        self._keys = _Keys()
+        compiler = _Compiler(self._keys)
         self._watches: list[_Watch] = []
-        for name, query in watches:
-            keys = {t: tuple(w for word in t.words for w in words(word)) for t in _terms(query)}
-            self._watches.append(_Watch(name, query, keys, positive_terms(query)))
-        self._keys = sorted({k for w in self._watches for k in w.keys.values() if k})
+        for spec in watches:
+            name, query = spec[0], spec[1]
+            prominence = spec[2] if len(spec) == 3 else Prominence()
+            mask = prominence.mask
+            positive = tuple(p for p in compiler.positive(query, mask) if p[0] >= 0)
+            test = compiler.test(query, mask)
+            self._watches.append(_Watch(name, test, positive, prominence.min_mentions))
+        by_key: dict[int, set[int]] = {}
+        for number, watch in enumerate(self._watches):
+            for kid, _, _ in watch.positive:
+                by_key.setdefault(kid, set()).add(number)
+        self._by_key = {kid: tuple(sorted(ws)) for kid, ws in by_key.items()}
+        self._automaton: Any = None
+        if self._keys.texts:
+            automaton = ahocorasick.Automaton()
+            for kid, key in enumerate(self._keys.texts):
+                automaton.add_word(key, kid)
+            automaton.make_automaton()
+            self._automaton = automaton
 
-    def match(self, title: str, body: str) -> list[Hit]:
-        """The hits for one article, in the order the watches were given."""
-        article = _Article(title, body)
-        occurrences = {k: spans for k in self._keys if (spans := article.find(k))}
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The folded keys the automaton looks for (`` japan ``, `` micro``), for benchmarks."""
+        return tuple(self._keys.texts)
+
+    def match(self, article: Article | str, body: str = "") -> list[Hit]:
+        """The hits for one article, in the order the watches were given.
+
+        `article` is an Article, or (as before there were fields) the title, with `body`."""
+        if isinstance(article, str):
+            article = Article(title=article, body=body)
+        if self._automaton is None:
+            return []
+        scan = _Scan(_segments(article), article)
+        found, where = scan.found, scan.where
+        scan_text = self._automaton.iter
+        for number, segment in enumerate(scan.segments):
+            bit = segment.bit
+            for last, kid in scan_text(segment.folded.text):
+                places = found.get(kid)
+                if places is None:
+                    found[kid] = [(number, last)]
+                    where[kid] = bit
+                else:
+                    places.append((number, last))
+                    where[kid] |= bit
+        candidates: set[int] = set()
+        for kid in found:
+            candidates.update(self._by_key.get(kid, ()))
         hits: list[Hit] = []
-        for watch in self._watches:
-            present = {t: k in occurrences for t, k in watch.keys.items()}
-            if not _evaluate(watch.query, present):
-                continue
-            found = [t for t in watch.positive if present[t]]
-            unique = {s for t in found for s in occurrences[watch.keys[t]]}
-            order = sorted(unique, key=lambda s: (s.field != "title", s.start, s.end))
-            hits.append(Hit(watch.name, tuple(dict.fromkeys(map(unparse, found))), tuple(order)))
+        for number in sorted(candidates):
+            watch = self._watches[number]
+            if watch.test(scan):
+                hit = self._hit(watch, scan)
+                if hit is not None:
+                    hits.append(hit)
         return hits
 
-
-def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def snippet(text: str, spans: Sequence[tuple[int, int]], *, width: int = 240) -> Snippet:
-    """About ``width`` characters of text around its first spans, cut at word boundaries.
-
-    Whitespace is collapsed, "…" shows where the text was cut, and ``marks`` are the spans
-    (overlapping ones merged) that fit in the excerpt, as offsets into the excerpt's text.
-    """
-    # Collapse whitespace, remembering where each chunk of the original went.
-    chunks = [(m.start(), m.group()) for m in _SPACE.finditer(text)]
-    flat = " ".join(chunk for _, chunk in chunks)
-    starts = [start for start, _ in chunks]
-    origins: list[int] = []
-    at = 0
-    for _, chunk in chunks:
-        origins.append(at)
-        at += len(chunk) + 1
-
-    def first_char(offset: int) -> int:
-        k = bisect.bisect_right(starts, offset) - 1
-        if k >= 0 and offset < starts[k] + len(chunks[k][1]):
-            return origins[k] + offset - starts[k]
-        return origins[k + 1] if k + 1 < len(origins) else len(flat)
-
-    def after_last_char(offset: int) -> int:
-        k = bisect.bisect_right(starts, offset - 1) - 1
-        if k < 0:
-            return 0
-        return origins[k] + min(offset - starts[k], len(chunks[k][1]))
-
-    marks = _merge((first_char(s), after_last_char(e)) for s, e in spans if 0 <= s < e <= len(text))
-    marks = [(s, e) for s, e in marks if s < e]
-    begin, end = _window(flat, marks[0] if marks else (0, 0), width)
-    kept = tuple((s - begin, e - begin) for s, e in marks if begin <= s and e <= end)
-    prefix = "…" if begin > 0 else ""
-    suffix = "…" if end < len(flat) else ""
-    shift = len(prefix)
-    return Snippet(
-        prefix + flat[begin:end] + suffix, tuple((s + shift, e + shift) for s, e in kept)
-    )
-
-
-def _window(flat: str, first: tuple[int, int], width: int) -> tuple[int, int]:
-    """The [begin, end) of flat to show: about width characters holding the first mark whole."""
-    s0, e0 = first
-    lead = max(0, (width - (e0 - s0)) // 4)
-    begin = max(0, s0 - lead)
-    end = max(e0, min(len(flat), begin + width))
-    begin = max(0, min(begin, end - width))
-    # Cut at word boundaries without cutting into the first mark.
-    if begin > 0 and flat[begin - 1] != " ":
-        space = flat.find(" ", begin, s0 + 1)
-        begin = space + 1 if space >= 0 else flat.rfind(" ", 0, begin) + 1
-    if end < len(flat) and flat[end] != " ":
-        space = flat.rfind(" ", e0, end)
-        if space >= 0:
-            end = space
-        else:
-            space = flat.find(" ", end)
-            end = space if space >= 0 else len(flat)
-    return begin, end
+    def _hit(self, watch: _Watch, scan: _Scan) -> Hit | None:
+        terms: dict[str, None] = {}
+        places: set[tuple[int, int, int]] = set()
+        for kid, mask, text in watch.positive:
+            if not scan.where.get(kid, 0) & mask:
+                continue
+            for number, last in scan.found[kid]:
+                segment = scan.segments[number]
+                if segment.bit & mask:
+                    terms.setdefault(text)
+                    places.add((number, *self._keys.span(segment, kid, last)))
+        if len(places) < watch.min_mentions:
+            return None
+        spans = []
+        for number, start, end in places:
+            segment = scan.segments[number]
+            s, e = segment.folded.original_span(start, end)
+            spans.append(Span(segment.field, segment.base + s, segment.base + e, segment.item))
+        spans.sort(key=lambda s: (_ORDER[s.field], s.item, s.start, s.end))
+        unique = tuple(dict.fromkeys(spans))
+        return Hit(watch.name, tuple(terms), unique)

@@ -1,0 +1,136 @@
+"""How text is folded for matching, with a way back to offsets in the original text.
+
+Words are compared whole, case-insensitively and with Unicode folded: NFKC, casefold, accents
+removed (``é`` is ``e``, ``İ`` is ``i``).  A word is a run of letters, digits and their combining
+marks; everything else separates words.  Chinese and Japanese characters are one word each, so a
+query in those scripts matches as a substring.
+
+`fold_segment` turns a text into `Folded`: its words, lower-cased and folded, each preceded and
+followed by exactly one space (``" japan s ai "`` for "Japan's AI"), so that a search for
+``" japan "`` finds the whole word and ``" japan display "`` the phrase whatever lay between the
+words.  Folding is one ``str.translate`` (a C loop) plus a split and a join; the way back to the
+original offsets is worked out only when a span is asked for.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+__all__ = ["Folded", "fold", "fold_segment", "words"]
+
+# Combining marks that folding drops: the diacritics of Latin, Greek and Cyrillic scripts.  Marks
+# that are part of other scripts' letters (Devanagari vowel signs, viramas) are kept.
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_SPECIAL_FOLDS = str.maketrans({"\u0131": "i"})  # dotless i, whose capital is I
+_CJK = re.compile(
+    "[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
+)
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_RUNS = re.compile("  +")
+
+
+def fold(word: str) -> str:
+    """A word in the form in which words are compared: NFKC, casefolded, without accents."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", word).casefold())
+    folded = _ACCENTS.sub("", unicodedata.normalize("NFD", folded.translate(_SPECIAL_FOLDS)))
+    return unicodedata.normalize("NFC", folded)
+
+
+def _is_word_char(c: str) -> bool:
+    return unicodedata.category(c)[0] in "LNM"
+
+
+def _fold_char(c: str) -> str:
+    """What one character of a text becomes: its folded letters (CJK ones set apart by spaces),
+    or a space for anything that is not part of a word."""
+    if not _is_word_char(c):
+        return " "
+    out = []
+    for f in fold(c):
+        if _CJK.match(f):
+            out.append(f" {f} ")
+        else:
+            out.append(f if _is_word_char(f) else " ")
+    return "".join(out)
+
+
+class _Table(dict[int, str]):
+    """Code point -> folded string, filled on first sight of each character."""
+
+    def __missing__(self, cp: int) -> str:
+        value = self[cp] = _fold_char(chr(cp))
+        return value
+
+
+_TABLE = _Table()
+_ASCII = {cp: _fold_char(chr(cp)) for cp in range(128)}
+
+
+@dataclass
+class Folded:
+    """One text folded: `text` is ``" w1 w2 ... "``; offsets map back to `original`."""
+
+    original: str
+    text: str
+    _spaced: str  # the translated text before runs of spaces were collapsed
+    _resized: (
+        list[tuple[int, int, int, int]] | None
+    )  # (folded at, original at, length, shift after)
+    _runs: list[tuple[int, int]] | None = field(default=None)  # (collapsed at, shift)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original offsets of the words in text[start:end] (no leading/trailing space)."""
+        begin = self._to_original(self._uncollapse(start) - 1)
+        last = self._to_original(self._uncollapse(end - 1) - 1) + 1
+        while last < len(self.original) and _TABLE[ord(self.original[last])] == "":
+            last += 1  # a dropped accent after the word belongs to it
+        return begin, last
+
+    def _uncollapse(self, at: int) -> int:
+        if self._runs is None:
+            runs: list[tuple[int, int]] = []
+            dropped = 0
+            for m in _RUNS.finditer(" " + self._spaced + " "):
+                dropped += m.end() - m.start() - 1
+                runs.append((m.end() - dropped, dropped))
+            self._runs = runs
+        k = bisect.bisect_right(self._runs, (at, len(self.original) + 2)) - 1
+        return at + (self._runs[k][1] if k >= 0 else 0)
+
+    def _to_original(self, at: int) -> int:
+        if not self._resized:
+            return at
+        k = bisect.bisect_right(self._resized, (at, len(self.original) + 1)) - 1
+        if k < 0:
+            return at
+        folded_at, original_at, length, shift = self._resized[k]
+        if at < folded_at + length:
+            return original_at
+        return at - shift
+
+
+def fold_segment(text: str) -> Folded:
+    """Fold `text` for matching (see the module's docstring)."""
+    if text.isascii():
+        spaced = text.translate(_ASCII)
+        resized = None
+    else:
+        spaced = text.translate(_TABLE)
+        resized = []
+        shift = 0  # folded offset minus original offset, after the characters seen so far
+        for m in _NON_ASCII.finditer(text):
+            length = len(_TABLE[ord(m.group())])
+            if length != 1:
+                at = m.start()
+                folded_at = at + shift
+                shift += length - 1
+                resized.append((folded_at, at, length, shift))
+    return Folded(text, " " + " ".join(spaced.split()) + " ", spaced, resized)
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The folded words of text, as the matcher sees them."""
+    return tuple(fold_segment(text).text.split())
