@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from crawler.store import ArticleStore
 from monitor.config import Watch
-from monitor.matching import Matcher, snippet
+from monitor.matching import Article, Matcher, snippet
 
 #: How far back a watch seen for the first time (or whose query changed) looks.
 BACKFILL = timedelta(days=1)
@@ -51,7 +51,7 @@ def match_new(store: ArticleStore, watches: Sequence[Watch], *, now: datetime) -
     if not watches:
         return MatchResult(articles=0, alerts=0)
     db = store.db
-    matcher = Matcher((w.name, w.node) for w in watches)
+    matcher = Matcher((w.name, w.node, w.prominence) for w in watches)
     recipients = {w.name: w.notify for w in watches}
     articles = alerts = 0
     with db.atomic():
@@ -61,7 +61,8 @@ def match_new(store: ArticleStore, watches: Sequence[Watch], *, now: datetime) -
             if article.change_seq > top:
                 break
             articles += 1
-            for hit in matcher.match(article.title, article.body):
+            found = Article(title=article.title, body=article.body, site=article.site)
+            for hit in matcher.match(found):
                 if article.change_seq <= marks[hit.watch]:
                     continue
                 body_spans = [(s.start, s.end) for s in hit.spans if s.field == "body"]

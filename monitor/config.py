@@ -26,7 +26,8 @@ from crawler.sites import Site, load_catalog
 from monitor import checks
 from monitor.checks import Problems
 from monitor.errors import ConfigError, QueryError
-from monitor.query import Node, parse
+from monitor.matching import PROMINENCE_FIELDS, Prominence
+from monitor.query import Node, Term, alias_term, parse
 
 CADENCES = ("immediate", "hourly", "daily", "weekly")
 SECURITIES = ("starttls", "ssl", "none")
@@ -42,10 +43,11 @@ SELECTOR_FIELDS = (
     "tags",
 )
 
-_TOP_KEYS = ("sites", "store", "site", "watch", "email", "schedule")
+_TOP_KEYS = ("sites", "store", "site", "aliases", "watch", "email", "schedule")
 _STORE_KEYS = ("path",)
 _SITE_KEYS = ("name", "home", "feeds", "sitemaps", "every", "selectors")
-_WATCH_KEYS = ("name", "query", "notify", "cadence")
+_WATCH_KEYS = ("name", "query", "notify", "cadence", "min_mentions", "in")
+_ALIAS_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _EMAIL_KEYS = ("host", "port", "security", "username", "password_env", "sender")
 _SCHEDULE_KEYS = ("timezone", "digest_at")
 _PASSWORD_HINT = (
@@ -67,6 +69,7 @@ class Watch:
     notify: tuple[str, ...]
     cadence: str
     node: Node = field(compare=False)
+    prominence: Prominence = field(default_factory=Prominence)
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,8 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
     listed = _catalog_sites(p, data.get("sites"), catalog)
     own = _own_sites(p, data.get("site"), {site.name for site in listed})
     store = _store(p, data.get("store", {}), path)
-    watches = _watches(p, data.get("watch"))
+    aliases = _aliases(p, data.get("aliases", {}))
+    watches = _watches(p, data.get("watch"), aliases)
     email = _email(p, data["email"], environ) if "email" in data else None
     schedule = _schedule(p, data.get("schedule", {}))
     if p.lines:
@@ -170,6 +174,10 @@ def summary(config: Config) -> str:
     for watch in config.watches:
         recipients = ", ".join(watch.notify)
         lines.append(f"  {watch.name}: {watch.query}  -> {recipients} ({watch.cadence})")
+        prominence = watch.prominence
+        if prominence != Prominence():
+            where = " in " + ", ".join(prominence.fields) if prominence.fields else ""
+            lines.append(f"    at least {prominence.min_mentions} mention(s){where}")
     lines.append(f"store: {config.store.path}")
     email = config.email
     if email is None:
@@ -275,7 +283,36 @@ def _store(p: Problems, value: object, config_path: Path) -> StoreConfig:
     return StoreConfig(path=config_path.absolute().parent / relative)
 
 
-def _watches(p: Problems, value: object) -> tuple[Watch, ...]:
+def _aliases(p: Problems, value: object) -> dict[str, tuple[Term, ...]]:
+    if not isinstance(value, dict):
+        p.add(
+            "aliases",
+            f"expected a table like microsoft = ['Microsoft', 'MSFT'], got {checks.show(value)}",
+        )
+        return {}
+    aliases: dict[str, tuple[Term, ...]] = {}
+    for name, entries in value.items():
+        key = checks.key_path("aliases", name)
+        if not _ALIAS_NAME.fullmatch(name):
+            p.add(key, "an alias name is letters, digits, _ and - (used as @name in queries)")
+            continue
+        texts = checks.strings(p, entries, key)
+        if entries == []:
+            p.add(key, "needs at least one entry, like ['Microsoft', 'MSFT']")
+        terms: list[Term] = []
+        for index, text in enumerate(texts, 1):
+            try:
+                terms.append(alias_term(text))
+            except QueryError as e:
+                p.add(f"{key}[{index}]", f"{text!r}: {e}")
+        if terms and len(terms) == len(texts):
+            aliases[name] = tuple(terms)
+    return aliases
+
+
+def _watches(
+    p: Problems, value: object, aliases: Mapping[str, tuple[Term, ...]]
+) -> tuple[Watch, ...]:
     watches: list[Watch] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(checks.tables(p, value, "watch"), 1):
@@ -286,27 +323,56 @@ def _watches(p: Problems, value: object) -> tuple[Watch, ...]:
         name = checks.string(p, table, "name", f"{key}.name")
         _claim(p, seen, name, "watch", index)
         query = checks.string(p, table, "query", f"{key}.query")
-        node = _query(p, query, f"{key}.query")
+        node = _query(p, query, f'watch "{name}"' if name else key, aliases)
         notify = _recipients(p, table, f"{key}.notify")
         cadence_text = checks.string(p, table, "cadence", f"{key}.cadence") or "daily"
         cadence = checks.choice(p, cadence_text, f"{key}.cadence", CADENCES)
+        prominence = _prominence(p, table, key)
         if name is None or query is None or node is None or not notify or cadence is None:
             continue
-        watches.append(Watch(name=name, query=query, notify=notify, cadence=cadence, node=node))
+        watches.append(
+            Watch(
+                name=name,
+                query=query,
+                notify=notify,
+                cadence=cadence,
+                node=node,
+                prominence=prominence,
+            )
+        )
     return tuple(watches)
 
 
-def _query(p: Problems, query: str | None, key: str) -> Node | None:
+def _query(
+    p: Problems, query: str | None, key: str, aliases: Mapping[str, tuple[Term, ...]]
+) -> Node | None:
     if query is None:
         return None
     try:
-        return parse(query)
+        return parse(query, aliases)
     except QueryError as e:
-        message = str(e)
-        if "position" not in message:
-            message = f"{message} at position {e.position}"
-        p.add(key, message)
+        p.add(key, f"query {e}")
         return None
+
+
+def _prominence(p: Problems, table: Mapping[str, object], key: str) -> Prominence:
+    mentions = table.get("min_mentions", 1)
+    if isinstance(mentions, bool) or not isinstance(mentions, int) or mentions < 1:
+        p.add(
+            f"{key}.min_mentions",
+            f"expected a whole number of 1 or more, like 2, got {checks.show(mentions)}",
+        )
+        mentions = 1
+    fields: list[str] = []
+    if "in" in table:
+        texts = checks.strings(p, table["in"], f"{key}.in")
+        if table["in"] == []:
+            p.add(f"{key}.in", "needs at least one of " + ", ".join(PROMINENCE_FIELDS))
+        for number, text in enumerate(texts, 1):
+            name = checks.choice(p, text, f"{key}.in[{number}]", PROMINENCE_FIELDS)
+            if name is not None and name not in fields:
+                fields.append(name)
+    return Prominence(min_mentions=mentions, fields=tuple(fields))
 
 
 def _recipients(p: Problems, table: Mapping[str, object], key: str) -> tuple[str, ...]:
