@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -354,3 +357,20 @@ def test_parse_unparse_round_trip(query: str) -> None:
     except QueryError:
         return
     assert parse(unparse(tree), ALIASES) == tree
+
+
+def _readme_queries() -> list[str]:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Queries") : readme.index("## Commands")]
+    rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| `")]
+    return [q for row in rows for q in re.findall(r"`([^`]+)`", row[-1])]
+
+
+def test_every_form_in_the_readme_has_an_example_that_parses() -> None:
+    examples = _readme_queries()
+    assert len(examples) >= 17
+    readme_aliases = {"microsoft": ALIASES["microsoft"], "japan": ALIASES["japan"]}
+    kinds = {type(parse(q, readme_aliases)).__name__ for q in examples}
+    assert kinds == {"Term", "And", "Or", "Field", "Near", "Sentence"}
+    for forms in ("*", "-", "+", "NOT", "@", "title:", "lead:", "site:", "author:", "tag:"):
+        assert any(forms in q for q in examples), forms
