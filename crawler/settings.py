@@ -23,6 +23,12 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
+DOWNLOADER_MIDDLEWARES = {
+    # early for requests (drops what is not due before robots.txt is asked), late for
+    # responses (sees a re-check's answer after retries and redirects)
+    "crawler.middlewares.KnownArticleMiddleware": 80,
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
     "crawler.pipelines.StorePipeline": 300,

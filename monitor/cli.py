@@ -6,6 +6,7 @@ query, arguments).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -232,6 +233,38 @@ def demo(folder: Path) -> None:
         alerts = f"{sent.alerts} alert{'s' if sent.alerts != 1 else ''}"
         click.echo(f"digest:        {eml}  ({alerts} for {sent.recipient})")
         click.echo(f"open it:       {eml.with_suffix('.html')}")
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True, help="Print the revisions as JSON.")
+@pass_state
+@reports_errors
+def history(state: State, url: str, as_json: bool) -> None:
+    """Print the revisions of a stored article, newest first, with their diffs."""
+    from crawler.urls import canonical_url
+    from monitor.runner import open_store
+
+    store = open_store(state.config)
+    try:
+        found = store.history(url) or store.history(canonical_url(url))
+    finally:
+        store.close()
+    if found is None:
+        raise NewsmonError(f"no stored article is known by {url}; check the URL (newsmon search)")
+    article, versions = found
+    if as_json:
+        data = {**article, "revisions": [dataclasses.asdict(v) for v in versions]}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(
+        f"{article['url']}  ({article['site']}; first seen {article['first_seen']}, "
+        f"last checked {article['checked']}, {len(versions)} revision(s))"
+    )
+    for version in versions:
+        click.echo(f"\nrevision {version.number}  fetched {version.fetched}")
+        click.echo(f"  {version.title}")
+        click.echo(version.diff if version.diff else "  (the first version)")
 
 
 @cli.command()

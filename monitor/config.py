@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from cssselect import SelectorError
 from parsel import css2xpath
 
-from crawler.sites import Site, load_catalog
+from crawler.sites import RECHECK, Site, load_catalog
 from monitor import checks
 from monitor.checks import Problems
 from monitor.errors import ConfigError, QueryError
@@ -44,9 +44,9 @@ SELECTOR_FIELDS = (
 )
 
 _TOP_KEYS = ("sites", "store", "site", "aliases", "watch", "email", "schedule")
-_STORE_KEYS = ("path",)
-_SITE_KEYS = ("name", "home", "feeds", "sitemaps", "every", "selectors")
-_WATCH_KEYS = ("name", "query", "notify", "cadence", "min_mentions", "in")
+_STORE_KEYS = ("path", "keep")
+_SITE_KEYS = ("name", "home", "feeds", "sitemaps", "every", "recheck", "selectors")
+_WATCH_KEYS = ("name", "query", "notify", "cadence", "on_change", "min_mentions", "in")
 _ALIAS_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _EMAIL_KEYS = ("host", "port", "security", "username", "password_env", "sender")
 _SCHEDULE_KEYS = ("timezone", "digest_at")
@@ -69,14 +69,17 @@ class Watch:
     notify: tuple[str, ...]
     cadence: str
     node: Node = field(compare=False)
+    on_change: bool = False
     prominence: Prominence = field(default_factory=Prominence)
 
 
 @dataclass(frozen=True)
 class StoreConfig:
-    """Where the SQLite store lives (an absolute path)."""
+    """Where the SQLite store lives (an absolute path), and how long bodies and revisions stay
+    (`keep`; None keeps everything)."""
 
     path: Path
+    keep: datetime.timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,11 @@ def _own_sites(p: Problems, value: object, listed: set[str]) -> list[Site]:
         feeds = checks.urls(p, table, "feeds", f"{key}.feeds")
         sitemaps = checks.urls(p, table, "sitemaps", f"{key}.sitemaps")
         every = checks.every(p, checks.string(p, table, "every", f"{key}.every"), f"{key}.every")
+        recheck = (
+            checks.durations(p, table["recheck"], f"{key}.recheck")
+            if "recheck" in table
+            else RECHECK
+        )
         selectors = _selectors(p, table.get("selectors", {}), f"{key}.selectors")
         if name is None or home is None:
             continue
@@ -238,6 +246,7 @@ def _own_sites(p: Problems, value: object, listed: set[str]) -> list[Site]:
                 feeds=feeds,
                 sitemaps=sitemaps,
                 every=every,
+                recheck=recheck,
                 selectors=MappingProxyType(selectors),
             )
         )
@@ -280,7 +289,13 @@ def _store(p: Problems, value: object, config_path: Path) -> StoreConfig:
     table = checks.table(p, value, "store", _STORE_KEYS)
     text = checks.string(p, table, "path", "store.path") if table is not None else None
     relative = Path(text or "newsmon.db").expanduser()
-    return StoreConfig(path=config_path.absolute().parent / relative)
+    keep = None
+    if table is not None and "keep" in table:
+        keep = checks.duration(p, checks.string(p, table, "keep", "store.keep"), "store.keep")
+        if keep is not None and keep < datetime.timedelta(days=1):
+            p.add("store.keep", 'keep at least a day, like "365d"; remove the key to keep all')
+            keep = None
+    return StoreConfig(path=config_path.absolute().parent / relative, keep=keep)
 
 
 def _aliases(p: Problems, value: object) -> dict[str, tuple[Term, ...]]:
@@ -327,6 +342,7 @@ def _watches(
         notify = _recipients(p, table, f"{key}.notify")
         cadence_text = checks.string(p, table, "cadence", f"{key}.cadence") or "daily"
         cadence = checks.choice(p, cadence_text, f"{key}.cadence", CADENCES)
+        on_change = checks.flag(p, table, "on_change", f"{key}.on_change")
         prominence = _prominence(p, table, key)
         if name is None or query is None or node is None or not notify or cadence is None:
             continue
@@ -337,6 +353,7 @@ def _watches(
                 notify=notify,
                 cadence=cadence,
                 node=node,
+                on_change=on_change,
                 prominence=prominence,
             )
         )

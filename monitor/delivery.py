@@ -15,23 +15,13 @@ from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 from typing import Any
 
-from sqlite_utils import Database
-
+from crawler.store import ArticleStore
 from monitor.digest import DigestItem, render_digest
 from monitor.errors import DeliveryError
+from monitor.ledger import Ledger
 from monitor.mailer import Mailer
 
 logger = logging.getLogger(__name__)
-
-PENDING = """
-SELECT d.alert_id, d.recipient, a.watch, a.terms, a.snippet, a.marks, a.title_marks,
-       ar.title, ar.url, ar.site, ar.published
-FROM deliveries d
-JOIN alerts a ON a.id = d.alert_id
-JOIN articles ar ON ar.id = a.article_id
-WHERE d.digest_id IS NULL
-ORDER BY d.recipient, a.id
-"""
 
 
 @dataclass(frozen=True)
@@ -62,30 +52,24 @@ def _pairs(raw: str) -> tuple[tuple[int, int], ...]:
     return tuple((int(a), int(b)) for a, b in json.loads(raw))
 
 
-def _item(row: dict[str, Any]) -> DigestItem:
+def _item(row: dict[str, Any], shown: dict[str, Any]) -> DigestItem:
     return DigestItem(
         watch=row["watch"],
-        title=row["title"],
-        url=row["url"],
-        site=row["site"],
-        published=_when(row["published"]),
+        title=shown["title"],
+        url=shown["url"],
+        site=shown["site"],
+        published=_when(shown["published"]),
         snippet=row["snippet"],
         marks=_pairs(row["marks"]),
         title_marks=_pairs(row["title_marks"]),
         terms=tuple(json.loads(row["terms"])),
+        kind=row["kind"],
+        diff=row["diff"],
     )
 
 
-def pending(db: Database) -> dict[str, list[dict[str, Any]]]:
-    """Undelivered alerts, grouped by recipient."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for row in db.execute_returning_dicts(PENDING):
-        groups.setdefault(row["recipient"], []).append(row)
-    return groups
-
-
 def send_digests(
-    db: Database,
+    store: ArticleStore,
     mailer: Mailer | None,
     *,
     sender: str,
@@ -93,12 +77,17 @@ def send_digests(
     timezone: str = "UTC",
     msgid: Callable[[str], str] | None = None,
 ) -> DeliveryResult:
-    """Send one digest per recipient with pending alerts; `mailer=None` is a dry run."""
+    """Send one digest per recipient with pending alerts; `mailer=None` is a dry run.
+
+    Each item shows the revision its alert matched, whatever the article says now.
+    """
+    ledger = Ledger(store.db)
     result = DeliveryResult()
     domain = parseaddr(sender)[1].rpartition("@")[2] or "newsmon.invalid"
     new_msgid = msgid or (lambda d: make_msgid(domain=d))
-    for recipient, rows in pending(db).items():
-        items = [_item(r) for r in rows]
+    for recipient, rows in ledger.pending().items():
+        shown = store.shown((r["article_id"], r["revision"]) for r in rows)
+        items = [_item(r, shown[(r["article_id"], r["revision"])]) for r in rows]
         message_id = new_msgid(domain)
         msg = render_digest(
             items,
@@ -111,37 +100,23 @@ def send_digests(
         if mailer is None:
             result.previews.append(msg)
             continue
-        digest_id = (
-            db.table("digests")
-            .insert(
-                {
-                    "recipient": recipient,
-                    "cadence": "all",
-                    "state": "sending",
-                    "message_id": message_id,
-                    "created": now.isoformat(),
-                    "alerts": len(rows),
-                }
-            )
-            .last_pk
+        digest_id = ledger.start_digest(
+            recipient, cadence="all", message_id=message_id, alerts=len(rows), now=now
         )
-        assert isinstance(digest_id, int)
         name = f"{now:%Y%m%dT%H%M%SZ}-{digest_id}-{recipient}"
         try:
             location = mailer.send(msg, name=name)
         except DeliveryError as e:
             logger.error("digest for %s not delivered: %s", recipient, e)
-            db.table("digests").update(digest_id, {"state": "failed", "error": str(e)})
+            ledger.digest_failed(digest_id, str(e))
             result.failed.append((recipient, str(e)))
             continue
-        with db.atomic():
-            db.table("digests").update(
-                digest_id, {"state": "sent", "sent": now.isoformat(), "location": location}
-            )
-            db.execute(
-                f"UPDATE deliveries SET digest_id = ? WHERE recipient = ? AND alert_id IN "
-                f"({', '.join('?' for _ in rows)})",
-                [digest_id, recipient, *(r["alert_id"] for r in rows)],
-            )
+        ledger.digest_sent(
+            digest_id,
+            recipient=recipient,
+            alert_ids=[r["alert_id"] for r in rows],
+            location=location,
+            now=now,
+        )
         result.sent.append(Sent(recipient=recipient, alerts=len(rows), location=location))
     return result

@@ -42,6 +42,8 @@ class DigestItem:
     title_marks: tuple[Span, ...]
     terms: tuple[str, ...]
     story: str | None = None
+    kind: str = "new"  # "updated": an edit of an article the watch alerted on before
+    diff: str | None = None  # for "updated": the words removed and added
 
     def __post_init__(self) -> None:
         if isinstance(self.published, datetime) and self.published.utcoffset() is None:
@@ -153,6 +155,7 @@ class _Entry:
     snippet_segments: tuple[Segment, ...]
     snippet_lines: tuple[str, ...]  # plain text: wrapped, matches as *word*
     meta_lines: tuple[str, ...]  # plain text: site, time and matched terms, wrapped
+    change: str | None  # for an updated article: "Updated: -[old] +[new]"
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,10 @@ def _entry(item: DigestItem, tz: tzinfo) -> _Entry:
         meta += textwrap.wrap(
             "Matched: " + ", ".join(item.terms), TEXT_WIDTH, subsequent_indent="  "
         )
+    change = None
+    if item.kind == "updated":
+        change = _one_line(f"Updated: {item.diff}" if item.diff else "Updated")
+        meta += textwrap.wrap(change, TEXT_WIDTH, subsequent_indent="  ")
     snippet_lines = textwrap.wrap(
         starred,
         TEXT_WIDTH,
@@ -215,6 +222,7 @@ def _entry(item: DigestItem, tz: tzinfo) -> _Entry:
         snippet_segments=snippet_segments,
         snippet_lines=tuple(snippet_lines),
         meta_lines=tuple(meta),
+        change=change,
     )
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from crawler.sites import site_to_dict
 from crawler.store import ArticleStore
-from monitor import state
 from monitor.alerts import MatchResult, match_new
 from monitor.config import Config
 from monitor.delivery import DeliveryResult, send_digests
@@ -39,10 +38,8 @@ class CrawlResult:
 
 
 def open_store(config: Config) -> ArticleStore:
-    """The store with both the crawler's and the monitor's tables in place."""
-    store = ArticleStore.open(config.store.path)
-    state.apply(store.db)
-    return store
+    """The store, every migration applied."""
+    return ArticleStore.open(config.store.path)
 
 
 @contextmanager
@@ -89,7 +86,7 @@ def crawl(
         )
     store = open_store(config)
     try:
-        rows = store.runs(run)
+        rows = store.runs.of_run(run)
     finally:
         store.close()
 
@@ -120,7 +117,7 @@ def digest(config: Config, mailer: Mailer | None, *, now: datetime) -> DeliveryR
     store = open_store(config)
     try:
         return send_digests(
-            store.db,
+            store,
             mailer,
             sender=config.email.sender if config.email else DEFAULT_SENDER,
             now=now,

@@ -12,7 +12,7 @@ from monitor.cli import cli
 from tests.conftest import newsmon
 
 README = Path(__file__).parent.parent / "README.md"
-COMMANDS = ["config check", "crawl", "match", "digest", "run", "demo", "extract"]
+COMMANDS = ["config check", "crawl", "match", "digest", "run", "demo", "extract", "history"]
 
 
 @pytest.mark.parametrize(

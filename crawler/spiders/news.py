@@ -19,11 +19,15 @@ from twisted.python.failure import Failure
 from crawler.discovery import FeedEntry, FeedError, find_feed_links, parse_feed
 from crawler.extract import extract_article
 from crawler.items import ArticleItem
+from crawler.middlewares import ENTRY, RECHECK
 from crawler.sites import Site, site_from_dict
-from crawler.store import ArticleStore
-from crawler.urls import canonical_url
+from crawler.store import ArticleStore, Fetch
 
 logger = logging.getLogger(__name__)
+
+
+def _header(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value else None
 
 
 def sites_from_setting(raw: str) -> list[Site]:
@@ -66,6 +70,18 @@ class NewsSpider(scrapy.Spider):
             cb_kwargs={"site": site, **kwargs},
         )
 
+    def article_request(self, entry: FeedEntry, site: Site) -> scrapy.Request:
+        """A request for an entry's article; KnownArticleMiddleware counts it, or drops it when
+        the article is stored and not due for a re-check."""
+        updated = entry.updated.isoformat() if entry.updated else None
+        return scrapy.Request(
+            entry.link,
+            callback=self.parse_article,
+            errback=self.failed,
+            cb_kwargs={"site": site, "entry": entry},
+            meta={ENTRY: {"guid": entry.guid, "updated": updated}},
+        )
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for site in self.sites:
             if site.feeds:
@@ -99,10 +115,7 @@ class NewsSpider(scrapy.Spider):
             logger.error("site %s: feed %s cannot be read: %s", site.name, response.url, e)
             return
         for entry in entries:
-            if self.store.known([entry.link, canonical_url(entry.link), entry.guid]):
-                self.count(site, "known")
-                continue
-            yield self.request(entry.link, self.parse_article, site, entry=entry)
+            yield self.article_request(entry, site)
 
     def parse_article(
         self, response: Response, site: Site, entry: FeedEntry
@@ -114,14 +127,33 @@ class NewsSpider(scrapy.Spider):
             headers={str(k): str(v) for k, v in response.headers.to_unicode_dict().items()},
             now=datetime.now(UTC),
         )
+        recheck = response.meta.get(RECHECK)
+        if article is None and recheck is not None:
+            self.count(site, "not_article")
+            fetch = Fetch(url=entry.link, status=response.status, schedule=site.recheck)
+            self.store.checked(recheck, fetch, now=datetime.now(UTC))
+            logger.warning(
+                "site %s: %s no longer reads as an article (a paywall?); the stored copy is kept",
+                site.name,
+                response.url,
+            )
+            return
         if article is None:
             self.count(site, "not_article")
             logger.info("site %s: %s is not an article page; skipped", site.name, response.url)
             return
         if article.published is None and entry.published is not None:
             article = replace(article, published=entry.published)
+        headers = response.headers
         yield ArticleItem(
-            article=article, site=site.name, fetched_url=response.url, guid=entry.guid
+            article=article,
+            site=site.name,
+            fetched_url=response.url,
+            link=entry.link,
+            guid=entry.guid,
+            status=response.status,
+            etag=_header(headers.get(b"ETag")),
+            last_modified=_header(headers.get(b"Last-Modified")),
         )
 
     def failed(self, failure: Failure) -> None:
