@@ -28,7 +28,7 @@ _SPECIAL_FOLDS = str.maketrans({"\u0131": "i"})  # dotless i, whose capital is I
 _CJK = re.compile(
     "[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
 )
-_NON_ASCII = re.compile("[^\x00-\x7f]")
+_NON_ASCII_RUN = re.compile("([^\x00-\x7f]+)")
 _RUNS = re.compile("  +")
 
 
@@ -116,18 +116,27 @@ def fold_segment(text: str) -> Folded:
     """Fold `text` for matching (see the module's docstring)."""
     if text.isascii():
         spaced = text.translate(_ASCII)
-        resized = None
-    else:
-        spaced = text.translate(_TABLE)
-        resized = []
-        shift = 0  # folded offset minus original offset, after the characters seen so far
-        for m in _NON_ASCII.finditer(text):
-            length = len(_TABLE[ord(m.group())])
-            if length != 1:
-                at = m.start()
-                folded_at = at + shift
-                shift += length - 1
-                resized.append((folded_at, at, length, shift))
+        return Folded(text, " " + " ".join(spaced.split()) + " ", spaced, None)
+    # ASCII stretches take translate's fast path; the rest goes through the full table.
+    parts = _NON_ASCII_RUN.split(text)
+    out: list[str] = []
+    resized: list[tuple[int, int, int, int]] = []
+    at = shift = 0  # offset in text; folded offset minus original offset so far
+    for number, part in enumerate(parts):
+        if number % 2 == 0:
+            out.append(part.translate(_ASCII))
+        else:
+            folded = part.translate(_TABLE)
+            out.append(folded)
+            if len(folded) != len(part) or _ACCENTS.search(part):
+                for k, c in enumerate(part):
+                    length = len(_TABLE[ord(c)])
+                    if length != 1:
+                        folded_at = at + k + shift
+                        shift += length - 1
+                        resized.append((folded_at, at + k, length, shift))
+        at += len(part)
+    spaced = "".join(out)
     return Folded(text, " " + " ".join(spaced.split()) + " ", spaced, resized)
 
 

@@ -142,6 +142,7 @@ class _Scan:
         self.article = article
         self.found: dict[int, list[tuple[int, int]]] = {}  # key id -> [(segment, last index)]
         self.where: dict[int, int] = {}  # key id -> bits of the segments it occurred in
+        self.present: dict[int, int] = {}  # group id -> bits of the segments any occurred in
         self._sentences: dict[tuple[str, int], list[int]] = {}
 
     def sentence(self, segment: _Segment, at: int) -> int:
@@ -202,6 +203,26 @@ class _Keys:
         self.texts: list[str] = []
         self.prefix: list[bool] = []
         self.sizes: list[int] = []
+        self.groups: dict[tuple[int, ...], int] = {}  # sorted key ids -> group id
+        self.of_key: list[list[int]] = []  # key id -> the groups it belongs to
+
+    def group(self, terms: Iterable[Term]) -> int:
+        """The id of the set of these terms' keys: present where any of them occurred."""
+        kids = tuple(sorted({k for k in map(self.add, terms) if k >= 0}))
+        gid = self.groups.get(kids)
+        if gid is None:
+            gid = self.groups[kids] = len(self.groups)
+            for kid in kids:
+                self.of_key[kid].append(gid)
+        return gid
+
+    def single(self, kid: int) -> int:
+        """The id of the group of one key."""
+        gid = self.groups.get((kid,))
+        if gid is None:
+            gid = self.groups[(kid,)] = len(self.groups)
+            self.of_key[kid].append(gid)
+        return gid
 
     def add(self, term: Term) -> int:
         folded = words(" ".join(term.words))
@@ -214,6 +235,7 @@ class _Keys:
             self.texts.append(key)
             self.prefix.append(term.prefix)
             self.sizes.append(len(folded))
+            self.of_key.append([])
         return kid
 
     def span(self, segment: _Segment, kid: int, last: int) -> tuple[int, int]:
@@ -230,6 +252,7 @@ class _Watch:
     test: _Test
     positive: tuple[tuple[int, int, str], ...]  # (key id, mask, canonical term)
     min_mentions: int
+    required: tuple[tuple[int, int], ...]  # (group, mask): all must be present to match
 
 
 class _Compiler:
@@ -249,13 +272,8 @@ class _Compiler:
 
     def test(self, node: Node, mask: int) -> _Test:
         if isinstance(node, Term | Alias):
-            kids = tuple(
-                self.keys.add(t) for t in (node.terms if isinstance(node, Alias) else (node,))
-            )
-            if len(kids) == 1:
-                kid = kids[0]
-                return lambda scan: bool(scan.where.get(kid, 0) & mask)
-            return lambda scan: any(scan.where.get(k, 0) & mask for k in kids)
+            gid = self.keys.group(node.terms if isinstance(node, Alias) else (node,))
+            return lambda scan: bool(scan.present.get(gid, 0) & mask)
         if isinstance(node, Field):
             return self.test(node.child, SCOPES[node.name])
         if isinstance(node, Not):
@@ -267,6 +285,20 @@ class _Compiler:
         if isinstance(node, And):
             return lambda scan: all(t(scan) for t in tests)
         return lambda scan: any(t(scan) for t in tests)
+
+    def required(self, node: Node, mask: int) -> list[tuple[int, int]]:
+        """(group, mask) pairs that an article must all have for the node to match."""
+        if isinstance(node, Term | Alias):
+            return [(self.keys.group(_alternatives(node)), mask)]
+        if isinstance(node, Field):
+            return self.required(node.child, SCOPES[node.name])
+        if isinstance(node, Near | Sentence):
+            return [(self.keys.group(_alternatives(c)), mask) for c in node.children]
+        if isinstance(node, And):
+            return [r for c in node.children for r in self.required(c, mask)]
+        if isinstance(node, Or) and all(isinstance(c, Term | Alias) for c in node.children):
+            return [(self.keys.group(_alternatives(node)), mask)]
+        return []
 
     def proximity(self, node: Near | Sentence, mask: int) -> _Test:
         keys = self.keys
@@ -357,12 +389,23 @@ class Matcher:
             mask = prominence.mask
             positive = tuple(p for p in compiler.positive(query, mask) if p[0] >= 0)
             test = compiler.test(query, mask)
-            self._watches.append(_Watch(name, test, positive, prominence.min_mentions))
-        by_key: dict[int, set[int]] = {}
+            required = tuple(dict.fromkeys(compiler.required(query, mask)))
+            self._watches.append(_Watch(name, test, positive, prominence.min_mentions, required))
+        # Each watch is looked at only when its trigger occurred: the required group that the
+        # fewest watches require (an article rarely has it), or else any of its positive terms.
+        popularity: dict[int, int] = {}
+        for watch in self._watches:
+            for gid, _ in watch.required:
+                popularity[gid] = popularity.get(gid, 0) + 1
+        by_group: dict[int, set[int]] = {}
         for number, watch in enumerate(self._watches):
-            for kid, _, _ in watch.positive:
-                by_key.setdefault(kid, set()).add(number)
-        self._by_key = {kid: tuple(sorted(ws)) for kid, ws in by_key.items()}
+            if watch.required:
+                triggers = [min((popularity[g], g) for g, _ in watch.required)[1]]
+            else:
+                triggers = [self._keys.single(kid) for kid, _, _ in watch.positive]
+            for gid in triggers:
+                by_group.setdefault(gid, set()).add(number)
+        self._by_group = {gid: tuple(sorted(ws)) for gid, ws in by_group.items()}
         self._automaton: Any = None
         if self._keys.texts:
             automaton = ahocorasick.Automaton()
@@ -397,13 +440,18 @@ class Matcher:
                 else:
                     places.append((number, last))
                     where[kid] |= bit
+        present, of_key = scan.present, self._keys.of_key
+        for kid, bits in where.items():
+            for gid in of_key[kid]:
+                present[gid] = present.get(gid, 0) | bits
         candidates: set[int] = set()
-        for kid in found:
-            candidates.update(self._by_key.get(kid, ()))
+        by_group = self._by_group
+        for gid in present:
+            candidates.update(by_group.get(gid, ()))
         hits: list[Hit] = []
         for number in sorted(candidates):
             watch = self._watches[number]
-            if watch.test(scan):
+            if all(present.get(g, 0) & m for g, m in watch.required) and watch.test(scan):
                 hit = self._hit(watch, scan)
                 if hit is not None:
                     hits.append(hit)
