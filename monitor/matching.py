@@ -68,7 +68,8 @@ SCOPES = {
     "tag": _TAG,
 }
 PROMINENCE_FIELDS = ("title", "lead", "body")
-_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s)|[\u3002\uff01\uff1f]|\n")
+# A sentence ends at a line break, a CJK full stop, or [.!?…] (and closing quotes) before a space.
+_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f\n][.!?\u2026]*[\"'\u2019\u201d)\]]*")
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,13 @@ class _Scan:
         ends = self._sentences.get(key)
         if ends is None:
             text = _field_text(self.article, segment.field, segment.item)
-            ends = self._sentences[key] = [m.end() for m in _SENTENCE_END.finditer(text)]
+            ends = self._sentences[key] = [
+                m.end()
+                for m in _SENTENCE_END.finditer(text)
+                if m.end() == len(text)
+                or text[m.end()].isspace()
+                or m.group() in "\u3002\uff01\uff1f\n"
+            ]
         start, _ = segment.folded.original_span(at, at + 1)
         return bisect.bisect_right(ends, segment.base + start)
 

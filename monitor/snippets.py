@@ -36,6 +36,20 @@ def snippet(text: str, spans: Sequence[tuple[int, int]], *, width: int = 240) ->
     Whitespace is collapsed, "…" shows where the text was cut, and ``marks`` are the spans
     (overlapping ones merged) that fit in the excerpt, as offsets into the excerpt's text.
     """
+    spans = [(s, e) for s, e in spans if 0 <= s < e <= len(text)]
+    cut_before = cut_after = False
+    if spans and len(text) > 16 * width:
+        # Only the text near the first span can be shown: collapse just that stretch.
+        s0 = min(s for s, _ in spans)
+        e0 = max(e for s, e in spans if s == s0)
+        lo, hi = max(0, s0 - 4 * width), min(len(text), e0 + 4 * width)
+        while lo > 0 and not text[lo - 1].isspace():
+            lo -= 1
+        while hi < len(text) and not text[hi].isspace():
+            hi += 1
+        cut_before, cut_after = bool(text[:lo].strip()), bool(text[hi:].strip())
+        spans = [(s - lo, e - lo) for s, e in spans if e <= hi]
+        text = text[lo:hi]
     # Collapse whitespace, remembering where each chunk of the original went.
     chunks = [(m.start(), m.group()) for m in _SPACE.finditer(text)]
     flat = " ".join(chunk for _, chunk in chunks)
@@ -58,12 +72,12 @@ def snippet(text: str, spans: Sequence[tuple[int, int]], *, width: int = 240) ->
             return 0
         return origins[k] + min(offset - starts[k], len(chunks[k][1]))
 
-    marks = _merge((first_char(s), after_last_char(e)) for s, e in spans if 0 <= s < e <= len(text))
+    marks = _merge((first_char(s), after_last_char(e)) for s, e in spans)
     marks = [(s, e) for s, e in marks if s < e]
     begin, end = _window(flat, marks[0] if marks else (0, 0), width)
     kept = tuple((s - begin, e - begin) for s, e in marks if begin <= s and e <= end)
-    prefix = "…" if begin > 0 else ""
-    suffix = "…" if end < len(flat) else ""
+    prefix = "…" if begin > 0 or cut_before else ""
+    suffix = "…" if end < len(flat) or cut_after else ""
     shift = len(prefix)
     return Snippet(
         prefix + flat[begin:end] + suffix, tuple((s + shift, e + shift) for s, e in kept)

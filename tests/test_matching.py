@@ -476,3 +476,15 @@ def test_a_reprinted_query_matches_the_same_articles(query: str, title: str, bod
     again = parse(unparse(tree))
     original = Matcher([("w", tree)]).match(title, body)
     assert Matcher([("w", again)]).match(title, body) == original
+
+
+def test_snippet_of_a_long_text_is_the_same_as_of_its_neighbourhood() -> None:
+    words_ = [f"w{i}" for i in range(20000)]
+    text = "  ".join(words_)
+    at = text.index(" w15000 ") + 1
+    snip = snippet(text, [(at, at + 6), (len(text) - 3, len(text))], width=40)
+    assert snip.text.startswith("…") and snip.text.endswith("…")
+    assert "w15000" in snip.text and len(snip.text) <= 44
+    (mark,) = snip.marks
+    assert snip.text[mark[0] : mark[1]] == "w15000"
+    assert snippet(text, [(0, 2)], width=20) == Snippet("w0 w1 w2 w3 w4 w5 w6…", ((0, 2),))
