@@ -265,9 +265,7 @@ def main() -> None:
     for kid, key in enumerate(big.keys):
         automaton.add_word(key, kid)
     automaton.make_automaton()
-    folded = [
-        [fold_segment(t).text for t in (a.title, a.subtitle, a.body)] for a in articles
-    ]
+    folded = [[fold_segment(t).text for t in (a.title, a.subtitle, a.body)] for a in articles]
 
     def floor() -> None:
         scan = automaton.iter

@@ -113,6 +113,7 @@ class Config:
     watches: tuple[Watch, ...]
     email: EmailConfig | None
     schedule: ScheduleConfig
+    aliases: Mapping[str, tuple[Term, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def load_config(path: Path, *, environ: Mapping[str, str]) -> Config:
@@ -164,6 +165,7 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
         watches=watches,
         email=email,
         schedule=schedule,
+        aliases=MappingProxyType(aliases),
     )
 
 

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from crawler.sites import site_to_dict
@@ -103,11 +103,11 @@ def crawl(
     )
 
 
-def match(config: Config, *, now: datetime) -> MatchResult:
-    """Turn new and changed articles into alerts."""
+def match(config: Config, *, now: datetime, backfill: timedelta | None = None) -> MatchResult:
+    """Turn new and changed articles (and, with `backfill`, those published since) into alerts."""
     store = open_store(config)
     try:
-        return match_new(store, config.watches, now=now)
+        return match_new(store, config.watches, now=now, backfill=backfill)
     finally:
         store.close()
 

@@ -12,7 +12,18 @@ from monitor.cli import cli
 from tests.conftest import newsmon
 
 README = Path(__file__).parent.parent / "README.md"
-COMMANDS = ["config check", "crawl", "match", "digest", "run", "demo", "extract", "history"]
+COMMANDS = [
+    "config check",
+    "crawl",
+    "match",
+    "digest",
+    "run",
+    "demo",
+    "extract",
+    "history",
+    "watch test",
+    "watch list",
+]
 
 
 @pytest.mark.parametrize(
