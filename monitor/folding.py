@@ -76,10 +76,12 @@ class Folded:
     original: str
     text: str
     _spaced: str  # the translated text before runs of spaces were collapsed
-    _resized: (
-        list[tuple[int, int, int, int]] | None
-    )  # (folded at, original at, length, shift after)
-    _runs: list[tuple[int, int]] | None = field(default=None)  # (collapsed at, shift)
+    # characters whose folded form is not one character: folded offsets, and for each its
+    # (original offset, folded length, folded minus original offset after it)
+    _resized_at: list[int]
+    _resized: list[tuple[int, int, int]]
+    _cuts: list[int] | None = field(default=None)  # collapsed offsets after each run of spaces
+    _dropped: list[int] = field(default_factory=list)  # spaces dropped up to each cut
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original offsets of the words in text[start:end] (no leading/trailing space)."""
@@ -90,24 +92,24 @@ class Folded:
         return begin, last
 
     def _uncollapse(self, at: int) -> int:
-        if self._runs is None:
-            runs: list[tuple[int, int]] = []
+        if self._cuts is None:
+            cuts: list[int] = []
             dropped = 0
             for m in _RUNS.finditer(" " + self._spaced + " "):
-                dropped += m.end() - m.start() - 1
-                runs.append((m.end() - dropped, dropped))
-            self._runs = runs
-        k = bisect.bisect_right(self._runs, (at, len(self.original) + 2)) - 1
-        return at + (self._runs[k][1] if k >= 0 else 0)
+                start, end = m.span()
+                dropped += end - start - 1
+                cuts.append(end - dropped)
+                self._dropped.append(dropped)
+            self._cuts = cuts
+        k = bisect.bisect_right(self._cuts, at) - 1
+        return at + self._dropped[k] if k >= 0 else at
 
     def _to_original(self, at: int) -> int:
-        if not self._resized:
-            return at
-        k = bisect.bisect_right(self._resized, (at, len(self.original) + 1)) - 1
+        k = bisect.bisect_right(self._resized_at, at) - 1
         if k < 0:
             return at
-        folded_at, original_at, length, shift = self._resized[k]
-        if at < folded_at + length:
+        original_at, length, shift = self._resized[k]
+        if at < self._resized_at[k] + length:
             return original_at
         return at - shift
 
@@ -116,11 +118,12 @@ def fold_segment(text: str) -> Folded:
     """Fold `text` for matching (see the module's docstring)."""
     if text.isascii():
         spaced = text.translate(_ASCII)
-        return Folded(text, " " + " ".join(spaced.split()) + " ", spaced, None)
+        return Folded(text, " " + " ".join(spaced.split()) + " ", spaced, [], [])
     # ASCII stretches take translate's fast path; the rest goes through the full table.
     parts = _NON_ASCII_RUN.split(text)
     out: list[str] = []
-    resized: list[tuple[int, int, int, int]] = []
+    resized_at: list[int] = []
+    resized: list[tuple[int, int, int]] = []
     at = shift = 0  # offset in text; folded offset minus original offset so far
     for number, part in enumerate(parts):
         if number % 2 == 0:
@@ -134,10 +137,11 @@ def fold_segment(text: str) -> Folded:
                     if length != 1:
                         folded_at = at + k + shift
                         shift += length - 1
-                        resized.append((folded_at, at + k, length, shift))
+                        resized_at.append(folded_at)
+                        resized.append((at + k, length, shift))
         at += len(part)
     spaced = "".join(out)
-    return Folded(text, " " + " ".join(spaced.split()) + " ", spaced, resized)
+    return Folded(text, " " + " ".join(spaced.split()) + " ", spaced, resized_at, resized)
 
 
 def words(text: str) -> tuple[str, ...]:

@@ -145,6 +145,7 @@ class _Scan:
         self.where: dict[int, int] = {}  # key id -> bits of the segments it occurred in
         self.present: dict[int, int] = {}  # group id -> bits of the segments any occurred in
         self._sentences: dict[tuple[str, int], list[int]] = {}
+        self.spans: dict[tuple[int, int, int], Span] = {}  # (segment, start, end) -> Span
 
     def sentence(self, segment: _Segment, at: int) -> int:
         """The number of the sentence of the segment's field that collapsed offset `at` is in."""
@@ -478,10 +479,16 @@ class Matcher:
         if len(places) < watch.min_mentions:
             return None
         spans = []
-        for number, start, end in places:
-            segment = scan.segments[number]
-            s, e = segment.folded.original_span(start, end)
-            spans.append(Span(segment.field, segment.base + s, segment.base + e, segment.item))
+        known = scan.spans
+        for place in places:
+            span = known.get(place)
+            if span is None:
+                number, start, end = place
+                segment = scan.segments[number]
+                s, e = segment.folded.original_span(start, end)
+                span = Span(segment.field, segment.base + s, segment.base + e, segment.item)
+                known[place] = span
+            spans.append(span)
         spans.sort(key=lambda s: (_ORDER[s.field], s.item, s.start, s.end))
         unique = tuple(dict.fromkeys(spans))
         return Hit(watch.name, tuple(terms), unique)
