@@ -103,6 +103,32 @@ TOPICS = [
     "ransomware", "smartphone*", "electric vehicle*", "quantum", "satellite*", "robot*",
     "open source", "investment", "tariff*", "subsid*", "battery", "5G", "streaming",
 ]  # fmt: skip
+# Names watched without an alias set: more companies, products and people.
+NAMES = [
+    "Dell", "HP", "Lenovo", "Asus", "Acer", "Xiaomi", "Oppo", "Vivo", "OnePlus", "Nokia",
+    "Ericsson", "Motorola", "Broadcom", "Micron", "SK Hynix", "Western Digital", "Seagate",
+    "ASML", "Infineon", "STMicroelectronics", "NXP", "Texas Instruments", "GlobalFoundries",
+    "Rapidus", "SoftBank", "Rakuten", "Fujitsu", "NEC", "Hitachi", "Panasonic", "Toshiba",
+    "Nintendo", "Sega", "Bandai Namco", "Ubisoft", "Electronic Arts", "Activision", "Valve",
+    "Epic Games", "Roblox", "Unity", "Zoom", "Dropbox", "Atlassian", "Shopify", "Stripe",
+    "PayPal", "Block", "Coinbase", "Binance", "Robinhood", "Airbnb", "Lyft", "DoorDash",
+    "Snowflake", "Databricks", "Palantir", "CrowdStrike", "Palo Alto Networks", "Fortinet",
+    "Cloudflare", "Akamai", "Fastly", "Okta", "VMware", "Broadcom VMware", "Nutanix",
+    "ServiceNow", "Workday", "Intuit", "Autodesk", "Figma", "Canva", "Notion", "GitHub",
+    "GitLab", "Hugging Face", "Mistral", "Cohere", "Perplexity", "DeepMind", "Midjourney",
+    "Stability AI", "Inflection", "Character.AI", "Scale AI", "Rivian", "Lucid", "BYD", "NIO",
+    "Xpeng", "Waymo", "Cruise", "Zoox", "SpaceX", "Starlink", "Blue Origin", "Rocket Lab",
+    "OneWeb", "Boeing", "Airbus", "Lockheed Martin", "Raytheon", "Dyson", "Philips", "Bosch",
+    "Continental", "Volkswagen", "BMW", "Mercedes-Benz", "Stellantis", "Renault", "Toyota",
+    "Honda", "Hyundai", "Kia", "Foxconn", "Pegatron", "MediaTek", "Realtek", "Tencent",
+    "Baidu", "JD.com", "Pinduoduo", "Temu", "Shein", "Meituan", "Kuaishou", "Weibo",
+    "Yandex", "Kaspersky", "Telegram", "Signal", "Mozilla", "Firefox", "Opera", "Brave",
+    "DuckDuckGo", "Wikipedia", "Reddit", "Pinterest", "Snap", "Discord", "Twitch", "YouTube",
+    "Vision Pro", "Pixel", "Surface", "Xbox", "Copilot", "Gemini", "Llama", "Windows 11",
+    "macOS", "Android", "iOS", "Linux", "Kubernetes", "Rust", "Python", "WebAssembly",
+    "Satya Nadella", "Mark Zuckerberg", "Jeff Bezos", "Andy Jassy", "Lisa Su", "Pat Gelsinger",
+    "Demis Hassabis", "Dario Amodei", "Mustafa Suleyman", "Margrethe Vestager", "Lina Khan",
+]  # fmt: skip
 EXCLUDE = ["Display", "sponsored", "deal of the day", "coupon", "horoscope", "recipe"]
 
 
@@ -123,7 +149,7 @@ def watches(n: int, seed: int = 1) -> list[tuple[str, str]]:
         if shape < 0.30:
             query = f"@{c} AND @{k}"
         elif shape < 0.45:
-            query = f"@{c} ({topic} OR {other}) -{exclude}"
+            query = f"{quote(rnd.choice(NAMES))} ({topic} OR {other}) -{exclude}"
         elif shape < 0.55:
             query = f"NEAR/5(@{c}, @{k})"
         elif shape < 0.62:
@@ -131,11 +157,13 @@ def watches(n: int, seed: int = 1) -> list[tuple[str, str]]:
         elif shape < 0.72:
             query = f"title:@{c} OR lead:(@{k} {topic})"
         elif shape < 0.82:
-            query = f'{quote(COMPANIES[c][0])} {topic} NOT "{rnd.choice(EXCLUDE)}"'
+            query = f'{quote(rnd.choice(NAMES))} {topic} NOT "{rnd.choice(EXCLUDE)}"'
         elif shape < 0.92:
             query = f"@{k} AND ({topic} OR {other}) NOT @{c}"
-        else:
+        elif shape < 0.96:
             query = f"lead:@{c} NEAR(@{k}, {topic})"
+        else:
+            query = f"NEAR/3({quote(rnd.choice(NAMES))}, {quote(rnd.choice(NAMES))})"
         out.append((f"watch {i}", query))
     return out
 

@@ -18,6 +18,8 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import accumulate
+from operator import add, sub
 
 __all__ = ["Folded", "fold", "fold_segment", "words"]
 
@@ -93,14 +95,13 @@ class Folded:
 
     def _uncollapse(self, at: int) -> int:
         if self._cuts is None:
-            cuts: list[int] = []
-            dropped = 0
-            for m in _RUNS.finditer(" " + self._spaced + " "):
-                start, end = m.span()
-                dropped += end - start - 1
-                cuts.append(end - dropped)
-                self._dropped.append(dropped)
-            self._cuts = cuts
+            # The text between runs of 2+ spaces, and the runs: part i + 1 starts after i + 1
+            # single spaces in the collapsed text, and after the first i + 1 runs in the spaced.
+            spaced = " " + self._spaced + " "
+            parts = list(accumulate(map(len, _RUNS.split(spaced))))[:-1]
+            runs = list(accumulate(map(len, _RUNS.findall(spaced))))
+            self._cuts = list(map(add, parts, range(1, len(parts) + 1)))
+            self._dropped = list(map(sub, runs, range(1, len(runs) + 1)))
         k = bisect.bisect_right(self._cuts, at) - 1
         return at + self._dropped[k] if k >= 0 else at
 
