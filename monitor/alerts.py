@@ -37,10 +37,13 @@ def _watermarks(
     """Each watch's watermark; a new watch, or one whose query changed, starts at the backfill."""
     known = ledger.watches()
     marks: dict[str, int] = {}
+    start: int | None = None  # the same for every new watch: look it up once
     for watch in watches:
         state = known.get(watch.name)
         if state is None or state.query != watch.query:
-            marks[watch.name] = store.seq_before(now - BACKFILL)
+            if start is None:
+                start = store.seq_before(now - BACKFILL)
+            marks[watch.name] = start
             ledger.reset_watch(watch.name, watch.query, marks[watch.name], now)
         else:
             marks[watch.name] = state.watermark
