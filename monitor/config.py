@@ -175,6 +175,8 @@ def summary(config: Config) -> str:
     for site in config.sites:
         sources = [_count(len(site.feeds), "feed"), _count(len(site.sitemaps), "sitemap")]
         lines.append(f"  {site.name}  {site.home}  {', '.join(sources)}, every {_span(site.every)}")
+    if config.aliases:
+        lines.append(f"aliases: {', '.join('@' + name for name in config.aliases)}")
     lines.append(f"watches: {len(config.watches) or 'none'}")
     for watch in config.watches:
         recipients = ", ".join(watch.notify)

@@ -503,6 +503,7 @@ def test_aliases_and_prominence_reach_the_watch(tmp_path: Path) -> None:
     assert [h.terms for h in hits] == [("MSFT", "Azure*")]
     summary_text = summary(load_config(write(tmp_path, text), environ={}))
     assert "at least 2 mention(s) in title, lead" in summary_text
+    assert "aliases: @microsoft\n" in summary_text
 
 
 def test_query_problems_are_reported_with_all_others(tmp_path: Path) -> None:
