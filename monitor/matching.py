@@ -18,7 +18,6 @@ Offsets (``Span``) always refer to the original, unfolded field text.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -69,7 +68,7 @@ SCOPES = {
 }
 PROMINENCE_FIELDS = ("title", "lead", "body")
 # A sentence ends at a line break, a CJK full stop, or [.!?…] (and closing quotes) before a space.
-_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f\n][.!?\u2026]*[\"'\u2019\u201d)\]]*")
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s)|[\u3002\uff01\uff1f\n]")
 
 
 @dataclass(frozen=True)
@@ -144,24 +143,18 @@ class _Scan:
         self.found: dict[int, list[tuple[int, int]]] = {}  # key id -> [(segment, last index)]
         self.where: dict[int, int] = {}  # key id -> bits of the segments it occurred in
         self.present: dict[int, int] = {}  # group id -> bits of the segments any occurred in
-        self._sentences: dict[tuple[str, int], list[int]] = {}
         self.spans: dict[tuple[int, int, int], Span] = {}  # (segment, start, end) -> Span
+        self._words: dict[tuple[int, int], int] = {}
 
-    def sentence(self, segment: _Segment, at: int) -> int:
-        """The number of the sentence of the segment's field that collapsed offset `at` is in."""
-        key = (segment.field, segment.item)
-        ends = self._sentences.get(key)
-        if ends is None:
-            text = _field_text(self.article, segment.field, segment.item)
-            ends = self._sentences[key] = [
-                m.end()
-                for m in _SENTENCE_END.finditer(text)
-                if m.end() == len(text)
-                or text[m.end()].isspace()
-                or m.group() in "\u3002\uff01\uff1f\n"
-            ]
-        start, _ = segment.folded.original_span(at, at + 1)
-        return bisect.bisect_right(ends, segment.base + start)
+    def word(self, number: int, start: int) -> int:
+        """The number of the word of its field at collapsed offset `start` of a segment."""
+        key = (number, start)
+        found = self._words.get(key)
+        if found is None:
+            segment = self.segments[number]
+            found = segment.word_base + segment.folded.text.count(" ", 0, start - 1)
+            self._words[key] = found
+        return found
 
 
 def _field_text(article: Article, field: str, item: int) -> str:
@@ -199,7 +192,8 @@ def _segments(article: Article) -> list[_Segment]:
 
 
 _Test = Callable[[_Scan], bool]
-_Place = tuple[Any, int, int]  # (field instance or sentence, first word, after last word)
+# (field and item, first word, after the last word, original offset for SENTENCE)
+_Place = tuple[tuple[int, int], int, int, int]
 
 
 class _Keys:
@@ -324,12 +318,30 @@ class _Compiler:
                     if not segment.bit & mask:
                         continue
                     start, _ = keys.span(segment, kid, last)
-                    first = segment.word_base + segment.folded.text.count(" ", 0, start - 1)
-                    where: Any = (_ORDER[segment.field], segment.item)
+                    first = scan.word(number, start)
+                    at = 0
                     if sentence:
-                        where = (*where, scan.sentence(segment, start))
-                    out.append((where, first, first + keys.sizes[kid]))
+                        at = segment.base + segment.folded.original_span(start, start + 1)[0]
+                    where = (_ORDER[segment.field], segment.item)
+                    out.append((where, first, first + keys.sizes[kid], at))
             return out
+
+        def one_sentence(scan: _Scan, where: tuple[int, int], chosen: list[_Place]) -> bool:
+            field = FieldName.__args__[where[0]]  # type: ignore[attr-defined]
+            text = _field_text(scan.article, field, where[1])
+            ats = [p[3] for p in chosen]
+            return _SENTENCE_END.search(text, min(ats), max(ats)) is None
+
+        def close_enough(scan: _Scan, where: tuple[int, int], chosen: list[_Place]) -> bool:
+            first = min(p[1] for p in chosen)
+            covered, end = 0, first
+            for _, s, e, _ in sorted(chosen, key=lambda p: p[1]):
+                covered += max(0, e - max(s, end))
+                end = max(end, e)
+            return end - first - covered <= distance
+
+        fits = one_sentence if sentence else close_enough
+        reach = None if sentence else distance
 
         def test(scan: _Scan) -> bool:
             found = []
@@ -338,9 +350,7 @@ class _Compiler:
                 if not got:
                     return False
                 found.append(got)
-            if sentence:
-                return bool(set.intersection(*({p[0] for p in got} for got in found)))
-            return _near(found, distance)
+            return _together(scan, found, fits, reach)
 
         return test
 
@@ -355,29 +365,31 @@ def _alternatives(node: Node) -> Iterable[Term]:
             yield from _alternatives(child)
 
 
-def _near(found: list[list[_Place]], distance: int) -> bool:
-    """Whether one place of each argument lies in one field with at most `distance` words
-    between them (words that none of the chosen places covers)."""
+def _together(
+    scan: _Scan,
+    found: list[list[_Place]],
+    fits: Callable[[_Scan, tuple[int, int], list[_Place]], bool],
+    reach: int | None,
+) -> bool:
+    """Whether one place of each argument, all in one field, `fits` together.
+
+    Each place is tried as the first, with the earliest place of every other argument after
+    it; `reach` (words between) stops the search early."""
     wanted = len(found)
-    places = sorted((p[0], p[1], p[2], arg) for arg, got in enumerate(found) for p in got)
-    for i, (where, first, after, arg) in enumerate(places):
-        chosen = {arg: (first, after)}
-        reach = after
-        for where2, first2, after2, arg2 in places[i + 1 :]:
-            if where2 != where or first2 > reach + distance:
+    places = sorted((p, arg) for arg, got in enumerate(found) for p in got)
+    for i, (place, arg) in enumerate(places):
+        where, _, after, _ = place
+        chosen = {arg: place}
+        for other, arg2 in places[i + 1 :]:
+            if other[0] != where or (reach is not None and other[1] > after + reach):
                 break
             if arg2 not in chosen:
-                chosen[arg2] = (first2, after2)
-                reach = max(reach, after2)
+                chosen[arg2] = other
+                after = max(after, other[2])
                 if len(chosen) == wanted:
                     break
-        if len(chosen) == wanted:
-            covered, end = 0, first
-            for s, e in sorted(chosen.values()):
-                covered += max(0, e - max(s, end))
-                end = max(end, e)
-            if reach - first - covered <= distance:
-                return True
+        if len(chosen) == wanted and fits(scan, where, list(chosen.values())):
+            return True
     return False
 
 

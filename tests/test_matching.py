@@ -226,6 +226,7 @@ def story_matches(query: str, article: Article = STORY, **prominence: object) ->
         ("SENTENCE(Microsoft, Apple)", False),
         ('SENTENCE(Brad OR Kenji, "prime minister")', True),
         ("SENTENCE(Smith, centres)", False),
+        ("title:SENTENCE(invests, cloud)", True),  # "$2.9" does not end a sentence
         ("title:NEAR/7(invest*, cloud)", False),  # 2, 9, billion, in, Japan, s, AI, and
         ("title:NEAR/8(invest*, cloud)", True),
         # aliases
@@ -242,6 +243,14 @@ def test_near_counts_the_words_between() -> None:
     # Microsoft invests $2.9 billion in Japan's: invests, 2, 9, billion, in lie between
     assert story_matches("title:NEAR/5(Microsoft, Japan)")
     assert not story_matches("title:NEAR/4(Microsoft, Japan)")
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [("マイクロソフトが日本に投資。", True), ("マイクロソフトが投資。日本は歓迎。", False)],
+)
+def test_sentences_end_at_cjk_full_stops(title: str, expected: bool) -> None:
+    assert story_matches("SENTENCE(@microsoft, @japan)", Article(title=title)) is expected
 
 
 def test_cjk_aliases_match_inside_running_text() -> None:
