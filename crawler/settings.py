@@ -37,3 +37,7 @@ ITEM_PIPELINES = {
 NEWSMON_DB = "newsmon.db"
 NEWSMON_SITES = "[]"
 NEWSMON_RUN = ""
+# Sitemap entries and index children older than this many days are not followed.
+NEWSMON_SITEMAP_DAYS = 2
+# At most this many articles are followed from one sitemap or listing page per run.
+NEWSMON_MAX_ENTRIES = 200

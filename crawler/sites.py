@@ -22,6 +22,9 @@ class Site:
     `recheck`: how long after an article was first seen it is fetched again for edits.
     `selectors` maps an article field (title, subtitle, authors, published, modified, body,
     section, tags) to a CSS selector that wins over every generic source for that field.
+    `listings` are pages (home, sections) whose article links are followed; `article_pattern`
+    is a regex the site's article links match: feed and sitemap entries that do not are
+    skipped, and on listing pages it replaces the default rule.
     """
 
     name: str
@@ -31,6 +34,13 @@ class Site:
     every: timedelta = timedelta(minutes=15)
     recheck: tuple[timedelta, ...] = RECHECK
     selectors: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    listings: tuple[str, ...] = ()
+    article_pattern: str | None = None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every configured feed, sitemap and listing page; () means discover from home."""
+        return (*self.feeds, *self.sitemaps, *self.listings)
 
 
 def site_from_dict(entry: Mapping[str, Any]) -> Site:
@@ -44,6 +54,8 @@ def site_from_dict(entry: Mapping[str, Any]) -> Site:
         if "recheck" in entry
         else RECHECK,
         selectors=MappingProxyType(dict(entry.get("selectors", {}))),
+        listings=tuple(entry.get("listings", ())),
+        article_pattern=entry.get("article_pattern"),
     )
 
 
@@ -56,6 +68,8 @@ def site_to_dict(site: Site) -> dict[str, Any]:
         "sitemaps": list(site.sitemaps),
         "recheck": [int(span.total_seconds()) for span in site.recheck],
         "selectors": dict(site.selectors),
+        "listings": list(site.listings),
+        "article_pattern": site.article_pattern,
     }
 
 

@@ -11,6 +11,7 @@ import functools
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -218,11 +219,14 @@ def digest(state: State, outbox: Path | None, dry_run: bool) -> None:
 @pass_state
 @reports_errors
 def run(state: State, outbox: Path | None) -> None:
-    """One full cycle: crawl, match, digest (the entry point for cron)."""
+    """One full cycle: crawl, match, digest (the entry point for cron); with [store] keep, a
+    prune at most once a day."""
     with _locked(state):
         _crawl(state)
         _match(state)
         _digest(state, outbox, dry_run=False)
+        if state.config.store.keep is not None:
+            _prune(state, force=False)
 
 
 @cli.command()
@@ -252,6 +256,26 @@ def demo(folder: Path) -> None:
         alerts = f"{sent.alerts} alert{'s' if sent.alerts != 1 else ''}"
         click.echo(f"digest:        {eml}  ({alerts} for {sent.recipient})")
         click.echo(f"open it:       {eml.with_suffix('.html')}")
+
+
+@cli.command()
+@pass_state
+@reports_errors
+def prune(state: State) -> None:
+    """Drop article bodies and revisions older than [store] keep, then compact the file."""
+    with _locked(state):
+        _prune(state, force=True)
+
+
+def _prune(state: State, *, force: bool) -> None:
+    from monitor.runner import prune
+
+    result = prune(state.config, now=_now(), force=force)
+    if result.ran:
+        click.echo(
+            f"pruned: {result.articles} article bodies and {result.revisions} revisions "
+            f"older than {state.config.store.keep.days if state.config.store.keep else 0} days"
+        )
 
 
 @cli.command()
@@ -378,5 +402,36 @@ def extract(file: Any, url: str | None) -> None:
     click.echo(json.dumps(article_to_json(article), indent=2, ensure_ascii=False))
 
 
+@cli.command()
+@click.argument("address", metavar="URL_OR_FILE")
+@click.option("--url", help="For a saved file: the address it came from (links resolve to it).")
+@click.option("--pattern", help="A regex article links match (for a listing page).")
+@reports_errors
+def discover(address: str, url: str | None, pattern: str | None) -> None:
+    """Print the article URLs a feed, sitemap, robots.txt or page lists, one JSON object a line."""
+    from dataclasses import replace
+
+    from monitor.sources import discover_lines, fetch
+
+    fetched = fetch(address)
+    for line in discover_lines(replace(fetched, url=url) if url else fetched, pattern=pattern):
+        click.echo(line)
+
+
+@cli.command()
+def sites() -> None:
+    """List the built-in catalog of publishers: name, home, feeds and sitemaps."""
+    from monitor.sources import catalog_lines
+
+    for line in catalog_lines():
+        click.echo(line)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C: finally blocks run, the crawl child is stopped, locks go."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name="newsmon")

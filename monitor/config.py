@@ -15,6 +15,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -43,9 +44,20 @@ SELECTOR_FIELDS = (
     "tags",
 )
 
-_TOP_KEYS = ("sites", "store", "site", "aliases", "watch", "email", "schedule")
+_TOP_KEYS = ("sites", "store", "site", "aliases", "watch", "email", "schedule", "crawl")
+_CRAWL_KEYS = ("delay", "contact", "max_page_size", "timeout")
 _STORE_KEYS = ("path", "keep")
-_SITE_KEYS = ("name", "home", "feeds", "sitemaps", "every", "recheck", "selectors")
+_SITE_KEYS = (
+    "name",
+    "home",
+    "feeds",
+    "sitemaps",
+    "listings",
+    "article_pattern",
+    "every",
+    "recheck",
+    "selectors",
+)
 _WATCH_KEYS = ("name", "query", "notify", "cadence", "on_change", "min_mentions", "in")
 _ALIAS_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _EMAIL_KEYS = ("host", "port", "security", "username", "password_env", "sender")
@@ -104,6 +116,42 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class CrawlConfig:
+    """Politeness and limits of the crawl: what `[crawl]` says, passed to Scrapy as settings.
+
+    `delay` seconds between requests to one host (and AutoThrottle's start; 0 lifts both, for
+    your own servers only), `contact` a mailto: or http(s) URL put in the User-Agent,
+    `max_page_size` bytes (a larger response is dropped), `timeout` seconds per request.
+    """
+
+    delay: float = 1.0
+    contact: str | None = None
+    max_page_size: int = 5 * 1024 * 1024
+    timeout: float = 30.0
+
+    def user_agent(self) -> str:
+        """`newsmon/<version> (+contact)`, as Scrapy sends it."""
+        try:
+            version = metadata.version("newsmon")
+        except metadata.PackageNotFoundError:  # run from a source tree without installing
+            version = "0"
+        return f"newsmon/{version} (+{self.contact})" if self.contact else f"newsmon/{version}"
+
+    def scrapy_settings(self) -> dict[str, str]:
+        """The `-s` settings `scrapy crawl news` gets for this table."""
+        throttle = self.delay > 0
+        return {
+            "USER_AGENT": self.user_agent(),
+            "DOWNLOAD_DELAY": str(self.delay),
+            "AUTOTHROTTLE_ENABLED": str(throttle),
+            "AUTOTHROTTLE_START_DELAY": str(self.delay),
+            "DOWNLOAD_MAXSIZE": str(self.max_page_size),
+            "DOWNLOAD_WARNSIZE": str(self.max_page_size // 2),
+            "DOWNLOAD_TIMEOUT": str(self.timeout),
+        }
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated newsmon.toml. `sites`: catalog sites named in `sites`, then [[site]]."""
 
@@ -113,6 +161,7 @@ class Config:
     watches: tuple[Watch, ...]
     email: EmailConfig | None
     schedule: ScheduleConfig
+    crawl: CrawlConfig = CrawlConfig()
     aliases: Mapping[str, tuple[Term, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -156,6 +205,7 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
     watches = _watches(p, data.get("watch"), aliases)
     email = _email(p, data["email"], environ) if "email" in data else None
     schedule = _schedule(p, data.get("schedule", {}))
+    crawl = _crawl(p, data.get("crawl", {}))
     if p.lines:
         raise ConfigError("\n".join(p.lines))
     return Config(
@@ -165,6 +215,7 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
         watches=watches,
         email=email,
         schedule=schedule,
+        crawl=crawl,
         aliases=MappingProxyType(aliases),
     )
 
@@ -234,6 +285,9 @@ def _own_sites(p: Problems, value: object, listed: set[str]) -> list[Site]:
         home = checks.url(p, checks.string(p, table, "home", f"{key}.home"), f"{key}.home")
         feeds = checks.urls(p, table, "feeds", f"{key}.feeds")
         sitemaps = checks.urls(p, table, "sitemaps", f"{key}.sitemaps")
+        listings = checks.urls(p, table, "listings", f"{key}.listings")
+        pattern_key = f"{key}.article_pattern"
+        pattern = _pattern(p, checks.string(p, table, "article_pattern", pattern_key), pattern_key)
         every = checks.every(p, checks.string(p, table, "every", f"{key}.every"), f"{key}.every")
         recheck = (
             checks.durations(p, table["recheck"], f"{key}.recheck")
@@ -249,12 +303,28 @@ def _own_sites(p: Problems, value: object, listed: set[str]) -> list[Site]:
                 home=home,
                 feeds=feeds,
                 sitemaps=sitemaps,
+                listings=listings,
+                article_pattern=pattern,
                 every=every,
                 recheck=recheck,
                 selectors=MappingProxyType(selectors),
             )
         )
     return sites
+
+
+def _pattern(p: Problems, value: str | None, key: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        re.compile(value)
+    except re.error as e:
+        p.add(
+            key,
+            f"{value!r} is not a regular expression: {e}; write one like '/20\\d\\d/\\d\\d/'",
+        )
+        return None
+    return value
 
 
 def _claim(p: Problems, seen: dict[str, int], name: str | None, kind: str, index: int) -> None:
@@ -489,6 +559,70 @@ def _digest_at(p: Problems, value: object) -> datetime.time:
         f"{checks.show(value)} is not a time; write HH:MM (24-hour), like '08:00'",
     )
     return datetime.time(8, 0)
+
+
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?", re.I)
+_SIZE_UNITS = {"b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
+
+
+def _crawl(p: Problems, value: object) -> CrawlConfig:
+    table = checks.table(p, value, "crawl", _CRAWL_KEYS)
+    if table is None:
+        return CrawlConfig()
+    default = CrawlConfig()
+    delay = _seconds(p, table, "delay", default.delay, allow_zero=True)
+    timeout = _seconds(p, table, "timeout", default.timeout, allow_zero=False)
+    contact = _contact(p, checks.string(p, table, "contact", "crawl.contact"))
+    size = _size(p, table.get("max_page_size", default.max_page_size))
+    return CrawlConfig(delay=delay, contact=contact, max_page_size=size, timeout=timeout)
+
+
+def _seconds(
+    p: Problems, table: Mapping[str, object], name: str, default: float, *, allow_zero: bool
+) -> float:
+    value = table.get(name, default)
+    lowest = 0 if allow_zero else "more than 0"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        p.add(f"crawl.{name}", f"expected a number of seconds, like 2.5, got {checks.show(value)}")
+        return default
+    if value < 0 or (value == 0 and not allow_zero) or value > 3600:
+        p.add(f"crawl.{name}", f"{value} is out of range; write {lowest} to 3600 seconds")
+        return default
+    return float(value)
+
+
+def _contact(p: Problems, value: str | None) -> str | None:
+    """A contact for the User-Agent: mailto: or http(s) URL; a bare address becomes mailto:."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.lower().startswith("mailto:"):
+        address = checks.address(p, value[7:], "crawl.contact")
+        return f"mailto:{address}" if address else None
+    if value.lower().startswith(("http://", "https://")):
+        return checks.url(p, value, "crawl.contact")
+    if "@" in value:
+        address = checks.address(p, value, "crawl.contact")
+        return f"mailto:{address}" if address else None
+    p.add(
+        "crawl.contact",
+        f"{value!r} is not a way to reach you; write 'mailto:you@example.com' or a web page URL",
+    )
+    return None
+
+
+def _size(p: Problems, value: object) -> int:
+    default = CrawlConfig().max_page_size
+    match = _SIZE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if match and float(match[1]) > 0:
+        return int(float(match[1]) * _SIZE_UNITS[(match[2] or "b").lower()])
+    p.add(
+        "crawl.max_page_size",
+        f"{checks.show(value)} is not a size; write bytes (5242880) or '5MB', '500KB'",
+    )
+    return default
 
 
 def _count(n: int, noun: str) -> str:

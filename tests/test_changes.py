@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from monitor.config import Config, load_config
-from monitor.demo import FAST, serve
+from monitor.demo import serve
 from monitor.mailer import FileMailer
 from monitor.runner import crawl, digest, match, open_store
 from tests.conftest import FIXTURES, newsmon
@@ -24,6 +24,9 @@ NEW_HEADLINE = "Wait times for data centre GPUs fall to six weeks"
 CONFIG = """
 [store]
 path = "news.db"
+
+[crawl]
+delay = 0  # our own server: no politeness delays
 
 [[site]]
 name = "ledger"
@@ -77,18 +80,18 @@ def test_an_edit_announced_by_the_feed_becomes_a_revision_and_an_updated_alert(
     hits: list[tuple[str, int]] = []
     with serve(site, hits) as origin:
         config = config_for(tmp_path, origin, "[]")
-        assert crawl(config, settings=FAST).new == 3
+        assert crawl(config).new == 3
         assert match(config, now=datetime.now(UTC)).alerts == 4  # 2 articles x 2 watches
         outbox = tmp_path / "out"
         assert len(digest(config, FileMailer(outbox), now=datetime.now(UTC)).sent) == 2
 
         hits.clear()
-        again = crawl(config, settings=FAST)  # nothing changed, nothing is due
+        again = crawl(config)  # nothing changed, nothing is due
         assert (again.new, again.updated, again.known) == (0, 0, 3)
         assert not [path for path, _ in hits if path in STORED]
 
         edit(site, OLD_HEADLINE, NEW_HEADLINE, entry_updated=datetime.now(UTC))
-        edited = crawl(config, settings=FAST)
+        edited = crawl(config)
         assert (edited.new, edited.updated) == (0, 1)
         assert [p for p, _ in hits if p in STORED] == [f"/{GPU}"]
 
@@ -129,17 +132,17 @@ def test_young_articles_are_rechecked_with_validators_and_a_304_changes_nothing(
     hits: list[tuple[str, int]] = []
     with serve(site, hits) as origin:
         config = config_for(tmp_path, origin, '["1s"]')
-        assert crawl(config, settings=FAST).new == 3
+        assert crawl(config).new == 3
         time.sleep(1.1)  # the one re-check of the schedule comes due
         hits.clear()
-        rechecked = crawl(config, settings=FAST)
+        rechecked = crawl(config)
         articles = [(p, s) for p, s in hits if p in STORED]
         assert sorted(s for _, s in articles) == [304, 304, 304]
         assert (rechecked.new, rechecked.updated) == (0, 0)
 
         hits.clear()
         edit(site, OLD_HEADLINE, NEW_HEADLINE)  # the schedule is spent: not seen
-        spent = crawl(config, settings=FAST)
+        spent = crawl(config)
         assert not [p for p, _ in hits if p in STORED]
         assert spent.known == 3
 
@@ -159,10 +162,10 @@ def test_a_page_that_disappears_on_recheck_keeps_its_stored_article(
 ) -> None:
     with serve(site) as origin:
         config = config_for(tmp_path, origin, '["1s"]')
-        assert crawl(config, settings=FAST).new == 3
+        assert crawl(config).new == 3
         (site / GPU).unlink()
         time.sleep(1.1)
-        crawl(config, settings=FAST)
+        crawl(config)
     store = open_store(config)
     try:
         assert store.articles.count == 3

@@ -20,7 +20,10 @@ COMMANDS = [
     "run",
     "demo",
     "extract",
+    "discover",
+    "sites",
     "history",
+    "prune",
     "watch test",
     "watch list",
 ]

@@ -15,6 +15,9 @@ CONFIG = """
 [store]
 path = "data/news.db"
 
+[crawl]
+delay = 0  # our own server: no politeness delays
+
 [[site]]
 name = "ledger"
 home = "{origin}/"
@@ -135,3 +138,22 @@ def test_scrapy_finds_the_news_spider_at_the_project_root() -> None:
     )
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.split() == ["news"]
+
+
+def test_scrapy_crawl_without_sites_says_how_to_run_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).parent.parent
+    bare = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"NEWSMON_DB={tmp_path}/x.db"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert bare.returncode != 0
+    assert "no sites to crawl: run `newsmon crawl`" in bare.stderr
+    assert "-s NEWSMON_SITES=" in bare.stderr and "-s NEWSMON_DB=" in bare.stderr
+    assert not (tmp_path / "x.db").exists()

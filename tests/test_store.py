@@ -59,6 +59,21 @@ def test_full_text_search_finds_stored_articles(tmp_path: Path) -> None:
     store.save(article(body="Tokyo datacenter news."), site="s", aliases=[], now=NOW)
     rows = list(store.articles.search("datacenter"))
     assert [r["url"] for r in rows] == ["https://news.example/a/"]
+    # an edit re-indexes; a bare re-check (only `checked` changes) leaves the index alone
+    store.save(article(body="Osaka datacenter news."), site="s", aliases=[], now=NOW)
+    store.save(article(body="Osaka datacenter news."), site="s", aliases=[], now=NOW)
+    assert [r["url"] for r in store.articles.search("Osaka")] == ["https://news.example/a/"]
+    assert list(store.articles.search("Tokyo")) == []
+    # many saves in one batch are all searchable when the batch ends
+    with store.batch():
+        for n in range(250):
+            store.save(
+                article(url=f"https://news.example/{n}/", body=f"Kyoto item{n}."),
+                site="s",
+                aliases=[],
+                now=NOW,
+            )
+    assert len(list(store.articles.search("Kyoto"))) == 250
 
 
 def _load_dump(dump: Path, target: Path) -> None:
@@ -181,3 +196,19 @@ def test_recheck_policy(
         )
         is due
     )
+
+
+def test_prune_drops_old_bodies_and_revisions_but_keeps_headlines(tmp_path: Path) -> None:
+    store = ArticleStore.open(tmp_path / "n.db")
+    old, young = "https://news.example/old/", "https://news.example/young/"
+    store.save(article(url=old, body="Old text."), site="s", aliases=[], now=NOW)
+    store.save(article(url=old, body="Old text, edited."), site="s", aliases=[], now=NOW)
+    later = NOW + timedelta(days=30)
+    store.save(article(url=young, body="Young text."), site="s", aliases=[], now=later)
+    assert store.prune(later - timedelta(days=10)) == (1, 1)
+    rows = {r["url"]: r for r in store.articles.rows}
+    assert (rows[old]["title"], rows[old]["body"]) == ("A headline", "")
+    assert rows[young]["body"] == "Young text."
+    assert store.db.table("revisions").count == 0
+    assert [r["url"] for r in store.articles.search("edited")] == []
+    store.vacuum()

@@ -4,19 +4,32 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.discovery import FeedEntry, FeedError, find_feed_links, parse_feed
+from crawler.discovery import (
+    FeedEntry,
+    FeedError,
+    SitemapError,
+    find_article_links,
+    find_feed_links,
+    parse_feed,
+    parse_sitemap,
+    recent_children,
+    recent_entries,
+    robots_sitemaps,
+)
 from crawler.extract import extract_article
 from crawler.items import ArticleItem
 from crawler.middlewares import ENTRY, RECHECK
@@ -25,6 +38,15 @@ from crawler.store import ArticleStore, Fetch
 
 logger = logging.getLogger(__name__)
 
+MAX_SITEMAP_DEPTH = 3  # an index of indexes of indexes; deeper is a loop or a mistake
+
+
+NO_SITES = (
+    "no sites to crawl: run `newsmon crawl` (it reads newsmon.toml and passes the sites), "
+    'or give them yourself: scrapy crawl news -s NEWSMON_SITES=\'[{"name": "example", '
+    '"home": "https://news.example.com/"}]\' -s NEWSMON_DB=newsmon.db'
+)
+
 
 def _header(value: bytes | None) -> str | None:
     return value.decode("latin-1") if value else None
@@ -32,7 +54,14 @@ def _header(value: bytes | None) -> str | None:
 
 def sites_from_setting(raw: str) -> list[Site]:
     """Sites from the NEWSMON_SITES setting (a JSON list of objects)."""
-    return [site_from_dict(s) for s in json.loads(raw)]
+    try:
+        entries = json.loads(raw)
+        return [site_from_dict(entry) for entry in entries]
+    except (ValueError, TypeError, KeyError) as e:
+        why = f"a site has no {e}" if isinstance(e, KeyError) else str(e)
+        raise UsageError(
+            f"NEWSMON_SITES is not a JSON list of sites with name and home ({why}); {NO_SITES}"
+        ) from e
 
 
 class NewsSpider(scrapy.Spider):
@@ -48,6 +77,8 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         sites = sites_from_setting(crawler.settings.get("NEWSMON_SITES", "[]"))
+        if not sites:
+            raise UsageError(NO_SITES)
         store = ArticleStore.open(crawler.settings.get("NEWSMON_DB"))
         spider = cls(sites, store, *args, **kwargs)
         spider._set_crawler(crawler)
@@ -84,23 +115,15 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for site in self.sites:
-            if site.feeds:
-                for feed in site.feeds:
-                    yield self.request(feed, self.parse_feed, site)
-            else:
-                yield self.request(site.home, self.parse_home, site)
+            for request in self.site_requests(site):
+                yield request
 
     def parse_home(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
         feeds = find_feed_links(response.body, response.url)
-        if not feeds:
-            self.count(site, "errors")
-            logger.error(
-                "site %s: no feed is linked from %s; add feeds = [...] to its [[site]] table",
-                site.name,
-                response.url,
-            )
         for feed in feeds:
             yield self.request(feed, self.parse_feed, site)
+        if not feeds:
+            yield from self.home_without_feeds(response, site)
 
     def parse_feed(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
         content_type = response.headers.get("Content-Type")
@@ -114,8 +137,7 @@ class NewsSpider(scrapy.Spider):
             self.count(site, "errors")
             logger.error("site %s: feed %s cannot be read: %s", site.name, response.url, e)
             return
-        for entry in entries:
-            yield self.article_request(entry, site)
+        yield from self.follow_entries(site, entries)
 
     def parse_article(
         self, response: Response, site: Site, entry: FeedEntry
@@ -155,6 +177,99 @@ class NewsSpider(scrapy.Spider):
             etag=_header(headers.get(b"ETag")),
             last_modified=_header(headers.get(b"Last-Modified")),
         )
+
+    # --- sitemaps and listing pages --------------------------------------------------------------
+
+    def site_requests(self, site: Site) -> Iterator[scrapy.Request]:
+        """The discovery requests of a site: its feeds, sitemaps and listings, else its home."""
+        for feed in site.feeds:
+            yield self.request(feed, self.parse_feed, site)
+        for sitemap in site.sitemaps:
+            yield self.request(sitemap, self.parse_sitemap, site, depth=0)
+        for listing in site.listings:
+            yield self.request(listing, self.parse_listing, site)
+        if not site.sources:
+            yield self.request(site.home, self.parse_home, site)
+
+    def home_without_feeds(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        """No feed linked from home: the sitemaps robots.txt names, else home as a listing."""
+        links = find_article_links(
+            response.body, response.url, home=site.home, pattern=site.article_pattern
+        )
+        self.count(site, "requests")
+        yield scrapy.Request(
+            urljoin(response.url, "/robots.txt"),
+            callback=self.parse_robots,
+            errback=self.failed,
+            cb_kwargs={"site": site, "fallback": links, "home": response.url},
+            meta={"handle_httpstatus_all": True},  # no robots.txt is an answer too
+        )
+
+    def parse_robots(
+        self, response: Response, site: Site, fallback: list[FeedEntry], home: str
+    ) -> Iterator[scrapy.Request]:
+        sitemaps = robots_sitemaps(response.body, response.url) if response.status == 200 else []
+        for sitemap in sitemaps:
+            yield self.request(sitemap, self.parse_sitemap, site, depth=0)
+        if not sitemaps:
+            yield from self.fall_back_to_listing(site, fallback, home)
+
+    def fall_back_to_listing(
+        self, site: Site, links: list[FeedEntry], home: str
+    ) -> Iterator[scrapy.Request]:
+        if not links:
+            self.count(site, "errors")
+            logger.error(
+                "site %s: %s links no feed and no article, and robots.txt names no sitemap; "
+                "add feeds, sitemaps or listings (and maybe article_pattern) to its [[site]]",
+                site.name,
+                home,
+            )
+        yield from self.follow_entries(site, links)
+
+    def parse_sitemap(self, response: Response, site: Site, depth: int) -> Iterator[scrapy.Request]:
+        try:
+            sitemap = parse_sitemap(response.body, response.url)
+        except SitemapError as e:
+            self.count(site, "errors")
+            logger.error("site %s: sitemap %s cannot be read: %s", site.name, response.url, e)
+            return
+        now = datetime.now(UTC)
+        max_age = timedelta(days=self.settings.getfloat("NEWSMON_SITEMAP_DAYS", 2))
+        if depth < MAX_SITEMAP_DEPTH:
+            for child in recent_children(sitemap, now=now, max_age=max_age):
+                yield self.request(child.url, self.parse_sitemap, site, depth=depth + 1)
+        yield from self.follow_entries(
+            site, recent_entries(sitemap.entries, now=now, max_age=max_age)
+        )
+
+    def parse_listing(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        links = find_article_links(
+            response.body, response.url, home=site.home, pattern=site.article_pattern
+        )
+        if not links:
+            logger.warning("site %s: no article links found on %s", site.name, response.url)
+        yield from self.follow_entries(site, links)
+
+    @staticmethod
+    def matching(site: Site, entries: list[FeedEntry]) -> list[FeedEntry]:
+        """The entries whose link matches the site's article_pattern (all, without one)."""
+        if not site.article_pattern:
+            return entries
+        pattern = re.compile(site.article_pattern)
+        return [entry for entry in entries if pattern.search(entry.link)]
+
+    def follow_entries(self, site: Site, entries: list[FeedEntry]) -> Iterator[scrapy.Request]:
+        """Requests for the articles of discovered entries (KnownArticleMiddleware drops the
+        stored ones that are not due for a re-check)."""
+        entries = self.matching(site, entries)
+        limit = self.settings.getint("NEWSMON_MAX_ENTRIES", 200)
+        if len(entries) > limit:
+            logger.info(
+                "site %s: %d entries, following the first %d", site.name, len(entries), limit
+            )
+        for entry in entries[:limit]:
+            yield self.article_request(entry, site)
 
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
