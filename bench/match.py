@@ -23,6 +23,7 @@ import json
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -249,14 +250,17 @@ def store_run(articles: Sequence[Article], queries: list[tuple[str, str]]) -> fl
         (root / "newsmon.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
         cli = "from monitor.cli import main; main()"
         command = [sys.executable, "-c", cli, "--config", str(root / "newsmon.toml")]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(
             [*command, "match"], capture_output=True, text=True, cwd=ROOT, env=dict(os.environ)
         )
         wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0:
             raise SystemExit(f"newsmon match failed: {done.stderr}")
-        print(f"  newsmon match output: {done.stdout.strip()}")
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        print(f"  newsmon match output: {done.stdout.strip()} ({cpu:.1f} s of CPU)")
         return wall
 
 
