@@ -40,11 +40,11 @@ def _watermarks(
     start: int | None = None  # the same for every new watch: look it up once
     for watch in watches:
         state = known.get(watch.name)
-        if state is None or state.query != watch.query:
+        if state is None or state.query != watch.definition:
             if start is None:
                 start = store.seq_before(now - BACKFILL)
             marks[watch.name] = start
-            ledger.reset_watch(watch.name, watch.query, marks[watch.name], now)
+            ledger.reset_watch(watch.name, watch.definition, marks[watch.name], now)
         else:
             marks[watch.name] = state.watermark
     return marks

@@ -28,7 +28,7 @@ from monitor import checks
 from monitor.checks import Problems
 from monitor.errors import ConfigError, QueryError
 from monitor.matching import PROMINENCE_FIELDS, Prominence
-from monitor.query import Node, Term, alias_term, parse
+from monitor.query import Alias, Field, Node, Not, Term, alias_term, parse
 
 CADENCES = ("immediate", "hourly", "daily", "weekly")
 SECURITIES = ("starttls", "ssl", "none")
@@ -83,6 +83,28 @@ class Watch:
     node: Node = field(compare=False)
     on_change: bool = False
     prominence: Prominence = field(default_factory=Prominence)
+
+    @property
+    def definition(self) -> str:
+        """What decides which articles the watch matches: its query, the alias sets it uses and
+        its prominence. When this changes, the watch starts over (it looks back again)."""
+        parts = [self.query]
+        for alias in dict.fromkeys(_aliases_in(self.node)):
+            parts.append(f"@{alias.name} = " + " | ".join(map(str, alias.terms)))
+        if self.prominence != Prominence():
+            fields = ", ".join(self.prominence.fields) or "all"
+            parts.append(f"min_mentions = {self.prominence.min_mentions}; in = {fields}")
+        return "\n".join(parts)
+
+
+def _aliases_in(node: Node) -> list[Alias]:
+    if isinstance(node, Alias):
+        return [node]
+    if isinstance(node, Not | Field):
+        return _aliases_in(node.child)
+    if isinstance(node, Term):
+        return []
+    return [a for child in node.children for a in _aliases_in(child)]
 
 
 @dataclass(frozen=True)

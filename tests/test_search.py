@@ -218,3 +218,25 @@ def test_watch_list_counts_alerts(tmp_path: Path) -> None:
 def test_match_backfill_needs_a_duration(tmp_path: Path) -> None:
     code, out = run("--config", str(write_config(tmp_path)), "match", "--backfill", "a week")
     assert code == 2 and "is not a duration" in out
+
+
+@pytest.mark.parametrize(
+    ("second", "alerts"),
+    [
+        ('[aliases]\njapan = ["Japan"]\n', 0),
+        ('[aliases]\njapan = ["Japan", "Tokyo"]\n', 1),  # the alias set changed: looks back
+        ('[aliases]\njapan = ["Japan"]\n[[watch]]\nmin_mentions = 1\n', 0),
+    ],
+)
+def test_a_watch_whose_alias_set_changed_looks_back_again(
+    store: ArticleStore, tmp_path: Path, second: str, alerts: int
+) -> None:
+    def config(aliases: str) -> Config:
+        watch = WATCH.format(name="ms", query="Microsoft @japan")
+        if "[[watch]]" in aliases:
+            aliases, extra = aliases.split("[[watch]]\n")
+            watch += extra
+        return parse_config(aliases + watch, path=tmp_path / "newsmon.toml", environ={})
+
+    assert match_new(store, config('[aliases]\njapan = ["Japan"]\n').watches, now=NOW).alerts == 2
+    assert match_new(store, config(second).watches, now=NOW).alerts == alerts
