@@ -32,6 +32,7 @@ _CJK = re.compile(
 )
 _NON_ASCII_RUN = re.compile("([^\x00-\x7f]+)")
 _RUNS = re.compile("  +")
+_BYTE_RUNS = re.compile(b"  +")
 
 
 def fold(word: str) -> str:
@@ -69,6 +70,8 @@ class _Table(dict[int, str]):
 
 _TABLE = _Table()
 _ASCII = {cp: _fold_char(chr(cp)) for cp in range(128)}
+_ASCII_BYTES = bytes(range(128))
+_ASCII_BYTE_TABLE = bytes(ord(_ASCII[b]) if b < 128 else b for b in range(256))
 
 
 @dataclass
@@ -120,6 +123,9 @@ def fold_segment(text: str) -> Folded:
     if text.isascii():
         spaced = text.translate(_ASCII)
         return Folded(text, " " + " ".join(spaced.split()) + " ", spaced, [], [])
+    quick = _fold_bytes(text)
+    if quick is not None:
+        return quick
     # ASCII stretches take translate's fast path; the rest goes through the full table.
     parts = _NON_ASCII_RUN.split(text)
     out: list[str] = []
@@ -143,6 +149,21 @@ def fold_segment(text: str) -> Folded:
         at += len(part)
     spaced = "".join(out)
     return Folded(text, " " + " ".join(spaced.split()) + " ", spaced, resized_at, resized)
+
+
+def _fold_bytes(text: str) -> Folded | None:
+    """The fold of a text whose non-ASCII characters each fold to one ASCII character (curly
+    quotes, dashes, accented Latin letters), done on its UTF-8 bytes in a few C passes; None
+    for any other text."""
+    data = text.encode("utf-8")
+    for c in set(data.translate(None, _ASCII_BYTES).decode("utf-8")):
+        folded = _TABLE[ord(c)]
+        if len(folded) != 1 or not folded.isascii():
+            return None
+        data = data.replace(c.encode("utf-8"), folded.encode("ascii"))
+    spaced = data.translate(_ASCII_BYTE_TABLE)
+    collapsed = _BYTE_RUNS.sub(b" ", b" " + spaced + b" ")
+    return Folded(text, collapsed.decode("ascii"), spaced.decode("ascii"), [], [])
 
 
 def words(text: str) -> tuple[str, ...]:
