@@ -29,13 +29,37 @@ the 0-based offset of the problem.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Literal
 
 from monitor.errors import QueryError
+from monitor.querytree import (
+    ALIAS_NAME,
+    DEFAULT_NEAR,
+    FIELD_PREFIX,
+    FIELDS,
+    NEAR_ANY_CASE,
+    NEAR_WORD,
+    OPERATORS,
+    PREFIX_MIN,
+    QUOTES,
+    SPECIAL,
+    Alias,
+    And,
+    Field,
+    Near,
+    Node,
+    Not,
+    Or,
+    Sentence,
+    Term,
+    bare_prefix,
+    positive_terms,
+    terms_of,
+    unparse,
+)
 
 __all__ = [
     "FIELDS",
@@ -51,142 +75,12 @@ __all__ = [
     "alias_term",
     "parse",
     "positive_terms",
+    "terms_of",
     "unparse",
 ]
 
-OPERATORS = frozenset({"AND", "OR", "NOT"})
-FIELDS = ("title", "body", "lead", "site", "author", "tag")
-QUOTES = frozenset('"\u201c\u201d')
 MAX_DEPTH = 64
 """How deeply parentheses, fields and NOTs may nest; deeper queries are refused, not crashed on."""
-DEFAULT_NEAR = 10
-PREFIX_MIN = 3
-
-_SPECIAL = frozenset('(),"\u201c\u201d')
-_FIELD = re.compile(r"([A-Za-z]+):")
-_NEAR = re.compile(r"NEAR(?:/(\d{1,4}))?")
-_NEAR_ANY_CASE = re.compile(r"(?i)(?:near(?:/\d*)?|sentence)")
-_ALIAS = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
-
-
-@dataclass(frozen=True)
-class Term:
-    """A word (one element) or a quoted phrase (its words, in order); `prefix`: the last word
-    may go on (``micro*``)."""
-
-    words: tuple[str, ...]
-    prefix: bool = False
-
-    def __post_init__(self) -> None:
-        if not self.words or any(
-            not w or any(c.isspace() or c in QUOTES for c in w) for w in self.words
-        ):
-            raise ValueError(f"a Term needs non-empty words without spaces or quotes: {self.words}")
-        if self.prefix and (len(self.words) != 1 or not _bare_prefix(self.words[0])):
-            raise ValueError(f"a prefix Term is one plain word of 3+ letters: {self.words}")
-
-    def __str__(self) -> str:
-        return unparse(self)
-
-
-@dataclass(frozen=True)
-class Alias:
-    """``@name``: any of the alias set's terms."""
-
-    name: str
-    terms: tuple[Term, ...]
-
-    def __post_init__(self) -> None:
-        if not _ALIAS.fullmatch(self.name) or not self.terms:
-            raise ValueError(f"an Alias needs a name like 'microsoft' and terms: {self.name!r}")
-
-    def __str__(self) -> str:
-        return unparse(self)
-
-
-@dataclass(frozen=True)
-class Field:
-    """``name:child``: the child looks only in that part of the article."""
-
-    name: str
-    child: Node
-
-    def __post_init__(self) -> None:
-        if self.name not in FIELDS:
-            raise ValueError(f"unknown field {self.name!r}")
-
-    def __str__(self) -> str:
-        return unparse(self)
-
-
-@dataclass(frozen=True)
-class Near:
-    """All children within `distance` words of each other (words between them), any order."""
-
-    children: tuple[Node, ...]
-    distance: int = DEFAULT_NEAR
-
-    def __post_init__(self) -> None:
-        if len(self.children) < 2 or self.distance < 0:
-            raise ValueError("Near needs at least two children and a distance of 0 or more")
-
-    def __str__(self) -> str:
-        return unparse(self)
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """All children in one sentence."""
-
-    children: tuple[Node, ...]
-
-    def __post_init__(self) -> None:
-        if len(self.children) < 2:
-            raise ValueError("Sentence needs at least two children")
-
-    def __str__(self) -> str:
-        return unparse(self)
-
-
-@dataclass(frozen=True)
-class And:
-    """All children must match."""
-
-    children: tuple[Node, ...]
-
-    def __post_init__(self) -> None:
-        if len(self.children) < 2:
-            raise ValueError("And needs at least two children")
-
-    def __str__(self) -> str:
-        return unparse(self)
-
-
-@dataclass(frozen=True)
-class Or:
-    """At least one child must match."""
-
-    children: tuple[Node, ...]
-
-    def __post_init__(self) -> None:
-        if len(self.children) < 2:
-            raise ValueError("Or needs at least two children")
-
-    def __str__(self) -> str:
-        return unparse(self)
-
-
-@dataclass(frozen=True)
-class Not:
-    """The child must not match."""
-
-    child: Node
-
-    def __str__(self) -> str:
-        return unparse(self)
-
-
-Node = Term | Alias | Field | Near | Sentence | And | Or | Not
 
 TokenKind = Literal[
     "word", "phrase", "prefix", "alias", "field", "near", "sentence",
@@ -205,10 +99,6 @@ class _Token:
 
 def _error(message: str, query: str, pos: int) -> QueryError:
     return QueryError(f"column {pos + 1}: {message}", query, pos)
-
-
-def _bare_prefix(word: str) -> bool:
-    return sum(c.isalnum() for c in word) >= PREFIX_MIN and not _needs_quotes(word)
 
 
 def _tokenize(query: str) -> list[_Token]:
@@ -236,11 +126,11 @@ def _tokenize(query: str) -> list[_Token]:
             i += 1
         else:
             j = i
-            while j < n and not (query[j].isspace() or query[j] in _SPECIAL):
+            while j < n and not (query[j].isspace() or query[j] in SPECIAL):
                 j += 1
             word = query[i:j]
             opens = j < n and query[j] == "("
-            field_match = _FIELD.match(word)
+            field_match = FIELD_PREFIX.match(word)
             if field_match:
                 name = field_match[1]
                 if name not in FIELDS:
@@ -270,7 +160,7 @@ def _tokenize(query: str) -> list[_Token]:
 
 
 def _word_token(query: str, word: str, i: int, opens: bool) -> _Token:
-    near = _NEAR.fullmatch(word)
+    near = NEAR_WORD.fullmatch(word)
     if (near or word == "SENTENCE") and opens:
         if near is None:
             return _Token("sentence", i)
@@ -283,7 +173,7 @@ def _word_token(query: str, word: str, i: int, opens: bool) -> _Token:
             query,
             i,
         )
-    if opens and _NEAR_ANY_CASE.fullmatch(word):
+    if opens and NEAR_ANY_CASE.fullmatch(word):
         raise _error(
             f"write {word.upper()} in capitals for the operator, or quote it to look for the word",
             query,
@@ -299,7 +189,7 @@ def _word_token(query: str, word: str, i: int, opens: bool) -> _Token:
             i,
         )
     if word.startswith("@"):
-        if not _ALIAS.fullmatch(word[1:]):
+        if not ALIAS_NAME.fullmatch(word[1:]):
             raise _error(
                 "expected an alias name after @ (letters, digits, _ and -), like @microsoft",
                 query,
@@ -315,7 +205,7 @@ def _word_token(query: str, word: str, i: int, opens: bool) -> _Token:
                 query,
                 i + word.index("*"),
             )
-        if sum(ch.isalnum() for ch in stem) < PREFIX_MIN or not _bare_prefix(stem):
+        if sum(ch.isalnum() for ch in stem) < PREFIX_MIN or not bare_prefix(stem):
             raise _error(
                 f"a prefix needs at least {PREFIX_MIN} letters or digits before '*', like micro*",
                 query,
@@ -561,7 +451,7 @@ def alias_term(entry: str) -> Term:
         raise _error("has no letters or digits to look for", entry, 0)
     if len(words) == 1 and words[0].endswith("*"):
         stem = words[0][:-1]
-        if not _bare_prefix(stem):
+        if not bare_prefix(stem):
             raise _error(
                 f"a prefix needs at least {PREFIX_MIN} letters or digits before '*', like micro*",
                 entry,
@@ -569,90 +459,3 @@ def alias_term(entry: str) -> Term:
             )
         return Term((stem,), prefix=True)
     return Term(words)
-
-
-def positive_terms(node: Node) -> tuple[Term, ...]:
-    """The terms whose presence helps a match (under an even number of NOTs), first seen first."""
-    found: dict[Term, None] = {}
-
-    def walk(n: Node, negated: bool) -> None:
-        if isinstance(n, Term):
-            if not negated:
-                found.setdefault(n)
-        elif isinstance(n, Alias):
-            for t in n.terms:
-                walk(t, negated)
-        elif isinstance(n, Not):
-            walk(n.child, not negated)
-        elif isinstance(n, Field):
-            walk(n.child, negated)
-        else:
-            for child in n.children:
-                walk(child, negated)
-
-    walk(node, False)
-    return tuple(found)
-
-
-def _needs_quotes(word: str) -> bool:
-    return (
-        word.upper() in OPERATORS
-        or any(c in _SPECIAL or c == "*" for c in word)
-        or word[0] in "-+@"
-        or _FIELD.match(word) is not None
-        or _NEAR_ANY_CASE.fullmatch(word) is not None
-        or word.startswith("NEAR/")
-    )
-
-
-def _group(node: Node) -> str:
-    text = unparse(node)
-    return f"({text})" if isinstance(node, And | Or | Not | Field) else text
-
-
-def unparse(node: Node) -> str:
-    """The canonical text of a tree: capital operators, single spaces, only needed parentheses."""
-    if isinstance(node, Term):
-        if node.prefix:
-            return node.words[0] + "*"
-        if len(node.words) == 1 and not _needs_quotes(node.words[0]):
-            return node.words[0]
-        return '"' + " ".join(node.words) + '"'
-    if isinstance(node, Alias):
-        return "@" + node.name
-    if isinstance(node, Field):
-        return f"{node.name}:{_group(node.child)}"
-    if isinstance(node, Near):
-        return f"NEAR/{node.distance}(" + ", ".join(map(unparse, node.children)) + ")"
-    if isinstance(node, Sentence):
-        return "SENTENCE(" + ", ".join(map(unparse, node.children)) + ")"
-    if isinstance(node, Not):
-        child = node.child
-        inner = unparse(child)
-        return f"NOT ({inner})" if isinstance(child, And | Or) else f"NOT {inner}"
-    if isinstance(node, And):
-        return " AND ".join(
-            f"({unparse(c)})" if isinstance(c, And | Or) else unparse(c) for c in node.children
-        )
-    return " OR ".join(
-        f"({unparse(c)})" if isinstance(c, Or) else unparse(c) for c in node.children
-    )
-
-
-def terms_of(node: Node) -> Sequence[Term]:
-    """Every term of a tree, negated or not, aliases expanded, in order."""
-    out: list[Term] = []
-
-    def walk(n: Node) -> None:
-        if isinstance(n, Term):
-            out.append(n)
-        elif isinstance(n, Alias):
-            out.extend(n.terms)
-        elif isinstance(n, Not | Field):
-            walk(n.child)
-        else:
-            for child in n.children:
-                walk(child)
-
-    walk(node)
-    return out
