@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import ahocorasick
 
-from monitor.folding import Folded, fold, fold_segment, words
+from monitor.folding import fold, words
 from monitor.query import (
     Alias,
     And,
@@ -37,6 +37,18 @@ from monitor.query import (
     Sentence,
     Term,
     unparse,
+)
+from monitor.scan import (
+    ORDER,
+    SCOPES,
+    TEXT,
+    Article,
+    FieldName,
+    Scan,
+    Segment,
+    Span,
+    field_text,
+    segments,
 )
 from monitor.snippets import Snippet, snippet
 
@@ -52,35 +64,9 @@ __all__ = [
     "words",
 ]
 
-FieldName = Literal["title", "subtitle", "body", "site", "author", "tag"]
-_ORDER: dict[str, int] = {f: i for i, f in enumerate(FieldName.__args__)}  # type: ignore[attr-defined]
-
-# Where an occurrence is, as a bit: masks say where a term may be found.
-_TITLE, _SUBTITLE, _LEAD, _REST, _SITE, _AUTHOR, _TAG = (1 << i for i in range(7))
-TEXT = _TITLE | _SUBTITLE | _LEAD | _REST
-SCOPES = {
-    "title": _TITLE,
-    "body": _LEAD | _REST,
-    "lead": _TITLE | _SUBTITLE | _LEAD,
-    "site": _SITE,
-    "author": _AUTHOR,
-    "tag": _TAG,
-}
 PROMINENCE_FIELDS = ("title", "lead", "body")
 # A sentence ends at a line break, a CJK full stop, or [.!?…] (and closing quotes) before a space.
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s)|[\u3002\uff01\uff1f\n]")
-
-
-@dataclass(frozen=True)
-class Article:
-    """What the matcher reads of an article; the caller builds it from the store."""
-
-    title: str
-    body: str = ""
-    subtitle: str = ""
-    site: str = ""
-    authors: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,17 +90,6 @@ class Prominence:
 
 
 @dataclass(frozen=True)
-class Span:
-    """Where a positive term occurred: a field (its `item`-th author or tag) and offsets into
-    its original text."""
-
-    field: FieldName
-    start: int
-    end: int
-    item: int = 0
-
-
-@dataclass(frozen=True)
 class Hit:
     """A watch that matched: the positive terms that occurred (canonical text, query order) and
     every place they occurred, by field (title, subtitle, body, site, author, tag), then offset."""
@@ -124,74 +99,7 @@ class Hit:
     spans: tuple[Span, ...]
 
 
-@dataclass(frozen=True)
-class _Segment:
-    field: FieldName
-    item: int
-    bit: int
-    folded: Folded
-    base: int  # offset of the segment in its field's text
-    word_base: int  # words of the field before the segment
-
-
-class _Scan:
-    """One article: its segments, and where each term (key id) occurred."""
-
-    def __init__(self, segments: list[_Segment], article: Article) -> None:
-        self.segments = segments
-        self.article = article
-        self.found: dict[int, list[tuple[int, int]]] = {}  # key id -> [(segment, last index)]
-        self.where: dict[int, int] = {}  # key id -> bits of the segments it occurred in
-        self.present: dict[int, int] = {}  # group id -> bits of the segments any occurred in
-        self.spans: dict[tuple[int, int, int], Span] = {}  # (segment, start, end) -> Span
-        self._words: dict[tuple[int, int], int] = {}
-
-    def word(self, number: int, start: int) -> int:
-        """The number of the word of its field at collapsed offset `start` of a segment."""
-        key = (number, start)
-        found = self._words.get(key)
-        if found is None:
-            segment = self.segments[number]
-            found = segment.word_base + segment.folded.text.count(" ", 0, start - 1)
-            self._words[key] = found
-        return found
-
-
-def _field_text(article: Article, field: str, item: int) -> str:
-    if field in ("author", "tag"):
-        return (article.authors if field == "author" else article.tags)[item]
-    text: str = getattr(article, field)
-    return text
-
-
-def _lead_end(body: str) -> int:
-    first = body.find("\n\n")
-    second = body.find("\n\n", first + 2) if first >= 0 else -1
-    return second if second >= 0 else len(body)
-
-
-def _segments(article: Article) -> list[_Segment]:
-    segments = [
-        _Segment("title", 0, _TITLE, fold_segment(article.title), 0, 0),
-        _Segment("subtitle", 0, _SUBTITLE, fold_segment(article.subtitle), 0, 0),
-    ]
-    body = article.body
-    cut = _lead_end(body)
-    lead = fold_segment(body[:cut])
-    segments.append(_Segment("body", 0, _LEAD, lead, 0, 0))
-    if cut < len(body):
-        lead_words = lead.text.count(" ") - 1 if len(lead.text) > 2 else 0
-        segments.append(_Segment("body", 0, _REST, fold_segment(body[cut:]), cut, lead_words))
-    if article.site:
-        segments.append(_Segment("site", 0, _SITE, fold_segment(article.site), 0, 0))
-    for item, name in enumerate(article.authors):
-        segments.append(_Segment("author", item, _AUTHOR, fold_segment(name), 0, 0))
-    for item, tag in enumerate(article.tags):
-        segments.append(_Segment("tag", item, _TAG, fold_segment(tag), 0, 0))
-    return segments
-
-
-_Test = Callable[[_Scan], bool]
+_Test = Callable[[Scan], bool]
 # (field and item, first word, after the last word, original offset for SENTENCE)
 _Place = tuple[tuple[int, int], int, int, int]
 
@@ -240,7 +148,7 @@ class _Keys:
             self.of_key.append([])
         return kid
 
-    def span(self, segment: _Segment, kid: int, last: int) -> tuple[int, int]:
+    def span(self, segment: Segment, kid: int, last: int) -> tuple[int, int]:
         """The collapsed [start, end) of the words an occurrence ending at `last` covers."""
         start = last - len(self.texts[kid]) + 2
         if self.prefix[kid]:
@@ -308,7 +216,7 @@ class _Compiler:
         sentence = isinstance(node, Sentence)
         distance = node.distance if isinstance(node, Near) else 0
 
-        def places(scan: _Scan, kids: tuple[int, ...]) -> list[_Place]:
+        def places(scan: Scan, kids: tuple[int, ...]) -> list[_Place]:
             out: list[_Place] = []
             for kid in kids:
                 if not scan.where.get(kid, 0) & mask:
@@ -322,17 +230,17 @@ class _Compiler:
                     at = 0
                     if sentence:
                         at = segment.base + segment.folded.original_span(start, start + 1)[0]
-                    where = (_ORDER[segment.field], segment.item)
+                    where = (ORDER[segment.field], segment.item)
                     out.append((where, first, first + keys.sizes[kid], at))
             return out
 
-        def one_sentence(scan: _Scan, where: tuple[int, int], chosen: list[_Place]) -> bool:
+        def one_sentence(scan: Scan, where: tuple[int, int], chosen: list[_Place]) -> bool:
             field = FieldName.__args__[where[0]]  # type: ignore[attr-defined]
-            text = _field_text(scan.article, field, where[1])
+            text = field_text(scan.article, field, where[1])
             ats = [p[3] for p in chosen]
             return _SENTENCE_END.search(text, min(ats), max(ats)) is None
 
-        def close_enough(scan: _Scan, where: tuple[int, int], chosen: list[_Place]) -> bool:
+        def close_enough(scan: Scan, where: tuple[int, int], chosen: list[_Place]) -> bool:
             first = min(p[1] for p in chosen)
             covered, end = 0, first
             for _, s, e, _ in sorted(chosen, key=lambda p: p[1]):
@@ -343,7 +251,7 @@ class _Compiler:
         fits = one_sentence if sentence else close_enough
         reach = None if sentence else distance
 
-        def test(scan: _Scan) -> bool:
+        def test(scan: Scan) -> bool:
             found = []
             for kids in args:
                 got = places(scan, kids)
@@ -366,9 +274,9 @@ def _alternatives(node: Node) -> Iterable[Term]:
 
 
 def _together(
-    scan: _Scan,
+    scan: Scan,
     found: list[list[_Place]],
-    fits: Callable[[_Scan, tuple[int, int], list[_Place]], bool],
+    fits: Callable[[Scan, tuple[int, int], list[_Place]], bool],
     reach: int | None,
 ) -> bool:
     """Whether one place of each argument, all in one field, `fits` together.
@@ -447,7 +355,7 @@ class Matcher:
             article = Article(title=article, body=body)
         if self._automaton is None:
             return []
-        scan = _Scan(_segments(article), article)
+        scan = Scan(segments(article), article)
         found, where = scan.found, scan.where
         scan_text = self._automaton.iter
         for number, segment in enumerate(scan.segments):
@@ -477,7 +385,7 @@ class Matcher:
                     hits.append(hit)
         return hits
 
-    def _hit(self, watch: _Watch, scan: _Scan) -> Hit | None:
+    def _hit(self, watch: _Watch, scan: Scan) -> Hit | None:
         terms: dict[str, None] = {}
         places: set[tuple[int, int, int]] = set()
         for kid, mask, text in watch.positive:
@@ -501,6 +409,6 @@ class Matcher:
                 span = Span(segment.field, segment.base + s, segment.base + e, segment.item)
                 known[place] = span
             spans.append(span)
-        spans.sort(key=lambda s: (_ORDER[s.field], s.item, s.start, s.end))
+        spans.sort(key=lambda s: (ORDER[s.field], s.item, s.start, s.end))
         unique = tuple(dict.fromkeys(spans))
         return Hit(watch.name, tuple(terms), unique)
