@@ -210,6 +210,38 @@ class _Compiler:
             return [(self.keys.group(_alternatives(node)), mask)]
         return []
 
+    def groups(self, node: Node) -> set[int]:
+        """Every group of terms the node looks for positively."""
+        if isinstance(node, Term | Alias):
+            return {self.keys.group(_alternatives(node))}
+        if isinstance(node, Not):
+            return set()
+        if isinstance(node, Field):
+            return self.groups(node.child)
+        if isinstance(node, Near | Sentence):
+            return {self.keys.group(_alternatives(c)) for c in node.children}
+        return {g for c in node.children for g in self.groups(c)}
+
+    def triggers(self, node: Node, cost: Callable[[frozenset[int]], int]) -> frozenset[int] | None:
+        """Groups one of which an article must have for the node to match, as cheap as `cost`
+        can find; None when there are none (a NOT)."""
+        if isinstance(node, Term | Alias):
+            return frozenset({self.keys.group(_alternatives(node))})
+        if isinstance(node, Not):
+            return None
+        if isinstance(node, Field):
+            return self.triggers(node.child, cost)
+        if isinstance(node, Near | Sentence):
+            args = [frozenset({self.keys.group(_alternatives(c))}) for c in node.children]
+            return min(args, key=cost)
+        found = [self.triggers(c, cost) for c in node.children]
+        if isinstance(node, And):
+            options = [t for t in found if t is not None]
+            return min(options, key=cost) if options else None
+        if any(t is None for t in found):
+            return None
+        return frozenset().union(*(t for t in found if t is not None))
+
     def proximity(self, node: Near | Sentence, mask: int) -> _Test:
         keys = self.keys
         args = tuple(tuple(self.keys.add(t) for t in _alternatives(c)) for c in node.children)
@@ -311,26 +343,31 @@ class Matcher:
         self._keys = _Keys()
         compiler = _Compiler(self._keys)
         self._watches: list[_Watch] = []
+        queries: list[Node] = []
         for spec in watches:
             name, query = spec[0], spec[1]
+            queries.append(query)
             prominence = spec[2] if len(spec) == 3 else Prominence()
             mask = prominence.mask
             positive = tuple(p for p in compiler.positive(query, mask) if p[0] >= 0)
             test = compiler.test(query, mask)
             required = tuple(dict.fromkeys(compiler.required(query, mask)))
             self._watches.append(_Watch(name, test, positive, prominence.min_mentions, required))
-        # Each watch is looked at only when its trigger occurred: the required group that the
-        # fewest watches require (an article rarely has it), or else any of its positive terms.
+        # Each watch is looked at only when one of its triggers occurred: groups of terms one of
+        # which it cannot match without, chosen among those the fewest watches look for.
         popularity: dict[int, int] = {}
-        for watch in self._watches:
-            for gid, _ in watch.required:
+        for query in queries:
+            for gid in compiler.groups(query):
                 popularity[gid] = popularity.get(gid, 0) + 1
+
+        def cost(groups: frozenset[int]) -> int:
+            return sum(popularity.get(g, 0) for g in groups)
+
         by_group: dict[int, set[int]] = {}
-        for number, watch in enumerate(self._watches):
-            if watch.required:
-                triggers = [min((popularity[g], g) for g, _ in watch.required)[1]]
-            else:
-                triggers = [self._keys.single(kid) for kid, _, _ in watch.positive]
+        for number, (watch, query) in enumerate(zip(self._watches, queries, strict=True)):
+            triggers = compiler.triggers(query, cost)
+            if triggers is None:  # cannot happen for a parsed query; keep every positive term
+                triggers = frozenset(self._keys.single(kid) for kid, _, _ in watch.positive)
             for gid in triggers:
                 by_group.setdefault(gid, set()).add(number)
         self._by_group = {gid: tuple(sorted(ws)) for gid, ws in by_group.items()}
