@@ -497,3 +497,64 @@ def test_snippet_of_a_long_text_is_the_same_as_of_its_neighbourhood() -> None:
     (mark,) = snip.marks
     assert snip.text[mark[0] : mark[1]] == "w15000"
     assert snippet(text, [(0, 2)], width=20) == Snippet("w0 w1 w2 w3 w4 w5 w6…", ((0, 2),))
+
+
+def _oracle(node: Node, texts: dict[str, list[tuple[str, ...]]], scope: str = "text") -> bool:
+    """What a query means, evaluated word by word without the matcher's machinery."""
+    if isinstance(node, Term):
+        key = words(" ".join(node.words))
+        for seq in texts[scope]:
+            for i in range(len(seq) - len(key) + 1):
+                head, last = seq[i : i + len(key) - 1], seq[i + len(key) - 1]
+                if head == key[:-1] and (
+                    last.startswith(key[-1]) if node.prefix else last == key[-1]
+                ):
+                    return True
+        return False
+    if isinstance(node, Field):
+        return _oracle(node.child, texts, node.name)
+    if isinstance(node, Not):
+        return not _oracle(node.child, texts, scope)
+    if isinstance(node, And):
+        return all(_oracle(c, texts, scope) for c in node.children)
+    assert isinstance(node, Or)
+    return any(_oracle(c, texts, scope) for c in node.children)
+
+
+@given(st.lists(VOCAB_QUERY, min_size=1, max_size=8), SENTENCES, SENTENCES)
+def test_many_watches_match_what_each_query_means(
+    queries: list[str], title: str, body: str
+) -> None:
+    first = body.find("\n\n")
+    second = body.find("\n\n", first + 2) if first >= 0 else -1
+    cut = second if second >= 0 else len(body)
+    lead, rest = words(body[:cut]), words(body[cut:])
+    texts = {
+        "text": [words(title), lead, rest],
+        "title": [words(title)],
+        "body": [lead, rest],
+        "lead": [words(title), lead],
+    }
+    watches = []
+    for number, query in enumerate(queries):
+        try:
+            watches.append((f"w{number}", parse(query)))
+        except QueryError:
+            continue
+    expected = [name for name, node in watches if _oracle(node, texts)]
+    assert [hit.watch for hit in Matcher(watches).match(title, body)] == expected
+
+
+@given(st.lists(VOCAB_QUERY, min_size=1, max_size=8), SENTENCES, SENTENCES)
+def test_a_watch_matches_the_same_alone_or_among_others(
+    queries: list[str], title: str, body: str
+) -> None:
+    watches = []
+    for number, query in enumerate(queries):
+        try:
+            watches.append((f"w{number}", parse(query)))
+        except QueryError:
+            continue
+    together = Matcher(watches).match(title, body)
+    alone = [hit for watch in watches for hit in Matcher([watch]).match(title, body)]
+    assert together == alone
