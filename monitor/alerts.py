@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from crawler.store import ArticleStore, StoredArticle, changed_words, reader_text
 from crawler.store.published import published_since
 from monitor.config import Watch
+from monitor.excerpt import excerpt
 from monitor.ledger import Ledger, NewAlert
-from monitor.matching import Hit, Matcher, snippet
+from monitor.matching import Hit, Matcher
 from monitor.search import article_of
 
 #: How far back a watch seen for the first time (or whose query changed) looks.
@@ -52,15 +53,15 @@ def _watermarks(
 
 def _alert(article: StoredArticle, hit: Hit, kind: str, diff: str | None) -> NewAlert:
     body_spans = [(s.start, s.end) for s in hit.spans if s.field == "body"]
-    excerpt = snippet(article.body, body_spans)
+    cut = excerpt(article.body, body_spans)
     return NewAlert(
         watch=hit.watch,
         article_id=article.id,
         revision=article.revision,
         terms=tuple(hit.terms),
         title_marks=tuple((s.start, s.end) for s in hit.spans if s.field == "title"),
-        snippet=excerpt.text,
-        marks=tuple(excerpt.marks),
+        snippet=cut.text,
+        marks=tuple(cut.marks),
         kind=kind,
         diff=diff,
     )

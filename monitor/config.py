@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
@@ -25,12 +27,12 @@ from parsel import css2xpath
 
 from crawler.sites import RECHECK, Site, load_catalog
 from monitor import checks
+from monitor.cadence import CADENCES, WEEKDAYS, Schedule, format_slot, next_slot
 from monitor.checks import Problems
 from monitor.errors import ConfigError, QueryError
 from monitor.matching import PROMINENCE_FIELDS, Prominence
 from monitor.query import Alias, Field, Node, Not, Term, alias_term, parse
 
-CADENCES = ("immediate", "hourly", "daily", "weekly")
 SECURITIES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 SELECTOR_FIELDS = (
@@ -44,7 +46,7 @@ SELECTOR_FIELDS = (
     "tags",
 )
 
-_TOP_KEYS = ("sites", "store", "site", "aliases", "watch", "email", "schedule", "crawl")
+_TOP_KEYS = ("sites", "store", "site", "aliases", "watch", "email", "schedule", "crawl", "digest")
 _CRAWL_KEYS = ("delay", "contact", "max_page_size", "timeout")
 _STORE_KEYS = ("path", "keep")
 _SITE_KEYS = (
@@ -61,7 +63,10 @@ _SITE_KEYS = (
 _WATCH_KEYS = ("name", "query", "notify", "cadence", "on_change", "min_mentions", "in")
 _ALIAS_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _EMAIL_KEYS = ("host", "port", "security", "username", "password_env", "sender")
-_SCHEDULE_KEYS = ("timezone", "digest_at")
+_SCHEDULE_KEYS = ("timezone", "digest_at", "digest_day")
+_DIGEST_KEYS = ("max_items", "attempts")
+DEFAULT_MAX_ITEMS = 50
+DEFAULT_ATTEMPTS = 3
 _PASSWORD_HINT = (
     "secrets never go in the file; remove it, put the password in an environment variable "
     "and name that variable with password_env"
@@ -129,12 +134,17 @@ class EmailConfig:
     sender: str
 
 
-@dataclass(frozen=True)
-class ScheduleConfig:
-    """When digests go out: `digest_at` in the IANA `timezone`."""
+#: When digests go out: `digest_at` (and on `digest_day` for weekly watches) in `timezone`.
+ScheduleConfig = Schedule
 
-    timezone: str
-    digest_at: datetime.time
+
+@dataclass(frozen=True)
+class DigestConfig:
+    """What a digest holds (at most `max_items` stories in full, the rest as a list of links)
+    and how often a digest the server refuses is tried (`attempts`) before it is given up."""
+
+    max_items: int = DEFAULT_MAX_ITEMS
+    attempts: int = DEFAULT_ATTEMPTS
 
 
 @dataclass(frozen=True)
@@ -184,6 +194,7 @@ class Config:
     email: EmailConfig | None
     schedule: ScheduleConfig
     crawl: CrawlConfig = CrawlConfig()
+    digest: DigestConfig = DigestConfig()
     aliases: Mapping[str, tuple[Term, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -228,6 +239,7 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
     email = _email(p, data["email"], environ) if "email" in data else None
     schedule = _schedule(p, data.get("schedule", {}))
     crawl = _crawl(p, data.get("crawl", {}))
+    digest = _digest(p, data.get("digest", {}))
     if p.lines:
         raise ConfigError("\n".join(p.lines))
     return Config(
@@ -238,12 +250,13 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
         email=email,
         schedule=schedule,
         crawl=crawl,
+        digest=digest,
         aliases=MappingProxyType(aliases),
     )
 
 
-def summary(config: Config) -> str:
-    """A few human lines describing `config`, for `newsmon config check`."""
+def summary(config: Config, *, now: datetime.datetime | None = None) -> str:
+    """A few human lines describing `config`; with `now`, each watch's next digest slot."""
     lines = [f"config: {config.path}", f"sites: {len(config.sites) or 'none'}"]
     for site in config.sites:
         sources = [_count(len(site.feeds), "feed"), _count(len(site.sitemaps), "sitemap")]
@@ -258,6 +271,8 @@ def summary(config: Config) -> str:
         if prominence != Prominence():
             where = " in " + ", ".join(prominence.fields) if prominence.fields else ""
             lines.append(f"    at least {prominence.min_mentions} mention(s){where}")
+        if now is not None:
+            lines.append(f"    next digest: {_next(watch.cadence, config.schedule, now)}")
     lines.append(f"store: {config.store.path}")
     email = config.email
     if email is None:
@@ -268,8 +283,21 @@ def summary(config: Config) -> str:
             f"email: {email.host}:{email.port} ({email.security}){login}, from {email.sender}"
         )
     schedule = config.schedule
-    lines.append(f"schedule: digests at {schedule.digest_at:%H:%M} {schedule.timezone}")
+    lines.append(
+        f"schedule: digests at {schedule.digest_at:%H:%M} {schedule.timezone} "
+        f"(weekly ones on {schedule.digest_day.capitalize()})"
+    )
+    lines.append(
+        f"digest: at most {config.digest.max_items} stories in full per message; a refused "
+        f"digest is tried {config.digest.attempts} times"
+    )
     return "\n".join(lines)
+
+
+def _next(cadence: str, schedule: ScheduleConfig, now: datetime.datetime) -> str:
+    if cadence == "immediate":
+        return "at once, with the next digest or run"
+    return format_slot(next_slot(cadence, now, schedule), schedule)
 
 
 def _catalog_sites(p: Problems, value: object, catalog: Mapping[str, Site]) -> list[Site]:
@@ -496,7 +524,7 @@ def _recipients(p: Problems, table: Mapping[str, object], key: str) -> tuple[str
         p.add(key, "needs at least one address, like ['alice@example.com']")
     addresses: list[str] = []
     for index, text in enumerate(texts, 1):
-        address = checks.address(p, text, f"{key}[{index}]")
+        address = check_address(p, text, f"{key}[{index}]")
         if address is not None and address in addresses:
             p.add(f"{key}[{index}]", f"{address!r} is listed twice; remove one")
         elif address is not None:
@@ -527,10 +555,28 @@ def _email(p: Problems, value: object, environ: Mapping[str, str]) -> EmailConfi
         )
     if "password_env" in table and "username" not in table:
         p.add("email", "password_env is set but username is not; SMTP login needs both")
-    sender = checks.address(p, checks.string(p, table, "sender", "email.sender"), "email.sender")
+    sender = check_address(p, checks.string(p, table, "sender", "email.sender"), "email.sender")
     if host is None or security is None or sender is None:
         return None
     return EmailConfig(host, port, security, username, password, password_env, sender)
+
+
+def check_address(p: Problems, value: str | None, key: str) -> str | None:
+    """An address that can go into a header as it is: no control characters, ASCII addr-spec."""
+    if value is None:
+        return None
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
+        p.add(key, f"{value!r} holds a line break or control character; write the address alone")
+        return None
+    address = checks.address(p, value, key)
+    if address is not None and not parseaddr(address)[1].isascii():
+        p.add(
+            key,
+            f"{value!r}: the address part must be ASCII (many SMTP servers refuse others); "
+            "write an internationalised domain in its xn-- form",
+        )
+        return None
+    return address
 
 
 def _password(
@@ -568,7 +614,30 @@ def _schedule(p: Problems, value: object) -> ScheduleConfig:
             f"{timezone!r} is not an IANA time zone{hint}; write one like 'Europe/Berlin' or 'UTC'",
         )
     digest_at = _digest_at(p, table.get("digest_at", "08:00"))
-    return ScheduleConfig(timezone=timezone, digest_at=digest_at)
+    day_text = checks.string(p, table, "digest_day", "schedule.digest_day") or "monday"
+    day = checks.choice(p, day_text.strip().lower(), "schedule.digest_day", WEEKDAYS)
+    try:
+        return ScheduleConfig(timezone=timezone, digest_at=digest_at, digest_day=day or "monday")
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return ScheduleConfig(digest_at=digest_at, digest_day=day or "monday")  # reported above
+
+
+def _digest(p: Problems, value: object) -> DigestConfig:
+    table = checks.table(p, value, "digest", _DIGEST_KEYS) or {}
+    max_items = _count_key(p, table, "max_items", DEFAULT_MAX_ITEMS)
+    attempts = _count_key(p, table, "attempts", DEFAULT_ATTEMPTS)
+    return DigestConfig(max_items=max_items, attempts=attempts)
+
+
+def _count_key(p: Problems, table: Mapping[str, object], name: str, default: int) -> int:
+    value = table.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        p.add(
+            f"digest.{name}",
+            f"expected a whole number of at least 1, like {default}, got {checks.show(value)}",
+        )
+        return default
+    return value
 
 
 def _digest_at(p: Problems, value: object) -> datetime.time:

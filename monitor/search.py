@@ -16,10 +16,10 @@ from datetime import datetime
 
 from crawler.store import ArticleStore, StoredArticle
 from crawler.store.published import newest_first
+from monitor.excerpt import Excerpt, excerpt
 from monitor.folding import words
 from monitor.matching import Article, Hit, Matcher, Prominence
 from monitor.query import Alias, And, Field, Near, Node, Not, Or, Sentence, Term
-from monitor.snippets import Snippet, snippet
 
 __all__ = ["Found", "article_of", "fts_query", "search"]
 
@@ -28,12 +28,12 @@ _INDEXED = ("title", "body", "lead")  # fields whose words articles_fts holds
 
 @dataclass(frozen=True)
 class Found:
-    """An article the query matches: its hit, headline marks and a body snippet."""
+    """An article the query matches: its hit, headline marks and body excerpt (as in digests)."""
 
     article: StoredArticle
     hit: Hit
     title_marks: tuple[tuple[int, int], ...]
-    snippet: Snippet
+    snippet: Excerpt
 
 
 def article_of(stored: StoredArticle) -> Article:
@@ -97,7 +97,7 @@ def search(
         (hit,) = hits
         body = [(s.start, s.end) for s in hit.spans if s.field == "body"]
         title = tuple((s.start, s.end) for s in hit.spans if s.field == "title")
-        found.append(Found(stored, hit, title, snippet(stored.body, body)))
+        found.append(Found(stored, hit, title, excerpt(stored.body, body)))
         if len(found) >= limit:
             break
     return found

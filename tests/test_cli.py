@@ -24,6 +24,7 @@ COMMANDS = [
     "sites",
     "history",
     "prune",
+    "email test",
     "watch test",
     "watch list",
 ]
