@@ -2,9 +2,11 @@
 
 All watches are compiled once into one Aho-Corasick automaton of their terms (folded, see
 `monitor.folding`) and one small function per watch.  Each article's fields are folded once and
-scanned once for all terms; only the watches one of whose positive terms occurred are then
-evaluated, over the occurrences and their positions (for fields, NEAR, SENTENCE, prominence and
-highlighting).
+scanned once for all terms (`monitor.scan`).  A watch is evaluated only when one of its triggers
+occurred: the cheapest set of its term groups (a word, a phrase, an alias set) that it cannot
+match without, "cheapest" meaning looked for by the fewest watches; then a check that every group
+it requires is there; then its own function, over the occurrences and their positions (for
+fields, NEAR, SENTENCE, prominence and highlighting).
 
 Where plain terms look: the headline, the standfirst (subtitle) and the body.  ``title:`` looks in
 the headline, ``body:`` in the body, ``lead:`` in the headline, standfirst and first two paragraphs
