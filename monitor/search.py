@@ -1,11 +1,11 @@
 """Search the stored archive with a query: full-text search narrows, the real matcher confirms.
 
-`newsmon watch test` runs this (and `newsmon search` will): the query's terms become an FTS5
-query over titles and bodies that every article the query could match satisfies (a superset:
-NOT, fields the index does not hold, and terms the index splits differently, such as Chinese or
-Japanese, narrow nothing), and each candidate is then matched as `newsmon match` would.
-One gap: articles_fts holds titles and bodies but not standfirsts, so an article whose only
-mention is in its standfirst is missed whenever the query narrows.
+`newsmon watch test` runs this (and `newsmon search` will): the query becomes a narrowing that
+every article the query could match passes (a superset: each term is looked up in the full-text
+index of titles and bodies, or word by word in the standfirst, which the index does not hold;
+NOT, fields the index does not hold, and terms the index splits or folds differently, such as
+Chinese, Japanese or any non-ASCII word, narrow nothing), and each candidate is then matched as
+`newsmon match` would.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from crawler.store import ArticleStore, StoredArticle
-from crawler.store.published import newest_first
+from crawler.store.published import AllOf, AnyOf, Narrowing, Words, newest_first
 from monitor.excerpt import Excerpt, excerpt
 from monitor.folding import words
 from monitor.matching import Article, Hit, Matcher, Prominence
-from monitor.query import Alias, And, Field, Near, Node, Not, Or, Sentence, Term
+from monitor.query import Alias, Field, Node, Not, Or, Term
 
-__all__ = ["Found", "article_of", "fts_query", "search"]
+__all__ = ["Found", "article_of", "narrowing", "search"]
 
 _INDEXED = ("title", "body", "lead")  # fields whose words articles_fts holds
 
@@ -48,35 +48,32 @@ def article_of(stored: StoredArticle) -> Article:
     )
 
 
-def _term(term: Term) -> str | None:
+def _words(term: Term) -> Narrowing | None:
     folded = words(" ".join(term.words))
     if not folded or not all(w.isascii() for w in term.words):
         return None  # the index folds non-ASCII letters its own way (ß is not ss there)
-    return '"' + " ".join(folded) + '"' + ("*" if term.prefix else "")
+    return Words(folded, term.prefix)
 
 
-def _all(parts: list[str | None], joiner: str) -> str | None:
-    if not parts or any(p is None for p in parts):
-        return None
-    kept = [p for p in parts if p is not None]
-    return kept[0] if len(kept) == 1 else "(" + f" {joiner} ".join(kept) + ")"
+def _joined(kind: type[AllOf] | type[AnyOf], parts: list[Narrowing]) -> Narrowing:
+    return parts[0] if len(parts) == 1 else kind(tuple(parts))
 
 
-def fts_query(node: Node) -> str | None:
-    """An FTS5 query that every article matching `node` matches; None if nothing narrows."""
-    if isinstance(node, Term):
-        return _term(node)
-    if isinstance(node, Alias):
-        return _all([_term(t) for t in node.terms], "OR")
+def narrowing(node: Node) -> Narrowing | None:
+    """What every article matching `node` has (a superset of them); None if nothing narrows."""
+    if isinstance(node, Term | Alias | Or):
+        if isinstance(node, Term):
+            return _words(node)
+        found = [narrowing(c) for c in (node.children if isinstance(node, Or) else node.terms)]
+        if not found or any(n is None for n in found):
+            return None
+        return _joined(AnyOf, [n for n in found if n is not None])
     if isinstance(node, Field):
-        return fts_query(node.child) if node.name in _INDEXED else None
+        return narrowing(node.child) if node.name in _INDEXED else None
     if isinstance(node, Not):
         return None
-    if isinstance(node, Or):
-        return _all([fts_query(c) for c in node.children], "OR")
-    assert isinstance(node, And | Near | Sentence)
-    narrowing = [q for q in map(fts_query, node.children) if q is not None]
-    return _all(list(narrowing), "AND") if narrowing else None
+    kept = [n for n in map(narrowing, node.children) if n is not None]
+    return _joined(AllOf, kept) if kept else None
 
 
 def search(
@@ -90,7 +87,7 @@ def search(
     """Up to `limit` articles published since `since` that the query matches, newest first."""
     matcher = Matcher([("query", node, prominence or Prominence())])
     found: list[Found] = []
-    for stored in newest_first(store.db, fts_query(node), since=since):
+    for stored in newest_first(store.db, narrowing(node), since=since):
         hits = matcher.match(article_of(stored))
         if not hits:
             continue

@@ -11,11 +11,12 @@ from click.testing import CliRunner
 
 from crawler.article import Article
 from crawler.store import ArticleStore
+from crawler.store.published import AllOf, AnyOf, Narrowing, Words
 from monitor.alerts import match_new
 from monitor.cli import cli
 from monitor.config import Config, parse_config
 from monitor.query import Term, parse
-from monitor.search import fts_query, search
+from monitor.search import narrowing, search
 
 NOW = datetime(2024, 4, 10, 9, 0, tzinfo=UTC)
 ALIASES = {"japan": (Term(("Japan",)), Term(("Tokyo",)), Term(("日本",)))}
@@ -55,25 +56,28 @@ def store(tmp_path: Path) -> ArticleStore:
     return fill(tmp_path / "newsmon.db", NOW)
 
 
+MS, JAPAN = Words(("microsoft",)), Words(("japan",))
+
+
 @pytest.mark.parametrize(
-    ("query", "fts"),
+    ("query", "narrowed"),
     [
-        ("Microsoft", '"microsoft"'),
-        ('"Japan Display"', '"japan display"'),
-        ("Microsoft Japan", '("microsoft" AND "japan")'),
-        ("Microsoft OR Japan's", '("microsoft" OR "japan s")'),
-        ("micro*", '"micro"*'),
-        ("Microsoft -Xbox", '"microsoft"'),
-        ("Microsoft OR NEAR(a, b)", '("microsoft" OR ("a" AND "b"))'),
-        ("title:Microsoft site:n", '"microsoft"'),
-        ("@japan Microsoft", '"microsoft"'),  # 日本 is not split into words by the index
+        ("Microsoft", MS),
+        ('"Japan Display"', Words(("japan", "display"))),
+        ("Microsoft Japan", AllOf((MS, JAPAN))),
+        ("Microsoft OR Japan's", AnyOf((MS, Words(("japan", "s"))))),
+        ("micro*", Words(("micro",), prefix=True)),
+        ("Microsoft -Xbox", MS),
+        ("Microsoft OR NEAR(a, b)", AnyOf((MS, AllOf((Words(("a",)), Words(("b",))))))),
+        ("title:Microsoft site:n", MS),
+        ("@japan Microsoft", MS),  # 日本 is not split into words by the index
         ("site:n", None),
         ("Microsoft OR author:Doe", None),
         ("Café", None),
     ],
 )
-def test_fts_query_narrows_only_where_it_is_safe(query: str, fts: str | None) -> None:
-    assert fts_query(parse(query, ALIASES)) == fts
+def test_narrowing_only_where_it_is_safe(query: str, narrowed: Narrowing | None) -> None:
+    assert narrowing(parse(query, ALIASES)) == narrowed
 
 
 def test_search_finds_what_the_matcher_confirms_newest_first(store: ArticleStore) -> None:
@@ -88,6 +92,28 @@ def test_search_limit_and_window(store: ArticleStore) -> None:
     query = parse("Microsoft", ALIASES)
     assert len(search(store, query, since=NOW - timedelta(days=30), limit=2)) == 2
     assert len(search(store, query, since=NOW - timedelta(days=90))) == 5
+
+
+def test_a_mention_only_in_the_standfirst_is_found(tmp_path: Path) -> None:
+    store = ArticleStore.open(tmp_path / "s.db")
+    for number, subtitle in enumerate(["Microsoft comes to Japan", "Le café de Microsoft", None]):
+        store.save(
+            Article(
+                url=f"https://n.example/s{number}/",
+                title="A deal",
+                subtitle=subtitle,
+                body="Nothing else to see.",
+                published=NOW - timedelta(days=1),
+            ),
+            site="n",
+            aliases=[],
+            now=NOW,
+        )
+    found = search(store, parse("Microsoft (Japan OR cafe)"), since=NOW - timedelta(days=7))
+    assert sorted(f.article.subtitle or "" for f in found) == [
+        "Le café de Microsoft",
+        "Microsoft comes to Japan",
+    ]
 
 
 def test_search_without_narrowing_still_confirms(store: ArticleStore) -> None:
