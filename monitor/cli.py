@@ -19,14 +19,16 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from crawler.sites import Site
+from monitor import checks
 from monitor.cadence import CADENCES
+from monitor.checks import Problems
 from monitor.config import Config, load_config, summary
 from monitor.errors import ConfigError, CrawlError, NewsmonError
 
@@ -209,10 +211,10 @@ sites_option = click.option(
 )
 
 
-def _match(state: State) -> None:
+def _match(state: State, backfill: timedelta | None = None) -> None:
     from monitor.runner import match
 
-    result = match(state.config, now=_now())
+    result = match(state.config, now=_now(), backfill=backfill)
     state.out(f"matched {result.articles} articles: {result.alerts} new alerts")
 
 
@@ -398,14 +400,31 @@ def crawl(state: State, site_names: tuple[str, ...]) -> None:
         _crawl(state, sites)
 
 
+def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:
+    """A click callback: '7d', '12h', '1d12h' -> timedelta."""
+    if value is None:
+        return None
+    problems = Problems(f"--{param.name}")
+    span = checks.duration(problems, value, "value")
+    if span is None or not span:
+        raise click.BadParameter(f"{value!r} is not a duration; write a number and a unit: 7d, 12h")
+    return span
+
+
 @cli.command()
+@click.option(
+    "--backfill",
+    callback=_span,
+    metavar="SPAN",
+    help="Also match the articles published in this span (7d, 12h): a new watch's past alerts.",
+)
 @pass_state
 @reports_errors
-def match(state: State) -> None:
+def match(state: State, backfill: timedelta | None) -> None:
     """Turn new and changed articles that match a watch into alerts (once each)."""
     state.mail = False
     with _locked(state):
-        _match(state)
+        _match(state, backfill)
 
 
 @cli.command()
@@ -559,6 +578,81 @@ def history(state: State, url: str, as_json: bool) -> None:
         click.echo(f"\nrevision {version.number}  fetched {version.fetched}")
         click.echo(f"  {version.title}")
         click.echo(version.diff if version.diff else "  (the first version)")
+
+
+@cli.group("watch")
+def watch_group() -> None:
+    """Try a query on the stored archive; list the watches and their alerts."""
+
+
+@watch_group.command("test")
+@click.argument("query")
+@click.option(
+    "--since", callback=_span, default="30d", show_default=True, metavar="SPAN",
+    help="How far back to look, by publication time (first stored, for pages without a date).",
+)  # fmt: skip
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@pass_state
+@reports_errors
+def watch_test(state: State, query: str, since: timedelta, limit: int) -> None:
+    """Print what QUERY would have alerted on, newest first, with highlights."""
+    state.mail = False
+    from monitor.errors import QueryError
+    from monitor.query import parse
+    from monitor.runner import open_store
+    from monitor.search import search
+
+    try:
+        node = parse(query, state.config.aliases)
+    except QueryError as e:
+        raise QueryError(f"query {e}", query, e.position) from e
+    store = open_store(state.config)
+    try:
+        found = search(store, node, since=_now() - since, limit=limit)
+    finally:
+        store.close()
+    for item in found:
+        article = item.article
+        when = (article.published or "")[:10] or "undated"
+        title = _starred(article.title, item.title_marks)
+        text = _starred(item.snippet.text, item.snippet.marks)
+        click.echo(f"{when}  {article.site}  {title}  | {text}")
+    span = f"{since.days}d" if since.days and not since.seconds else str(since)
+    click.echo(f"{len(found)} article(s) published in the last {span} matched")
+
+
+def _starred(text: str, marks: Sequence[tuple[int, int]]) -> str:
+    """Text with each marked range between asterisks, as in the plain-text digest."""
+    out, at = [], 0
+    for start, end in sorted(marks):
+        if start < at:
+            continue
+        out += [text[at:start], "*", text[start:end], "*"]
+        at = end
+    return "".join([*out, text[at:]])
+
+
+@watch_group.command("list")
+@pass_state
+@reports_errors
+def watch_list(state: State) -> None:
+    """Each watch with its alerts in the last 7 and 30 days and its last alert."""
+    state.mail = False
+    from monitor.ledger import Ledger
+    from monitor.runner import open_store
+
+    now = _now()
+    store = open_store(state.config)
+    try:
+        counts = Ledger(store.db).alert_counts([now - timedelta(days=7), now - timedelta(days=30)])
+    finally:
+        store.close()
+    if not state.config.watches:
+        click.echo("no watches: add a [[watch]] to the config")
+    for watch in state.config.watches:
+        (week, month), last = counts.get(watch.name, ([0, 0], None))
+        when = last[:16].replace("T", " ") + " UTC" if last else "never"
+        click.echo(f"{watch.name}: {week} in 7 days, {month} in 30 days, last alert {when}")
 
 
 @cli.command()

@@ -114,6 +114,17 @@ class Ledger:
             )
         return True
 
+    def alert_counts(self, since: Iterable[datetime]) -> dict[str, tuple[list[int], str | None]]:
+        """Per watch: how many alerts it raised since each of `since`, and its last alert's time."""
+        cutoffs = [when.isoformat() for when in since]
+        sums = "".join("SUM(created >= ?), " for _ in cutoffs)
+        counts: dict[str, tuple[list[int], str | None]] = {}
+        for row in self.db.execute(
+            f"SELECT watch, {sums}MAX(created) FROM alerts GROUP BY watch", cutoffs
+        ).fetchall():
+            counts[row[0]] = ([int(n or 0) for n in row[1:-1]], row[-1])
+        return counts
+
     # deliveries and digests
 
     def pending(self) -> list[dict[str, Any]]:

@@ -367,11 +367,11 @@ def health_warnings(config: Config, sites: Sequence[str], *, now: datetime) -> l
         store.close()
 
 
-def match(config: Config, *, now: datetime) -> MatchResult:
-    """Turn new and changed articles into alerts."""
+def match(config: Config, *, now: datetime, backfill: timedelta | None = None) -> MatchResult:
+    """Turn new and changed articles (and, with `backfill`, those published since) into alerts."""
     store = open_store(config)
     try:
-        return match_new(store, config.watches, now=now)
+        return match_new(store, config.watches, now=now, backfill=backfill)
     finally:
         store.close()
 
