@@ -385,7 +385,8 @@ def test_the_readme_crontab_line_works_as_written_in_crons_bare_environment(
         "/home/alice/news", str(home)
     )
     (home / "newsmon.toml").write_text(BASE + site_config(server.origin) + EMAIL)
-    (home / "newsmon.env").write_text("NEWSMON_TEST_SMTP_PASSWORD=s3cret\n")
+    # as the README writes it: single quotes keep the space and the $
+    (home / "newsmon.env").write_text("NEWSMON_TEST_SMTP_PASSWORD='s3 cr$t'\n")
     cron = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SHELL": "/bin/sh"}
     done = subprocess.run(
         ["/bin/sh", "-c", command],
