@@ -543,18 +543,3 @@ def test_many_watches_match_what_each_query_means(
             continue
     expected = [name for name, node in watches if _oracle(node, texts)]
     assert [hit.watch for hit in Matcher(watches).match(title, body)] == expected
-
-
-@given(st.lists(VOCAB_QUERY, min_size=1, max_size=8), SENTENCES, SENTENCES)
-def test_a_watch_matches_the_same_alone_or_among_others(
-    queries: list[str], title: str, body: str
-) -> None:
-    watches = []
-    for number, query in enumerate(queries):
-        try:
-            watches.append((f"w{number}", parse(query)))
-        except QueryError:
-            continue
-    together = Matcher(watches).match(title, body)
-    alone = [hit for watch in watches for hit in Matcher([watch]).match(title, body)]
-    assert together == alone
