@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.errors import QueryError
@@ -382,6 +382,7 @@ FIELDED = [
 WATCHES = st.permutations([(f"w{i}", parse(q)) for i, q in enumerate(QUERIES + FIELDED)])
 
 
+@settings(deadline=None)  # timing is not behaviour; the machine may be busy
 @given(WATCHES, ARTICLE_TEXT, ARTICLE_TEXT)
 def test_order_of_watches_does_not_change_what_matches(
     watches: list[tuple[str, Node]], title: str, body: str
@@ -394,6 +395,7 @@ def test_order_of_watches_does_not_change_what_matches(
     ]
 
 
+@settings(deadline=None)  # timing is not behaviour; the machine may be busy
 @given(ARTICLE_TEXT, ARTICLE_TEXT)
 def test_case_and_unicode_folding_do_not_change_what_matches(title: str, body: str) -> None:
     matcher = Matcher((f"w{i}", parse(q)) for i, q in enumerate(QUERIES + FIELDED))
@@ -402,6 +404,7 @@ def test_case_and_unicode_folding_do_not_change_what_matches(title: str, body: s
         assert [h.watch for h in matcher.match(change(title), change(body))] == expected
 
 
+@settings(deadline=None)  # timing is not behaviour; the machine may be busy
 @given(ARTICLE_TEXT)
 def test_spans_cover_whole_words(text: str) -> None:
     for hit in Matcher((f"w{i}", parse(q)) for i, q in enumerate(QUERIES)).match("", text):
@@ -420,6 +423,7 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+@settings(deadline=None)  # timing is not behaviour; the machine may be busy
 @given(
     st.lists(st.sampled_from(VOCABULARY) | SEPARATORS | st.text(max_size=5), max_size=80).map(
         "".join
@@ -444,6 +448,7 @@ def test_snippet_marks_cover_the_spans(text: str, picks: list[int], width: int) 
     )
 
 
+@settings(deadline=None)  # timing is not behaviour; the machine may be busy
 @given(ARTICLE_TEXT, ARTICLE_TEXT, st.sampled_from(["NFC", "NFD", "NFKC", "NFKD"]))
 def test_unicode_normal_form_does_not_change_what_matches(title: str, body: str, form: str) -> None:
     matcher = Matcher((f"w{i}", parse(q)) for i, q in enumerate(QUERIES + FIELDED))
@@ -476,6 +481,7 @@ SENTENCES = st.lists(
 ).map("".join)
 
 
+@settings(deadline=None)  # timing is not behaviour; the machine may be busy
 @given(VOCAB_QUERY, SENTENCES, SENTENCES)
 def test_a_reprinted_query_matches_the_same_articles(query: str, title: str, body: str) -> None:
     try:
@@ -521,6 +527,7 @@ def _oracle(node: Node, texts: dict[str, list[tuple[str, ...]]], scope: str = "t
     return any(_oracle(c, texts, scope) for c in node.children)
 
 
+@settings(deadline=None)  # timing is not behaviour; the machine may be busy
 @given(st.lists(VOCAB_QUERY, min_size=1, max_size=8), SENTENCES, SENTENCES)
 def test_many_watches_match_what_each_query_means(
     queries: list[str], title: str, body: str
