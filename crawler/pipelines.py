@@ -11,7 +11,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.items import ArticleItem
-from crawler.store import ArticleStore
+from crawler.sites import site_from_dict
+from crawler.store import ArticleStore, Fetch
+from crawler.store.schema import ERROR_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +39,19 @@ class ValidatePipeline:
 
 
 class StorePipeline:
-    """Writes articles to the SQLite store and, at the end, one crawl_runs row per site."""
+    """Writes articles to the SQLite store and, at the end, one crawl_runs row per site.
+
+    A site's crawl is `ok` when at least one of its sources (feed, sitemap, listing, home) was
+    read; `error` is its first problem, `<kind>_errors` its failures by kind."""
 
     def __init__(self, crawler: Crawler, path: str) -> None:
         self.crawler = crawler
         self.path = path
         self.run = crawler.settings.get("NEWSMON_RUN") or datetime.now(UTC).isoformat()
-        self.sites = [s["name"] for s in json.loads(crawler.settings.get("NEWSMON_SITES", "[]"))]
+        self.sites = {
+            site.name: site
+            for site in map(site_from_dict, json.loads(crawler.settings.get("NEWSMON_SITES", "[]")))
+        }
         self.store: ArticleStore | None = None
         self.started = datetime.now(UTC)
 
@@ -60,14 +68,35 @@ class StorePipeline:
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         assert self.store is not None and self.crawler.stats is not None
+        site = self.sites.get(item.site)
+        fetch = Fetch(
+            url=item.link or item.fetched_url,
+            status=item.status,
+            etag=item.etag,
+            last_modified=item.last_modified,
+            schedule=site.recheck if site else (),
+        )
         outcome = self.store.save(
             item.article,
             site=item.site,
             aliases=[item.fetched_url, item.guid],
             now=datetime.now(UTC),
+            fetch=fetch,
         )
+        if outcome == "suspect":
+            logger.warning(
+                "site %s: %s now reads as under a third of the stored text; kept out of the "
+                "revisions until the next re-check confirms it",
+                item.site,
+                item.fetched_url,
+            )
         self.crawler.stats.inc_value(f"newsmon/articles_{outcome}")
         self.crawler.stats.inc_value(f"newsmon/site/{item.site}/{outcome}")
+        if outcome == "new":  # for source health: does extraction still find these?
+            if item.article.published is not None:
+                self.crawler.stats.inc_value(f"newsmon/site/{item.site}/new_dated")
+            if item.article.authors:
+                self.crawler.stats.inc_value(f"newsmon/site/{item.site}/new_authored")
         return item
 
     def close_spider(self) -> None:
@@ -80,7 +109,7 @@ class StorePipeline:
             return int(value)
 
         for site in self.sites:
-            self.store.record_run(
+            self.store.runs.record(
                 {
                     "run": self.run,
                     "site": site,
@@ -92,6 +121,11 @@ class StorePipeline:
                     "known": count(site, "known"),
                     "errors": count(site, "errors"),
                     "duration": (finished - self.started).total_seconds(),
+                    "ok": int(count(site, "sources_ok") > 0),
+                    "error": stats.get_value(f"newsmon/site/{site}/error"),
+                    "new_dated": count(site, "new_dated"),
+                    "new_authored": count(site, "new_authored"),
+                    **{f"{kind}_errors": count(site, f"{kind}_errors") for kind in ERROR_KINDS},
                 }
             )
         self.store.close()

@@ -23,6 +23,19 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
+DOWNLOADER_MIDDLEWARES = {
+    # early for requests (drops what is not due before robots.txt is asked), late for
+    # responses (sees a re-check's answer after retries and redirects)
+    "crawler.middlewares.KnownArticleMiddleware": 80,
+    # before RedirectMiddleware (600) sees a response: a redirect back into its own chain is
+    # reported as a loop instead of being dropped by the duplicate filter
+    "crawler.problems.RedirectLoopMiddleware": 650,
+}
+
+EXTENSIONS = {
+    "crawler.progress.ProgressFile": 500,  # only with NEWSMON_PROGRESS (a terminal's progress)
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
     "crawler.pipelines.StorePipeline": 300,
@@ -31,3 +44,7 @@ ITEM_PIPELINES = {
 NEWSMON_DB = "newsmon.db"
 NEWSMON_SITES = "[]"
 NEWSMON_RUN = ""
+# Sitemap entries and index children older than this many days are not followed.
+NEWSMON_SITEMAP_DAYS = 2
+# At most this many articles are followed from one sitemap or listing page per run.
+NEWSMON_MAX_ENTRIES = 200

@@ -157,22 +157,48 @@ def urls(p: Problems, table: Mapping[str, object], name: str, key: str) -> tuple
     return tuple(item for item in checked if item is not None)
 
 
-def every(p: Problems, value: str | None, key: str) -> datetime.timedelta:
-    """A poll interval like '90s', '15m' or '1h30m'; 15 minutes if absent, zero or unreadable."""
-    default = datetime.timedelta(minutes=15)
+def duration(p: Problems, value: str | None, key: str) -> datetime.timedelta | None:
+    """A span like '90s', '15m', '1h30m' or '365d'; None if absent or unreadable (reported)."""
     if value is None:
-        return default
+        return None
     compact = value.replace(" ", "")
     if not _DURATION.fullmatch(compact):
         p.add(key, f"{value!r} is not a duration; write a number and a unit: 90s, 15m, 2h or 1d")
-        return default
+        return None
     seconds = sum(
         int(n) * DURATION_UNITS[unit] for n, unit in re.findall(r"(\d+)([smhd])", compact)
     )
-    if seconds == 0:
+    return datetime.timedelta(seconds=seconds)
+
+
+def every(p: Problems, value: str | None, key: str) -> datetime.timedelta:
+    """A poll interval like '90s', '15m' or '1h30m'; 15 minutes if absent, zero or unreadable."""
+    default = datetime.timedelta(minutes=15)
+    span = duration(p, value, key)
+    if span is None:
+        return default
+    if not span:
         p.add(key, f"{value!r} is zero; a site needs a pause between polls, like 15m")
         return default
-    return datetime.timedelta(seconds=seconds)
+    return span
+
+
+def durations(p: Problems, value: object, key: str) -> tuple[datetime.timedelta, ...]:
+    """An array of non-zero durations, kept in ascending order."""
+    spans = [duration(p, item, f"{key}[{i}]") for i, item in enumerate(strings(p, value, key), 1)]
+    kept = [s for s in spans if s is not None]
+    if any(not s for s in kept):
+        p.add(key, 'a zero duration; write spans after first sight, like "1h" or "6h"')
+    return tuple(sorted(s for s in kept if s))
+
+
+def flag(p: Problems, table: Mapping[str, object], name: str, key: str) -> bool:
+    """`table[name]` if it is true or false; false if absent."""
+    value = table.get(name, False)
+    if not isinstance(value, bool):
+        p.add(key, f"expected true or false, got {show(value)}")
+        return False
+    return value
 
 
 def address(p: Problems, value: str | None, key: str) -> str | None:

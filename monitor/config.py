@@ -13,8 +13,11 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
+from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -22,13 +25,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from cssselect import SelectorError
 from parsel import css2xpath
 
-from crawler.sites import Site, load_catalog
+from crawler.sites import RECHECK, Site, load_catalog
 from monitor import checks
+from monitor.cadence import CADENCES, WEEKDAYS, Schedule, format_slot, next_slot
 from monitor.checks import Problems
 from monitor.errors import ConfigError, QueryError
-from monitor.query import Node, parse
+from monitor.matching import PROMINENCE_FIELDS, Prominence
+from monitor.query import Alias, Field, Node, Not, Term, alias_term, parse
 
-CADENCES = ("immediate", "hourly", "daily", "weekly")
 SECURITIES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 SELECTOR_FIELDS = (
@@ -42,12 +46,27 @@ SELECTOR_FIELDS = (
     "tags",
 )
 
-_TOP_KEYS = ("sites", "store", "site", "watch", "email", "schedule")
-_STORE_KEYS = ("path",)
-_SITE_KEYS = ("name", "home", "feeds", "sitemaps", "every", "selectors")
-_WATCH_KEYS = ("name", "query", "notify", "cadence")
+_TOP_KEYS = ("sites", "store", "site", "aliases", "watch", "email", "schedule", "crawl", "digest")
+_CRAWL_KEYS = ("delay", "contact", "max_page_size", "timeout")
+_STORE_KEYS = ("path", "keep")
+_SITE_KEYS = (
+    "name",
+    "home",
+    "feeds",
+    "sitemaps",
+    "listings",
+    "article_pattern",
+    "every",
+    "recheck",
+    "selectors",
+)
+_WATCH_KEYS = ("name", "query", "notify", "cadence", "on_change", "min_mentions", "in")
+_ALIAS_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _EMAIL_KEYS = ("host", "port", "security", "username", "password_env", "sender")
-_SCHEDULE_KEYS = ("timezone", "digest_at")
+_SCHEDULE_KEYS = ("timezone", "digest_at", "digest_day")
+_DIGEST_KEYS = ("max_items", "attempts")
+DEFAULT_MAX_ITEMS = 50
+DEFAULT_ATTEMPTS = 3
 _PASSWORD_HINT = (
     "secrets never go in the file; remove it, put the password in an environment variable "
     "and name that variable with password_env"
@@ -67,13 +86,39 @@ class Watch:
     notify: tuple[str, ...]
     cadence: str
     node: Node = field(compare=False)
+    on_change: bool = False
+    prominence: Prominence = field(default_factory=Prominence)
+
+    @property
+    def definition(self) -> str:
+        """What decides which articles the watch matches: its query, the alias sets it uses and
+        its prominence. When this changes, the watch starts over (it looks back again)."""
+        parts = [self.query]
+        for alias in dict.fromkeys(_aliases_in(self.node)):
+            parts.append(f"@{alias.name} = " + " | ".join(map(str, alias.terms)))
+        if self.prominence != Prominence():
+            fields = ", ".join(self.prominence.fields) or "all"
+            parts.append(f"min_mentions = {self.prominence.min_mentions}; in = {fields}")
+        return "\n".join(parts)
+
+
+def _aliases_in(node: Node) -> list[Alias]:
+    if isinstance(node, Alias):
+        return [node]
+    if isinstance(node, Not | Field):
+        return _aliases_in(node.child)
+    if isinstance(node, Term):
+        return []
+    return [a for child in node.children for a in _aliases_in(child)]
 
 
 @dataclass(frozen=True)
 class StoreConfig:
-    """Where the SQLite store lives (an absolute path)."""
+    """Where the SQLite store lives (an absolute path), and how long bodies and revisions stay
+    (`keep`; None keeps everything)."""
 
     path: Path
+    keep: datetime.timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -89,12 +134,53 @@ class EmailConfig:
     sender: str
 
 
-@dataclass(frozen=True)
-class ScheduleConfig:
-    """When digests go out: `digest_at` in the IANA `timezone`."""
+#: When digests go out: `digest_at` (and on `digest_day` for weekly watches) in `timezone`.
+ScheduleConfig = Schedule
 
-    timezone: str
-    digest_at: datetime.time
+
+@dataclass(frozen=True)
+class DigestConfig:
+    """What a digest holds (at most `max_items` stories in full, the rest as a list of links)
+    and how often a digest the server refuses is tried (`attempts`) before it is given up."""
+
+    max_items: int = DEFAULT_MAX_ITEMS
+    attempts: int = DEFAULT_ATTEMPTS
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    """Politeness and limits of the crawl: what `[crawl]` says, passed to Scrapy as settings.
+
+    `delay` seconds between requests to one host (and AutoThrottle's start; 0 lifts both, for
+    your own servers only), `contact` a mailto: or http(s) URL put in the User-Agent,
+    `max_page_size` bytes (a larger response is dropped), `timeout` seconds per request.
+    """
+
+    delay: float = 1.0
+    contact: str | None = None
+    max_page_size: int = 5 * 1024 * 1024
+    timeout: float = 30.0
+
+    def user_agent(self) -> str:
+        """`newsmon/<version> (+contact)`, as Scrapy sends it."""
+        try:
+            version = metadata.version("newsmon")
+        except metadata.PackageNotFoundError:  # run from a source tree without installing
+            version = "0"
+        return f"newsmon/{version} (+{self.contact})" if self.contact else f"newsmon/{version}"
+
+    def scrapy_settings(self) -> dict[str, str]:
+        """The `-s` settings `scrapy crawl news` gets for this table."""
+        throttle = self.delay > 0
+        return {
+            "USER_AGENT": self.user_agent(),
+            "DOWNLOAD_DELAY": str(self.delay),
+            "AUTOTHROTTLE_ENABLED": str(throttle),
+            "AUTOTHROTTLE_START_DELAY": str(self.delay),
+            "DOWNLOAD_MAXSIZE": str(self.max_page_size),
+            "DOWNLOAD_WARNSIZE": str(self.max_page_size // 2),
+            "DOWNLOAD_TIMEOUT": str(self.timeout),
+        }
 
 
 @dataclass(frozen=True)
@@ -107,10 +193,16 @@ class Config:
     watches: tuple[Watch, ...]
     email: EmailConfig | None
     schedule: ScheduleConfig
+    crawl: CrawlConfig = CrawlConfig()
+    digest: DigestConfig = DigestConfig()
+    aliases: Mapping[str, tuple[Term, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
-def load_config(path: Path, *, environ: Mapping[str, str]) -> Config:
-    """Read and validate the config file at `path`; raise one ConfigError naming every problem."""
+def load_config(path: Path, *, environ: Mapping[str, str], mail: bool = True) -> Config:
+    """Read and validate the config file at `path`; raise one ConfigError naming every problem.
+
+    `mail=False` is for commands that send no mail (crawl, match): the SMTP password variable
+    named by `email.password_env` need not be set then (cron's environment often lacks it)."""
     try:
         text = path.read_text(encoding="utf-8-sig")  # -sig: tolerate a BOM from Notepad
     except FileNotFoundError as e:
@@ -123,10 +215,10 @@ def load_config(path: Path, *, environ: Mapping[str, str]) -> Config:
         raise ConfigError(f"{path}: not UTF-8 text (byte {e.start}); save it as UTF-8") from e
     except OSError as e:
         raise ConfigError(f"{path}: cannot read the file: {e.strerror or e}") from e
-    return parse_config(text, path=path, environ=environ)
+    return parse_config(text, path=path, environ=environ, mail=mail)
 
 
-def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config:
+def parse_config(text: str, *, path: Path, environ: Mapping[str, str], mail: bool = True) -> Config:
     """Validate config `text` read from `path` (used for messages and relative paths)."""
     try:
         data = tomllib.loads(text)
@@ -145,9 +237,12 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
     listed = _catalog_sites(p, data.get("sites"), catalog)
     own = _own_sites(p, data.get("site"), {site.name for site in listed})
     store = _store(p, data.get("store", {}), path)
-    watches = _watches(p, data.get("watch"))
-    email = _email(p, data["email"], environ) if "email" in data else None
+    aliases = _aliases(p, data.get("aliases", {}))
+    watches = _watches(p, data.get("watch"), aliases)
+    email = _email(p, data["email"], environ, mail) if "email" in data else None
     schedule = _schedule(p, data.get("schedule", {}))
+    crawl = _crawl(p, data.get("crawl", {}))
+    digest = _digest(p, data.get("digest", {}))
     if p.lines:
         raise ConfigError("\n".join(p.lines))
     return Config(
@@ -157,19 +252,30 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
         watches=watches,
         email=email,
         schedule=schedule,
+        crawl=crawl,
+        digest=digest,
+        aliases=MappingProxyType(aliases),
     )
 
 
-def summary(config: Config) -> str:
-    """A few human lines describing `config`, for `newsmon config check`."""
+def summary(config: Config, *, now: datetime.datetime | None = None) -> str:
+    """A few human lines describing `config`; with `now`, each watch's next digest slot."""
     lines = [f"config: {config.path}", f"sites: {len(config.sites) or 'none'}"]
     for site in config.sites:
         sources = [_count(len(site.feeds), "feed"), _count(len(site.sitemaps), "sitemap")]
         lines.append(f"  {site.name}  {site.home}  {', '.join(sources)}, every {_span(site.every)}")
+    if config.aliases:
+        lines.append(f"aliases: {', '.join('@' + name for name in config.aliases)}")
     lines.append(f"watches: {len(config.watches) or 'none'}")
     for watch in config.watches:
         recipients = ", ".join(watch.notify)
         lines.append(f"  {watch.name}: {watch.query}  -> {recipients} ({watch.cadence})")
+        prominence = watch.prominence
+        if prominence != Prominence():
+            where = " in " + ", ".join(prominence.fields) if prominence.fields else ""
+            lines.append(f"    at least {prominence.min_mentions} mention(s){where}")
+        if now is not None:
+            lines.append(f"    next digest: {_next(watch.cadence, config.schedule, now)}")
     lines.append(f"store: {config.store.path}")
     email = config.email
     if email is None:
@@ -180,8 +286,21 @@ def summary(config: Config) -> str:
             f"email: {email.host}:{email.port} ({email.security}){login}, from {email.sender}"
         )
     schedule = config.schedule
-    lines.append(f"schedule: digests at {schedule.digest_at:%H:%M} {schedule.timezone}")
+    lines.append(
+        f"schedule: digests at {schedule.digest_at:%H:%M} {schedule.timezone} "
+        f"(weekly ones on {schedule.digest_day.capitalize()})"
+    )
+    lines.append(
+        f"digest: at most {config.digest.max_items} stories in full per message; a refused "
+        f"digest is tried {config.digest.attempts} times"
+    )
     return "\n".join(lines)
+
+
+def _next(cadence: str, schedule: ScheduleConfig, now: datetime.datetime) -> str:
+    if cadence == "immediate":
+        return "at once, with the next digest or run"
+    return format_slot(next_slot(cadence, now, schedule), schedule)
 
 
 def _catalog_sites(p: Problems, value: object, catalog: Mapping[str, Site]) -> list[Site]:
@@ -219,7 +338,15 @@ def _own_sites(p: Problems, value: object, listed: set[str]) -> list[Site]:
         home = checks.url(p, checks.string(p, table, "home", f"{key}.home"), f"{key}.home")
         feeds = checks.urls(p, table, "feeds", f"{key}.feeds")
         sitemaps = checks.urls(p, table, "sitemaps", f"{key}.sitemaps")
+        listings = checks.urls(p, table, "listings", f"{key}.listings")
+        pattern_key = f"{key}.article_pattern"
+        pattern = _pattern(p, checks.string(p, table, "article_pattern", pattern_key), pattern_key)
         every = checks.every(p, checks.string(p, table, "every", f"{key}.every"), f"{key}.every")
+        recheck = (
+            checks.durations(p, table["recheck"], f"{key}.recheck")
+            if "recheck" in table
+            else RECHECK
+        )
         selectors = _selectors(p, table.get("selectors", {}), f"{key}.selectors")
         if name is None or home is None:
             continue
@@ -229,11 +356,28 @@ def _own_sites(p: Problems, value: object, listed: set[str]) -> list[Site]:
                 home=home,
                 feeds=feeds,
                 sitemaps=sitemaps,
+                listings=listings,
+                article_pattern=pattern,
                 every=every,
+                recheck=recheck,
                 selectors=MappingProxyType(selectors),
             )
         )
     return sites
+
+
+def _pattern(p: Problems, value: str | None, key: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        re.compile(value)
+    except re.error as e:
+        p.add(
+            key,
+            f"{value!r} is not a regular expression: {e}; write one like '/20\\d\\d/\\d\\d/'",
+        )
+        return None
+    return value
 
 
 def _claim(p: Problems, seen: dict[str, int], name: str | None, kind: str, index: int) -> None:
@@ -272,10 +416,45 @@ def _store(p: Problems, value: object, config_path: Path) -> StoreConfig:
     table = checks.table(p, value, "store", _STORE_KEYS)
     text = checks.string(p, table, "path", "store.path") if table is not None else None
     relative = Path(text or "newsmon.db").expanduser()
-    return StoreConfig(path=config_path.absolute().parent / relative)
+    keep = None
+    if table is not None and "keep" in table:
+        keep = checks.duration(p, checks.string(p, table, "keep", "store.keep"), "store.keep")
+        if keep is not None and keep < datetime.timedelta(days=1):
+            p.add("store.keep", 'keep at least a day, like "365d"; remove the key to keep all')
+            keep = None
+    return StoreConfig(path=config_path.absolute().parent / relative, keep=keep)
 
 
-def _watches(p: Problems, value: object) -> tuple[Watch, ...]:
+def _aliases(p: Problems, value: object) -> dict[str, tuple[Term, ...]]:
+    if not isinstance(value, dict):
+        p.add(
+            "aliases",
+            f"expected a table like microsoft = ['Microsoft', 'MSFT'], got {checks.show(value)}",
+        )
+        return {}
+    aliases: dict[str, tuple[Term, ...]] = {}
+    for name, entries in value.items():
+        key = checks.key_path("aliases", name)
+        if not _ALIAS_NAME.fullmatch(name):
+            p.add(key, "an alias name is letters, digits, _ and - (used as @name in queries)")
+            continue
+        texts = checks.strings(p, entries, key)
+        if entries == []:
+            p.add(key, "needs at least one entry, like ['Microsoft', 'MSFT']")
+        terms: list[Term] = []
+        for index, text in enumerate(texts, 1):
+            try:
+                terms.append(alias_term(text))
+            except QueryError as e:
+                p.add(f"{key}[{index}]", f"{text!r}: {e}")
+        if terms and len(terms) == len(texts):
+            aliases[name] = tuple(terms)
+    return aliases
+
+
+def _watches(
+    p: Problems, value: object, aliases: Mapping[str, tuple[Term, ...]]
+) -> tuple[Watch, ...]:
     watches: list[Watch] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(checks.tables(p, value, "watch"), 1):
@@ -286,27 +465,58 @@ def _watches(p: Problems, value: object) -> tuple[Watch, ...]:
         name = checks.string(p, table, "name", f"{key}.name")
         _claim(p, seen, name, "watch", index)
         query = checks.string(p, table, "query", f"{key}.query")
-        node = _query(p, query, f"{key}.query")
+        node = _query(p, query, f'watch "{name}"' if name else key, aliases)
         notify = _recipients(p, table, f"{key}.notify")
         cadence_text = checks.string(p, table, "cadence", f"{key}.cadence") or "daily"
         cadence = checks.choice(p, cadence_text, f"{key}.cadence", CADENCES)
+        on_change = checks.flag(p, table, "on_change", f"{key}.on_change")
+        prominence = _prominence(p, table, key)
         if name is None or query is None or node is None or not notify or cadence is None:
             continue
-        watches.append(Watch(name=name, query=query, notify=notify, cadence=cadence, node=node))
+        watches.append(
+            Watch(
+                name=name,
+                query=query,
+                notify=notify,
+                cadence=cadence,
+                node=node,
+                on_change=on_change,
+                prominence=prominence,
+            )
+        )
     return tuple(watches)
 
 
-def _query(p: Problems, query: str | None, key: str) -> Node | None:
+def _query(
+    p: Problems, query: str | None, key: str, aliases: Mapping[str, tuple[Term, ...]]
+) -> Node | None:
     if query is None:
         return None
     try:
-        return parse(query)
+        return parse(query, aliases)
     except QueryError as e:
-        message = str(e)
-        if "position" not in message:
-            message = f"{message} at position {e.position}"
-        p.add(key, message)
+        p.add(key, f"query {e}")
         return None
+
+
+def _prominence(p: Problems, table: Mapping[str, object], key: str) -> Prominence:
+    mentions = table.get("min_mentions", 1)
+    if isinstance(mentions, bool) or not isinstance(mentions, int) or mentions < 1:
+        p.add(
+            f"{key}.min_mentions",
+            f"expected a whole number of 1 or more, like 2, got {checks.show(mentions)}",
+        )
+        mentions = 1
+    fields: list[str] = []
+    if "in" in table:
+        texts = checks.strings(p, table["in"], f"{key}.in")
+        if table["in"] == []:
+            p.add(f"{key}.in", "needs at least one of " + ", ".join(PROMINENCE_FIELDS))
+        for number, text in enumerate(texts, 1):
+            name = checks.choice(p, text, f"{key}.in[{number}]", PROMINENCE_FIELDS)
+            if name is not None and name not in fields:
+                fields.append(name)
+    return Prominence(min_mentions=mentions, fields=tuple(fields))
 
 
 def _recipients(p: Problems, table: Mapping[str, object], key: str) -> tuple[str, ...]:
@@ -317,7 +527,7 @@ def _recipients(p: Problems, table: Mapping[str, object], key: str) -> tuple[str
         p.add(key, "needs at least one address, like ['alice@example.com']")
     addresses: list[str] = []
     for index, text in enumerate(texts, 1):
-        address = checks.address(p, text, f"{key}[{index}]")
+        address = check_address(p, text, f"{key}[{index}]")
         if address is not None and address in addresses:
             p.add(f"{key}[{index}]", f"{address!r} is listed twice; remove one")
         elif address is not None:
@@ -325,7 +535,9 @@ def _recipients(p: Problems, table: Mapping[str, object], key: str) -> tuple[str
     return tuple(addresses)
 
 
-def _email(p: Problems, value: object, environ: Mapping[str, str]) -> EmailConfig | None:
+def _email(
+    p: Problems, value: object, environ: Mapping[str, str], mail: bool
+) -> EmailConfig | None:
     table = checks.table(
         p, value, "email", _EMAIL_KEYS, required=("host", "sender"), refused=_EMAIL_REFUSED
     )
@@ -339,7 +551,7 @@ def _email(p: Problems, value: object, environ: Mapping[str, str]) -> EmailConfi
         p.add("email.port", f"expected a port number from 1 to 65535, got {checks.show(port)}")
         port = 0
     username = checks.string(p, table, "username", "email.username")
-    password_env, password = _password(p, table, environ)
+    password_env, password = _password(p, table, environ, mail)
     if "username" in table and "password_env" not in table:
         p.add(
             "email",
@@ -348,14 +560,32 @@ def _email(p: Problems, value: object, environ: Mapping[str, str]) -> EmailConfi
         )
     if "password_env" in table and "username" not in table:
         p.add("email", "password_env is set but username is not; SMTP login needs both")
-    sender = checks.address(p, checks.string(p, table, "sender", "email.sender"), "email.sender")
+    sender = check_address(p, checks.string(p, table, "sender", "email.sender"), "email.sender")
     if host is None or security is None or sender is None:
         return None
     return EmailConfig(host, port, security, username, password, password_env, sender)
 
 
+def check_address(p: Problems, value: str | None, key: str) -> str | None:
+    """An address that can go into a header as it is: no control characters, ASCII addr-spec."""
+    if value is None:
+        return None
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
+        p.add(key, f"{value!r} holds a line break or control character; write the address alone")
+        return None
+    address = checks.address(p, value, key)
+    if address is not None and not parseaddr(address)[1].isascii():
+        p.add(
+            key,
+            f"{value!r}: the address part must be ASCII (many SMTP servers refuse others); "
+            "write an internationalised domain in its xn-- form",
+        )
+        return None
+    return address
+
+
 def _password(
-    p: Problems, table: Mapping[str, object], environ: Mapping[str, str]
+    p: Problems, table: Mapping[str, object], environ: Mapping[str, str], mail: bool
 ) -> tuple[str | None, str | None]:
     value = table.get("password_env")
     if value is None:
@@ -368,6 +598,8 @@ def _password(
             "like 'NEWSMON_SMTP_PASSWORD'; the password itself belongs in that variable",
         )
         return None, None
+    if not mail and not environ.get(value):
+        return value, None
     if value not in environ:
         p.add("email.password_env", f"environment variable {value} is not set; export it")
         return None, None
@@ -389,7 +621,30 @@ def _schedule(p: Problems, value: object) -> ScheduleConfig:
             f"{timezone!r} is not an IANA time zone{hint}; write one like 'Europe/Berlin' or 'UTC'",
         )
     digest_at = _digest_at(p, table.get("digest_at", "08:00"))
-    return ScheduleConfig(timezone=timezone, digest_at=digest_at)
+    day_text = checks.string(p, table, "digest_day", "schedule.digest_day") or "monday"
+    day = checks.choice(p, day_text.strip().lower(), "schedule.digest_day", WEEKDAYS)
+    try:
+        return ScheduleConfig(timezone=timezone, digest_at=digest_at, digest_day=day or "monday")
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return ScheduleConfig(digest_at=digest_at, digest_day=day or "monday")  # reported above
+
+
+def _digest(p: Problems, value: object) -> DigestConfig:
+    table = checks.table(p, value, "digest", _DIGEST_KEYS) or {}
+    max_items = _count_key(p, table, "max_items", DEFAULT_MAX_ITEMS)
+    attempts = _count_key(p, table, "attempts", DEFAULT_ATTEMPTS)
+    return DigestConfig(max_items=max_items, attempts=attempts)
+
+
+def _count_key(p: Problems, table: Mapping[str, object], name: str, default: int) -> int:
+    value = table.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        p.add(
+            f"digest.{name}",
+            f"expected a whole number of at least 1, like {default}, got {checks.show(value)}",
+        )
+        return default
+    return value
 
 
 def _digest_at(p: Problems, value: object) -> datetime.time:
@@ -402,6 +657,70 @@ def _digest_at(p: Problems, value: object) -> datetime.time:
         f"{checks.show(value)} is not a time; write HH:MM (24-hour), like '08:00'",
     )
     return datetime.time(8, 0)
+
+
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?", re.I)
+_SIZE_UNITS = {"b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
+
+
+def _crawl(p: Problems, value: object) -> CrawlConfig:
+    table = checks.table(p, value, "crawl", _CRAWL_KEYS)
+    if table is None:
+        return CrawlConfig()
+    default = CrawlConfig()
+    delay = _seconds(p, table, "delay", default.delay, allow_zero=True)
+    timeout = _seconds(p, table, "timeout", default.timeout, allow_zero=False)
+    contact = _contact(p, checks.string(p, table, "contact", "crawl.contact"))
+    size = _size(p, table.get("max_page_size", default.max_page_size))
+    return CrawlConfig(delay=delay, contact=contact, max_page_size=size, timeout=timeout)
+
+
+def _seconds(
+    p: Problems, table: Mapping[str, object], name: str, default: float, *, allow_zero: bool
+) -> float:
+    value = table.get(name, default)
+    lowest = 0 if allow_zero else "more than 0"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        p.add(f"crawl.{name}", f"expected a number of seconds, like 2.5, got {checks.show(value)}")
+        return default
+    if value < 0 or (value == 0 and not allow_zero) or value > 3600:
+        p.add(f"crawl.{name}", f"{value} is out of range; write {lowest} to 3600 seconds")
+        return default
+    return float(value)
+
+
+def _contact(p: Problems, value: str | None) -> str | None:
+    """A contact for the User-Agent: mailto: or http(s) URL; a bare address becomes mailto:."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.lower().startswith("mailto:"):
+        address = checks.address(p, value[7:], "crawl.contact")
+        return f"mailto:{address}" if address else None
+    if value.lower().startswith(("http://", "https://")):
+        return checks.url(p, value, "crawl.contact")
+    if "@" in value:
+        address = checks.address(p, value, "crawl.contact")
+        return f"mailto:{address}" if address else None
+    p.add(
+        "crawl.contact",
+        f"{value!r} is not a way to reach you; write 'mailto:you@example.com' or a web page URL",
+    )
+    return None
+
+
+def _size(p: Problems, value: object) -> int:
+    default = CrawlConfig().max_page_size
+    match = _SIZE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if match and float(match[1]) > 0:
+        return int(float(match[1]) * _SIZE_UNITS[(match[2] or "b").lower()])
+    p.add(
+        "crawl.max_page_size",
+        f"{checks.show(value)} is not a size; write bytes (5242880) or '5MB', '500KB'",
+    )
+    return default
 
 
 def _count(n: int, noun: str) -> str:

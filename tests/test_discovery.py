@@ -111,6 +111,7 @@ def test_json_feed_sniffed_without_content_type() -> None:
         title="Numbers as ids",
         published=datetime(2024, 4, 10, 8, 0, tzinfo=tz(-7)),
         updated=datetime(2024, 4, 10, 9, 30, tzinfo=UTC),
+        summary="An id given as a number.",
     )
     assert second.link == "https://elsewhere.example.net/story"  # external_url fallback
     assert second.published is None  # garbage date

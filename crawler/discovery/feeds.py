@@ -29,13 +29,22 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """One feed item: where the article is, and what the feed says about it."""
+    """One article found by discovery: where it is, and what its source says about it.
+
+    `source` is the kind of source: "feed", "sitemap", "news-sitemap" (a Google News sitemap)
+    or "listing" (a link on a home or section page). `updated` is a feed entry's update time or
+    a sitemap's `lastmod`; `summary` is plain text, `keywords` a feed's categories or a news
+    sitemap's `news:keywords`.
+    """
 
     link: str
     guid: str | None
     title: str | None
     published: datetime | None
     updated: datetime | None
+    summary: str | None = None
+    keywords: tuple[str, ...] = ()
+    source: str = "feed"
 
 
 class FeedError(ValueError):
@@ -257,6 +266,8 @@ def _rss_entry(item: etree._Element, url: str) -> FeedEntry | None:
             + _kids(item, _ATOM10, "published")
         ),
         updated=_first_date(_kids(item, _ATOM10, "updated") + _kids(item, _DCTERMS, "modified")),
+        summary=_summary(_kids(item, _RSS, "description") + _kids(item, _DC, "description")),
+        keywords=_keywords([_text(el) for el in _kids(item, _RSS, "category")]),
     )
 
 
@@ -278,6 +289,10 @@ def _atom_entry(entry: etree._Element, url: str) -> FeedEntry | None:
             _kids(entry, _ATOM, "published", "issued", "created") + _kids(entry, _DC, "date")
         ),
         updated=_first_date(_kids(entry, _ATOM, "updated", "modified")),
+        summary=_summary(_kids(entry, _ATOM, "summary", "content")),
+        keywords=_keywords(
+            [el.get("label") or el.get("term") or "" for el in _kids(entry, _ATOM, "category")]
+        ),
     )
 
 
@@ -292,6 +307,29 @@ def _title(el: etree._Element, *, markup: str | None) -> str | None:
     if kind in ("html", "text/html") or (markup is None and _LOOKS_LIKE_MARKUP.search(text)):
         text = unescape(_TAG.sub("", text))
     return " ".join(text.split()) or None
+
+
+SUMMARY_CHARS = 2000
+
+
+def _summary(els: list[etree._Element]) -> str | None:
+    """Plain text of the first non-empty summary (markup stripped), cut to SUMMARY_CHARS."""
+    for el in els:
+        text = "".join(t for t in el.itertext() if isinstance(t, str))
+        if _LOOKS_LIKE_MARKUP.search(text):
+            text = unescape(_TAG.sub(" ", text))
+        if text := " ".join(text.split()):
+            return text[:SUMMARY_CHARS]
+    return None
+
+
+def _keywords(values: list[str]) -> tuple[str, ...]:
+    found: list[str] = []
+    for value in values:
+        word = " ".join(value.split())
+        if word and word not in found:
+            found.append(word)
+    return tuple(found)
 
 
 def _absolute(href: object, base: str) -> str | None:
@@ -326,6 +364,8 @@ def _parse_json(text: str, url: str) -> list[FeedEntry]:
         guid = item.get("id")
         title = item.get("title")
         published, updated = item.get("date_published"), item.get("date_modified")
+        summary = item.get("summary") or item.get("content_text")
+        tags = item.get("tags")
         entries.append(
             FeedEntry(
                 link=link,
@@ -335,6 +375,12 @@ def _parse_json(text: str, url: str) -> list[FeedEntry]:
                 title=" ".join(title.split()) or None if isinstance(title, str) else None,
                 published=parse_date(published) if isinstance(published, str) else None,
                 updated=parse_date(updated) if isinstance(updated, str) else None,
+                summary=" ".join(summary.split())[:SUMMARY_CHARS] or None
+                if isinstance(summary, str)
+                else None,
+                keywords=_keywords([t for t in tags if isinstance(t, str)])
+                if isinstance(tags, list)
+                else (),
             )
         )
     return entries

@@ -1,0 +1,117 @@
+"""A scriptable HTTP server on 127.0.0.1 for crawl tests: files, made-up routes, faults, a log.
+
+`FixtureServer(root)` serves the files under `root` (`__ORIGIN__` replaced by the server's
+origin) plus `routes`: a path mapped to a `Reply` (status, headers, body, and a fault: "hang"
+sends nothing for a while, "truncate" promises more bytes than it sends). Every request is
+logged with its path and headers, so a test can count what the crawler asked for.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+TOKEN = b"__ORIGIN__"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A made-up answer: `body` may hold __ORIGIN__; `fault` is "", "hang" or "truncate"."""
+
+    body: bytes = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    fault: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One request the server got."""
+
+    path: str
+    headers: dict[str, str]
+
+
+class FixtureServer:
+    """Files under `root` and `routes`, on a free port; `hits` logs every request."""
+
+    def __init__(self, root: Path | None = None, routes: dict[str, Reply] | None = None) -> None:
+        self.root = root
+        self.routes = dict(routes or {})
+        self.hits: list[Hit] = []
+        self.origin = ""
+        self.release = threading.Event()  # set on exit so hanging handlers end
+
+    def paths(self) -> list[str]:
+        return [hit.path for hit in self.hits]
+
+    def answer(self, path: str) -> Reply:
+        if path in self.routes:
+            reply = self.routes[path]
+            return Reply(
+                reply.body.replace(TOKEN, self.origin.encode()),
+                reply.status,
+                reply.headers,
+                reply.fault,
+            )
+        if self.root is None:
+            return Reply(b"not found", 404)
+        file = (self.root / path.split("?", 1)[0].lstrip("/")).resolve()
+        if file.is_dir():
+            file = file / "index.html"
+        if not file.is_file() or self.root.resolve() not in file.parents:
+            return Reply(b"not found", 404)
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if file.suffix in (".xml", ".atom"):
+            kind = "application/xml"
+        body = file.read_bytes().replace(TOKEN, self.origin.encode())
+        return Reply(body, 200, {"Content-Type": f"{kind}; charset=utf-8"})
+
+    @contextmanager
+    def running(self) -> Iterator[FixtureServer]:
+        fixture = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                fixture.hits.append(Hit(self.path, {k: v for k, v in self.headers.items()}))
+                reply = fixture.answer(self.path)
+                if reply.fault == "hang":
+                    fixture.release.wait(30)
+                    return
+                self.send_response(reply.status)
+                headers = {"Content-Type": "text/html; charset=utf-8", **reply.headers}
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                declared = len(reply.body) * (2 if reply.fault == "truncate" else 1)
+                self.send_header("Content-Length", str(declared))
+                if reply.fault == "truncate":
+                    self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(reply.body)
+                if reply.fault == "truncate":
+                    self.wfile.flush()
+                    self.close_connection = True
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet."""
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        self.origin = f"http://127.0.0.1:{server.server_address[1]}"
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self.release.set()
+            time.sleep(0.05)
+            server.shutdown()
+            server.server_close()
