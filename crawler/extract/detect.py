@@ -65,7 +65,7 @@ def looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     # story outweighs an og:url left at the site's root, and an address whose host is
     # garbled ("example.org%2Fposts%2F...") declares nothing.
     declared = [*page.links.get("canonical", ())[:1], *page.meta.get("og:url", ())[:1]]
-    declared = [u for u in declared if "%" not in urlsplit(u.strip()).netloc]
+    declared = [u for u in declared if "%" not in _host(u)]
     homes = [u for u in declared if is_home_page(u)]
     if homes and len(homes) == len(declared) and not has_article_signal(page):
         return True
@@ -82,6 +82,14 @@ def looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     if _SEARCH_QUERY.search(parts.query) or _SECTION_END.search(parts.path):
         return True
     return bool(_LISTING_PATH.search(parts.path)) and not _story_like(url)
+
+
+def _host(url: str) -> str:
+    """The network location of `url`; "" when it is malformed (an unclosed IPv6 bracket)."""
+    try:
+        return urlsplit(url.strip()).netloc
+    except ValueError:
+        return ""
 
 
 def _story_like(url: str) -> bool:

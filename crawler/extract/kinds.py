@@ -68,7 +68,11 @@ def not_an_article(page: Page, url: str) -> str | None:
     """
     declared = _jsonld_types(page) | _itemtypes(page)
     generator = " ".join(page.meta.get("generator", ()))
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:  # a malformed address: judge by the markup alone
+        parts, host = urlsplit(""), ""
     stories = [n for n in page.jsonld.articles() if not types_of(n) & _DISCUSSION_TYPES]
     if declared & _DISCUSSION_TYPES or _FORUM_ENGINES.search(generator):
         return "forum"
@@ -79,7 +83,7 @@ def not_an_article(page: Page, url: str) -> str | None:
         return "forum"
     if _DOC_ENGINES.search(generator):
         return "documentation"
-    doc_place = _DOC_PATH.search(parts.path) or _DOC_HOST.search(parts.hostname or "")
+    doc_place = _DOC_PATH.search(parts.path) or _DOC_HOST.search(host)
     if doc_place and not own_article and not _says_article(page):
         return "documentation"
     if page.body_classes & _SHOP_BODY:
