@@ -110,3 +110,19 @@ SEO = '<meta property="og:title" content="Best Harbour Walks 2025: Top 9 Routes 
 )
 def test_the_heading_a_page_shows_beats_its_search_title(head: str, h1: str, expected: str) -> None:
     assert _title(head, f"<h1>{h1}</h1>") == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "h1", "expected"),
+    [
+        ("Tide tables explained | Harbour Trust", "Tide tables explained", "Tide tables explained"),
+        ("Harbour Trust | Tide tables explained", "Tide tables explained", "Tide tables explained"),
+        ("Tide tables\uff0dHarbour Trust", "Tide tables", "Tide tables"),
+        # a dash may join a kicker to the headline: it stays
+        ("Tides - Tide tables explained", "Tide tables explained", "Tides - Tide tables explained"),
+    ],
+)
+def test_the_h1_picks_the_headline_out_of_a_title_with_separators(
+    title: str, h1: str, expected: str
+) -> None:
+    assert _title(f"<title>{title}</title>", f"<h1>{h1}</h1>") == expected

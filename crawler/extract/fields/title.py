@@ -134,6 +134,20 @@ def title(page: Page, selectors: Mapping[str, str]) -> str | None:
 _NEAR = 0.3  # share of words a page's <h1> must have in common with the chosen title
 
 
+_SEGMENTS = re.compile(r"\s*[|\uff5c\uff0d]\s*|\s+[\u00b7\u2022]\s+")
+
+
+def _segment_shown(page: Page, chosen: str) -> str | None:
+    """The one part of a title split by separators ("Headline | Site", "Site - Headline")
+    that the page's <h1> repeats: the h1 tells the headline from the site's name."""
+    parts = [p for p in _SEGMENTS.split(chosen) if p.strip()]
+    if len(parts) < 2:
+        return None
+    headings = {title_key(element_text(e)) for e in page.tree.xpath("//h1")[:3]} - {""}
+    matches = [p.strip() for p in parts if title_key(p) in headings]
+    return matches[0] if len(matches) == 1 else None
+
+
 def _shown(page: Page, chosen: str) -> str:
     """The page's one <h1> instead of `chosen` when it is another wording of the same title.
 
@@ -141,6 +155,9 @@ def _shown(page: Page, chosen: str) -> str:
     often written for search results and social cards, and the <h1> is what the reader is
     shown. An <h1> that adds a topic or kicker to the chosen title keeps the chosen one.
     """
+    confirmed = _segment_shown(page, chosen)
+    if confirmed:
+        return confirmed
     if not page.first_meta("og:title") or any(
         "newsarticle" in types_of(node) for node in page.jsonld.articles()
     ):
