@@ -35,3 +35,14 @@ NEWSMON_RUN = ""
 NEWSMON_SITEMAP_DAYS = 2
 # At most this many articles are followed from one sitemap or listing page per run.
 NEWSMON_MAX_ENTRIES = 200
+
+# The largest response read (newsmon's [crawl] max_page_size), and fewer hops for a redirect loop.
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+REDIRECT_MAX_TIMES = 5
+# After RetryMiddleware (550) in the response chain: sees 429/503 and dead hosts before a retry.
+# Before RedirectMiddleware (600): a redirect back into its own chain fails as a loop.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.hosts.HostGuard": 560,
+    "crawler.faults.RedirectLoopGuard": 610,
+}

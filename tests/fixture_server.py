@@ -103,7 +103,11 @@ class FixtureServer:
             def log_message(self, format: str, *args: object) -> None:
                 """Quiet."""
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: object, client_address: object) -> None:
+                """Quiet: clients that give up (timeouts, size caps) reset connections."""
+
+        server = Server(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         self.origin = f"http://127.0.0.1:{server.server_address[1]}"
         thread = threading.Thread(target=server.serve_forever, daemon=True)

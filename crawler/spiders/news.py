@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, UsageError
+from scrapy.exceptions import UsageError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -31,6 +31,7 @@ from crawler.discovery import (
     robots_sitemaps,
 )
 from crawler.extract import extract_article
+from crawler.faults import NOT_FAULTS, fault_kind
 from crawler.items import ArticleItem
 from crawler.sites import Site, site_from_dict
 from crawler.store import ArticleStore
@@ -38,6 +39,20 @@ from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
+FAULT_KINDS_SHOWN = frozenset(
+    {
+        "timeout",
+        "connection",
+        "too_large",
+        "truncated",
+        "redirect_loop",
+        "dead_host",
+        "feed_unreadable",
+        "sitemap_unreadable",
+        "not_article",
+        "deferred",
+    }
+)
 MAX_SITEMAP_DEPTH = 3  # an index of indexes of indexes; deeper is a loop or a mistake
 
 
@@ -83,6 +98,23 @@ class NewsSpider(scrapy.Spider):
 
     def on_closed(self) -> None:
         self.store.close()
+        self.log_faults()
+
+    def log_faults(self) -> None:
+        """One line per site with errors: how many of each kind (the crawl_runs row has totals)."""
+        assert self.crawler.stats is not None
+        stats = self.crawler.stats.get_stats()
+        for site in self.sites:
+            prefix = f"newsmon/site/{site.name}/"
+            kinds = {
+                key.removeprefix(prefix): value
+                for key, value in sorted(stats.items())
+                if (key.startswith(prefix) and key.removeprefix(prefix) in FAULT_KINDS_SHOWN)
+                or key.startswith(prefix + "http_")
+            }
+            if kinds:
+                counts = ", ".join(f"{kind} {n}" for kind, n in kinds.items())
+                logger.warning("site %s: errors by kind: %s", site.name, counts)
 
     def count(self, site: Site, key: str) -> None:
         assert self.crawler.stats is not None
@@ -119,6 +151,7 @@ class NewsSpider(scrapy.Spider):
             )
         except FeedError as e:
             self.count(site, "errors")
+            self.count(site, "feed_unreadable")
             logger.error("site %s: feed %s cannot be read: %s", site.name, response.url, e)
             return
         for entry in self.matching(site, entries):
@@ -201,6 +234,7 @@ class NewsSpider(scrapy.Spider):
             sitemap = parse_sitemap(response.body, response.url)
         except SitemapError as e:
             self.count(site, "errors")
+            self.count(site, "sitemap_unreadable")
             logger.error("site %s: sitemap %s cannot be read: %s", site.name, response.url, e)
             return
         now = datetime.now(UTC)
@@ -246,10 +280,13 @@ class NewsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         site: Site = request.cb_kwargs["site"]
         error = failure.value
-        if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError):
+        kind = fault_kind(error) if error is not None else "unknown"
+        if kind in NOT_FAULTS:
+            self.count(site, kind)
             logger.info("site %s: %s skipped: %s", site.name, request.url, error)
             return
         self.count(site, "errors")
+        self.count(site, kind)
         if isinstance(error, HttpError):
             problem = f"the server answered HTTP {error.response.status}"
         else:

@@ -1,0 +1,83 @@
+"""What went wrong with a request, as a short kind counted per site (`newsmon/site/<name>/<kind>`).
+
+Kinds: `http_<status>` (404, 500, 429 after retries, ...), `timeout`, `connection` (refused, no
+such host), `too_large` (over DOWNLOAD_MAXSIZE), `truncated` (the connection closed before the
+promised length), `redirect_loop`, `dead_host` (skipped: the host failed twice this run), and
+the two that are not faults: `robots` (forbidden by robots.txt) and `deferred` (the host asked
+to wait, by 429/503 Retry-After). Feeds and sitemaps that cannot be read count as
+`feed_unreadable` and `sitemap_unreadable`, pages that are no article as `not_article`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from scrapy import Request, Spider
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
+from twisted.internet.error import ConnectError, DNSLookupError, TimeoutError
+from twisted.web._newclient import ResponseFailed
+
+from crawler.hosts import HostDead, HostWaiting
+
+NOT_FAULTS = frozenset({"robots", "deferred"})
+
+
+def fault_kind(error: BaseException) -> str:
+    """The kind of a failed request's error."""
+    if isinstance(error, HttpError):
+        return f"http_{error.response.status}"
+    if isinstance(error, HostWaiting):
+        return "deferred"
+    if isinstance(error, HostDead):
+        return "dead_host"
+    if isinstance(error, IgnoreRequest):
+        text = str(error).lower()
+        if "robots.txt" in text:
+            return "robots"
+        if "redirect" in text:
+            return "redirect_loop"
+        return "ignored"
+    if isinstance(error, DownloadTimeoutError | TimeoutError):
+        return "timeout"
+    if isinstance(
+        error,
+        CannotResolveHostError | DownloadConnectionRefusedError | ConnectError | DNSLookupError,
+    ):
+        return "connection"
+    if isinstance(error, DownloadCancelledError | CancelledError):
+        return "too_large"
+    if isinstance(error, ResponseDataLossError) or (
+        isinstance(error, ResponseFailed) and "DataLoss" in repr(error.reasons)
+    ):
+        return "truncated"
+    return type(error).__name__.lower()
+
+
+class RedirectLoopGuard:
+    """Downloader middleware: a redirect back to a URL of its own chain fails as a loop.
+
+    Without it the redirect to a URL already requested is dropped as a duplicate in silence, and
+    the page is lost uncounted. It runs before RedirectMiddleware (610 > 600) in the response
+    chain.
+    """
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        location = response.headers.get("Location")
+        if 300 <= response.status < 400 and location:
+            target = urljoin(request.url, location.decode("latin-1"))
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            if target in chain:
+                raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, target])}")
+        return response

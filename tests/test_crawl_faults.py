@@ -1,0 +1,139 @@
+"""Faults are counted, not fatal: a real crawl against servers on 127.0.0.1 that misbehave.
+
+Site "faulty" has one good article and, beside it, a 404, a 500, a page that never answers, a
+redirect loop, a 6 MB page, a PNG served as text/html, a truncated page, a page whose declared
+charset is wrong (still a good article) and a second feed that is not XML. Site "limited" is on
+another host that answers 429 with Retry-After; site "gone" links articles on a host that refuses
+every connection. The crawl must finish, store the good articles, and count each fault by kind.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import sqlite3
+from pathlib import Path
+
+from tests.conftest import FIXTURES, newsmon
+from tests.fixture_server import FixtureServer, Reply
+
+ARTICLES = FIXTURES / "site" / "articles"
+GOOD = (ARTICLES / "gpu-lead-times-shrink.html").read_bytes()
+WRONG_CHARSET = (
+    (ARTICLES / "computex-ai-laptops.html")
+    .read_bytes()
+    .replace(b'<meta charset="utf-8">', b'<meta charset="iso-8859-1">')
+    .replace(b"computex-ai-laptops.html", b"wrong-charset.html")
+    .replace(b"Laptop makers bring", "Zürich café: laptop makers bring".encode())
+)
+FAULTS = ["404", "500", "hang", "loop", "big", "png", "truncated"]
+
+
+def rss(origin: str, paths: list[str]) -> bytes:
+    items = "".join(
+        f"<item><title>{p}</title><link>{origin}/{p}</link><guid>{origin}/{p}</guid></item>"
+        for p in paths
+    )
+    return f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_faults_are_counted_and_the_good_articles_stored(tmp_path: Path) -> None:
+    faulty = FixtureServer(
+        None,
+        {
+            "/good": Reply(GOOD),
+            "/wrong-charset": Reply(
+                WRONG_CHARSET, headers={"Content-Type": "text/html; charset=iso-8859-1"}
+            ),
+            "/404": Reply(b"no", 404),
+            "/500": Reply(b"oops", 500),
+            "/hang": Reply(fault="hang"),
+            "/loop": Reply(b"", 302, {"Location": "/loop-back"}),
+            "/loop-back": Reply(b"", 301, {"Location": "/loop"}),
+            "/big": Reply(b"<html><body>" + b"<p>padding</p>" * 450_000 + b"</body></html>"),
+            "/png": Reply(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64),
+            "/truncated": Reply(GOOD[: len(GOOD) // 2], fault="truncate"),
+            "/not-xml.rss": Reply(b"Service temporarily replaced by a cat picture."),
+        },
+    )
+    limited = FixtureServer(None, {"/feed.xml": Reply(b"slow down", 429, {"Retry-After": "3600"})})
+    with faulty.running(), limited.running():
+        faulty.routes["/feed.xml"] = Reply(rss(faulty.origin, ["good", "wrong-charset", *FAULTS]))
+        dead = f"http://127.0.0.1:{closed_port()}"
+        faulty.routes["/gone.xml"] = Reply(rss(dead, [f"story-{n}" for n in range(6)]))
+        config = f"""
+[crawl]
+delay = 0
+timeout = 2
+contact = "mailto:ops@example.com"
+
+[[site]]
+name = "faulty"
+home = "{faulty.origin}/"
+feeds = ["{faulty.origin}/feed.xml", "{faulty.origin}/not-xml.rss"]
+
+[[site]]
+name = "limited"
+home = "{limited.origin}/"
+feeds = ["{limited.origin}/feed.xml"]
+
+[[site]]
+name = "gone"
+home = "{dead}/"
+feeds = ["{faulty.origin}/gone.xml"]
+"""
+        (tmp_path / "newsmon.toml").write_text(config)
+        first = newsmon("crawl", cwd=tmp_path)
+        limited_paths = limited.paths()
+        second = newsmon("crawl", cwd=tmp_path)
+        limited_paths_later = limited.paths()[len(limited_paths) :]
+
+    assert first.returncode == 0, first.stderr
+    assert all(
+        hit.headers["User-Agent"].endswith("(+mailto:ops@example.com)") for hit in faulty.hits
+    )
+    conn = sqlite3.connect(tmp_path / "newsmon.db")
+    titles = sorted(title for (title,) in conn.execute("SELECT title FROM articles"))
+    runs = {
+        site: (new, errors)
+        for site, new, errors in conn.execute(
+            "SELECT site, new, errors FROM crawl_runs ORDER BY id DESC"  # first run wins
+        )
+    }
+    conn.close()
+    assert titles == [
+        "Wait times for data centre GPUs fall to a few months",
+        "Zürich café: laptop makers bring neural processors to the mainstream at Computex",
+    ]
+    kinds = dict(re.findall(r"site (\w+): errors by kind: (.*)", first.stderr))
+    faulty_kinds = dict(pair.rsplit(" ", 1) for pair in kinds["faulty"].split(", "))
+    assert faulty_kinds == {
+        "feed_unreadable": "1",
+        "http_404": "1",
+        "http_500": "1",
+        "not_article": "1",  # the PNG
+        "redirect_loop": "1",
+        "timeout": "1",
+        "too_large": "1",
+        "truncated": "1",
+    }
+    assert runs["faulty"] == (2, 7)  # not_article is not an error
+
+    # 429 with Retry-After: the host is not asked again in this run, nor in the next
+    assert limited_paths.count("/feed.xml") == 1  # its retry met the hold
+    assert "deferred 1" in kinds["limited"]
+    assert limited_paths_later == []
+    assert (
+        "deferred"
+        in dict(re.findall(r"site (\w+): errors by kind: (.*)", second.stderr))["limited"]
+    )
+
+    # a dead host: two tries, then every request to it (retries included) is skipped
+    assert f"{dead} failed 2 tries" in first.stderr
+    assert kinds["gone"] == "dead_host 6"
