@@ -46,3 +46,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.hosts.HostGuard": 560,
     "crawler.faults.RedirectLoopGuard": 610,
 }
+# Extraction worker processes: "auto" (one per core; inline on one core) or a number (0: inline).
+NEWSMON_EXTRACT_WORKERS = "auto"
+# Scrapy handles each callback's output with this many tasks; ours yield one item or a feed's
+# requests, and 100 tasks per page cost more than they help.
+CONCURRENT_ITEMS = 8

@@ -30,9 +30,9 @@ from crawler.discovery import (
     recent_entries,
     robots_sitemaps,
 )
-from crawler.extract import extract_article
 from crawler.faults import NOT_FAULTS, fault_kind
 from crawler.items import ArticleItem
+from crawler.pool import ExtractPool, default_workers
 from crawler.sites import Site, site_from_dict
 from crawler.store import ArticleStore
 from crawler.urls import canonical_url
@@ -84,6 +84,7 @@ class NewsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.sites = sites
         self.store = store
+        self.pool = ExtractPool(0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -93,10 +94,13 @@ class NewsSpider(scrapy.Spider):
         store = ArticleStore.open(crawler.settings.get("NEWSMON_DB"))
         spider = cls(sites, store, *args, **kwargs)
         spider._set_crawler(crawler)
+        workers = crawler.settings.get("NEWSMON_EXTRACT_WORKERS", "auto")
+        spider.pool = ExtractPool(default_workers() if workers == "auto" else int(workers))
         crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
         return spider
 
     def on_closed(self) -> None:
+        self.pool.close()
         self.store.close()
         self.log_faults()
 
@@ -160,10 +164,12 @@ class NewsSpider(scrapy.Spider):
                 continue
             yield self.request(entry.link, self.parse_article, site, entry=entry)
 
-    def parse_article(
+    async def parse_article(
         self, response: Response, site: Site, entry: FeedEntry
-    ) -> Iterator[ArticleItem]:
-        article = extract_article(
+    ) -> list[ArticleItem]:
+        # A coroutine returning a list, not an async generator: Scrapy runs the output of an
+        # async generator through CONCURRENT_ITEMS tasks per response, a cost per page.
+        article = await self.pool.extract(
             response.body,
             response.url,
             site=site,
@@ -173,12 +179,12 @@ class NewsSpider(scrapy.Spider):
         if article is None:
             self.count(site, "not_article")
             logger.info("site %s: %s is not an article page; skipped", site.name, response.url)
-            return
+            return []
         if article.published is None and entry.published is not None:
             article = replace(article, published=entry.published)
-        yield ArticleItem(
-            article=article, site=site.name, fetched_url=response.url, guid=entry.guid
-        )
+        return [
+            ArticleItem(article=article, site=site.name, fetched_url=response.url, guid=entry.guid)
+        ]
 
     # --- sitemaps and listing pages --------------------------------------------------------------
 
