@@ -3,8 +3,9 @@
 Kinds: `http_<status>` (404, 500, 429 after retries, ...), `timeout`, `connection` (refused, no
 such host), `too_large` (over DOWNLOAD_MAXSIZE), `truncated` (the connection closed before the
 promised length), `redirect_loop`, `dead_host` (skipped: the host failed twice this run), and
-the two that are not faults: `robots` (forbidden by robots.txt) and `deferred` (the host asked
-to wait, by 429/503 Retry-After). Feeds and sitemaps that cannot be read count as
+those that are not faults: `robots` (forbidden by robots.txt), `deferred` (the host asked to
+wait, by 429/503 Retry-After) and `skipped` (any other IgnoreRequest: a stored article not due,
+an unchanged one; KnownArticleMiddleware counts those itself). Feeds and sitemaps that cannot be read count as
 `feed_unreadable` and `sitemap_unreadable`, pages that are no article as `not_article`.
 """
 
@@ -29,7 +30,7 @@ from twisted.web._newclient import ResponseFailed
 
 from crawler.hosts import HostDead, HostWaiting
 
-NOT_FAULTS = frozenset({"robots", "deferred"})
+NOT_FAULTS = frozenset({"robots", "deferred", "skipped"})
 
 
 def fault_kind(error: BaseException) -> str:
@@ -46,7 +47,7 @@ def fault_kind(error: BaseException) -> str:
             return "robots"
         if "redirect" in text:
             return "redirect_loop"
-        return "ignored"
+        return "skipped"  # e.g. KnownArticleMiddleware: stored and not due, or unchanged (304)
     if isinstance(error, DownloadTimeoutError | TimeoutError):
         return "timeout"
     if isinstance(

@@ -138,8 +138,11 @@ class HostGuard:
             until = now + wait
             if until > self.held.get(key, now):
                 self.held[key] = until
+                # next_check = first_seen + the one span of the schedule = until
                 self._store().fetch.record(
-                    Fetch(url=key, status=response.status, next_check=until), now=now
+                    Fetch(url=key, status=response.status, schedule=(wait,)),
+                    now=now,
+                    first_seen=now,
                 )
                 logger.warning(
                     "%s answered %d: no requests to it before %s UTC",

@@ -15,3 +15,7 @@ class ArticleItem:
     site: str
     fetched_url: str
     guid: str | None = None
+    link: str | None = None  # the URL as the feed gave it (fetch state is kept under it)
+    status: int = 200
+    etag: str | None = None
+    last_modified: str | None = None

@@ -11,7 +11,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.items import ArticleItem
-from crawler.store import ArticleStore
+from crawler.sites import site_from_dict
+from crawler.store import ArticleStore, Fetch
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,10 @@ class StorePipeline:
         self.crawler = crawler
         self.path = path
         self.run = crawler.settings.get("NEWSMON_RUN") or datetime.now(UTC).isoformat()
-        self.sites = [s["name"] for s in json.loads(crawler.settings.get("NEWSMON_SITES", "[]"))]
+        self.sites = {
+            site.name: site
+            for site in map(site_from_dict, json.loads(crawler.settings.get("NEWSMON_SITES", "[]")))
+        }
         self.store: ArticleStore | None = None
         self.started = datetime.now(UTC)
 
@@ -60,12 +64,28 @@ class StorePipeline:
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         assert self.store is not None and self.crawler.stats is not None
+        site = self.sites.get(item.site)
+        fetch = Fetch(
+            url=item.link or item.fetched_url,
+            status=item.status,
+            etag=item.etag,
+            last_modified=item.last_modified,
+            schedule=site.recheck if site else (),
+        )
         outcome = self.store.save(
             item.article,
             site=item.site,
             aliases=[item.fetched_url, item.guid],
             now=datetime.now(UTC),
+            fetch=fetch,
         )
+        if outcome == "suspect":
+            logger.warning(
+                "site %s: %s now reads as under a third of the stored text; kept out of the "
+                "revisions until the next re-check confirms it",
+                item.site,
+                item.fetched_url,
+            )
         self.crawler.stats.inc_value(f"newsmon/articles_{outcome}")
         self.crawler.stats.inc_value(f"newsmon/site/{item.site}/{outcome}")
         return item

@@ -23,6 +23,17 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
+DOWNLOADER_MIDDLEWARES = {
+    # early for requests (drops what is not due before robots.txt is asked), late for
+    # responses (sees a re-check's answer after retries and redirects)
+    "crawler.middlewares.KnownArticleMiddleware": 80,
+    # after RetryMiddleware (550) in the response chain: sees 429/503 and dead hosts before a
+    # retry is scheduled, and holds the retry
+    "crawler.hosts.HostGuard": 560,
+    # before RedirectMiddleware (600): a redirect back into its own chain fails as a loop
+    "crawler.faults.RedirectLoopGuard": 610,
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
     "crawler.pipelines.StorePipeline": 300,
@@ -40,12 +51,6 @@ NEWSMON_MAX_ENTRIES = 200
 DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 REDIRECT_MAX_TIMES = 5
-# After RetryMiddleware (550) in the response chain: sees 429/503 and dead hosts before a retry.
-# Before RedirectMiddleware (600): a redirect back into its own chain fails as a loop.
-DOWNLOADER_MIDDLEWARES = {
-    "crawler.hosts.HostGuard": 560,
-    "crawler.faults.RedirectLoopGuard": 610,
-}
 # Extraction worker processes: "auto" (one per core; inline on one core) or a number (0: inline).
 NEWSMON_EXTRACT_WORKERS = "auto"
 # Scrapy handles each callback's output with this many tasks; ours yield one item or a feed's

@@ -6,10 +6,12 @@ query, arguments).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -198,11 +200,14 @@ def digest(state: State, outbox: Path | None, dry_run: bool) -> None:
 @pass_state
 @reports_errors
 def run(state: State, outbox: Path | None) -> None:
-    """One full cycle: crawl, match, digest (the entry point for cron)."""
+    """One full cycle: crawl, match, digest (the entry point for cron); with [store] keep, a
+    prune at most once a day."""
     with _locked(state):
         _crawl(state)
         _match(state)
         _digest(state, outbox, dry_run=False)
+        if state.config.store.keep is not None:
+            _prune(state, force=False)
 
 
 @cli.command()
@@ -232,6 +237,58 @@ def demo(folder: Path) -> None:
         alerts = f"{sent.alerts} alert{'s' if sent.alerts != 1 else ''}"
         click.echo(f"digest:        {eml}  ({alerts} for {sent.recipient})")
         click.echo(f"open it:       {eml.with_suffix('.html')}")
+
+
+@cli.command()
+@pass_state
+@reports_errors
+def prune(state: State) -> None:
+    """Drop article bodies and revisions older than [store] keep, then compact the file."""
+    with _locked(state):
+        _prune(state, force=True)
+
+
+def _prune(state: State, *, force: bool) -> None:
+    from monitor.runner import prune
+
+    result = prune(state.config, now=_now(), force=force)
+    if result.ran:
+        click.echo(
+            f"pruned: {result.articles} article bodies and {result.revisions} revisions "
+            f"older than {state.config.store.keep.days if state.config.store.keep else 0} days"
+        )
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True, help="Print the revisions as JSON.")
+@pass_state
+@reports_errors
+def history(state: State, url: str, as_json: bool) -> None:
+    """Print the revisions of a stored article, newest first, with their diffs."""
+    from crawler.urls import canonical_url
+    from monitor.runner import open_store
+
+    store = open_store(state.config)
+    try:
+        found = store.history(url) or store.history(canonical_url(url))
+    finally:
+        store.close()
+    if found is None:
+        raise NewsmonError(f"no stored article is known by {url}; check the URL (newsmon search)")
+    article, versions = found
+    if as_json:
+        data = {**article, "revisions": [dataclasses.asdict(v) for v in versions]}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(
+        f"{article['url']}  ({article['site']}; first seen {article['first_seen']}, "
+        f"last checked {article['checked']}, {len(versions)} revision(s))"
+    )
+    for version in versions:
+        click.echo(f"\nrevision {version.number}  fetched {version.fetched}")
+        click.echo(f"  {version.title}")
+        click.echo(version.diff if version.diff else "  (the first version)")
 
 
 @cli.command()
@@ -278,5 +335,11 @@ def sites() -> None:
         click.echo(line)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C: finally blocks run, the crawl child is stopped, locks go."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name="newsmon")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import threading
 from collections.abc import Iterator
@@ -63,34 +64,51 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     root: Traversable
     origin: str
+    hits: list[tuple[str, int]] | None = None  # (path, status) of every request, if kept
 
     def do_GET(self) -> None:
         node = resolve(self.root, self.path)
         if node is None:
+            self._answer(404)
             self.send_error(404)
             return
         body = node.read_bytes().replace(ORIGIN_TOKEN.encode(), self.origin.encode())
+        etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+        if self.headers.get("If-None-Match") == etag:
+            self._answer(304)
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
         kind = mimetypes.guess_type(node.name)[0] or "application/octet-stream"
         if node.name.endswith((".xml", ".atom")):
             kind = "application/atom+xml" if node.name.endswith(".atom") else "application/rss+xml"
+        self._answer(200)
         self.send_response(200)
         self.send_header("Content-Type", f"{kind}; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", etag)
         self.end_headers()
         self.wfile.write(body)
+
+    def _answer(self, status: int) -> None:
+        if self.hits is not None:
+            self.hits.append((self.path, status))
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the demo reports what the crawl did itself."""
 
 
 @contextmanager
-def serve(root: Traversable) -> Iterator[str]:
-    """Serve `root` on 127.0.0.1 on a free port; yields the origin."""
+def serve(root: Traversable, hits: list[tuple[str, int]] | None = None) -> Iterator[str]:
+    """Serve `root` on 127.0.0.1 on a free port; yields the origin. Each request's path and
+    status is appended to `hits` if given."""
 
     class Handler(SiteHandler):
         pass
 
     Handler.root = root
+    Handler.hits = hits
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     Handler.origin = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import fcntl
 import json
 import os
+import signal
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from crawler.sites import site_to_dict
@@ -19,10 +22,11 @@ from crawler.store import ArticleStore
 from monitor.alerts import MatchResult, match_new
 from monitor.config import Config
 from monitor.delivery import DeliveryResult, send_digests
-from monitor.errors import CrawlError, NewsmonError
+from monitor.errors import ConfigError, CrawlError, NewsmonError
 from monitor.mailer import Mailer
 
 DEFAULT_SENDER = "newsmon <newsmon@localhost>"
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,32 @@ def run_lock(config: Config) -> Iterator[None]:
         yield
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM if the parent dies, even by SIGKILL (Linux)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the parent's handlers still stop the child
+        pass
+
+
+def run_child(command: list[str], *, env: Mapping[str, str], grace: float = 10.0) -> int:
+    """Run a child process to its end; if this process is interrupted (SIGINT, or SIGTERM,
+    which the CLI turns into SystemExit), stop the child first: SIGTERM, then SIGKILL after
+    `grace` seconds. So no crawl outlives the run that holds the lock."""
+    child = subprocess.Popen(command, env=dict(env), preexec_fn=_die_with_parent)
+    try:
+        return child.wait()
+    except BaseException:
+        child.terminate()
+        try:
+            child.wait(grace)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise
+
+
 def crawl(
     config: Config,
     *,
@@ -79,10 +109,10 @@ def crawl(
     for key, value in every.items():
         command += ["-s", f"{key}={value}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
-    done = subprocess.run(command, env=env, check=False)
-    if done.returncode != 0:
+    returncode = run_child(command, env=env)
+    if returncode != 0:
         raise CrawlError(
-            f"the crawl exited with code {done.returncode}; its log above says why "
+            f"the crawl exited with code {returncode}; its log above says why "
             "(run with -v for more)"
         )
     store = open_store(config)
@@ -124,5 +154,36 @@ def digest(config: Config, mailer: Mailer | None, *, now: datetime) -> DeliveryR
             now=now,
             timezone=config.schedule.timezone,
         )
+    finally:
+        store.close()
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    """What one prune did (`ran` is False when the last one was under a day ago)."""
+
+    ran: bool
+    articles: int = 0
+    revisions: int = 0
+
+
+def prune(config: Config, *, now: datetime, force: bool = True) -> PruneResult:
+    """Drop bodies and revisions older than `[store] keep`, then VACUUM; without `force`, at
+    most once a day (the run calls it so)."""
+    keep = config.store.keep
+    if keep is None:
+        raise ConfigError(
+            f'{config.path.name}: store.keep is not set; add keep = "365d" to [store] to say '
+            "how long article bodies and revisions are kept"
+        )
+    store = open_store(config)
+    try:
+        last = store.runs.get_meta("last_prune")
+        if not force and last and now - datetime.fromisoformat(last) < timedelta(days=1):
+            return PruneResult(ran=False)
+        articles, revisions = store.prune(now - keep)
+        store.runs.set_meta("last_prune", now.isoformat())
+        store.vacuum()
+        return PruneResult(ran=True, articles=articles, revisions=revisions)
     finally:
         store.close()

@@ -136,3 +136,67 @@ def test_dry_run_renders_and_marks_nothing(store: ArticleStore, config: Config) 
     assert store.db.table("digests").count == 0
     again = send_digests(store, None, sender="n <n@example.com>", now=NOW)
     assert len(again.previews) == 2
+
+
+def _edit(store: ArticleStore, url: str, title: str, body: str) -> str:
+    return store.save(Article(url=url, title=title, body=body), site="n", aliases=[], now=NOW)
+
+
+def test_a_watch_alerts_once_per_article_however_often_it_is_edited(
+    store: ArticleStore, config: Config
+) -> None:
+    assert match_new(store, config.watches, now=NOW).alerts == 2
+    story = "https://n.example/1/"
+    assert _edit(store, story, "Microsoft bets on Japan", "Microsoft spends in Japan.") == "updated"
+    assert match_new(store, config.watches, now=NOW).alerts == 0
+
+
+def test_on_change_alerts_on_edits_the_watch_looks_at_only(tmp_path: Path) -> None:
+    config = parse_config(
+        CONFIG.replace(
+            'notify = ["alice@example.com", "bob@example.com"]',
+            'notify = ["alice@example.com"]\non_change = true',
+        ),
+        path=tmp_path / "newsmon.toml",
+        environ={},
+    )
+    store = ArticleStore.open(config.store.path)
+    story = "https://n.example/1/"
+    _edit(store, story, "Microsoft invests in Japan", "Microsoft will spend $2.9 billion in Japan.")
+    assert match_new(store, config.watches, now=NOW).alerts == 1
+
+    # the body changes, the watch matched before and the headline stays: nothing to tell
+    _edit(store, story, "Microsoft invests in Japan", "Microsoft will spend $3 billion in Japan.")
+    assert match_new(store, config.watches, now=NOW).alerts == 0
+
+    # the headline changes: an "updated" alert with the words removed and added
+    _edit(store, story, "Microsoft triples Japan bet", "Microsoft will spend $3 billion in Japan.")
+    assert match_new(store, config.watches, now=NOW).alerts == 1
+    [row] = store.db.execute_returning_dicts("SELECT * FROM alerts WHERE revision = 3")
+    assert (row["kind"], row["diff"]) == (
+        "updated",
+        "-[invests in] +[triples] +[bet]",
+    )
+
+    # the watch stops matching, then matches again: news again
+    _edit(store, story, "Microsoft triples bet", "Microsoft will spend $3 billion abroad.")
+    assert match_new(store, config.watches, now=NOW).alerts == 0
+    _edit(store, story, "Microsoft triples bet", "Microsoft will spend $3 billion in Tokyo.")
+    assert match_new(store, config.watches, now=NOW).alerts == 1
+    kinds = [r["kind"] for r in store.db.execute_returning_dicts("SELECT kind FROM alerts")]
+    assert kinds == ["new", "updated", "updated"]
+
+
+def test_a_digest_shows_the_revision_its_alert_matched(
+    store: ArticleStore, config: Config, tmp_path: Path
+) -> None:
+    match_new(store, config.watches, now=NOW)
+    # the site shortens the headline between match and digest (0.1 raised ValueError here)
+    _edit(store, "https://n.example/1/", "MS", "Microsoft will spend $2.9 billion in Japan.")
+    sent = send_digests(store, FileMailer(tmp_path / "out"), sender="n <n@example.com>", now=NOW)
+    assert len(sent.sent) == 2 and not sent.failed
+    bob = next(s for s in sent.sent if s.recipient == "bob@example.com")
+    msg = email.message_from_bytes(Path(bob.location).read_bytes(), policy=email.policy.default)
+    text = msg.get_body(preferencelist=("plain",))
+    assert text is not None
+    assert "Microsoft invests in Japan" in text.get_content()

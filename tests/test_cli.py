@@ -22,6 +22,8 @@ COMMANDS = [
     "extract",
     "discover",
     "sites",
+    "history",
+    "prune",
 ]
 
 

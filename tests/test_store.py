@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from crawler.article import Article
-from crawler.store import ArticleStore, open_db
+from crawler.recheck import is_due
+from crawler.sites import RECHECK
+from crawler.store import ArticleStore, Fetch, open_db
 from crawler.store.schema import crawler_migrations, monitor_migrations
 
 NOW = datetime(2024, 4, 10, 9, 0, tzinfo=UTC)
@@ -55,6 +59,21 @@ def test_full_text_search_finds_stored_articles(tmp_path: Path) -> None:
     store.save(article(body="Tokyo datacenter news."), site="s", aliases=[], now=NOW)
     rows = list(store.articles.search("datacenter"))
     assert [r["url"] for r in rows] == ["https://news.example/a/"]
+    # an edit re-indexes; a bare re-check (only `checked` changes) leaves the index alone
+    store.save(article(body="Osaka datacenter news."), site="s", aliases=[], now=NOW)
+    store.save(article(body="Osaka datacenter news."), site="s", aliases=[], now=NOW)
+    assert [r["url"] for r in store.articles.search("Osaka")] == ["https://news.example/a/"]
+    assert list(store.articles.search("Tokyo")) == []
+    # many saves in one batch are all searchable when the batch ends
+    with store.batch():
+        for n in range(250):
+            store.save(
+                article(url=f"https://news.example/{n}/", body=f"Kyoto item{n}."),
+                site="s",
+                aliases=[],
+                now=NOW,
+            )
+    assert len(list(store.articles.search("Kyoto"))) == 250
 
 
 def _load_dump(dump: Path, target: Path) -> None:
@@ -85,3 +104,111 @@ def test_a_database_written_by_release_0_1_is_migrated_in_place(tmp_path: Path) 
     again = ArticleStore.open(path)  # and opening it again changes nothing
     assert again.articles.count == 9
     assert crawler_migrations.pending(again.db) == []
+
+
+LONG = " ".join(f"Paragraph word{i} about chips and plants." for i in range(40))
+
+
+def test_white_space_and_visit_to_visit_furniture_are_no_revision(tmp_path: Path) -> None:
+    store = ArticleStore.open(tmp_path / "n.db")
+    store.save(article(body=f"{LONG}\n3 comments"), site="s", aliases=[], now=NOW)
+    respaced = LONG.replace(" ", "  ") + "\n\n17 comments\nUpdated 5 minutes ago"
+    assert store.save(article(body=respaced), site="s", aliases=[], now=NOW) == "unchanged"
+    assert store.db.table("revisions").count == 0
+
+
+def test_a_revision_keeps_the_version_before_with_its_diff(tmp_path: Path) -> None:
+    store = ArticleStore.open(tmp_path / "n.db")
+    store.save(article(body="First take.\nSecond line."), site="s", aliases=["g1"], now=NOW)
+    later = NOW.replace(hour=10)
+    edited = Article(url="https://news.example/a/", title="A new headline", body="First take.")
+    assert store.save(edited, site="s", aliases=[], now=later) == "updated"
+    found = store.history("g1")
+    assert found is not None
+    row, versions = found
+    assert row["revision"] == 2
+    assert [(v.number, v.title, v.fetched) for v in versions] == [
+        (2, "A new headline", later.isoformat()),
+        (1, "A headline", NOW.isoformat()),
+    ]
+    assert versions[0].diff is not None
+    assert "-A headline\n+A new headline" in versions[0].diff
+    assert "-Second line." in versions[0].diff
+
+
+def test_a_page_that_shrinks_is_suspect_until_a_second_fetch_confirms_it(tmp_path: Path) -> None:
+    store = ArticleStore.open(tmp_path / "n.db")
+    url = "https://news.example/a/"
+    fetch = Fetch(url=url, etag='"v1"')
+    store.save(article(body=LONG), site="s", aliases=[], now=NOW, fetch=fetch)
+    short = article(body="Subscribe to read the rest.")
+    shrunk = Fetch(url=url, etag='"v2"')
+    assert store.save(short, site="s", aliases=[], now=NOW, fetch=shrunk) == "suspect"
+    state = store.fetch.get(url)
+    assert state is not None and state.etag == '"v1"'  # the next fetch must be a full one
+    assert store.db.table("revisions").count == 0
+    assert store.save(short, site="s", aliases=[], now=NOW, fetch=shrunk) == "updated"
+    assert store.db.table("revisions").count == 1
+
+
+def test_fetch_state_schedules_the_next_recheck_and_a_410_ends_it(tmp_path: Path) -> None:
+    store = ArticleStore.open(tmp_path / "n.db")
+    url = "https://news.example/a/"
+    schedule = (timedelta(hours=1), timedelta(hours=6))
+    store.save(article(), site="s", aliases=[], now=NOW, fetch=Fetch(url=url, schedule=schedule))
+    state = store.fetch.get(url)
+    assert state is not None and state.next_check == (NOW + timedelta(hours=1)).isoformat()
+    known = store.lookup([url])
+    assert known is not None
+    store.checked(known.id, Fetch(url=url, status=410, schedule=schedule), now=NOW)
+    state = store.fetch.get(url)
+    assert state is not None and (state.status, state.next_check) == (410, None)
+
+
+@pytest.mark.parametrize(
+    ("hours_since_seen", "hours_since_checked", "updated", "status", "due"),
+    [
+        (0.5, 0.5, None, None, False),  # young, first check not yet due
+        (1.5, 1.5, None, None, True),  # the 1 h check is due
+        (1.5, 0.2, None, None, False),  # checked after the 1 h point: wait for 6 h
+        (80, 5, None, None, False),  # the schedule is spent
+        (80, 5, 1, None, True),  # but the feed says it changed after the last check
+        (80, 5, 6, None, False),  # a feed update from before the last check
+        (1.5, 1.5, None, 410, False),  # gone for good
+    ],
+)
+def test_recheck_policy(
+    hours_since_seen: float,
+    hours_since_checked: float,
+    updated: float | None,
+    status: int | None,
+    due: bool,
+) -> None:
+    hours = timedelta(hours=1)
+    assert (
+        is_due(
+            now=NOW,
+            first_seen=NOW - hours_since_seen * hours,
+            checked=NOW - hours_since_checked * hours,
+            schedule=RECHECK,
+            entry_updated=None if updated is None else NOW - updated * hours,
+            status=status,
+        )
+        is due
+    )
+
+
+def test_prune_drops_old_bodies_and_revisions_but_keeps_headlines(tmp_path: Path) -> None:
+    store = ArticleStore.open(tmp_path / "n.db")
+    old, young = "https://news.example/old/", "https://news.example/young/"
+    store.save(article(url=old, body="Old text."), site="s", aliases=[], now=NOW)
+    store.save(article(url=old, body="Old text, edited."), site="s", aliases=[], now=NOW)
+    later = NOW + timedelta(days=30)
+    store.save(article(url=young, body="Young text."), site="s", aliases=[], now=later)
+    assert store.prune(later - timedelta(days=10)) == (1, 1)
+    rows = {r["url"]: r for r in store.articles.rows}
+    assert (rows[old]["title"], rows[old]["body"]) == ("A headline", "")
+    assert rows[young]["body"] == "Young text."
+    assert store.db.table("revisions").count == 0
+    assert [r["url"] for r in store.articles.search("edited")] == []
+    store.vacuum()

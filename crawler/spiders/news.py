@@ -32,10 +32,10 @@ from crawler.discovery import (
 )
 from crawler.faults import NOT_FAULTS, fault_kind
 from crawler.items import ArticleItem
+from crawler.middlewares import ENTRY, RECHECK
 from crawler.pool import ExtractPool, default_workers
 from crawler.sites import Site, site_from_dict
-from crawler.store import ArticleStore
-from crawler.urls import canonical_url
+from crawler.store import ArticleStore, Fetch
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,10 @@ NO_SITES = (
     'or give them yourself: scrapy crawl news -s NEWSMON_SITES=\'[{"name": "example", '
     '"home": "https://news.example.com/"}]\' -s NEWSMON_DB=newsmon.db'
 )
+
+
+def _header(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value else None
 
 
 def sites_from_setting(raw: str) -> list[Site]:
@@ -133,6 +137,18 @@ class NewsSpider(scrapy.Spider):
             cb_kwargs={"site": site, **kwargs},
         )
 
+    def article_request(self, entry: FeedEntry, site: Site) -> scrapy.Request:
+        """A request for an entry's article; KnownArticleMiddleware counts it, or drops it when
+        the article is stored and not due for a re-check."""
+        updated = entry.updated.isoformat() if entry.updated else None
+        return scrapy.Request(
+            entry.link,
+            callback=self.parse_article,
+            errback=self.failed,
+            cb_kwargs={"site": site, "entry": entry},
+            meta={ENTRY: {"guid": entry.guid, "updated": updated}},
+        )
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for site in self.sites:
             for request in self.site_requests(site):
@@ -158,11 +174,7 @@ class NewsSpider(scrapy.Spider):
             self.count(site, "feed_unreadable")
             logger.error("site %s: feed %s cannot be read: %s", site.name, response.url, e)
             return
-        for entry in self.matching(site, entries):
-            if self.store.known([entry.link, canonical_url(entry.link), entry.guid]):
-                self.count(site, "known")
-                continue
-            yield self.request(entry.link, self.parse_article, site, entry=entry)
+        yield from self.follow_entries(site, entries)
 
     async def parse_article(
         self, response: Response, site: Site, entry: FeedEntry
@@ -176,14 +188,35 @@ class NewsSpider(scrapy.Spider):
             headers={str(k): str(v) for k, v in response.headers.to_unicode_dict().items()},
             now=datetime.now(UTC),
         )
+        recheck = response.meta.get(RECHECK)
+        if article is None and recheck is not None:
+            self.count(site, "not_article")
+            fetch = Fetch(url=entry.link, status=response.status, schedule=site.recheck)
+            self.store.checked(recheck, fetch, now=datetime.now(UTC))
+            logger.warning(
+                "site %s: %s no longer reads as an article (a paywall?); the stored copy is kept",
+                site.name,
+                response.url,
+            )
+            return []
         if article is None:
             self.count(site, "not_article")
             logger.info("site %s: %s is not an article page; skipped", site.name, response.url)
             return []
         if article.published is None and entry.published is not None:
             article = replace(article, published=entry.published)
+        headers = response.headers
         return [
-            ArticleItem(article=article, site=site.name, fetched_url=response.url, guid=entry.guid)
+            ArticleItem(
+                article=article,
+                site=site.name,
+                fetched_url=response.url,
+                link=entry.link,
+                guid=entry.guid,
+                status=response.status,
+                etag=_header(headers.get(b"ETag")),
+                last_modified=_header(headers.get(b"Last-Modified")),
+            )
         ]
 
     # --- sitemaps and listing pages --------------------------------------------------------------
@@ -269,7 +302,8 @@ class NewsSpider(scrapy.Spider):
         return [entry for entry in entries if pattern.search(entry.link)]
 
     def follow_entries(self, site: Site, entries: list[FeedEntry]) -> Iterator[scrapy.Request]:
-        """Requests for the articles of discovered entries the store does not know yet."""
+        """Requests for the articles of discovered entries (KnownArticleMiddleware drops the
+        stored ones that are not due for a re-check)."""
         entries = self.matching(site, entries)
         limit = self.settings.getint("NEWSMON_MAX_ENTRIES", 200)
         if len(entries) > limit:
@@ -277,10 +311,7 @@ class NewsSpider(scrapy.Spider):
                 "site %s: %d entries, following the first %d", site.name, len(entries), limit
             )
         for entry in entries[:limit]:
-            if self.store.known([entry.link, canonical_url(entry.link), entry.guid]):
-                self.count(site, "known")
-                continue
-            yield self.request(entry.link, self.parse_article, site, entry=entry)
+            yield self.article_request(entry, site)
 
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -288,7 +319,8 @@ class NewsSpider(scrapy.Spider):
         error = failure.value
         kind = fault_kind(error) if error is not None else "unknown"
         if kind in NOT_FAULTS:
-            self.count(site, kind)
+            if kind != "skipped":
+                self.count(site, kind)
             logger.info("site %s: %s skipped: %s", site.name, request.url, error)
             return
         self.count(site, "errors")

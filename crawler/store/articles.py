@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from crawler.store.fetchstate import Fetch, FetchStates
 from crawler.store.runs import CrawlRuns
 from crawler.store.schema import open_db
 
+#: Full-text rows written in one statement (FTS5 flushes its pending index per statement).
+FTS_CHUNK = 100
 #: A re-fetch with fewer than this share of the stored words is a suspect extraction.
 SUSPECT_SHARE = 1 / 3
 
@@ -83,6 +86,8 @@ class ArticleStore:
         self.db = db
         self.fetch = FetchStates(db)
         self.runs = CrawlRuns(db)
+        self._fts: list[tuple[int, str, str]] = []  # new articles not yet in articles_fts
+        self._batching = False
 
     @classmethod
     def open(cls, path: Path | str) -> ArticleStore:
@@ -90,6 +95,33 @@ class ArticleStore:
 
     def close(self) -> None:
         self.db.close()
+
+    def _transaction(self) -> AbstractContextManager[object]:
+        """A transaction of its own, or none inside a batch: a savepoint per save would make
+        FTS5 flush its pending index each time (one tiny segment per article)."""
+        return nullcontext() if self.db.conn.in_transaction else self.db.atomic()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group many saves in one transaction; their full-text rows go in many at a time."""
+        with self.db.atomic():
+            self._batching = True
+            try:
+                yield
+                self._index()
+            finally:
+                self._batching = False
+                self._fts.clear()  # rolled back with the batch if it failed
+
+    def _index(self) -> None:
+        """Add the full-text rows of new articles (the store writes them, not a trigger)."""
+        while self._fts:
+            chunk, self._fts = self._fts[:FTS_CHUNK], self._fts[FTS_CHUNK:]
+            self.db.conn.execute(
+                "INSERT INTO articles_fts (rowid, title, body) VALUES "
+                + ", ".join("(?, ?, ?)" for _ in chunk),
+                [value for row in chunk for value in row],
+            )
 
     @property
     def articles(self) -> Table:
@@ -131,22 +163,33 @@ class ArticleStore:
         alias_list = [a for a in aliases if a]
         keys = list(dict.fromkeys([article.url, *alias_list]))
         digest = content_hash(article.title, article.subtitle, article.body)
-        with self.db.atomic():
+        with self._transaction():
             existing = self._find(keys)
+            first_seen = now
             if existing is None:
                 article_id = self._insert(article, site, alias_list, digest, now)
                 outcome = "new"
             else:
+                first_seen = datetime.fromisoformat(existing["first_seen"])
                 article_id = int(existing["id"])
                 outcome = self._refresh(existing, article, site, alias_list, digest, now, fetch)
-            self.db.execute(
+            self.db.conn.execute(
                 "INSERT OR IGNORE INTO urls (key, article_id) VALUES "
                 + ", ".join("(?, ?)" for _ in keys),
                 [v for key in keys for v in (key, article_id)],
             )
+            if outcome == "new":
+                self._fts.append((article_id, article.title, article.body))
+                if not self._batching or len(self._fts) >= FTS_CHUNK:
+                    self._index()
             if fetch is not None:
-                suspect = digest if outcome == "suspect" else None
-                self.fetch.record(fetch, article_id=article_id, now=now, suspect=suspect)
+                suspect = None
+                if outcome == "suspect":  # keep the old validators: the next fetch must be full
+                    suspect = digest
+                    fetch = replace(fetch, etag=None, last_modified=None)
+                self.fetch.record(
+                    fetch, article_id=article_id, first_seen=first_seen, now=now, suspect=suspect
+                )
         return outcome
 
     def _record(self, article: Article, site: str, digest: str, now: datetime) -> dict[str, Any]:
@@ -178,9 +221,13 @@ class ArticleStore:
             "change_seq": self._next_seq(),
             "diff": None,
         }
-        article_id = self.articles.insert(record).last_pk
-        assert isinstance(article_id, int)
-        return article_id
+        columns = ", ".join(record)
+        marks = ", ".join("?" for _ in record)
+        cursor = self.db.conn.execute(
+            f"INSERT INTO articles ({columns}) VALUES ({marks})", list(record.values())
+        )
+        assert isinstance(cursor.lastrowid, int)
+        return cursor.lastrowid
 
     def _refresh(
         self,
@@ -198,6 +245,9 @@ class ArticleStore:
                 "UPDATE articles SET checked = ? WHERE id = ?", [now.isoformat(), article_id]
             )
             return "unchanged"
+        existing = self.db.execute_returning_dicts(
+            "SELECT * FROM articles WHERE id = ?", [article_id]
+        )[0]
         shrunk = word_count(article.body) < SUSPECT_SHARE * word_count(existing["body"])
         if shrunk and (fetch is None or self.fetch.suspect(fetch.url) != digest):
             return "suspect"
@@ -226,19 +276,19 @@ class ArticleStore:
         return "updated"
 
     def _find(self, keys: list[str]) -> dict[str, Any] | None:
+        """The stored article any key names: what the unchanged case needs, no text."""
         marks = ", ".join("?" for _ in keys)
-        rows = self.db.execute_returning_dicts(
-            "SELECT a.* FROM urls u JOIN articles a ON a.id = u.article_id "
-            f"WHERE u.key IN ({marks}) LIMIT 1",
+        row = self.db.conn.execute(
+            "SELECT a.id, a.content_hash, a.first_seen FROM urls u "
+            f"JOIN articles a ON a.id = u.article_id WHERE u.key IN ({marks}) LIMIT 1",
             keys,
-        )
-        if rows:
-            return rows[0]
-        rows = self.db.execute_returning_dicts("SELECT * FROM articles WHERE url = ?", [keys[0]])
-        return rows[0] if rows else None
+        ).fetchone()
+        return None if row is None else {"id": row[0], "content_hash": row[1], "first_seen": row[2]}
 
     def _next_seq(self) -> int:
-        row = self.db.execute("SELECT COALESCE(MAX(change_seq), 0) + 1 FROM articles").fetchone()
+        row = self.db.conn.execute(
+            "SELECT COALESCE(MAX(change_seq), 0) + 1 FROM articles"
+        ).fetchone()
         return int(row[0])
 
     def changed_since(self, seq: int, *, upto: int | None = None) -> Iterator[StoredArticle]:
@@ -267,6 +317,20 @@ class ArticleStore:
             "SELECT * FROM versions WHERE article_id = ? AND number = ?", [article_id, number]
         )
         return Version(**rows[0]) if rows else None
+
+    def checked(self, article_id: int, fetch: Fetch, *, now: datetime) -> None:
+        """A re-check that found nothing new (304, or a page that is no article now)."""
+        with self.db.atomic():
+            row = self.db.execute(
+                "SELECT first_seen FROM articles WHERE id = ?", [article_id]
+            ).fetchone()
+            if row is None:
+                return
+            self.db.execute(
+                "UPDATE articles SET checked = ? WHERE id = ?", [now.isoformat(), article_id]
+            )
+            first_seen = datetime.fromisoformat(row[0])
+            self.fetch.record(fetch, article_id=article_id, first_seen=first_seen, now=now)
 
     def history(self, key: str) -> tuple[dict[str, Any], list[Version]] | None:
         """The article a URL or alias names and all its versions, newest first."""
@@ -298,3 +362,24 @@ class ArticleStore:
             if rows:
                 out[(article_id, number)] = rows[0]
         return out
+
+    def prune(self, before: datetime) -> tuple[int, int]:
+        """Drop the bodies and earlier revisions of articles first seen before `before`; their
+        headline, URL and alerts stay. Returns (articles emptied, revisions dropped)."""
+        cutoff = [before.isoformat()]
+        with self.db.atomic():
+            dropped = self.db.execute(
+                "DELETE FROM revisions WHERE article_id IN "
+                "(SELECT id FROM articles WHERE first_seen < ?)",
+                cutoff,
+            ).rowcount
+            emptied = self.db.execute(
+                "UPDATE articles SET body = '', diff = NULL "
+                "WHERE first_seen < ? AND (body != '' OR diff IS NOT NULL)",
+                cutoff,
+            ).rowcount
+        return emptied, dropped
+
+    def vacuum(self) -> None:
+        """Give the space of deleted rows back to the file system."""
+        self.db.execute("VACUUM")

@@ -22,7 +22,7 @@ _FURNITURE = re.compile(
     )[.!:]?$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_SPACE = re.compile(r"\s+")
+_FURNITURE_MAX = 60  # longer paragraphs are prose, never furniture
 _WORD = re.compile(r"\w+")
 
 
@@ -32,8 +32,8 @@ def _paragraphs(text: str | None) -> list[str]:
     folded = unicodedata.normalize("NFKC", text)
     out = []
     for raw in folded.split("\n"):
-        line = _SPACE.sub(" ", raw).strip()
-        if line and not _FURNITURE.match(line):
+        line = " ".join(raw.split())
+        if line and (len(line) > _FURNITURE_MAX or not _FURNITURE.match(line)):
             out.append(line)
     return out
 

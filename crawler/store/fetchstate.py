@@ -9,21 +9,23 @@ and the hash of a suspect extraction waiting for a second fetch to confirm it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
+from crawler.recheck import next_check
+
 
 @dataclass(frozen=True)
 class Fetch:
-    """What one fetch of `url` told: status, validators, and when to check it next."""
+    """What one fetch of `url` told (status, validators) and its site's re-check schedule."""
 
     url: str
     status: int = 200
     etag: str | None = None
     last_modified: str | None = None
-    next_check: datetime | None = None
+    schedule: tuple[timedelta, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,17 @@ class FetchStates:
         *,
         now: datetime,
         article_id: int | None = None,
+        first_seen: datetime | None = None,
         suspect: str | None = None,
     ) -> None:
-        """Record a fetch; validators the server did not send again are kept."""
+        """Record a fetch; validators the server did not send again are kept.
+
+        The next check is the next point of the schedule counted from `first_seen`; none after
+        a 410 Gone or without `first_seen`.
+        """
+        due = None
+        if first_seen is not None and fetch.status != 410:
+            due = next_check(first_seen, now, fetch.schedule)
         self.db.execute(
             "INSERT INTO fetch_state (url, article_id, etag, last_modified, status, checked, "
             "next_check, checks, suspect) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?) "
@@ -84,7 +94,7 @@ class FetchStates:
                 fetch.last_modified,
                 fetch.status,
                 now.isoformat(),
-                fetch.next_check.isoformat() if fetch.next_check else None,
+                due.isoformat() if due else None,
                 suspect,
             ],
         )

@@ -132,6 +132,23 @@ def m002_revisions_and_fetch_state(db: Database) -> None:
     )
 
 
+@crawler_migrations()
+def m003_fts_written_by_the_store(db: Database) -> None:
+    # sqlite-utils' insert trigger made FTS5 flush its pending index on every single-row insert
+    # (a statement savepoint per statement), and its update trigger re-indexed the whole body
+    # whenever any column changed, `checked` included. The store now adds the FTS rows of new
+    # articles itself, many per statement; edits of headline or body re-index by trigger.
+    db.execute("DROP TRIGGER IF EXISTS articles_ai")
+    db.execute("DROP TRIGGER IF EXISTS articles_au")
+    db.execute(
+        "CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN "
+        "INSERT INTO articles_fts (articles_fts, rowid, title, body) "
+        "VALUES ('delete', old.rowid, old.title, old.body); "
+        "INSERT INTO articles_fts (rowid, title, body) VALUES (new.rowid, new.title, new.body); "
+        "END"
+    )
+
+
 @monitor_migrations()
 def m001_alerts(db: Database) -> None:
     db.table("watches").create(

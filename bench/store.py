@@ -1,0 +1,242 @@
+"""Store benchmark: ingest through ArticleStore against a bare sqlite-utils insert_all, one run.
+
+    python bench/store.py               # 100,000 generated articles (3-8 KB bodies)
+    python bench/store.py --n 10000     # fewer, for a quick look
+
+Both sides write into a database made by the same `open_db()` (same tables and indexes). The
+anchor is `insert_all` of the very rows the store writes (articles, their full-text rows and
+their urls), in one transaction, computed beforehand. A second anchor line inserts the same rows
+into the schema of release 0.1, where sqlite-utils' FTS triggers indexed each row. newsmon goes
+through its public API: `ArticleStore.save()` per article (dedupe by URL and alias, content hash,
+revision check, FTS) inside `ArticleStore.batch()`, the bulk path (the crawl's pipeline saves
+each article in a transaction of its own, so a killed crawl loses at most the page in hand).
+Then it times the known-URL lookup and the revision check (an unchanged re-save) at 1k and at
+the full size, and re-fetches 10,000 stored articles of which 10% changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlite_utils import Database  # noqa: E402
+
+from crawler.article import Article  # noqa: E402
+from crawler.store import ArticleStore, content_hash, open_db  # noqa: E402
+from crawler.store.schema import m001_articles  # noqa: E402
+
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+SYLLABLES = [s + v for s in "kmrtnslvbdgz" for v in "aeiou"]
+
+
+def vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 4))))
+    return sorted(words)
+
+
+def make_articles(n: int, seed: int = 7) -> list[Article]:
+    rng = random.Random(seed)
+    vocab = vocabulary(rng)
+    out = []
+    for i in range(n):
+        target = rng.randint(3000, 8000)
+        paragraphs, size = [], 0
+        while size < target:
+            para = " ".join(rng.choices(vocab, k=rng.randint(30, 90))).capitalize() + "."
+            paragraphs.append(para)
+            size += len(para) + 1
+        title = " ".join(rng.choices(vocab, k=rng.randint(6, 12))).capitalize()
+        out.append(
+            Article(
+                url=f"https://site{i % 50}.example/{2026 - i % 3}/story-{i}/",
+                title=title,
+                body="\n".join(paragraphs),
+                authors=(f"Author {i % 97}",),
+                published=NOW - timedelta(minutes=i),
+                language="en",
+                tags=("tech",),
+            )
+        )
+    return out
+
+
+def bare_rows(articles: list[Article]) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The rows ArticleStore writes for these articles, ready for insert_all."""
+    rows, urls = [], []
+    for seq, a in enumerate(articles, 1):
+        rows.append(
+            {
+                "id": seq,
+                "url": a.url,
+                "site": "bench",
+                "title": a.title,
+                "subtitle": a.subtitle,
+                "authors": json.dumps(list(a.authors)),
+                "published": a.published.isoformat() if a.published else None,
+                "modified": None,
+                "language": a.language,
+                "section": None,
+                "tags": json.dumps(list(a.tags)),
+                "image": None,
+                "body": a.body,
+                "content_hash": content_hash(a.title, a.subtitle, a.body),
+                "fetched_url": a.url,
+                "first_seen": NOW.isoformat(),
+                "last_changed": NOW.isoformat(),
+                "checked": NOW.isoformat(),
+                "revision": 1,
+                "change_seq": seq,
+                "diff": None,
+            }
+        )
+        urls.append({"key": a.url, "article_id": seq})
+        urls.append({"key": f"guid:{seq}", "article_id": seq})
+    return rows, urls
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def per_call_us(store: ArticleStore, calls: list[Callable[[], object]]) -> float:
+    times = []
+    for call in calls:
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e6
+
+
+def probes(store: ArticleStore, articles: list[Article], rng: random.Random) -> tuple[float, float]:
+    """Median µs of a known-URL lookup and of a revision check (an unchanged re-save)."""
+    sample = rng.sample(articles, min(500, len(articles)))
+    lookup = per_call_us(store, [lambda a=a: store.lookup([a.url]) for a in sample])
+    check = per_call_us(
+        store,
+        [lambda a=a: store.save(a, site="bench", aliases=[], now=NOW) for a in sample[:200]],
+    )
+    return lookup, check
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="articles to ingest")
+    args = parser.parse_args()
+    n = args.n
+    print(f"generating {n:,} articles ...", flush=True)
+    articles = make_articles(n)
+    kb = sum(len(a.body) for a in articles) / n / 1000
+    rng = random.Random(1)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bare_db = open_db(Path(tmp) / "bare.db")
+        rows, urls = bare_rows(articles)
+
+        fts = [{"rowid": r["id"], "title": r["title"], "body": r["body"]} for r in rows]
+
+        def bare() -> None:
+            with bare_db.atomic():
+                bare_db.table("articles").insert_all(rows, batch_size=200)
+                bare_db.table("articles_fts").insert_all(fts, batch_size=200)
+                bare_db.table("urls").insert_all(urls, batch_size=500)
+
+        bare_s = timed(bare)
+        bare_db.close()
+
+        # the schema of release 0.1, where sqlite-utils' triggers kept the FTS index
+        old_db = Database(Path(tmp) / "old.db")
+        m001_articles(old_db)
+
+        def bare_old() -> None:
+            with old_db.atomic():
+                old_db.table("articles").insert_all(
+                    [{k: v for k, v in r.items() if k not in ("checked", "diff")} for r in rows],
+                    batch_size=200,
+                )
+                old_db.table("urls").insert_all(urls, batch_size=500)
+
+        old_s = timed(bare_old)
+        old_db.close()
+
+        store = ArticleStore.open(Path(tmp) / "store.db")
+        first = min(1000, n)
+        small: tuple[float, float] = (0.0, 0.0)
+
+        def ingest() -> None:
+            nonlocal small
+            done = 0
+            for start in range(0, n, 1000):
+                with store.batch():
+                    for i, a in enumerate(articles[start : start + 1000], start + 1):
+                        store.save(a, site="bench", aliases=[f"guid:{i}"], now=NOW)
+                done = min(n, start + 1000)
+                if done == first:  # probes at 1k, outside the timed ingest
+                    pause = time.perf_counter()
+                    small = probes(store, articles[:first], rng)
+                    ingest_pause[0] += time.perf_counter() - pause
+
+        ingest_pause = [0.0]
+        store_s = timed(ingest) - ingest_pause[0]
+        large = probes(store, articles, rng)
+
+        refetch = rng.sample(articles, min(10_000, n))
+        changed = set(rng.sample(range(len(refetch)), len(refetch) // 10))
+        before = store.db.table("revisions").count
+        outcomes: dict[str, int] = {}
+
+        def recheck() -> None:
+            with store.batch():
+                for k, a in enumerate(refetch):
+                    if k in changed:
+                        a = Article(
+                            url=a.url, title=a.title, body=a.body + "\nA correction was added."
+                        )
+                    result = store.save(a, site="bench", aliases=[], now=NOW + timedelta(hours=1))
+                    outcomes[result] = outcomes.get(result, 0) + 1
+
+        recheck_s = timed(recheck)
+        written = store.db.table("revisions").count - before
+        store.close()
+
+    store_rate, bare_rate = n / store_s, n / bare_s
+    print(f"\n{n:,} articles, {kb:.1f} KB bodies on average")
+    print(f"{'':34}{'newsmon':>12}{'bare insert_all':>18}{'ratio':>8}")
+    ratio = store_rate / bare_rate
+    print(f"{'ingest, articles/s':34}{store_rate:12,.0f}{bare_rate:18,.0f}{ratio:8.2f}")
+    print(f"{'ingest, ms an article':34}{1000 / store_rate:12.3f}{1000 / bare_rate:18.3f}")
+    old_rate = n / old_s
+    print(
+        f"{'  anchor with 0.1 FTS triggers':34}{'':12}{old_rate:18,.0f}{store_rate / old_rate:8.2f}"
+    )
+    print(f"\n{'':34}{'at ' + format(first, ','):>12}{'at ' + format(n, ','):>18}{'ratio':>8}")
+    for label, a, b in (
+        ("known-URL lookup, µs (median)", small[0], large[0]),
+        ("revision check, µs (median)", small[1], large[1]),
+    ):
+        print(f"{label:34}{a:12.1f}{b:18.1f}{b / a:8.2f}")
+    print(
+        f"\nre-fetch of {len(refetch):,} stored articles, {len(changed):,} changed: "
+        f"{written:,} revisions written, outcomes {dict(sorted(outcomes.items()))}, "
+        f"{recheck_s:.2f} s ({len(refetch) / recheck_s:,.0f} articles/s)"
+    )
+    goal = ratio >= 0.8 and written == len(changed)
+    print("goals (ingest ratio >= 0.8, revisions == changed):", "met" if goal else "NOT met")
+
+
+if __name__ == "__main__":
+    main()
