@@ -5,8 +5,9 @@ such host), `too_large` (over DOWNLOAD_MAXSIZE), `truncated` (the connection clo
 promised length), `redirect_loop`, `dead_host` (skipped: the host failed twice this run), and
 those that are not faults: `robots` (forbidden by robots.txt), `deferred` (the host asked to
 wait, by 429/503 Retry-After) and `skipped` (any other IgnoreRequest: a stored article not due,
-an unchanged one; KnownArticleMiddleware counts those itself). Feeds and sitemaps that cannot be read count as
-`feed_unreadable` and `sitemap_unreadable`, pages that are no article as `not_article`.
+an unchanged one; KnownArticleMiddleware counts those itself). Feeds and sitemaps that cannot
+be read count as `feed_unreadable` and `sitemap_unreadable`, pages that are no article as
+`not_article`.
 """
 
 from __future__ import annotations

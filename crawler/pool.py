@@ -60,6 +60,13 @@ class ExtractPool:
             logger.info("extracting in %d worker processes", self.workers)
         return self.executor
 
+    def start(self) -> None:
+        """Start the workers now (they boot while discovery requests are in flight)."""
+        if self.workers > 0:
+            executor = self._executor()
+            for _ in range(self.workers):
+                executor.submit(int, 0)
+
     async def extract(
         self,
         body: bytes,

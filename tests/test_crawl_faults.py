@@ -70,7 +70,7 @@ def test_faults_are_counted_and_the_good_articles_stored(tmp_path: Path) -> None
         config = f"""
 [crawl]
 delay = 0
-timeout = 2
+timeout = 1
 contact = "mailto:ops@example.com"
 
 [[site]]

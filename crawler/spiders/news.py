@@ -100,6 +100,7 @@ class NewsSpider(scrapy.Spider):
         spider._set_crawler(crawler)
         workers = crawler.settings.get("NEWSMON_EXTRACT_WORKERS", "auto")
         spider.pool = ExtractPool(default_workers() if workers == "auto" else int(workers))
+        crawler.signals.connect(spider.pool.start, signal=scrapy.signals.spider_opened)
         crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
         return spider
 
