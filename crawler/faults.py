@@ -34,6 +34,17 @@ from crawler.hosts import HostDead, HostWaiting
 NOT_FAULTS = frozenset({"robots", "deferred", "skipped"})
 
 
+_TRANSIENT = frozenset({"timeout", "connection", "dead_host", "deferred", "truncated"})
+
+
+def is_transient(kind: str) -> bool:
+    """Whether a fault may be gone next run (a timeout, a dead host, a 5xx, 408, 429)."""
+    if kind.startswith("http_"):
+        status = int(kind.removeprefix("http_") or 0)
+        return status >= 500 or status in (408, 429)
+    return kind in _TRANSIENT
+
+
 def fault_kind(error: BaseException) -> str:
     """The kind of a failed request's error."""
     if isinstance(error, HttpError):

@@ -1,9 +1,9 @@
 """HostGuard: a downloader middleware that keeps newsmon off hosts that ask it to wait or are dead.
 
-- A 429 or 503 answer's `Retry-After` (seconds or an HTTP date; 60 s when absent, at most a day)
-  holds every request to that host until then: this run drops them (`HostWaiting`), and the
-  time is kept in fetch_state under the host's origin (`https://host`, a key no page has), so
-  later runs wait too.
+- A 429 or 503 answer's `Retry-After` (seconds or an HTTP date; for a 429 without one, 60 s;
+  at most a day) holds every request to that host until then: this run drops them
+  (`HostWaiting`), and the time is kept in fetch_state under the host's origin
+  (`https://host`, a key no page has), so later runs wait too.
 - A host that has not answered anything in this run and failed to connect (refused, no such
   name, or a timeout) twice is dead for the rest of the run (`HostDead`): no more than two tries.
 
@@ -131,9 +131,10 @@ class HostGuard:
     ) -> Response:
         key = origin(request.url)
         self.answered.add(key)
-        if response.status in _WAIT_STATUSES:
+        header = response.headers.get("Retry-After")
+        # a 503 without Retry-After is a plain server error, retried as usual
+        if response.status == 429 or (response.status == 503 and header):
             now = datetime.now(UTC)
-            header = response.headers.get("Retry-After")
             wait = retry_after(header.decode("latin-1") if header else None, now)
             until = now + wait
             if until > self.held.get(key, now):

@@ -2,12 +2,14 @@
 
 `FixtureServer(root)` serves the files under `root` (`__ORIGIN__` replaced by the server's
 origin) plus `routes`: a path mapped to a `Reply` (status, headers, body, and a fault: "hang"
-sends nothing for a while, "truncate" promises more bytes than it sends). Every request is
-logged with its path and headers, so a test can count what the crawler asked for.
+sends nothing for a while, "truncate" promises more bytes than it sends). Every 200 carries an
+ETag and a matching If-None-Match gets a 304. Every request is logged with its path, headers
+and status, so a test can count what the crawler asked for and what it got.
 """
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import threading
 import time
@@ -32,10 +34,11 @@ class Reply:
 
 @dataclass(frozen=True)
 class Hit:
-    """One request the server got."""
+    """One request the server got, and the status it answered."""
 
     path: str
     headers: dict[str, str]
+    status: int = 0
 
 
 class FixtureServer:
@@ -81,8 +84,15 @@ class FixtureServer:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                fixture.hits.append(Hit(self.path, {k: v for k, v in self.headers.items()}))
+                headers_in = {k: v for k, v in self.headers.items()}
                 reply = fixture.answer(self.path)
+                etag = '"' + hashlib.sha256(reply.body).hexdigest()[:16] + '"'
+                if reply.status == 200 and not reply.fault:
+                    if self.headers.get("If-None-Match") == etag:
+                        reply = Reply(b"", 304, {"ETag": etag})
+                    else:
+                        reply = Reply(reply.body, 200, {"ETag": etag, **reply.headers})
+                fixture.hits.append(Hit(self.path, headers_in, reply.status))
                 if reply.fault == "hang":
                     fixture.release.wait(30)
                     return

@@ -30,7 +30,7 @@ from crawler.discovery import (
     recent_entries,
     robots_sitemaps,
 )
-from crawler.faults import NOT_FAULTS, fault_kind
+from crawler.faults import NOT_FAULTS, fault_kind, is_transient
 from crawler.items import ArticleItem
 from crawler.middlewares import ENTRY, RECHECK
 from crawler.pool import ExtractPool, default_workers
@@ -53,6 +53,7 @@ FAULT_KINDS_SHOWN = frozenset(
         "deferred",
     }
 )
+SOURCE = "newsmon_source"  # meta: the feed or sitemap an article request comes from
 MAX_SITEMAP_DEPTH = 3  # an index of indexes of indexes; deeper is a loop or a mistake
 
 
@@ -89,6 +90,8 @@ class NewsSpider(scrapy.Spider):
         self.sites = sites
         self.store = store
         self.pool = ExtractPool(0)
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.spoiled: set[str] = set()  # sources whose validators must not be saved this run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -104,7 +107,8 @@ class NewsSpider(scrapy.Spider):
         crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
         return spider
 
-    def on_closed(self) -> None:
+    def on_closed(self, reason: str = "finished") -> None:
+        self.save_validators(reason)
         self.pool.close()
         self.store.close()
         self.log_faults()
@@ -131,12 +135,15 @@ class NewsSpider(scrapy.Spider):
 
     def request(self, url: str, callback: Any, site: Site, **kwargs: Any) -> scrapy.Request:
         self.count(site, "requests")
-        return scrapy.Request(
+        request = scrapy.Request(
             url,
             callback=callback,
             errback=self.failed,
             cb_kwargs={"site": site, **kwargs},
         )
+        if callback in (self.parse_feed, self.parse_sitemap):
+            self.conditional(request)
+        return request
 
     def article_request(self, entry: FeedEntry, site: Site) -> scrapy.Request:
         """A request for an entry's article; KnownArticleMiddleware counts it, or drops it when
@@ -163,6 +170,8 @@ class NewsSpider(scrapy.Spider):
             yield from self.home_without_feeds(response, site)
 
     def parse_feed(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        if self.not_modified(response, site):
+            return
         content_type = response.headers.get("Content-Type")
         try:
             entries = parse_feed(
@@ -175,7 +184,7 @@ class NewsSpider(scrapy.Spider):
             self.count(site, "feed_unreadable")
             logger.error("site %s: feed %s cannot be read: %s", site.name, response.url, e)
             return
-        yield from self.follow_entries(site, entries)
+        yield from self.follow_entries(site, entries, source=self.modified(response))
 
     async def parse_article(
         self, response: Response, site: Site, entry: FeedEntry
@@ -270,6 +279,8 @@ class NewsSpider(scrapy.Spider):
         yield from self.follow_entries(site, links)
 
     def parse_sitemap(self, response: Response, site: Site, depth: int) -> Iterator[scrapy.Request]:
+        if self.not_modified(response, site):
+            return
         try:
             sitemap = parse_sitemap(response.body, response.url)
         except SitemapError as e:
@@ -283,7 +294,9 @@ class NewsSpider(scrapy.Spider):
             for child in recent_children(sitemap, now=now, max_age=max_age):
                 yield self.request(child.url, self.parse_sitemap, site, depth=depth + 1)
         yield from self.follow_entries(
-            site, recent_entries(sitemap.entries, now=now, max_age=max_age)
+            site,
+            recent_entries(sitemap.entries, now=now, max_age=max_age),
+            source=self.modified(response),
         )
 
     def parse_listing(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
@@ -302,7 +315,9 @@ class NewsSpider(scrapy.Spider):
         pattern = re.compile(site.article_pattern)
         return [entry for entry in entries if pattern.search(entry.link)]
 
-    def follow_entries(self, site: Site, entries: list[FeedEntry]) -> Iterator[scrapy.Request]:
+    def follow_entries(
+        self, site: Site, entries: list[FeedEntry], *, source: str | None = None
+    ) -> Iterator[scrapy.Request]:
         """Requests for the articles of discovered entries (KnownArticleMiddleware drops the
         stored ones that are not due for a re-check)."""
         entries = self.matching(site, entries)
@@ -312,13 +327,60 @@ class NewsSpider(scrapy.Spider):
                 "site %s: %d entries, following the first %d", site.name, len(entries), limit
             )
         for entry in entries[:limit]:
-            yield self.article_request(entry, site)
+            request = self.article_request(entry, site)
+            if source is not None:
+                request.meta[SOURCE] = source
+            yield request
+
+    # --- conditional feeds and sitemaps -----------------------------------------------------------
+
+    def conditional(self, request: scrapy.Request) -> None:
+        """Ask for a feed or sitemap with its stored validators; a 304 reaches the callback."""
+        request.meta["handle_httpstatus_list"] = [304]
+        state = self.store.fetch.get(request.url)
+        if state is not None and state.etag:
+            request.headers[b"If-None-Match"] = state.etag
+        if state is not None and state.last_modified:
+            request.headers[b"If-Modified-Since"] = state.last_modified
+
+    def not_modified(self, response: Response, site: Site) -> bool:
+        """Whether a feed or sitemap answered 304 (then it costs nothing more)."""
+        if response.status != 304:
+            return False
+        self.count(site, "not_modified")
+        logger.info("site %s: %s is unchanged (304)", site.name, response.url)
+        return True
+
+    def modified(self, response: Response) -> str:
+        """Note a changed feed's or sitemap's validators, saved when the run ends well; its URL."""
+        url = str(response.meta.get("redirect_urls", [response.url])[0])
+        etag = _header(response.headers.get(b"ETag"))
+        last_modified = _header(response.headers.get(b"Last-Modified"))
+        if etag or last_modified:
+            self.validators[url] = (etag, last_modified)
+        return url
+
+    def save_validators(self, reason: str) -> None:
+        """Store the validators of the feeds and sitemaps read in this run, once every entry
+        they listed was stored or answered for good: not after a crash or a shutdown (the
+        spider closes with another reason), nor for a source whose articles met a transient
+        fault (a timeout, a dead host, a 5xx, a 429), which the next run must list again."""
+        if reason != "finished":
+            return
+        now = datetime.now(UTC)
+        for url, (etag, last_modified) in self.validators.items():
+            if url not in self.spoiled:
+                self.store.fetch.record(
+                    Fetch(url=url, status=200, etag=etag, last_modified=last_modified), now=now
+                )
 
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         site: Site = request.cb_kwargs["site"]
         error = failure.value
         kind = fault_kind(error) if error is not None else "unknown"
+        if SOURCE in request.meta and is_transient(kind):
+            self.spoiled.add(request.meta[SOURCE])
         if kind in NOT_FAULTS:
             if kind != "skipped":
                 self.count(site, kind)

@@ -1,0 +1,77 @@
+"""Conditional discovery: an unchanged site costs its feeds' and sitemaps' 304s and nothing else.
+
+Validators are saved only once a run ends well and every entry of the source was stored or
+answered for good; a transient fault on an entry makes the next run read the source in full.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.conftest import FIXTURES, newsmon
+from tests.fixture_server import FixtureServer, Reply
+
+SITE = FIXTURES / "site"
+FRESH = (datetime.now(UTC) - timedelta(hours=2)).isoformat(timespec="seconds")
+SITEMAP = (
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+    'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+    + "".join(
+        f"<url><loc>__ORIGIN__/articles/{name}.html</loc><news:news><news:publication_date>"
+        f"{FRESH}</news:publication_date><news:title>{name}</news:title></news:news></url>"
+        for name in ("gpu-lead-times-shrink", "computex-ai-laptops")
+    )
+    + "</urlset>"
+).encode()
+
+
+def crawl(tmp_path: Path, server: FixtureServer, sources: str) -> None:
+    (tmp_path / "newsmon.toml").write_text(
+        f'[crawl]\ndelay = 0\n\n[[site]]\nname = "ledger"\nhome = "{server.origin}/"\n{sources}'
+    )
+    done = newsmon("crawl", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_second_cycle_over_an_unchanged_site_is_only_304s(tmp_path: Path) -> None:
+    with FixtureServer(SITE, {"/news-sitemap.xml": Reply(SITEMAP)}).running() as server:
+        sources = (
+            f'feeds = ["{server.origin}/feed.atom"]\n'
+            f'sitemaps = ["{server.origin}/news-sitemap.xml"]\n'
+        )
+        crawl(tmp_path, server, sources)
+        first = len(server.hits)
+        crawl(tmp_path, server, sources)
+        second = [(hit.path, hit.status) for hit in server.hits[first:]]
+    assert sorted(hit for hit in second if hit[0] != "/robots.txt") == [
+        ("/feed.atom", 304),
+        ("/news-sitemap.xml", 304),
+    ]
+    conn = sqlite3.connect(tmp_path / "newsmon.db")
+    assert conn.execute("SELECT count(*) FROM articles").fetchone() == (3,)
+    conn.close()
+
+
+def test_a_transient_fault_keeps_the_source_unconditional(tmp_path: Path) -> None:
+    feed = (
+        b'<rss version="2.0"><channel><title>t</title>'
+        b"<item><title>ok</title><link>__ORIGIN__/articles/gpu-lead-times-shrink.html</link></item>"
+        b"<item><title>down</title><link>__ORIGIN__/flaky</link></item>"
+        b"</channel></rss>"
+    )
+    routes = {"/feed.xml": Reply(feed), "/flaky": Reply(b"oops", 503)}
+    with FixtureServer(SITE, routes).running() as server:
+        sources = f'feeds = ["{server.origin}/feed.xml"]\n'
+        crawl(tmp_path, server, sources)
+        first = len(server.hits)
+        server.routes["/flaky"] = Reply(
+            (SITE / "articles" / "computex-ai-laptops.html").read_bytes()
+        )
+        crawl(tmp_path, server, sources)
+        second = server.hits[first:]
+    feed_hits = [hit for hit in second if hit.path == "/feed.xml"]
+    assert [hit.status for hit in feed_hits] == [200]
+    assert "If-None-Match" not in feed_hits[0].headers
+    assert ("/flaky", 200) in [(hit.path, hit.status) for hit in second]  # the entry is not lost
