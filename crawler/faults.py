@@ -45,6 +45,21 @@ def is_transient(kind: str) -> bool:
     return kind in _TRANSIENT
 
 
+_PAGE_WITHHELD = frozenset(
+    {"timeout", "connection", "dead_host", "deferred", "truncated", "too_large", "not_article"}
+)
+
+
+def withholds_page(kind: str) -> bool:
+    """Whether a fault keeps a page from us while its feed entry still tells the story: 401,
+    402, 403, 451 (login, paywall, blocked), 5xx and 429 after retries, timeouts, dead or held
+    hosts, size caps, a page that is no article. Not 404 or 410: the story is gone."""
+    if kind.startswith("http_"):
+        status = int(kind.removeprefix("http_") or 0)
+        return status in (401, 402, 403, 429, 451) or status >= 500
+    return kind in _PAGE_WITHHELD
+
+
 def fault_kind(error: BaseException) -> str:
     """The kind of a failed request's error."""
     if isinstance(error, HttpError):

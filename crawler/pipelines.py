@@ -78,7 +78,10 @@ class StorePipeline:
             aliases=[item.fetched_url, item.guid],
             now=datetime.now(UTC),
             fetch=fetch,
+            feed_only=item.feed_only,
         )
+        if item.feed_only and outcome == "new":
+            outcome = "feed_only"  # counted apart from the articles whose page was read
         if outcome == "suspect":
             logger.warning(
                 "site %s: %s now reads as under a third of the stored text; kept out of the "

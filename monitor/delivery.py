@@ -57,7 +57,7 @@ def _item(row: dict[str, Any], shown: dict[str, Any]) -> DigestItem:
         watch=row["watch"],
         title=shown["title"],
         url=shown["url"],
-        site=shown["site"],
+        site=f"{shown['site']} (feed summary only)" if shown.get("feed_only") else shown["site"],
         published=_when(shown["published"]),
         snippet=row["snippet"],
         marks=_pairs(row["marks"]),

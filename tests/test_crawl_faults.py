@@ -99,7 +99,12 @@ feeds = ["{faulty.origin}/gone.xml"]
         hit.headers["User-Agent"].endswith("(+mailto:ops@example.com)") for hit in faulty.hits
     )
     conn = sqlite3.connect(tmp_path / "newsmon.db")
-    titles = sorted(title for (title,) in conn.execute("SELECT title FROM articles"))
+    titles = sorted(
+        title for (title,) in conn.execute("SELECT title FROM articles WHERE feed_only = 0")
+    )
+    feed_only = sorted(
+        title for (title,) in conn.execute("SELECT title FROM articles WHERE feed_only = 1")
+    )
     runs = {
         site: (new, errors)
         for site, new, errors in conn.execute(
@@ -111,6 +116,11 @@ feeds = ["{faulty.origin}/gone.xml"]
         "Wait times for data centre GPUs fall to a few months",
         "Zürich café: laptop makers bring neural processors to the mainstream at Computex",
     ]
+    # pages withheld by a fault keep their feed entry as a feed-only article; a 404, a redirect
+    # loop and robots.txt do not (the story is gone, or not ours to read)
+    assert feed_only == sorted(
+        ["500", "big", "hang", "png", "truncated"] + [f"story-{n}" for n in range(6)]
+    )
     kinds = dict(re.findall(r"site (\w+): errors by kind: (.*)", first.stderr))
     faulty_kinds = dict(pair.rsplit(" ", 1) for pair in kinds["faulty"].split(", "))
     assert faulty_kinds == {

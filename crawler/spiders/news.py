@@ -18,6 +18,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.article import Article
 from crawler.discovery import (
     FeedEntry,
     FeedError,
@@ -30,7 +31,7 @@ from crawler.discovery import (
     recent_entries,
     robots_sitemaps,
 )
-from crawler.faults import NOT_FAULTS, fault_kind, is_transient
+from crawler.faults import NOT_FAULTS, fault_kind, is_transient, withholds_page
 from crawler.items import ArticleItem
 from crawler.middlewares import ENTRY, RECHECK
 from crawler.pool import ExtractPool, default_workers
@@ -212,7 +213,7 @@ class NewsSpider(scrapy.Spider):
         if article is None:
             self.count(site, "not_article")
             logger.info("site %s: %s is not an article page; skipped", site.name, response.url)
-            return []
+            return self.feed_only(entry, site, response.status)
         if article.published is None and entry.published is not None:
             article = replace(article, published=entry.published)
         headers = response.headers
@@ -374,18 +375,48 @@ class NewsSpider(scrapy.Spider):
                     Fetch(url=url, status=200, etag=etag, last_modified=last_modified), now=now
                 )
 
-    def failed(self, failure: Failure) -> None:
+    def feed_only(self, entry: FeedEntry, site: Site, status: int) -> list[ArticleItem]:
+        """The entry as a feed-only article, when its source told the story (a feed or a news
+        sitemap with a title): stored and matched, and replaced once the page can be read."""
+        if entry.source not in ("feed", "news-sitemap") or not entry.title:
+            return []
+        article = Article(
+            url=entry.link,
+            title=entry.title,
+            body=entry.summary or entry.title,
+            published=entry.published,
+            modified=entry.updated,
+            tags=entry.keywords,
+        )
+        item = ArticleItem(
+            article=article,
+            site=site.name,
+            fetched_url=entry.link,
+            link=entry.link,
+            guid=entry.guid,
+            status=status,
+            feed_only=True,
+        )
+        return [item]
+
+    def failed(self, failure: Failure) -> list[ArticleItem]:
         request = failure.request  # type: ignore[attr-defined]
         site: Site = request.cb_kwargs["site"]
         error = failure.value
         kind = fault_kind(error) if error is not None else "unknown"
         if SOURCE in request.meta and is_transient(kind):
             self.spoiled.add(request.meta[SOURCE])
+        entry = request.cb_kwargs.get("entry")
+        withheld = (
+            self.feed_only(entry, site, getattr(getattr(error, "response", None), "status", 0))
+            if entry is not None and RECHECK not in request.meta and withholds_page(kind)
+            else []
+        )
         if kind in NOT_FAULTS:
             if kind != "skipped":
                 self.count(site, kind)
             logger.info("site %s: %s skipped: %s", site.name, request.url, error)
-            return
+            return withheld
         self.count(site, "errors")
         self.count(site, kind)
         if isinstance(error, HttpError):
@@ -393,4 +424,7 @@ class NewsSpider(scrapy.Spider):
         else:
             problem = f"{type(error).__name__}: {error}"
         fix = "; check its feeds in the config" if request.callback == self.parse_feed else ""
+        if withheld:
+            fix = "; its feed entry is stored instead"
         logger.error("site %s: %s failed: %s%s", site.name, request.url, problem, fix)
+        return withheld

@@ -152,8 +152,13 @@ class ArticleStore:
         aliases: Iterable[str | None],
         now: datetime,
         fetch: Fetch | None = None,
+        feed_only: bool = False,
     ) -> str:
         """Store a fetched article; returns "new", "updated", "unchanged" or "suspect".
+
+        `feed_only`: the article is what a feed or news sitemap said of a page that could not
+        be fetched; it is stored (marked so) only if the story is not stored yet, and a later
+        full article replaces it as its next revision.
 
         The canonical URL decides identity; a known alias (fetched URL, feed guid) whose article
         has another canonical URL is the same story too. "suspect": the page came back with under
@@ -167,8 +172,10 @@ class ArticleStore:
             existing = self._find(keys)
             first_seen = now
             if existing is None:
-                article_id = self._insert(article, site, alias_list, digest, now)
+                article_id = self._insert(article, site, alias_list, digest, now, feed_only)
                 outcome = "new"
+            elif feed_only:
+                return "unchanged"  # never over a stored story, full or feed-only
             else:
                 first_seen = datetime.fromisoformat(existing["first_seen"])
                 article_id = int(existing["id"])
@@ -211,9 +218,16 @@ class ArticleStore:
         }
 
     def _insert(
-        self, article: Article, site: str, aliases: list[str], digest: str, now: datetime
+        self,
+        article: Article,
+        site: str,
+        aliases: list[str],
+        digest: str,
+        now: datetime,
+        feed_only: bool = False,
     ) -> int:
         record = self._record(article, site, digest, now) | {
+            "feed_only": int(feed_only),
             "url": article.url,
             "fetched_url": aliases[0] if aliases else article.url,
             "first_seen": now.isoformat(),
@@ -266,6 +280,7 @@ class ArticleStore:
             }
         )
         record = self._record(article, site, digest, now) | {
+            "feed_only": 0,  # a fetched page replaces a feed-only entry
             "revision": number + 1,
             "change_seq": self._next_seq(),
             "diff": unified_diff(
@@ -355,7 +370,8 @@ class ArticleStore:
         out: dict[tuple[int, int], dict[str, Any]] = {}
         for article_id, number in dict.fromkeys(pairs):
             rows = self.db.execute_returning_dicts(
-                "SELECT v.title, a.url, a.site, a.authors, a.published FROM versions v "
+                "SELECT v.title, a.url, a.site, a.authors, a.published, a.feed_only "
+                "FROM versions v "
                 "JOIN articles a ON a.id = v.article_id WHERE v.article_id = ? AND v.number = ?",
                 [article_id, number],
             )

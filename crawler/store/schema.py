@@ -149,6 +149,13 @@ def m003_fts_written_by_the_store(db: Database) -> None:
     )
 
 
+@crawler_migrations()
+def m004_feed_only(db: Database) -> None:
+    # 1: stored from its feed or news-sitemap entry (title, summary, date) because the page could
+    # not be fetched or was no article; a later full fetch of the page clears it.
+    db.table("articles").add_column("feed_only", int, not_null_default=0)
+
+
 @monitor_migrations()
 def m001_alerts(db: Database) -> None:
     db.table("watches").create(
