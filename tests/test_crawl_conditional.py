@@ -74,4 +74,9 @@ def test_a_transient_fault_keeps_the_source_unconditional(tmp_path: Path) -> Non
     feed_hits = [hit for hit in second if hit.path == "/feed.xml"]
     assert [hit.status for hit in feed_hits] == [200]
     assert "If-None-Match" not in feed_hits[0].headers
-    assert ("/flaky", 200) in [(hit.path, hit.status) for hit in second]  # the entry is not lost
+    # and the entry is not lost: it was kept as a feed-only article, re-checked on schedule
+    conn = sqlite3.connect(tmp_path / "newsmon.db")
+    assert conn.execute("SELECT title, feed_only FROM articles WHERE feed_only = 1").fetchall() == [
+        ("down", 1)
+    ]
+    conn.close()

@@ -242,6 +242,17 @@ class NewsSpider(scrapy.Spider):
             yield self.request(listing, self.parse_listing, site)
         if not site.sources:
             yield self.request(site.home, self.parse_home, site)
+        yield from self.due_rechecks(site)
+
+    def due_rechecks(self, site: Site) -> Iterator[scrapy.Request]:
+        """Stored articles whose re-check has come, asked for whether or not a feed lists them
+        (KnownArticleMiddleware makes them conditional; a feed listing one too is a duplicate
+        Scrapy drops)."""
+        for url in self.store.fetch.due(site.name, datetime.now(UTC)):
+            entry = FeedEntry(
+                link=url, guid=None, title=None, published=None, updated=None, source="recheck"
+            )
+            yield self.article_request(entry, site)
 
     def home_without_feeds(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
         """No feed linked from home: the sitemaps robots.txt names, else home as a listing."""
