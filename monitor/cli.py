@@ -13,16 +13,22 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from monitor import checks
+from monitor.cadence import CADENCES
+from monitor.checks import Problems
 from monitor.config import Config, load_config, summary
 from monitor.errors import ConfigError, NewsmonError
+
+if TYPE_CHECKING:
+    from monitor.delivery import Waiting
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,7 +96,7 @@ def config_group() -> None:
 @reports_errors
 def config_check(state: State) -> None:
     """Validate the config file and print a summary of it."""
-    click.echo(summary(state.config))
+    click.echo(summary(state.config, now=_now()))
     click.echo(f"{state.config_path}: OK")
 
 
@@ -118,14 +124,14 @@ def _crawl(state: State) -> None:
     click.echo(f"crawled: {result.requests} requests, {result.new} new articles")
 
 
-def _match(state: State) -> None:
+def _match(state: State, backfill: timedelta | None = None) -> None:
     from monitor.runner import match
 
-    result = match(state.config, now=_now())
+    result = match(state.config, now=_now(), backfill=backfill)
     click.echo(f"matched {result.articles} articles: {result.alerts} new alerts")
 
 
-def _digest(state: State, outbox: Path | None, dry_run: bool) -> None:
+def _digest(state: State, outbox: Path | None, dry_run: bool, everything: bool = False) -> None:
     from monitor.mailer import FileMailer, Mailer, SmtpMailer
     from monitor.runner import digest
 
@@ -142,21 +148,143 @@ def _digest(state: State, outbox: Path | None, dry_run: bool) -> None:
             f"{config.path.name}: no [email] section; add one to send digests by SMTP, "
             "or pass --outbox DIR to write them as .eml files"
         )
-    result = digest(config, mailer, now=_now())
+    result = digest(config, mailer, now=_now(), everything=everything)
+    for line in result.dropped:
+        click.echo(f"dropped {line}")
     for msg in result.previews:
         click.echo(f"--- would send to {msg['To']}: {msg['Subject']}")
         text = msg.get_body(preferencelist=("plain",))
         click.echo(text.get_content() if text is not None else "")
     for sent in result.sent:
-        alerts = f"{sent.alerts} alert{'s' if sent.alerts != 1 else ''}"
-        click.echo(f"sent {alerts} to {sent.recipient}: {sent.location}")
-    if not result.sent and not result.failed and not result.previews:
+        again = "re-sent the stored digest with" if sent.retry else "sent"
+        click.echo(f"{again} {_alerts(sent.alerts)} to {sent.recipient}: {sent.location}")
+    for failed in result.failed:
+        if failed.given_up:
+            click.echo(
+                f"gave up on {_alerts(failed.alerts)} for {failed.recipient} after "
+                f"{failed.attempts} refusals: {failed.error} (see `newsmon digest --list`)"
+            )
+    _echo_waiting(config, result.waiting)
+    if not (result.sent or result.failed or result.previews or result.waiting):
         click.echo("no pending alerts: no digest")
-    if result.failed:
+    elif not (result.sent or result.failed or result.previews):
+        click.echo("nothing due now")
+    if result.blocking:
         raise NewsmonError(
-            "; ".join(f"digest for {who} not delivered: {why}" for who, why in result.failed)
+            "; ".join(
+                f"digest for {f.recipient} not delivered: {f.error}"
+                + (f" (refusal {f.attempts} of {config.digest.attempts})" if f.permanent else "")
+                for f in result.blocking
+            )
             + " (its alerts stay pending for the next run)"
         )
+
+
+def _alerts(n: int) -> str:
+    return f"{n} alert{'s' if n != 1 else ''}"
+
+
+def _echo_waiting(config: Config, waiting: Sequence[Waiting]) -> None:
+    from monitor.cadence import describe, format_slot
+
+    for w in waiting:
+        if w.cadence not in CADENCES:  # removed from the config
+            click.echo(f"{w.recipient}: {_alerts(w.alerts)} {w.cadence}")
+            continue
+        verb = "waits" if w.alerts == 1 else "wait"
+        click.echo(
+            f"{w.recipient}: {_alerts(w.alerts)} {verb} for {describe(w.cadence, config.schedule)}"
+            f" (next: {format_slot(w.slot, config.schedule)})"
+        )
+
+
+def _list(state: State) -> None:
+    from monitor.delivery import pending_overview
+    from monitor.runner import delivery_plan, open_store
+
+    config = state.config
+    store = open_store(config)
+    try:
+        waiting, unsent, failed = pending_overview(store, delivery_plan(config), now=_now())
+    finally:
+        store.close()
+    click.echo("pending:" if waiting else "pending: none")
+    now = _now()
+    for w in waiting:
+        if w.cadence in CADENCES and w.slot <= now:
+            click.echo(f"  {w.recipient}: {_alerts(w.alerts)} ({w.cadence}) due now")
+        else:
+            click.echo("  ", nl=False)
+            _echo_waiting(config, [w])
+    click.echo("unsent digests (re-sent as stored by the next run):" if unsent else "unsent: none")
+    for d in unsent:
+        error = f"; last error: {d['error']}" if d["error"] else ""
+        click.echo(
+            f"  {d['recipient']}: {_alerts(int(d['alerts']))}, {d['message_id']}, "
+            f"{d['attempts']} refusals{error}"
+        )
+    click.echo("failed (given up):" if failed else "failed: none")
+    for f in failed:
+        click.echo(
+            f"  {f['recipient']}: {_alerts(int(f['alerts']))} of {f['watch']!r}: {f['error']}"
+        )
+    if failed:
+        click.echo("  (drop them with `newsmon digest --forget RECIPIENT`)")
+
+
+def _forget(state: State, recipient: str) -> None:
+    from monitor.delivery import forget
+    from monitor.runner import open_store
+
+    store = open_store(state.config)
+    try:
+        pending, failed = forget(store, recipient)
+    finally:
+        store.close()
+    if pending == failed == 0:
+        click.echo(f"{recipient}: nothing pending or failed")
+    else:
+        click.echo(f"{recipient}: forgot {_alerts(pending)} pending and {_alerts(failed)} failed")
+
+
+@cli.group("email")
+def email_group() -> None:
+    """Check the mail setup."""
+
+
+@email_group.command("test")
+@click.argument("address")
+@pass_state
+@reports_errors
+def email_test(state: State, address: str) -> None:
+    """Send a short test message to ADDRESS through [email], reporting each step."""
+    from monitor.checks import Problems
+    from monitor.config import check_address
+    from monitor.mailer import SmtpMailer, test_message
+
+    config = state.config
+    if config.email is None:
+        raise ConfigError(
+            f"{config.path}: no [email] section; add one (see README) to send mail by SMTP"
+        )
+    problems = Problems("ADDRESS")
+    to = check_address(problems, address, "ADDRESS")
+    if to is None:
+        reasons = [line.split(": ", 2)[-1] for line in problems.lines]
+        raise click.BadParameter("; ".join(reasons), param_hint="ADDRESS")
+    email = config.email
+    click.echo(f"sending a test message from {email.sender} to {to} via {email.host}:{email.port}")
+    msg = test_message(sender=email.sender, to=to, now=_now(), config_path=str(config.path))
+
+    def report(step: str, outcome: str) -> None:
+        click.echo(f"{step:<8} {outcome}")
+
+    try:
+        SmtpMailer(email).converse(msg, report)
+    except NewsmonError as e:
+        click.echo(f"FAILED: {e}")
+        raise NewsmonError("the test message was not delivered (see above)") from e
+    click.echo(f"done: check the inbox of {to} (Message-ID {msg['Message-ID']})")
 
 
 outbox_option = click.option(
@@ -175,24 +303,62 @@ def crawl(state: State) -> None:
         _crawl(state)
 
 
+def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:
+    """A click callback: '7d', '12h', '1d12h' -> timedelta."""
+    if value is None:
+        return None
+    problems = Problems(f"--{param.name}")
+    span = checks.duration(problems, value, "value")
+    if span is None or not span:
+        raise click.BadParameter(f"{value!r} is not a duration; write a number and a unit: 7d, 12h")
+    return span
+
+
 @cli.command()
+@click.option(
+    "--backfill",
+    callback=_span,
+    metavar="SPAN",
+    help="Also match the articles published in this span (7d, 12h): a new watch's past alerts.",
+)
 @pass_state
 @reports_errors
-def match(state: State) -> None:
+def match(state: State, backfill: timedelta | None) -> None:
     """Turn new and changed articles that match a watch into alerts (once each)."""
     with _locked(state):
-        _match(state)
+        _match(state, backfill)
 
 
 @cli.command()
 @outbox_option
 @click.option("--dry-run", is_flag=True, help="Print the digests that would go out; mark nothing.")
+@click.option("--all", "everything", is_flag=True, help="Send every pending alert now, due or not.")
+@click.option("--list", "listing", is_flag=True, help="Show what is pending, unsent and failed.")
+@click.option(
+    "--forget",
+    metavar="RECIPIENT",
+    help="Drop RECIPIENT's pending and failed deliveries (e.g. an address that bounces).",
+)
 @pass_state
 @reports_errors
-def digest(state: State, outbox: Path | None, dry_run: bool) -> None:
-    """Send each recipient one digest of their pending alerts."""
+def digest(
+    state: State,
+    outbox: Path | None,
+    dry_run: bool,
+    everything: bool,
+    listing: bool,
+    forget: str | None,
+) -> None:
+    """Send each recipient one digest of their due alerts (by each watch's cadence)."""
+    if ((listing or forget) and (outbox or dry_run or everything)) or (listing and forget):
+        raise click.UsageError("--list and --forget go alone, without other digest options")
     with _locked(state):
-        _digest(state, outbox, dry_run)
+        if listing:
+            _list(state)
+        elif forget:
+            _forget(state, forget)
+        else:
+            _digest(state, outbox, dry_run, everything)
 
 
 @cli.command()
@@ -289,6 +455,79 @@ def history(state: State, url: str, as_json: bool) -> None:
         click.echo(f"\nrevision {version.number}  fetched {version.fetched}")
         click.echo(f"  {version.title}")
         click.echo(version.diff if version.diff else "  (the first version)")
+
+
+@cli.group("watch")
+def watch_group() -> None:
+    """Try a query on the stored archive; list the watches and their alerts."""
+
+
+@watch_group.command("test")
+@click.argument("query")
+@click.option(
+    "--since", callback=_span, default="30d", show_default=True, metavar="SPAN",
+    help="How far back to look, by publication time (first stored, for pages without a date).",
+)  # fmt: skip
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@pass_state
+@reports_errors
+def watch_test(state: State, query: str, since: timedelta, limit: int) -> None:
+    """Print what QUERY would have alerted on, newest first, with highlights."""
+    from monitor.errors import QueryError
+    from monitor.query import parse
+    from monitor.runner import open_store
+    from monitor.search import search
+
+    try:
+        node = parse(query, state.config.aliases)
+    except QueryError as e:
+        raise QueryError(f"query {e}", query, e.position) from e
+    store = open_store(state.config)
+    try:
+        found = search(store, node, since=_now() - since, limit=limit)
+    finally:
+        store.close()
+    for item in found:
+        article = item.article
+        when = (article.published or "")[:10] or "undated"
+        title = _starred(article.title, item.title_marks)
+        text = _starred(item.snippet.text, item.snippet.marks)
+        click.echo(f"{when}  {article.site}  {title}  | {text}")
+    span = f"{since.days}d" if since.days and not since.seconds else str(since)
+    click.echo(f"{len(found)} article(s) published in the last {span} matched")
+
+
+def _starred(text: str, marks: Sequence[tuple[int, int]]) -> str:
+    """Text with each marked range between asterisks, as in the plain-text digest."""
+    out, at = [], 0
+    for start, end in sorted(marks):
+        if start < at:
+            continue
+        out += [text[at:start], "*", text[start:end], "*"]
+        at = end
+    return "".join([*out, text[at:]])
+
+
+@watch_group.command("list")
+@pass_state
+@reports_errors
+def watch_list(state: State) -> None:
+    """Each watch with its alerts in the last 7 and 30 days and its last alert."""
+    from monitor.ledger import Ledger
+    from monitor.runner import open_store
+
+    now = _now()
+    store = open_store(state.config)
+    try:
+        counts = Ledger(store.db).alert_counts([now - timedelta(days=7), now - timedelta(days=30)])
+    finally:
+        store.close()
+    if not state.config.watches:
+        click.echo("no watches: add a [[watch]] to the config")
+    for watch in state.config.watches:
+        (week, month), last = counts.get(watch.name, ([0, 0], None))
+        when = last[:16].replace("T", " ") + " UTC" if last else "never"
+        click.echo(f"{watch.name}: {week} in 7 days, {month} in 30 days, last alert {when}")
 
 
 @cli.command()

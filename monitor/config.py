@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
@@ -25,11 +27,12 @@ from parsel import css2xpath
 
 from crawler.sites import RECHECK, Site, load_catalog
 from monitor import checks
+from monitor.cadence import CADENCES, WEEKDAYS, Schedule, format_slot, next_slot
 from monitor.checks import Problems
 from monitor.errors import ConfigError, QueryError
-from monitor.query import Node, parse
+from monitor.matching import PROMINENCE_FIELDS, Prominence
+from monitor.query import Alias, Field, Node, Not, Term, alias_term, parse
 
-CADENCES = ("immediate", "hourly", "daily", "weekly")
 SECURITIES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 SELECTOR_FIELDS = (
@@ -43,7 +46,7 @@ SELECTOR_FIELDS = (
     "tags",
 )
 
-_TOP_KEYS = ("sites", "store", "site", "watch", "email", "schedule", "crawl")
+_TOP_KEYS = ("sites", "store", "site", "aliases", "watch", "email", "schedule", "crawl", "digest")
 _CRAWL_KEYS = ("delay", "contact", "max_page_size", "timeout")
 _STORE_KEYS = ("path", "keep")
 _SITE_KEYS = (
@@ -57,9 +60,13 @@ _SITE_KEYS = (
     "recheck",
     "selectors",
 )
-_WATCH_KEYS = ("name", "query", "notify", "cadence", "on_change")
+_WATCH_KEYS = ("name", "query", "notify", "cadence", "on_change", "min_mentions", "in")
+_ALIAS_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _EMAIL_KEYS = ("host", "port", "security", "username", "password_env", "sender")
-_SCHEDULE_KEYS = ("timezone", "digest_at")
+_SCHEDULE_KEYS = ("timezone", "digest_at", "digest_day")
+_DIGEST_KEYS = ("max_items", "attempts")
+DEFAULT_MAX_ITEMS = 50
+DEFAULT_ATTEMPTS = 3
 _PASSWORD_HINT = (
     "secrets never go in the file; remove it, put the password in an environment variable "
     "and name that variable with password_env"
@@ -80,6 +87,29 @@ class Watch:
     cadence: str
     node: Node = field(compare=False)
     on_change: bool = False
+    prominence: Prominence = field(default_factory=Prominence)
+
+    @property
+    def definition(self) -> str:
+        """What decides which articles the watch matches: its query, the alias sets it uses and
+        its prominence. When this changes, the watch starts over (it looks back again)."""
+        parts = [self.query]
+        for alias in dict.fromkeys(_aliases_in(self.node)):
+            parts.append(f"@{alias.name} = " + " | ".join(map(str, alias.terms)))
+        if self.prominence != Prominence():
+            fields = ", ".join(self.prominence.fields) or "all"
+            parts.append(f"min_mentions = {self.prominence.min_mentions}; in = {fields}")
+        return "\n".join(parts)
+
+
+def _aliases_in(node: Node) -> list[Alias]:
+    if isinstance(node, Alias):
+        return [node]
+    if isinstance(node, Not | Field):
+        return _aliases_in(node.child)
+    if isinstance(node, Term):
+        return []
+    return [a for child in node.children for a in _aliases_in(child)]
 
 
 @dataclass(frozen=True)
@@ -104,12 +134,17 @@ class EmailConfig:
     sender: str
 
 
-@dataclass(frozen=True)
-class ScheduleConfig:
-    """When digests go out: `digest_at` in the IANA `timezone`."""
+#: When digests go out: `digest_at` (and on `digest_day` for weekly watches) in `timezone`.
+ScheduleConfig = Schedule
 
-    timezone: str
-    digest_at: datetime.time
+
+@dataclass(frozen=True)
+class DigestConfig:
+    """What a digest holds (at most `max_items` stories in full, the rest as a list of links)
+    and how often a digest the server refuses is tried (`attempts`) before it is given up."""
+
+    max_items: int = DEFAULT_MAX_ITEMS
+    attempts: int = DEFAULT_ATTEMPTS
 
 
 @dataclass(frozen=True)
@@ -158,6 +193,8 @@ class Config:
     email: EmailConfig | None
     schedule: ScheduleConfig
     crawl: CrawlConfig = CrawlConfig()
+    digest: DigestConfig = DigestConfig()
+    aliases: Mapping[str, tuple[Term, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def load_config(path: Path, *, environ: Mapping[str, str]) -> Config:
@@ -196,10 +233,12 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
     listed = _catalog_sites(p, data.get("sites"), catalog)
     own = _own_sites(p, data.get("site"), {site.name for site in listed})
     store = _store(p, data.get("store", {}), path)
-    watches = _watches(p, data.get("watch"))
+    aliases = _aliases(p, data.get("aliases", {}))
+    watches = _watches(p, data.get("watch"), aliases)
     email = _email(p, data["email"], environ) if "email" in data else None
     schedule = _schedule(p, data.get("schedule", {}))
     crawl = _crawl(p, data.get("crawl", {}))
+    digest = _digest(p, data.get("digest", {}))
     if p.lines:
         raise ConfigError("\n".join(p.lines))
     return Config(
@@ -210,19 +249,29 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
         email=email,
         schedule=schedule,
         crawl=crawl,
+        digest=digest,
+        aliases=MappingProxyType(aliases),
     )
 
 
-def summary(config: Config) -> str:
-    """A few human lines describing `config`, for `newsmon config check`."""
+def summary(config: Config, *, now: datetime.datetime | None = None) -> str:
+    """A few human lines describing `config`; with `now`, each watch's next digest slot."""
     lines = [f"config: {config.path}", f"sites: {len(config.sites) or 'none'}"]
     for site in config.sites:
         sources = [_count(len(site.feeds), "feed"), _count(len(site.sitemaps), "sitemap")]
         lines.append(f"  {site.name}  {site.home}  {', '.join(sources)}, every {_span(site.every)}")
+    if config.aliases:
+        lines.append(f"aliases: {', '.join('@' + name for name in config.aliases)}")
     lines.append(f"watches: {len(config.watches) or 'none'}")
     for watch in config.watches:
         recipients = ", ".join(watch.notify)
         lines.append(f"  {watch.name}: {watch.query}  -> {recipients} ({watch.cadence})")
+        prominence = watch.prominence
+        if prominence != Prominence():
+            where = " in " + ", ".join(prominence.fields) if prominence.fields else ""
+            lines.append(f"    at least {prominence.min_mentions} mention(s){where}")
+        if now is not None:
+            lines.append(f"    next digest: {_next(watch.cadence, config.schedule, now)}")
     lines.append(f"store: {config.store.path}")
     email = config.email
     if email is None:
@@ -233,8 +282,21 @@ def summary(config: Config) -> str:
             f"email: {email.host}:{email.port} ({email.security}){login}, from {email.sender}"
         )
     schedule = config.schedule
-    lines.append(f"schedule: digests at {schedule.digest_at:%H:%M} {schedule.timezone}")
+    lines.append(
+        f"schedule: digests at {schedule.digest_at:%H:%M} {schedule.timezone} "
+        f"(weekly ones on {schedule.digest_day.capitalize()})"
+    )
+    lines.append(
+        f"digest: at most {config.digest.max_items} stories in full per message; a refused "
+        f"digest is tried {config.digest.attempts} times"
+    )
     return "\n".join(lines)
+
+
+def _next(cadence: str, schedule: ScheduleConfig, now: datetime.datetime) -> str:
+    if cadence == "immediate":
+        return "at once, with the next digest or run"
+    return format_slot(next_slot(cadence, now, schedule), schedule)
 
 
 def _catalog_sites(p: Problems, value: object, catalog: Mapping[str, Site]) -> list[Site]:
@@ -359,7 +421,36 @@ def _store(p: Problems, value: object, config_path: Path) -> StoreConfig:
     return StoreConfig(path=config_path.absolute().parent / relative, keep=keep)
 
 
-def _watches(p: Problems, value: object) -> tuple[Watch, ...]:
+def _aliases(p: Problems, value: object) -> dict[str, tuple[Term, ...]]:
+    if not isinstance(value, dict):
+        p.add(
+            "aliases",
+            f"expected a table like microsoft = ['Microsoft', 'MSFT'], got {checks.show(value)}",
+        )
+        return {}
+    aliases: dict[str, tuple[Term, ...]] = {}
+    for name, entries in value.items():
+        key = checks.key_path("aliases", name)
+        if not _ALIAS_NAME.fullmatch(name):
+            p.add(key, "an alias name is letters, digits, _ and - (used as @name in queries)")
+            continue
+        texts = checks.strings(p, entries, key)
+        if entries == []:
+            p.add(key, "needs at least one entry, like ['Microsoft', 'MSFT']")
+        terms: list[Term] = []
+        for index, text in enumerate(texts, 1):
+            try:
+                terms.append(alias_term(text))
+            except QueryError as e:
+                p.add(f"{key}[{index}]", f"{text!r}: {e}")
+        if terms and len(terms) == len(texts):
+            aliases[name] = tuple(terms)
+    return aliases
+
+
+def _watches(
+    p: Problems, value: object, aliases: Mapping[str, tuple[Term, ...]]
+) -> tuple[Watch, ...]:
     watches: list[Watch] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(checks.tables(p, value, "watch"), 1):
@@ -370,11 +461,12 @@ def _watches(p: Problems, value: object) -> tuple[Watch, ...]:
         name = checks.string(p, table, "name", f"{key}.name")
         _claim(p, seen, name, "watch", index)
         query = checks.string(p, table, "query", f"{key}.query")
-        node = _query(p, query, f"{key}.query")
+        node = _query(p, query, f'watch "{name}"' if name else key, aliases)
         notify = _recipients(p, table, f"{key}.notify")
         cadence_text = checks.string(p, table, "cadence", f"{key}.cadence") or "daily"
         cadence = checks.choice(p, cadence_text, f"{key}.cadence", CADENCES)
         on_change = checks.flag(p, table, "on_change", f"{key}.on_change")
+        prominence = _prominence(p, table, key)
         if name is None or query is None or node is None or not notify or cadence is None:
             continue
         watches.append(
@@ -385,22 +477,42 @@ def _watches(p: Problems, value: object) -> tuple[Watch, ...]:
                 cadence=cadence,
                 node=node,
                 on_change=on_change,
+                prominence=prominence,
             )
         )
     return tuple(watches)
 
 
-def _query(p: Problems, query: str | None, key: str) -> Node | None:
+def _query(
+    p: Problems, query: str | None, key: str, aliases: Mapping[str, tuple[Term, ...]]
+) -> Node | None:
     if query is None:
         return None
     try:
-        return parse(query)
+        return parse(query, aliases)
     except QueryError as e:
-        message = str(e)
-        if "position" not in message:
-            message = f"{message} at position {e.position}"
-        p.add(key, message)
+        p.add(key, f"query {e}")
         return None
+
+
+def _prominence(p: Problems, table: Mapping[str, object], key: str) -> Prominence:
+    mentions = table.get("min_mentions", 1)
+    if isinstance(mentions, bool) or not isinstance(mentions, int) or mentions < 1:
+        p.add(
+            f"{key}.min_mentions",
+            f"expected a whole number of 1 or more, like 2, got {checks.show(mentions)}",
+        )
+        mentions = 1
+    fields: list[str] = []
+    if "in" in table:
+        texts = checks.strings(p, table["in"], f"{key}.in")
+        if table["in"] == []:
+            p.add(f"{key}.in", "needs at least one of " + ", ".join(PROMINENCE_FIELDS))
+        for number, text in enumerate(texts, 1):
+            name = checks.choice(p, text, f"{key}.in[{number}]", PROMINENCE_FIELDS)
+            if name is not None and name not in fields:
+                fields.append(name)
+    return Prominence(min_mentions=mentions, fields=tuple(fields))
 
 
 def _recipients(p: Problems, table: Mapping[str, object], key: str) -> tuple[str, ...]:
@@ -411,7 +523,7 @@ def _recipients(p: Problems, table: Mapping[str, object], key: str) -> tuple[str
         p.add(key, "needs at least one address, like ['alice@example.com']")
     addresses: list[str] = []
     for index, text in enumerate(texts, 1):
-        address = checks.address(p, text, f"{key}[{index}]")
+        address = check_address(p, text, f"{key}[{index}]")
         if address is not None and address in addresses:
             p.add(f"{key}[{index}]", f"{address!r} is listed twice; remove one")
         elif address is not None:
@@ -442,10 +554,28 @@ def _email(p: Problems, value: object, environ: Mapping[str, str]) -> EmailConfi
         )
     if "password_env" in table and "username" not in table:
         p.add("email", "password_env is set but username is not; SMTP login needs both")
-    sender = checks.address(p, checks.string(p, table, "sender", "email.sender"), "email.sender")
+    sender = check_address(p, checks.string(p, table, "sender", "email.sender"), "email.sender")
     if host is None or security is None or sender is None:
         return None
     return EmailConfig(host, port, security, username, password, password_env, sender)
+
+
+def check_address(p: Problems, value: str | None, key: str) -> str | None:
+    """An address that can go into a header as it is: no control characters, ASCII addr-spec."""
+    if value is None:
+        return None
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
+        p.add(key, f"{value!r} holds a line break or control character; write the address alone")
+        return None
+    address = checks.address(p, value, key)
+    if address is not None and not parseaddr(address)[1].isascii():
+        p.add(
+            key,
+            f"{value!r}: the address part must be ASCII (many SMTP servers refuse others); "
+            "write an internationalised domain in its xn-- form",
+        )
+        return None
+    return address
 
 
 def _password(
@@ -483,7 +613,30 @@ def _schedule(p: Problems, value: object) -> ScheduleConfig:
             f"{timezone!r} is not an IANA time zone{hint}; write one like 'Europe/Berlin' or 'UTC'",
         )
     digest_at = _digest_at(p, table.get("digest_at", "08:00"))
-    return ScheduleConfig(timezone=timezone, digest_at=digest_at)
+    day_text = checks.string(p, table, "digest_day", "schedule.digest_day") or "monday"
+    day = checks.choice(p, day_text.strip().lower(), "schedule.digest_day", WEEKDAYS)
+    try:
+        return ScheduleConfig(timezone=timezone, digest_at=digest_at, digest_day=day or "monday")
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return ScheduleConfig(digest_at=digest_at, digest_day=day or "monday")  # reported above
+
+
+def _digest(p: Problems, value: object) -> DigestConfig:
+    table = checks.table(p, value, "digest", _DIGEST_KEYS) or {}
+    max_items = _count_key(p, table, "max_items", DEFAULT_MAX_ITEMS)
+    attempts = _count_key(p, table, "attempts", DEFAULT_ATTEMPTS)
+    return DigestConfig(max_items=max_items, attempts=attempts)
+
+
+def _count_key(p: Problems, table: Mapping[str, object], name: str, default: int) -> int:
+    value = table.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        p.add(
+            f"digest.{name}",
+            f"expected a whole number of at least 1, like {default}, got {checks.show(value)}",
+        )
+        return default
+    return value
 
 
 def _digest_at(p: Problems, value: object) -> datetime.time:

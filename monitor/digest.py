@@ -1,36 +1,62 @@
 """Render a digest of alerts as one email: a plain-text part and an HTML part.
 
 Pure: everything comes in as arguments (``now`` and the display ``timezone`` included) and an
-``EmailMessage`` comes out. Items are grouped by watch (in order of first appearance) and, within a
-watch, by story: the first item of a story is its lead, the others are listed under it.
+``EmailMessage`` comes out. Sections per watch, each story once (see ``digest_view``), at most
+``max_items`` stories in full and the rest as a list of linked headlines; if the message would
+still pass ``MAX_BYTES``, fewer stories are listed and the rest counted.
+
+Titles, authors, site names, URLs and diffs are untrusted: the HTML template escapes them, only
+http(s) URLs become links, and header values are made one line before they are set (a CR or LF
+in a title never starts a header).
 """
 
 from __future__ import annotations
 
 import functools
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime
 from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
+from email.parser import BytesHeaderParser
+from email.policy import SMTP, default
+from email.utils import format_datetime, parseaddr
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
 
+from monitor.digest_view import (
+    Entry,
+    Link,
+    Segment,
+    diff_lines,
+    format_when,
+    link,
+    one_line,
+    split_marks,
+    text_lines,
+)
 from monitor.errors import ConfigError
 
-Span = tuple[int, int]
+__all__ = ["DigestItem", "format_when", "render_digest", "render_preview_html", "split_marks"]
 
-TEXT_WIDTH = 76
-_SNIPPET_INDENT = "    "
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+Span = tuple[int, int]
+KINDS = ("new", "updated")
+MAX_ITEMS = 50
+#: A digest stays under this many bytes (Gmail clips messages past about 102 KB).
+MAX_BYTES = 100_000
+SUBJECT_MAX = 110
+_UNFOLDED = SMTP.clone(max_line_length=998)  # the longest line SMTP allows
 
 
 @dataclass(frozen=True)
 class DigestItem:
-    """One alert as the digest shows it; ``marks`` and ``title_marks`` are [start, end) spans."""
+    """One alert as the digest shows it; ``marks`` and ``title_marks`` are [start, end) spans.
+
+    ``kind`` is "new" or "updated" (an edit of an article seen before, with ``diff``: lines
+    starting with "-" removed and "+" added); ``also`` lists (site, url) of other articles of the
+    same story.
+    """
 
     watch: str
     title: str
@@ -42,47 +68,33 @@ class DigestItem:
     title_marks: tuple[Span, ...]
     terms: tuple[str, ...]
     story: str | None = None
-    kind: str = "new"  # "updated": an edit of an article the watch alerted on before
-    diff: str | None = None  # for "updated": the words removed and added
+    authors: tuple[str, ...] = ()
+    kind: str = "new"
+    diff: str | None = None
+    also: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if isinstance(self.published, datetime) and self.published.utcoffset() is None:
             raise ValueError(f"published for {self.url} is a naive datetime; pass a tz-aware one")
+        if self.kind not in KINDS:
+            raise ValueError(f"kind of {self.url} is {self.kind!r}; one of {', '.join(KINDS)}")
         _check_spans(self.marks, self.snippet, "marks", self.url)
         _check_spans(self.title_marks, self.title, "title_marks", self.url)
 
 
 @dataclass(frozen=True)
-class Segment:
-    """A run of text that is either highlighted (a match) or not."""
-
-    text: str
-    marked: bool
-
-
-def split_marks(text: str, spans: Sequence[Span]) -> tuple[Segment, ...]:
-    """Cut ``text`` into plain and marked segments; overlapping or touching spans merge."""
-    segments: list[Segment] = []
-    pos = 0
-    for start, end in _merge(spans):
-        if start > pos:
-            segments.append(Segment(text[pos:start], marked=False))
-        segments.append(Segment(text[start:end], marked=True))
-        pos = end
-    if pos < len(text):
-        segments.append(Segment(text[pos:], marked=False))
-    return tuple(segments)
+class _Section:
+    name: str
+    heading: str
+    entries: tuple[Entry, ...]
 
 
-def format_when(value: datetime | date | None, tz: tzinfo) -> str:
-    """``10 Apr 2024, 02:12 CEST`` for a datetime (shown in ``tz``), ``10 Apr 2024`` for a date."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        local = value.astimezone(tz)
-        zone = local.tzname() or local.strftime("%z")
-        return f"{_day(local)}, {local:%H:%M} {zone}"
-    return _day(value)
+@dataclass(frozen=True)
+class _Listed:
+    link: Link
+    site: str
+    watch: str
+    kind: str
 
 
 def render_digest(
@@ -93,39 +105,54 @@ def render_digest(
     now: datetime,
     timezone: str = "UTC",
     message_id: str | None = None,
+    max_items: int = MAX_ITEMS,
+    config_path: str | None = None,
+    unhealthy: Sequence[str] = (),
+    unsubscribe: str | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> EmailMessage:
-    """Build the digest email for ``recipient``: text/plain first, then text/html, UTF-8."""
+    """Build the digest email for ``recipient``: text/plain first, then text/html, UTF-8.
+
+    ``unsubscribe``: a mailbox for the List-Unsubscribe header (a mailto:); without one, a
+    Comments header names ``config_path``. ``unhealthy``: site names the footer warns about.
+    """
     if not items:
         raise ValueError("render_digest needs at least one item; send no digest when none is due")
     if now.utcoffset() is None:
         raise ValueError("now must be a tz-aware datetime")
+    if max_items < 1:
+        raise ValueError("max_items must be at least 1")
     tz = _zone(timezone)
-    watches = _group(items, tz)
-    count = len(items)
-    noun = "article" if count == 1 else "articles"
-    target = watches[0].name if len(watches) == 1 else f"{len(watches)} watches"
-    headline = _one_line(f"{count} new {noun} for {target}")
-    context = {
-        "headline": headline,
-        "subject": f"newsmon: {headline}",
-        "watches": watches,
-        "footer": f"{count} {noun}, generated by newsmon at {format_when(now, tz)}",
-    }
-    env = _environment()
-    text = env.get_template("digest.txt.j2").render(context)
-    html = env.get_template("digest.html.j2").render(context)
+    stories = _stories(items)
+    full = min(max_items, len(stories))
 
-    msg = EmailMessage(policy=SMTP)
-    msg["Subject"] = context["subject"]
-    msg["From"] = sender
-    msg["To"] = recipient
-    msg["Date"] = format_datetime(now)
-    if message_id is not None:
-        msg["Message-ID"] = message_id
-    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies to a digest
-    # Quoted-printable keeps long lines (titles, URLs) and non-ASCII safe on any SMTP server.
-    msg.set_content(text, charset="utf-8", cte="quoted-printable")
-    msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    def render(full: int, listed: int) -> tuple[EmailMessage, int]:
+        msg = _render(
+            items, stories, full, listed, recipient, sender, now, tz, message_id,
+            config_path, unhealthy, unsubscribe,
+        )  # fmt: skip
+        return msg, len(msg.as_bytes())
+
+    listed = len(stories) - full
+    msg, size = render(full, listed)
+    if size <= max_bytes:
+        return msg
+    if listed:
+        # Too big: list fewer of the remaining headlines (the rest are counted).
+        bare, base = render(full, 0)
+        if base <= max_bytes:
+            listed = int(listed * (max_bytes - base) / (size - base))
+            while listed > 0:
+                msg, size = render(full, listed)
+                if size <= max_bytes:
+                    return msg
+                listed = int(listed * 0.9)
+            return bare
+        msg, size = bare, base
+    while size > max_bytes and full > 1:
+        # Still too big: fewer stories in full (they move to the count).
+        full = min(full - 1, max(1, int(full * max_bytes / size * 0.95)))
+        msg, size = render(full, 0)
     return msg
 
 
@@ -140,89 +167,172 @@ def render_preview_html(msg: EmailMessage) -> str:
     return content.replace("\r\n", "\n")
 
 
-# -- view model handed to the templates ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Entry:
-    title: str
-    title_segments: tuple[Segment, ...]
-    url: str
-    linkable: bool
-    site: str
-    when: str
-    terms: tuple[str, ...]
-    snippet_segments: tuple[Segment, ...]
-    snippet_lines: tuple[str, ...]  # plain text: wrapped, matches as *word*
-    meta_lines: tuple[str, ...]  # plain text: site, time and matched terms, wrapped
-    change: str | None  # for an updated article: "Updated: -[old] +[new]"
-
-
-@dataclass(frozen=True)
-class _Story:
-    lead: _Entry
-    others: tuple[_Entry, ...]
-
-
-@dataclass(frozen=True)
-class _Watch:
-    name: str
-    heading: str
-    stories: tuple[_Story, ...]
-
-
-def _group(items: Sequence[DigestItem], tz: tzinfo) -> list[_Watch]:
-    by_watch: dict[str, dict[object, list[DigestItem]]] = {}
-    for index, item in enumerate(items):
-        stories = by_watch.setdefault(item.watch, {})
-        key: object = ("story", item.story) if item.story is not None else ("item", index)
-        stories.setdefault(key, []).append(item)
-    watches = []
-    for name, stories in by_watch.items():
-        count = sum(len(group) for group in stories.values())
-        noun = "article" if count == 1 else "articles"
-        grouped = tuple(
-            _Story(_entry(group[0], tz), tuple(_entry(other, tz) for other in group[1:]))
-            for group in stories.values()
-        )
-        watches.append(_Watch(name, _one_line(f"{name} ({count} {noun})"), grouped))
-    return watches
-
-
-def _entry(item: DigestItem, tz: tzinfo) -> _Entry:
-    when = format_when(item.published, tz)
-    snippet_segments = split_marks(item.snippet, item.marks)
-    starred = "".join(f"*{s.text}*" if s.marked else s.text for s in snippet_segments)
-    byline = " | ".join(part for part in (item.site, when) if part)
-    meta = textwrap.wrap(byline, TEXT_WIDTH, subsequent_indent="  ")
-    if item.terms:
-        meta += textwrap.wrap(
-            "Matched: " + ", ".join(item.terms), TEXT_WIDTH, subsequent_indent="  "
-        )
-    change = None
-    if item.kind == "updated":
-        change = _one_line(f"Updated: {item.diff}" if item.diff else "Updated")
-        meta += textwrap.wrap(change, TEXT_WIDTH, subsequent_indent="  ")
-    snippet_lines = textwrap.wrap(
-        starred,
-        TEXT_WIDTH,
-        initial_indent=_SNIPPET_INDENT,
-        subsequent_indent=_SNIPPET_INDENT,
-        break_long_words=False,
-        break_on_hyphens=False,
+def _summary(leads: Sequence[DigestItem], names: str) -> str:
+    """``7 new, 1 updated for Microsoft in Japan, Nvidia``."""
+    new = sum(1 for item in leads if item.kind == "new")
+    counts = ", ".join(
+        f"{n} {label}" for n, label in ((new, "new"), (len(leads) - new, "updated")) if n
     )
-    return _Entry(
-        title=item.title,
-        title_segments=split_marks(item.title, item.title_marks),
-        url=item.url,
-        linkable=item.url.lower().startswith(("https://", "http://")),
-        site=item.site,
-        when=when,
-        terms=item.terms,
-        snippet_segments=snippet_segments,
-        snippet_lines=tuple(snippet_lines),
-        meta_lines=tuple(meta),
-        change=change,
+    return f"{counts} for {names}"
+
+
+def subject(items: Sequence[DigestItem]) -> str:
+    """``newsmon: 7 new, 1 updated for Microsoft in Japan, Nvidia - "Microsoft invests..."``."""
+    stories = _stories(items)
+    leads = [items[group[0]] for group in stories]
+    watches = list(dict.fromkeys(one_line(item.watch) for item in items))
+    names = ", ".join(watches)
+    if len(watches) > 1 and len(names) > 40:
+        names = f"{watches[0]} and {len(watches) - 1} more"
+    head = f"newsmon: {_summary(leads, names)}"
+    top = max(stories, key=lambda group: len(_coverage(items, group)))
+    title = one_line(items[top[0]].title)
+    room = SUBJECT_MAX - len(head) - len(' - ""')
+    if title and room >= 20:
+        head += f' - "{_truncate(title, room)}"'
+    return head
+
+
+# -- assembling ------------------------------------------------------------------------------
+
+
+def _render(
+    items: Sequence[DigestItem],
+    stories: list[list[int]],
+    full: int,
+    listed: int,
+    recipient: str,
+    sender: str,
+    now: datetime,
+    tz: ZoneInfo,
+    message_id: str | None,
+    config_path: str | None,
+    unhealthy: Sequence[str],
+    unsubscribe: str | None,
+) -> EmailMessage:
+    sections = _sections(items, stories[:full], tz)
+    rest = [_listed(items[group[0]]) for group in stories[full:]]
+    title = subject(items)
+    leads = [items[group[0]] for group in stories]
+    names = ", ".join(dict.fromkeys(one_line(item.watch) for item in items))
+    context = {
+        "subject": title,
+        "headline": _summary(leads, names),
+        "sections": sections,
+        "listed": rest[:listed],
+        "unlisted": len(rest) - listed,
+        "more": len(rest),
+        "recipient": one_line(recipient),
+        "config_path": one_line(config_path or ""),
+        "unhealthy": [one_line(name) for name in unhealthy],
+        "generated": format_when(now, tz),
+    }
+    env = _environment()
+    text = env.get_template("digest.txt.j2").render(context)
+    html = env.get_template("digest.html.j2").render(context)
+
+    msg = EmailMessage(policy=SMTP)
+    msg["Subject"] = title
+    msg["From"] = one_line(sender)
+    msg["To"] = one_line(recipient)
+    msg["Date"] = format_datetime(now)
+    if message_id is not None:
+        msg["Message-ID"] = one_line(message_id)
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies to a digest
+    mailbox = parseaddr(one_line(unsubscribe or ""))[1]
+    if mailbox:
+        about = quote(f"unsubscribe {parseaddr(one_line(recipient))[1]}")
+        msg["List-Unsubscribe"] = f"<mailto:{mailbox}?subject={about}>"
+    elif config_path:
+        msg["Comments"] = f"to stop these digests, edit {one_line(config_path)}"
+    # Quoted-printable keeps long lines (titles, URLs) and non-ASCII safe on any SMTP server.
+    msg.set_content(text, charset="utf-8", cte="quoted-printable")
+    msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    if _read_back(msg, "Subject") != title:
+        # CPython's folder can drop the space between two encoded-words where it breaks a
+        # header line; the space before a dash vanishes. Unfolded, it comes back whole.
+        msg.policy = _UNFOLDED
+    return msg
+
+
+def _read_back(msg: EmailMessage, name: str) -> str:
+    head = BytesHeaderParser(policy=default).parsebytes(msg.as_bytes())
+    return str(head[name])
+
+
+def _stories(items: Sequence[DigestItem]) -> list[list[int]]:
+    """Item indexes grouped by story (story key, else URL), in order of first appearance."""
+    groups: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        key = f"story:{item.story}" if item.story is not None else f"url:{item.url}"
+        groups.setdefault(key, []).append(index)
+    return list(groups.values())
+
+
+def _coverage(items: Sequence[DigestItem], group: list[int]) -> dict[str, str]:
+    """url -> site of every article of a story, the lead's first."""
+    sites: dict[str, str] = {}
+    for index in group:
+        item = items[index]
+        sites.setdefault(item.url, item.site)
+        for site, url in item.also:
+            sites.setdefault(url, site)
+    return sites
+
+
+def _sections(
+    items: Sequence[DigestItem], stories: list[list[int]], tz: ZoneInfo
+) -> list[_Section]:
+    by_watch: dict[str, list[Entry]] = {}
+    for group in stories:
+        lead = items[group[0]]
+        by_watch.setdefault(lead.watch, []).append(_entry(items, group, tz))
+    sections = []
+    for name, entries in by_watch.items():
+        noun = "story" if len(entries) == 1 else "stories"
+        sections.append(_Section(name, one_line(f"{name} ({len(entries)} {noun})"), tuple(entries)))
+    return sections
+
+
+def _entry(items: Sequence[DigestItem], group: list[int], tz: ZoneInfo) -> Entry:
+    item = items[group[0]]
+    coverage = _coverage(items, group)
+    also = tuple(link(site, url) for url, site in coverage.items() if url != item.url)
+    watches = tuple(dict.fromkeys(items[i].watch for i in group if items[i].watch != item.watch))
+    authors = ", ".join(one_line(a) for a in item.authors if a.strip())
+    byline = " | ".join(
+        part
+        for part in (
+            one_line(item.site),
+            format_when(item.published, tz),
+            authors and f"by {authors}",
+        )
+        if part
+    )
+    main = link(item.title, item.url)
+    title_segments = split_marks(item.title, item.title_marks)
+    snippet = split_marks(item.snippet, item.marks)
+    diff = diff_lines(item.diff) if item.kind == "updated" else ()
+    terms = tuple(one_line(t) for t in item.terms)
+    return Entry(
+        kind=item.kind,
+        title_segments=title_segments or (Segment(item.url, False),),
+        link=main,
+        byline=byline,
+        terms=terms,
+        snippet_segments=snippet,
+        diff=diff,
+        also=also,
+        also_watches=watches,
+        text_lines=text_lines(
+            item.title or item.url, main, byline, terms, snippet, diff, also, watches, item.kind
+        ),
+    )
+
+
+def _listed(item: DigestItem) -> _Listed:
+    return _Listed(
+        link(item.title or item.url, item.url), one_line(item.site), item.watch, item.kind
     )
 
 
@@ -253,24 +363,14 @@ def _zone(name: str) -> ZoneInfo:
         ) from e
 
 
-def _day(value: date) -> str:
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _merge(spans: Sequence[Span]) -> list[Span]:
-    merged: list[Span] = []
-    for start, end in sorted(spans):
-        if start == end:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+def _truncate(text: str, room: int) -> str:
+    if len(text) <= room:
+        return text
+    cut = text[: room - 3]
+    space = cut.rfind(" ")
+    if space > room // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-") + "..."
 
 
 def _check_spans(spans: Sequence[Span], text: str, field: str, url: str) -> None:

@@ -21,7 +21,7 @@ from crawler.sites import site_to_dict
 from crawler.store import ArticleStore
 from monitor.alerts import MatchResult, match_new
 from monitor.config import Config
-from monitor.delivery import DeliveryResult, send_digests
+from monitor.delivery import DeliveryResult, Plan, send_digests
 from monitor.errors import ConfigError, CrawlError, NewsmonError
 from monitor.mailer import Mailer
 
@@ -134,26 +134,37 @@ def crawl(
     )
 
 
-def match(config: Config, *, now: datetime) -> MatchResult:
-    """Turn new and changed articles into alerts."""
+def match(config: Config, *, now: datetime, backfill: timedelta | None = None) -> MatchResult:
+    """Turn new and changed articles (and, with `backfill`, those published since) into alerts."""
     store = open_store(config)
     try:
-        return match_new(store, config.watches, now=now)
+        return match_new(store, config.watches, now=now, backfill=backfill)
     finally:
         store.close()
 
 
-def digest(config: Config, mailer: Mailer | None, *, now: datetime) -> DeliveryResult:
-    """Send (or, with no mailer, render only) one digest per recipient with pending alerts."""
+def delivery_plan(config: Config) -> Plan:
+    """What the config says about delivering digests."""
+    sender = config.email.sender if config.email else DEFAULT_SENDER
+    return Plan(
+        watches=config.watches,
+        schedule=config.schedule,
+        sender=sender,
+        max_items=config.digest.max_items,
+        attempts=config.digest.attempts,
+        config_path=str(config.path),
+        unsubscribe=sender if config.email else None,
+        sites=tuple(site.name for site in config.sites),
+    )
+
+
+def digest(
+    config: Config, mailer: Mailer | None, *, now: datetime, everything: bool = False
+) -> DeliveryResult:
+    """Send (or, with no mailer, render only) one digest per recipient with due alerts."""
     store = open_store(config)
     try:
-        return send_digests(
-            store,
-            mailer,
-            sender=config.email.sender if config.email else DEFAULT_SENDER,
-            now=now,
-            timezone=config.schedule.timezone,
-        )
+        return send_digests(store, mailer, delivery_plan(config), now=now, everything=everything)
     finally:
         store.close()
 

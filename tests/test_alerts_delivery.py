@@ -15,6 +15,7 @@ from monitor.alerts import match_new
 from monitor.config import Config, parse_config
 from monitor.delivery import send_digests
 from monitor.mailer import FileMailer
+from monitor.runner import delivery_plan
 
 NOW = datetime(2024, 4, 10, 9, 0, tzinfo=UTC)
 CONFIG = """
@@ -22,11 +23,13 @@ CONFIG = """
 name = "Microsoft in Japan"
 query = 'Microsoft AND (Japan OR Tokyo)'
 notify = ["alice@example.com", "bob@example.com"]
+cadence = "immediate"
 
 [[watch]]
 name = "Chips"
 query = '"chip plant" OR Rapidus'
 notify = ["alice@example.com"]
+cadence = "immediate"
 """
 
 STORIES = [
@@ -105,14 +108,14 @@ def test_failed_delivery_keeps_alerts_pending_then_sends_once(
     match_new(store, config.watches, now=NOW)
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the outbox should be")
-    failed = send_digests(store, FileMailer(blocked), sender="n <n@example.com>", now=NOW)
-    assert sorted(who for who, _ in failed.failed) == ["alice@example.com", "bob@example.com"]
-    assert "not-a-folder" in failed.failed[0][1]
+    failed = send_digests(store, FileMailer(blocked), delivery_plan(config), now=NOW)
+    assert sorted(f.recipient for f in failed.failed) == ["alice@example.com", "bob@example.com"]
+    assert "not-a-folder" in failed.failed[0].error
     states = [r["state"] for r in store.db.execute_returning_dicts("SELECT state FROM digests")]
-    assert states == ["failed", "failed"]
+    assert states == ["sending", "sending"]  # kept, as rendered, for the next run
 
     outbox = tmp_path / "outbox"
-    sent = send_digests(store, FileMailer(outbox), sender="n <n@example.com>", now=NOW)
+    sent = send_digests(store, FileMailer(outbox), delivery_plan(config), now=NOW)
     assert sorted((s.recipient, s.alerts) for s in sent.sent) == [
         ("alice@example.com", 2),
         ("bob@example.com", 1),
@@ -124,17 +127,17 @@ def test_failed_delivery_keeps_alerts_pending_then_sends_once(
     assert text is not None and "Rapidus opens a chip plant" in text.get_content()
     assert Path(alice.location).with_suffix(".html").exists()
 
-    nothing = send_digests(store, FileMailer(outbox), sender="n <n@example.com>", now=NOW)
+    nothing = send_digests(store, FileMailer(outbox), delivery_plan(config), now=NOW)
     assert (nothing.sent, nothing.failed) == ([], [])
     assert len(list(outbox.glob("*.eml"))) == 2
 
 
 def test_dry_run_renders_and_marks_nothing(store: ArticleStore, config: Config) -> None:
     match_new(store, config.watches, now=NOW)
-    preview = send_digests(store, None, sender="n <n@example.com>", now=NOW)
+    preview = send_digests(store, None, delivery_plan(config), now=NOW)
     assert len(preview.previews) == 2
     assert store.db.table("digests").count == 0
-    again = send_digests(store, None, sender="n <n@example.com>", now=NOW)
+    again = send_digests(store, None, delivery_plan(config), now=NOW)
     assert len(again.previews) == 2
 
 
@@ -193,7 +196,7 @@ def test_a_digest_shows_the_revision_its_alert_matched(
     match_new(store, config.watches, now=NOW)
     # the site shortens the headline between match and digest (0.1 raised ValueError here)
     _edit(store, "https://n.example/1/", "MS", "Microsoft will spend $2.9 billion in Japan.")
-    sent = send_digests(store, FileMailer(tmp_path / "out"), sender="n <n@example.com>", now=NOW)
+    sent = send_digests(store, FileMailer(tmp_path / "out"), delivery_plan(config), now=NOW)
     assert len(sent.sent) == 2 and not sent.failed
     bob = next(s for s in sent.sent if s.recipient == "bob@example.com")
     msg = email.message_from_bytes(Path(bob.location).read_bytes(), policy=email.policy.default)

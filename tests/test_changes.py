@@ -38,12 +38,14 @@ recheck = {recheck}
 name = "GPU edits"
 query = "Nvidia"
 notify = ["editor@example.com"]
+cadence = "immediate"
 on_change = true
 
 [[watch]]
 name = "GPU news"
 query = "Nvidia"
 notify = ["reader@example.com"]
+cadence = "immediate"
 """
 
 
@@ -104,7 +106,9 @@ def test_an_edit_announced_by_the_feed_becomes_a_revision_and_an_updated_alert(
     text = msg.get_body(preferencelist=("plain",))
     assert text is not None
     assert NEW_HEADLINE in text.get_content()
-    assert "Updated: -[a few months] +[six weeks]" in text.get_content()
+    content = text.get_content().replace("\r\n", "\n")
+    assert f"* [updated] {NEW_HEADLINE}" in content
+    assert "What changed:\n    - a few months\n    + six weeks" in content
 
     store = open_store(config)
     try:

@@ -32,6 +32,7 @@ feeds = ["{origin}/no-such-feed.xml", "{origin}/index.html"]
 name = "Nvidia"
 query = "Nvidia"
 notify = ["analyst@example.com"]
+cadence = "immediate"
 """
 
 

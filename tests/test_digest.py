@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -44,6 +45,7 @@ def item(
     snippet: str,
     words: tuple[str, ...],
     story: str | None = None,
+    **extra: Any,
 ) -> DigestItem:
     return DigestItem(
         watch=watch,
@@ -58,6 +60,7 @@ def item(
         ),
         terms=words,
         story=story,
+        **extra,
     )
 
 
@@ -76,6 +79,8 @@ ITEMS = (
         LEAD_SNIPPET,
         ("Microsoft", "Japan"),
         story="s-1",
+        authors=("Jane Doe", "Kenji Sato"),
+        also=(("Reuters", "https://www.reuters.com/technology/microsoft-japan/"),),
     ),
     item(
         WATCH_SEC,
@@ -106,6 +111,17 @@ ITEMS = (
         "The Microsoft AI Tour stops in Tokyo.",
         ("Microsoft", "Tokyo"),
     ),
+    item(
+        WATCH_SEC,
+        "Microsoft fixes Japan-only Outlook bug",
+        "https://www.theregister.com/2024/04/10/outlook_bug/",
+        "The Register",
+        datetime(2024, 4, 10, 5, 0, tzinfo=UTC),
+        "The fix for the Outlook XSS bug reached users in Japan on Wednesday.",
+        ("XSS",),
+        kind="updated",
+        diff="- The bug affects Outlook users in Japan.\n+ Microsoft fixed the bug on Wednesday.",
+    ),
 )
 
 
@@ -115,6 +131,7 @@ def render(
     now: datetime = NOW,
     timezone: str = "Europe/Berlin",
     message_id: str | None = "<digest-1@newsmon.example>",
+    **options: Any,
 ) -> EmailMessage:
     return render_digest(
         items,
@@ -123,6 +140,12 @@ def render(
         now=now,
         timezone=timezone,
         message_id=message_id,
+        **{
+            "config_path": "/home/alice/newsmon.toml",
+            "unsubscribe": "alerts@example.com",
+            "unhealthy": ("heise",),
+            **options,
+        },
     )
 
 
@@ -160,7 +183,10 @@ def test_headers_and_structure_survive_bytes() -> None:
     assert back["To"] == "alice@example.com"
     assert back["Message-ID"] == "<digest-1@newsmon.example>"
     assert back["Date"].datetime == NOW
-    assert back["Subject"] == "newsmon: 4 new articles for 2 watches"
+    assert back["Subject"] == (
+        'newsmon: 3 new, 1 updated for Microsoft in Japan, Security - "Microsoft invests $2.9 '
+        "billion in Japan's...\""
+    )
     assert back.get_content_type() == "multipart/alternative"
     types = [p.get_content_type() for p in back.iter_parts()]
     assert types == ["text/plain", "text/html"]
@@ -171,43 +197,57 @@ def test_no_message_id_unless_given() -> None:
     assert render(message_id=None)["Message-ID"] is None
 
 
-def test_subject_names_a_single_watch() -> None:
+def test_subject_names_the_watches_counts_and_the_most_covered_headline() -> None:
     one = [i for i in ITEMS if i.watch == WATCH_MS]
-    assert parsed(render(items=one))["Subject"] == f"newsmon: 3 new articles for {WATCH_MS}"
-    assert parsed(render(items=one[:1]))["Subject"] == f"newsmon: 1 new article for {WATCH_MS}"
+    assert parsed(render(items=one))["Subject"] == (
+        f"newsmon: 2 new for {WATCH_MS} - \"Microsoft invests $2.9 billion in Japan's AI and "
+        'cloud..."'
+    )
+    assert parsed(render(items=one[2:]))["Subject"] == (
+        f'newsmon: 1 new for {WATCH_MS} - "Tokyo hosts Microsoft AI Tour"'
+    )
+    many = [
+        replace(ITEMS[3], watch=f"Watch number {n}", url=f"https://e.example/{n}") for n in range(5)
+    ]
+    assert parsed(render(items=many))["Subject"].startswith(
+        "newsmon: 5 new for Watch number 0 and 4 more - "
+    )
+    assert len(parsed(render(items=many))["Subject"]) <= 110
 
 
 def test_non_ascii_round_trips_in_headers_and_both_parts() -> None:
     title = "Preis: 29 € \u2013 日本のマイクロソフト"
-    special = replace(ITEMS[0], watch="日本 €", title=title, title_marks=(), story=None)
+    special = replace(ITEMS[0], watch="日本 €", title=title, title_marks=(), story=None, also=())
     msg = render(items=[special])
     raw = msg.as_bytes()
     assert "日本".encode() not in raw.split(b"\r\n\r\n", 1)[0]  # headers are RFC 2047-encoded
     back = parsed(msg)
-    assert back["Subject"] == "newsmon: 1 new article for 日本 €"
+    assert back["Subject"] == f'newsmon: 1 new for 日本 € - "{title}"'
     text, html = parts(msg)
-    assert title in text.splitlines()
+    assert f"* {title}" in text.splitlines()
     assert title in html
 
 
 def test_plain_text_has_full_title_and_url_on_own_lines_and_short_lines() -> None:
     text, _ = parts(render())
-    lines = text.splitlines()
-    for it in ITEMS:
-        assert it.title in lines
+    lines = [line.strip() for line in text.splitlines()]
+    for it in ITEMS[:2] + ITEMS[3:4]:
+        assert f"* {it.title}" in lines
         assert it.url in lines
-    long_ok = {it.title for it in ITEMS} | {it.url for it in ITEMS}
-    assert all(len(line) <= 78 for line in lines if line not in long_ok)
+    assert f"* [updated] {ITEMS[4].title}" in lines
+    assert "TechCrunch: https://techcrunch.com/2024/04/09/microsoft-japan-ai/" in lines
+    long_ok = {f"* {it.title}" for it in ITEMS} | {it.url for it in ITEMS}
+    assert all(len(line) <= 78 for line in text.splitlines() if line.strip() not in long_ok)
 
 
 def test_published_shown_in_the_given_timezone() -> None:
     text, html = parts(render())
-    assert "MSPoweruser | 10 Apr 2024, 02:12 CEST" in text
+    assert "MSPoweruser | 10 Apr 2024, 02:12 CEST | by Jane Doe, Kenji Sato" in text
     assert "The Verge | 9 Apr 2024\n" in text  # date only: no time, no zone
     assert "10 Apr 2024, 02:12 CEST" in html
     text_utc, _ = parts(render(timezone="UTC"))
     assert "MSPoweruser | 10 Apr 2024, 00:12 UTC" in text_utc
-    assert "generated by newsmon at 10 Apr 2024, 06:00 UTC" in text_utc
+    assert "Generated by newsmon at 10 Apr 2024, 06:00 UTC." in text_utc
 
 
 @pytest.mark.parametrize(
@@ -225,20 +265,45 @@ def test_format_when(value: datetime | date | None, expected: str) -> None:
     assert format_when(value, ZoneInfo("Europe/Berlin")) == expected
 
 
-def test_story_is_grouped_under_its_lead() -> None:
+def test_each_story_once_with_other_coverage_under_it() -> None:
     text, html = parts(render())
     lead, other = ITEMS[0], ITEMS[2]
-    assert text.index(lead.title) < text.index("Also at TechCrunch:") < text.index(other.title)
-    assert text.index(other.title) < text.index(ITEMS[3].title)  # before the next story
-    assert other.snippet not in text  # the others show no snippet of their own
-    assert "also at TechCrunch: <a href" in html
+    assert other.title not in text and other.title not in html  # shown once, as its lead
+    block = text[text.index(lead.title) : text.index(ITEMS[3].title)]
+    assert "Also covered by:" in block
+    assert f"TechCrunch: {other.url}" in block
+    assert "Reuters: https://www.reuters.com/technology/microsoft-japan/" in block
+    reuters = "https://www.reuters.com/technology/microsoft-japan/"
+    assert f'Also covered by: <a href="{reuters}"' in html
+    assert f'<a href="{other.url}" style="color:#1d4ed8">TechCrunch</a>' in html
+
+
+def test_a_story_in_two_watches_shows_once_and_says_so() -> None:
+    twice = [ITEMS[3], replace(ITEMS[3], watch=WATCH_SEC)]
+    text, html = parts(render(items=twice))
+    assert text.count(ITEMS[3].title) == 1
+    assert "Also matches: Security" in text
+    assert "also matches Security" in html
+    assert parsed(render(items=twice))["Subject"].startswith(
+        f"newsmon: 1 new for {WATCH_MS}, {WATCH_SEC}"
+    )
 
 
 def test_grouped_by_watch_in_order_of_first_appearance() -> None:
     text, _ = parts(render())
-    ms = text.index(f"{WATCH_MS} (3 articles)")
-    sec = text.index(f"{WATCH_SEC} (1 article)")
+    ms = text.index(f"{WATCH_MS} (2 stories)")
+    sec = text.index(f"{WATCH_SEC} (2 stories)")
     assert ms < text.index(ITEMS[3].title) < sec < text.index(ITEMS[1].title)
+
+
+def test_updated_alert_shows_its_diff() -> None:
+    text, html = parts(render(items=[ITEMS[4]]))
+    assert "- The bug affects Outlook users in Japan." in text
+    assert "+ Microsoft fixed the bug on Wednesday." in text
+    assert "UPDATED</span>" in html
+    assert re.search(r"<del [^>]*>The bug affects Outlook users in Japan\.</del>", html)
+    assert re.search(r"<ins [^>]*>Microsoft fixed the bug on Wednesday\.</ins>", html)
+    assert parsed(render(items=[ITEMS[4]]))["Subject"].startswith("newsmon: 1 updated for")
 
 
 def test_script_never_appears_unescaped_in_html() -> None:
@@ -269,7 +334,7 @@ def test_highlighting_marks_exactly_the_spans() -> None:
     flat = " ".join(line.strip() for line in text.splitlines())
     assert "*Microsoft* said on Wednesday" in flat
     assert "infrastructure in *Japan*, the company's" in flat
-    assert flat.count("*") == 4
+    assert flat.count("*Microsoft*") == flat.count("*Japan*") == 1
 
 
 def test_highlighting_escapes_marked_text() -> None:
@@ -330,3 +395,149 @@ def test_unknown_timezone_names_the_setting() -> None:
 def test_bad_items_are_refused(change: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         replace(ITEMS[0], **change)  # type: ignore[arg-type]
+
+
+def test_line_breaks_in_untrusted_fields_never_make_a_header() -> None:
+    evil = replace(
+        ITEMS[3],
+        watch="W\r\nBcc: eve@example.com",
+        title="Hi\r\nBcc: eve@example.com\r\n\r\n<b>body</b>",
+        title_marks=(),
+        site="Site\nX-Evil: 1",
+        authors=("A\r\nX-Evil: 2",),
+    )
+    msg = render(items=[evil], message_id="<x@y>\r\nBcc: eve@example.com")
+    raw = msg.as_bytes()
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    assert b"\r\nBcc:" not in head and b"\r\nX-Evil" not in head
+    back = parsed(msg)
+    assert back["Bcc"] is None and back["X-Evil"] is None
+    assert "Hi Bcc: eve@example.com <b>body</b>" in back["Subject"]
+    assert back["To"] == "alice@example.com"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "vbscript:msgbox(1)",
+        "http:/relative",
+        "https://ok.example/a b",
+    ],
+)
+def test_only_http_links_are_emitted(url: str) -> None:
+    bad = replace(ITEMS[3], url=url, also=(("Evil", url), ("Good", "https://good.example/")))
+    _, html = parts(render(items=[bad]))
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert hrefs == ["https://good.example/"]
+    assert unescape(url.strip()) in unescape(html)  # still shown, as text
+
+
+def test_a_quote_in_a_url_cannot_leave_the_href() -> None:
+    sneaky = replace(ITEMS[3], url='https://x.example/a"onmouseover="alert(1)')
+    _, html = parts(render(items=[sneaky]))
+    assert 'href="https://x.example/a&#34;onmouseover=&#34;alert(1)"' in html
+    assert 'onmouseover="' not in html
+
+
+def test_html_has_no_scripts_remote_images_or_tracking() -> None:
+    _, html = parts(render())
+    lowered = html.lower()
+    for forbidden in ("<script", "<img", "<link", "<iframe", "<form", "src=", "url(", "@import"):
+        assert forbidden not in lowered
+    assert not re.search(r"<[^>]*\son\w+\s*=", lowered)  # no event handlers
+    assert "<style" not in lowered  # all CSS inline, for clients that drop <style>
+    assert set(re.findall(r'href="(\w+):', html)) == {"https"}
+
+
+def test_footer_names_the_config_file_and_unhealthy_sites() -> None:
+    text, html = parts(render(unhealthy=("heise", "theregister")))
+    assert "edit /home/alice/newsmon.toml" in text.replace("\n", " ")
+    assert "Sites with problems (their last crawl failed): heise, theregister." in text
+    assert "<code>/home/alice/newsmon.toml</code>" in html
+    clean, _ = parts(render(unhealthy=()))
+    assert "Sites with problems" not in clean
+
+
+def test_list_unsubscribe_mails_the_sender_else_a_comment_names_the_config() -> None:
+    back = parsed(render())
+    assert back["List-Unsubscribe"].strip() == (
+        "<mailto:alerts@example.com?subject=unsubscribe%20alice%40example.com>"
+    )
+    assert back["Comments"] is None
+    bare = parsed(render(unsubscribe=None))
+    assert bare["List-Unsubscribe"] is None
+    assert bare["Comments"] == "to stop these digests, edit /home/alice/newsmon.toml"
+
+
+def many_items(count: int) -> list[DigestItem]:
+    """`count` realistic alerts over three watches: long titles, URLs and snippets."""
+    out = []
+    for n in range(count):
+        title = f"Microsoft and partners announce cloud region number {n} in Japan, AI to follow"
+        snippet = (
+            f"Story {n}: Microsoft said on Wednesday that it will open another cloud region "
+            "in Japan, part of a $2.9 billion plan to expand AI infrastructure and train three "
+            "million people in the country over the next two years, its biggest such plan."
+        )
+        out.append(
+            DigestItem(
+                watch=("Microsoft in Japan", "Nvidia", "Cloud regions")[n % 3],
+                title=title,
+                url=f"https://news{n % 7}.example.com/2024/04/10/microsoft-cloud-region-{n}"
+                "-japan-ai-infrastructure-announcement/",
+                site=f"Example News {n % 7}",
+                published=datetime(2024, 4, 10, 0, n % 60, tzinfo=UTC),
+                snippet=snippet,
+                marks=spans_of(snippet, "Microsoft", "Japan"),
+                title_marks=spans_of(title, "Microsoft", "Japan"),
+                terms=("Microsoft", "Japan"),
+                authors=("Jane Doe",),
+            )
+        )
+    return out
+
+
+def test_500_alerts_make_one_message_under_100_kb_with_50_in_full() -> None:
+    items = many_items(500)
+    msg = render(items=items)
+    assert len(msg.as_bytes()) < 100_000
+    text, html = parts(msg)
+    full = text.count("  Matched: Microsoft, Japan")
+    assert full == 50
+    assert "450 more stories" in text and "450 more stories" in html
+    listed = len(re.findall(r"^\* Microsoft and partners", text, re.M)) - full
+    unlisted = re.search(r"\.\.\.and (\d+) more not listed", text)
+    assert listed >= 20  # as many of the rest as fit are still linked
+    assert listed + (int(unlisted[1]) if unlisted else 0) == 450  # none silently dropped
+    assert html.count("<a href") >= full + listed
+
+
+def test_max_items_sets_how_many_stories_show_in_full() -> None:
+    text, _ = parts(render(items=many_items(30), max_items=10))
+    assert text.count("  Matched: Microsoft, Japan") == 10
+    assert "20 more stories" in text
+    assert "not listed" not in text  # 20 headlines fit easily
+
+
+def test_a_tiny_byte_budget_still_yields_a_message_counting_everything() -> None:
+    msg = render(items=many_items(40), max_bytes=20_000)
+    assert len(msg.as_bytes()) <= 20_000
+    text, _ = parts(msg)
+    full = text.count("  Matched: Microsoft, Japan")
+    listed = len(re.findall(r"^\* Microsoft and partners", text, re.M)) - full
+    more = re.search(r"^(\d+) more stories$", text, re.M)
+    unlisted = re.search(r"\.\.\.and (\d+) more not listed", text)
+    assert more is not None and full + int(more[1]) == 40
+    assert listed + (int(unlisted[1]) if unlisted else 0) == int(more[1])
+
+
+def test_the_stores_word_diff_reads_as_removed_and_added_lines() -> None:
+    edited = replace(ITEMS[4], diff="-[affects Outlook users] +[was fixed for all users]")
+    text, html = parts(render(items=[edited]))
+    assert "- affects Outlook users" in text and "+ was fixed for all users" in text
+    assert re.search(r"<del [^>]*>affects Outlook users</del>", html)
+    assert re.search(r"<ins [^>]*>was fixed for all users</ins>", html)

@@ -21,6 +21,14 @@ class CrawlRuns:
             "SELECT * FROM crawl_runs WHERE run = ? ORDER BY id", [run]
         )
 
+    def failing(self) -> list[str]:
+        """Sites whose last crawl had errors and read nothing (for the digest's footer)."""
+        rows = self.db.execute(
+            "SELECT site FROM crawl_runs r WHERE id = (SELECT MAX(id) FROM crawl_runs "
+            "WHERE site = r.site) AND errors > 0 AND new + updated + known = 0 ORDER BY site"
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])

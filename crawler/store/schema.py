@@ -207,6 +207,20 @@ def m002_alert_kinds(db: Database) -> None:
     alerts.add_column("diff", str)  # for "updated": the words removed and added
 
 
+@monitor_migrations()
+def m003_delivery_states(db: Database) -> None:
+    deliveries = db.table("deliveries")
+    # pending (digest_id: the unsent digest carrying it, if any), sent, failed (given up after
+    # permanent refusals), dropped (recipient or watch removed, or forgotten)
+    deliveries.add_column("state", str, not_null_default="pending")
+    deliveries.add_column("error", str)
+    db.execute("UPDATE deliveries SET state = 'sent' WHERE digest_id IS NOT NULL")
+    deliveries.create_index(["recipient", "state"])
+    digests = db.table("digests")
+    digests.add_column("message", bytes)  # as rendered: a retry re-sends exactly this
+    digests.add_column("attempts", int, not_null_default=0)  # permanent refusals so far
+
+
 def open_db(path: Path | str) -> Database:
     """Open the newsmon database: WAL, a busy timeout, foreign keys, every migration applied."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
