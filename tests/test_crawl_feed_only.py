@@ -36,7 +36,7 @@ def test_a_withheld_page_is_kept_from_its_feed_entry_then_upgraded(tmp_path: Pat
             f'[crawl]\ndelay = 0\n\n[[site]]\nname = "wire"\nhome = "{server.origin}/"\n'
             f'feeds = ["{server.origin}/feed.xml"]\n\n'
             '[[watch]]\nname = "MS Japan"\nquery = "Microsoft AND Japan"\n'
-            'notify = ["analyst@example.com"]\n'
+            'notify = ["analyst@example.com"]\ncadence = "immediate"\n'
         )
         first = newsmon("run", "--outbox", "out", cwd=tmp_path)
         assert first.returncode == 0, first.stderr
