@@ -102,7 +102,12 @@ class NewsSpider(scrapy.Spider):
         store = ArticleStore.open(crawler.settings.get("NEWSMON_DB"))
         spider = cls(sites, store, *args, **kwargs)
         spider._set_crawler(crawler)
-        workers = crawler.settings.get("NEWSMON_EXTRACT_WORKERS", "auto")
+        workers = str(crawler.settings.get("NEWSMON_EXTRACT_WORKERS", "auto"))
+        if workers != "auto" and not workers.isdigit():
+            raise UsageError(
+                f"NEWSMON_EXTRACT_WORKERS is {workers!r}; give 'auto' or a number of worker "
+                "processes (0: extract in the crawler's own process)"
+            )
         spider.pool = ExtractPool(default_workers() if workers == "auto" else int(workers))
         crawler.signals.connect(spider.pool.start, signal=scrapy.signals.spider_opened)
         crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
