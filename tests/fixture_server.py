@@ -2,7 +2,8 @@
 
 `FixtureServer(root)` serves the files under `root` (`__ORIGIN__` replaced by the server's
 origin) plus `routes`: a path mapped to a `Reply` (status, headers, body, and a fault: "hang"
-sends nothing for a while, "truncate" promises more bytes than it sends). Every 200 carries an
+sends nothing for a while, "slow" answers after 0.3 s, "truncate" promises more bytes than it
+sends). Every 200 carries an
 ETag and a matching If-None-Match gets a 304. Every request is logged with its path, headers
 and status, so a test can count what the crawler asked for and what it got.
 """
@@ -24,7 +25,8 @@ TOKEN = b"__ORIGIN__"
 
 @dataclass(frozen=True)
 class Reply:
-    """A made-up answer: `body` may hold __ORIGIN__; `fault` is "", "hang" or "truncate"."""
+    """A made-up answer: `body` may hold __ORIGIN__; `fault` is "", "hang", "slow" (0.3 s) or
+    "truncate"."""
 
     body: bytes = b""
     status: int = 200
@@ -87,7 +89,7 @@ class FixtureServer:
                 headers_in = {k: v for k, v in self.headers.items()}
                 reply = fixture.answer(self.path)
                 etag = '"' + hashlib.sha256(reply.body).hexdigest()[:16] + '"'
-                if reply.status == 200 and not reply.fault:
+                if reply.status == 200 and reply.fault in ("", "slow"):
                     if self.headers.get("If-None-Match") == etag:
                         reply = Reply(b"", 304, {"ETag": etag})
                     else:
@@ -96,6 +98,8 @@ class FixtureServer:
                 if reply.fault == "hang":
                     fixture.release.wait(30)
                     return
+                if reply.fault == "slow":
+                    fixture.release.wait(0.3)
                 self.send_response(reply.status)
                 headers = {"Content-Type": "text/html; charset=utf-8", **reply.headers}
                 for name, value in headers.items():

@@ -6,11 +6,15 @@ answered for good; a transient fault on an entry makes the next run read the sou
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
+import subprocess
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.conftest import FIXTURES, newsmon
+from tests.conftest import FIXTURES, newsmon, newsmon_command
 from tests.fixture_server import FixtureServer, Reply
 
 SITE = FIXTURES / "site"
@@ -79,4 +83,61 @@ def test_a_transient_fault_keeps_the_source_unconditional(tmp_path: Path) -> Non
     assert conn.execute("SELECT title, feed_only FROM articles WHERE feed_only = 1").fetchall() == [
         ("down", 1)
     ]
+    conn.close()
+
+
+def test_a_crawl_stopped_mid_way_saves_no_validators(tmp_path: Path) -> None:
+    template = (SITE / "articles" / "gpu-lead-times-shrink.html").read_bytes()
+    names = [f"story-{n}" for n in range(10)]
+    routes = {
+        f"/articles/{name}.html": Reply(
+            template.replace(b"gpu-lead-times-shrink", name.encode()).replace(
+                b"fall to a few months", f"fall in region {name}".encode()
+            ),
+            fault="slow",
+        )
+        for name in names
+    }
+    routes["/feed.xml"] = Reply(
+        (
+            '<rss version="2.0"><channel><title>t</title>'
+            + "".join(
+                f"<item><title>{n}</title><link>__ORIGIN__/articles/{n}.html</link></item>"
+                for n in names
+            )
+            + "</channel></rss>"
+        ).encode()
+    )
+    db = tmp_path / "newsmon.db"
+    with FixtureServer(None, routes).running() as server:
+        (tmp_path / "newsmon.toml").write_text(
+            f'[crawl]\ndelay = 0\n\n[[site]]\nname = "slow"\nhome = "{server.origin}/"\n'
+            f'feeds = ["{server.origin}/feed.xml"]\n'
+        )
+        proc = subprocess.Popen(
+            [*newsmon_command(), "crawl"],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            env={k: v for k, v in os.environ.items() if k != "NEWSMON_CONFIG"},
+        )
+        deadline = time.monotonic() + 60
+        while not any(hit.path.startswith("/articles/") for hit in server.hits):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)  # the feed is read, its articles are not all stored
+        assert proc.wait(30) != 0
+        conn = sqlite3.connect(db)
+        saved = conn.execute(
+            "SELECT count(*) FROM fetch_state WHERE url = ?", [f"{server.origin}/feed.xml"]
+        ).fetchone()
+        conn.close()
+        first = len(server.hits)
+        crawl(tmp_path, server, f'feeds = ["{server.origin}/feed.xml"]\n')
+        feed_again = [hit for hit in server.hits[first:] if hit.path == "/feed.xml"]
+    assert saved == (0,)  # a stopped run keeps no validators ...
+    assert [hit.status for hit in feed_again] == [200]  # ... so the next reads the feed in full
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM articles").fetchone() == (10,)
     conn.close()
