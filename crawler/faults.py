@@ -1,20 +1,17 @@
-"""What went wrong with a request, as a short kind counted per site (`newsmon/site/<name>/<kind>`).
+"""What went wrong with a request, in fine kinds: which faults may pass by the next run (then a
+feed's validators are not saved) and which withhold a page whose feed entry is kept instead.
+Counting and telling problems per site is crawler.problems' job.
 
 Kinds: `http_<status>` (404, 500, 429 after retries, ...), `timeout`, `connection` (refused, no
 such host), `too_large` (over DOWNLOAD_MAXSIZE), `truncated` (the connection closed before the
 promised length), `redirect_loop`, `dead_host` (skipped: the host failed twice this run), and
 those that are not faults: `robots` (forbidden by robots.txt), `deferred` (the host asked to
 wait, by 429/503 Retry-After) and `skipped` (any other IgnoreRequest: a stored article not due,
-an unchanged one; KnownArticleMiddleware counts those itself). Feeds and sitemaps that cannot
-be read count as `feed_unreadable` and `sitemap_unreadable`, pages that are no article as
-`not_article`.
+an unchanged one; KnownArticleMiddleware counts those itself).
 """
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
-from scrapy import Request, Spider
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -23,13 +20,13 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
-from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
 from twisted.internet.error import ConnectError, DNSLookupError, TimeoutError
 from twisted.web._newclient import ResponseFailed
 
 from crawler.hosts import HostDead, HostWaiting
+from crawler.problems import RedirectLoop
 
 NOT_FAULTS = frozenset({"robots", "deferred", "skipped"})
 
@@ -68,6 +65,8 @@ def fault_kind(error: BaseException) -> str:
         return "deferred"
     if isinstance(error, HostDead):
         return "dead_host"
+    if isinstance(error, RedirectLoop):
+        return "redirect_loop"
     if isinstance(error, IgnoreRequest):
         text = str(error).lower()
         if "robots.txt" in text:
@@ -89,23 +88,3 @@ def fault_kind(error: BaseException) -> str:
     ):
         return "truncated"
     return type(error).__name__.lower()
-
-
-class RedirectLoopGuard:
-    """Downloader middleware: a redirect back to a URL of its own chain fails as a loop.
-
-    Without it the redirect to a URL already requested is dropped as a duplicate in silence, and
-    the page is lost uncounted. It runs before RedirectMiddleware (610 > 600) in the response
-    chain.
-    """
-
-    def process_response(
-        self, request: Request, response: Response, spider: Spider | None = None
-    ) -> Response:
-        location = response.headers.get("Location")
-        if 300 <= response.status < 400 and location:
-            target = urljoin(request.url, location.decode("latin-1"))
-            chain = [*request.meta.get("redirect_urls", []), request.url]
-            if target in chain:
-                raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, target])}")
-        return response

@@ -53,7 +53,11 @@ class HostWaiting(IgnoreRequest):
 
 
 class HostDead(IgnoreRequest):
-    """The host failed to answer twice in this run."""
+    """The host failed to answer twice in this run; `cause` is its last failure."""
+
+    def __init__(self, message: str, cause: Exception) -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 def retry_after(value: str | None, now: datetime) -> timedelta:
@@ -87,6 +91,7 @@ class HostGuard:
         self.store: ArticleStore | None = None
         self.held: dict[str, datetime] = {}  # origin -> not before
         self.failures: dict[str, int] = {}
+        self.last_failure: dict[str, Exception] = {}
         self.answered: set[str] = set()
 
     @classmethod
@@ -124,7 +129,10 @@ class HostGuard:
         if until is not None and until > now:
             raise HostWaiting(f"{key} asked to wait until {until:%Y-%m-%d %H:%M:%S} UTC")
         if self.failures.get(key, 0) >= DEAD_AFTER and key not in self.answered:
-            raise HostDead(f"{key} did not answer {DEAD_AFTER} tries; not tried again this run")
+            raise HostDead(
+                f"{key} did not answer {DEAD_AFTER} tries; not tried again this run",
+                self.last_failure[key],
+            )
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
@@ -161,8 +169,9 @@ class HostGuard:
             return None
         if isinstance(exception, _UNREACHABLE + _SLOW):
             self.failures[key] = tries = self.failures.get(key, 0) + 1
-            if tries == DEAD_AFTER:
-                logger.warning(
+            self.last_failure[key] = exception
+            if tries == DEAD_AFTER:  # the runner tells the user of an unreachable site
+                logger.info(
                     "%s failed %d tries (%s); no more requests to it in this run",
                     key,
                     tries,

@@ -30,8 +30,13 @@ DOWNLOADER_MIDDLEWARES = {
     # after RetryMiddleware (550) in the response chain: sees 429/503 and dead hosts before a
     # retry is scheduled, and holds the retry
     "crawler.hosts.HostGuard": 560,
-    # before RedirectMiddleware (600): a redirect back into its own chain fails as a loop
-    "crawler.faults.RedirectLoopGuard": 610,
+    # before RedirectMiddleware (600) sees a response: a redirect back into its own chain is
+    # reported as a loop instead of being dropped by the duplicate filter
+    "crawler.problems.RedirectLoopMiddleware": 650,
+}
+
+EXTENSIONS = {
+    "crawler.progress.ProgressFile": 500,  # only with NEWSMON_PROGRESS (a terminal's progress)
 }
 
 ITEM_PIPELINES = {

@@ -15,7 +15,6 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.article import Article
@@ -31,29 +30,17 @@ from crawler.discovery import (
     recent_entries,
     robots_sitemaps,
 )
-from crawler.faults import NOT_FAULTS, fault_kind, is_transient, withholds_page
+from crawler.faults import fault_kind, is_transient, withholds_page
+from crawler.hosts import HostDead
 from crawler.items import ArticleItem
 from crawler.middlewares import ENTRY, RECHECK
 from crawler.pool import ExtractPool, default_workers
+from crawler.problems import Problems, classify, quiet_scrapy_noise
 from crawler.sites import Site, site_from_dict
 from crawler.store import ArticleStore, Fetch
 
 logger = logging.getLogger(__name__)
 
-FAULT_KINDS_SHOWN = frozenset(
-    {
-        "timeout",
-        "connection",
-        "too_large",
-        "truncated",
-        "redirect_loop",
-        "dead_host",
-        "feed_unreadable",
-        "sitemap_unreadable",
-        "not_article",
-        "deferred",
-    }
-)
 SOURCE = "newsmon_source"  # meta: the feed or sitemap an article request comes from
 MAX_SITEMAP_DEPTH = 3  # an index of indexes of indexes; deeper is a loop or a mistake
 
@@ -102,6 +89,8 @@ class NewsSpider(scrapy.Spider):
         store = ArticleStore.open(crawler.settings.get("NEWSMON_DB"))
         spider = cls(sites, store, *args, **kwargs)
         spider._set_crawler(crawler)
+        spider.problems = Problems(crawler)
+        quiet_scrapy_noise()
         workers = str(crawler.settings.get("NEWSMON_EXTRACT_WORKERS", "auto"))
         if workers != "auto" and not workers.isdigit():
             raise UsageError(
@@ -113,27 +102,12 @@ class NewsSpider(scrapy.Spider):
         crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
         return spider
 
+    problems: Problems
+
     def on_closed(self, reason: str = "finished") -> None:
         self.save_validators(reason)
         self.pool.close()
         self.store.close()
-        self.log_faults()
-
-    def log_faults(self) -> None:
-        """One line per site with errors: how many of each kind (the crawl_runs row has totals)."""
-        assert self.crawler.stats is not None
-        stats = self.crawler.stats.get_stats()
-        for site in self.sites:
-            prefix = f"newsmon/site/{site.name}/"
-            kinds = {
-                key.removeprefix(prefix): value
-                for key, value in sorted(stats.items())
-                if (key.startswith(prefix) and key.removeprefix(prefix) in FAULT_KINDS_SHOWN)
-                or key.startswith(prefix + "http_")
-            }
-            if kinds:
-                counts = ", ".join(f"{kind} {n}" for kind, n in kinds.items())
-                logger.warning("site %s: errors by kind: %s", site.name, counts)
 
     def count(self, site: Site, key: str) -> None:
         assert self.crawler.stats is not None
@@ -169,6 +143,7 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     def parse_home(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        self.count(site, "sources_ok")
         feeds = find_feed_links(response.body, response.url)
         for feed in feeds:
             yield self.request(feed, self.parse_feed, site)
@@ -186,10 +161,10 @@ class NewsSpider(scrapy.Spider):
                 content_type=content_type.decode("latin-1") if content_type else None,
             )
         except FeedError as e:
-            self.count(site, "errors")
-            self.count(site, "feed_unreadable")
-            logger.error("site %s: feed %s cannot be read: %s", site.name, response.url, e)
+            message = f"feed {response.url} cannot be read: {e}"
+            self.problems.add(site.name, "unreadable", message, level=logging.ERROR)
             return
+        self.count(site, "sources_ok")
         yield from self.follow_entries(site, entries, source=self.modified(response))
 
     async def parse_article(
@@ -197,6 +172,11 @@ class NewsSpider(scrapy.Spider):
     ) -> list[ArticleItem]:
         # A coroutine returning a list, not an async generator: Scrapy runs the output of an
         # async generator through CONCURRENT_ITEMS tasks per response, a cost per page.
+        kind = _header(response.headers.get(b"Content-Type")) or "text/html"
+        if "html" not in kind.lower():
+            message = f"{response.url} is {kind.split(';')[0]}, not an HTML page; skipped"
+            self.problems.add(site.name, "not_html", message)
+            return self.feed_only(entry, site, response.status)
         article = await self.pool.extract(
             response.body,
             response.url,
@@ -301,10 +281,10 @@ class NewsSpider(scrapy.Spider):
         try:
             sitemap = parse_sitemap(response.body, response.url)
         except SitemapError as e:
-            self.count(site, "errors")
-            self.count(site, "sitemap_unreadable")
-            logger.error("site %s: sitemap %s cannot be read: %s", site.name, response.url, e)
+            message = f"sitemap {response.url} cannot be read: {e}"
+            self.problems.add(site.name, "unreadable", message, level=logging.ERROR)
             return
+        self.count(site, "sources_ok")
         now = datetime.now(UTC)
         max_age = timedelta(days=self.settings.getfloat("NEWSMON_SITEMAP_DAYS", 2))
         if depth < MAX_SITEMAP_DEPTH:
@@ -317,6 +297,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     def parse_listing(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        self.count(site, "sources_ok")
         links = find_article_links(
             response.body, response.url, home=site.home, pattern=site.article_pattern
         )
@@ -365,6 +346,7 @@ class NewsSpider(scrapy.Spider):
         if response.status != 304:
             return False
         self.count(site, "not_modified")
+        self.count(site, "sources_ok")  # an unchanged source is a source that works
         logger.info("site %s: %s is unchanged (304)", site.name, response.url)
         return True
 
@@ -419,7 +401,8 @@ class NewsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         site: Site = request.cb_kwargs["site"]
         error = failure.value
-        kind = fault_kind(error) if error is not None else "unknown"
+        assert error is not None
+        kind = fault_kind(error)
         if SOURCE in request.meta and is_transient(kind):
             self.spoiled.add(request.meta[SOURCE])
         entry = request.cb_kwargs.get("entry")
@@ -428,19 +411,18 @@ class NewsSpider(scrapy.Spider):
             if entry is not None and RECHECK not in request.meta and withholds_page(kind)
             else []
         )
-        if kind in NOT_FAULTS:
-            if kind != "skipped":
-                self.count(site, kind)
-            logger.info("site %s: %s skipped: %s", site.name, request.url, error)
+        if kind == "deferred":
+            self.count(site, "deferred")
+        # a request skipped because its host is dead is told as the host's own failure
+        cause = error.cause if isinstance(error, HostDead) else error
+        problem, message = classify(cause, request.url)
+        if not problem:
+            logger.info("site %s: %s skipped: %s", site.name, request.url, message)
             return withheld
-        self.count(site, "errors")
-        self.count(site, kind)
-        if isinstance(error, HttpError):
-            problem = f"the server answered HTTP {error.response.status}"
-        else:
-            problem = f"{type(error).__name__}: {error}"
-        fix = "; check its feeds in the config" if request.callback == self.parse_feed else ""
+        if problem == "http" and request.callback == self.parse_feed:
+            message += "; check its feeds in the config"
         if withheld:
-            fix = "; its feed entry is stored instead"
-        logger.error("site %s: %s failed: %s%s", site.name, request.url, problem, fix)
+            message += "; its feed entry is stored instead"
+        level = logging.ERROR if problem == "http" else logging.WARNING
+        self.problems.add(site.name, problem, message, level=level)
         return withheld
