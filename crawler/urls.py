@@ -190,13 +190,14 @@ def canonical_url(url: str, html_canonical: str | None = None) -> str:
 
 
 def identity_key(url: str) -> str:
-    """What every spelling of one page shares: its canonical URL without scheme and "www."."""
+    """What every spelling of one page shares: its canonical URL without scheme, "www." and a
+    trailing slash (so "/x/amp" finds the "/x/" a site serves)."""
     canonical = canonical_url(url)
-    for scheme in ("https://", "http://"):
-        if canonical.startswith(scheme):
-            rest = canonical[len(scheme) :]
-            return "//" + rest.removeprefix("www.")
-    return canonical
+    parts = urlsplit(canonical)
+    if parts.scheme not in _DEFAULT_PORTS:
+        return canonical
+    path = parts.path.rstrip("/")
+    return urlunsplit(("", parts.netloc.removeprefix("www."), path, parts.query, ""))
 
 
 def absolute_http_url(href: str, base: str) -> str | None:

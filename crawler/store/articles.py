@@ -26,6 +26,16 @@ from crawler.store.changes import content_hash, reader_text, unified_diff, word_
 from crawler.store.fetchstate import Fetch, FetchStates
 from crawler.store.runs import CrawlRuns
 from crawler.store.schema import open_db
+from crawler.store.stories import StoryIndex
+from crawler.urls import identity_key
+
+
+def url_keys(keys: Iterable[str | None]) -> list[str]:
+    """The keys as given and, for URLs, the identity every spelling of that page shares."""
+    given = [k for k in keys if k]
+    found = [identity_key(k) for k in given if k.startswith(("http://", "https://"))]
+    return list(dict.fromkeys([*given, *found]))
+
 
 #: Full-text rows written in one statement (FTS5 flushes its pending index per statement).
 FTS_CHUNK = 100
@@ -86,6 +96,7 @@ class ArticleStore:
         self.db = db
         self.fetch = FetchStates(db)
         self.runs = CrawlRuns(db)
+        self.stories = StoryIndex(db)
         self._fts: list[tuple[int, str, str]] = []  # new articles not yet in articles_fts
         self._batching = False
 
@@ -129,7 +140,7 @@ class ArticleStore:
 
     def lookup(self, keys: Iterable[str | None]) -> Known | None:
         """The stored article any of these URLs or guids names, if any."""
-        wanted = list(dict.fromkeys(k for k in keys if k))
+        wanted = url_keys(keys)
         if not wanted:
             return None
         marks = ", ".join("?" for _ in wanted)
@@ -153,21 +164,32 @@ class ArticleStore:
         now: datetime,
         fetch: Fetch | None = None,
     ) -> str:
-        """Store a fetched article; returns "new", "updated", "unchanged" or "suspect".
+        """Store a fetched article; returns "new", "updated", "unchanged", "duplicate" or
+        "suspect".
 
         The canonical URL decides identity; a known alias (fetched URL, feed guid) whose article
-        has another canonical URL is the same story too. "suspect": the page came back with under
-        a third of the stored words; it is kept out of revisions until a second fetch confirms
-        it. `fetch` (validators, next check) is written in the same transaction.
+        has another canonical URL is the same story too. "duplicate": another canonical URL of
+        the same site with the very body of a stored article (its URLs become that article's
+        aliases; nothing else changes). A new article joins a story (`stories`). "suspect":
+        the page came back with under a third of the stored words; it is kept out of revisions
+        until a second fetch confirms it. `fetch` (validators, next check) is written in the
+        same transaction.
         """
         alias_list = [a for a in aliases if a]
-        keys = list(dict.fromkeys([article.url, *alias_list]))
+        keys = url_keys([article.url, *alias_list])
         digest = content_hash(article.title, article.subtitle, article.body)
         with self._transaction():
             existing = self._find(keys)
             first_seen = now
-            if existing is None:
+            duplicate = None if existing else self.stories.duplicate_of(site, article.body)
+            if duplicate is not None:
+                article_id, outcome = duplicate, "duplicate"
+                self.db.execute(
+                    "UPDATE articles SET checked = ? WHERE id = ?", [now.isoformat(), article_id]
+                )
+            elif existing is None:
                 article_id = self._insert(article, site, alias_list, digest, now)
+                self.stories.place(article_id, site, article.body)
                 outcome = "new"
             else:
                 first_seen = datetime.fromisoformat(existing["first_seen"])
