@@ -10,6 +10,10 @@ import pytest
 
 from crawler.article import Article
 from crawler.store import ArticleStore
+from monitor.alerts import match_new
+from monitor.config import parse_config
+from monitor.delivery import send_digests
+from monitor.runner import delivery_plan
 
 NOW = datetime(2024, 4, 2, 9, 0, tzinfo=UTC)
 
@@ -142,3 +146,26 @@ def test_story_and_alias_columns_declare_their_foreign_keys(store: ArticleStore)
     assert ("articles", "story_id", "articles") in keys
     bands = {(fk.column, fk.other_table) for fk in store.db.table("story_bands").foreign_keys}
     assert bands == {("article_id", "articles")}
+
+
+def test_a_story_on_three_sites_shows_once_with_also_covered_by(tmp_path: Path) -> None:
+    config = parse_config(
+        "[[watch]]\nname = \"Microsoft in Japan\"\nquery = 'Microsoft AND Japan'\n"
+        'notify = ["alice@example.com"]\ncadence = "immediate"\n',
+        path=tmp_path / "newsmon.toml",
+        environ={},
+    )
+    store = ArticleStore.open(config.store.path)
+    for site, body in (("a", WIRE), ("b", REWRITE), ("c", OTHER)):
+        url = f"https://{site}.example/story"
+        store.save(article(url, body, f"Headline {site}"), site=site, aliases=[], now=NOW)
+    assert match_new(store, config.watches, now=NOW).alerts == 3
+    preview = send_digests(store, None, delivery_plan(config), now=NOW).previews
+    assert len(preview) == 1
+    text = next(
+        part.get_content() for part in preview[0].walk() if part.get_content_type() == "text/plain"
+    )
+    assert text.count("Headline a") == 1
+    assert "Headline b" not in text  # the rewrite is the same story: a link, not an entry
+    assert "https://b.example/story" in text
+    assert "Headline c" in text  # Sony's plant is another story

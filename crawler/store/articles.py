@@ -373,11 +373,11 @@ class ArticleStore:
 
     def shown(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
         """For digests: each (article, revision)'s headline then, with the article's URL,
-        site, authors and publication time."""
+        site, authors, publication time and story."""
         out: dict[tuple[int, int], dict[str, Any]] = {}
         for article_id, number in dict.fromkeys(pairs):
             rows = self.db.execute_returning_dicts(
-                "SELECT v.title, a.url, a.site, a.authors, a.published FROM versions v "
+                "SELECT v.title, a.url, a.site, a.authors, a.published, a.story_id FROM versions v "
                 "JOIN articles a ON a.id = v.article_id WHERE v.article_id = ? AND v.number = ?",
                 [article_id, number],
             )

@@ -1,12 +1,13 @@
 """Story clusters: articles on any site that carry the same story share a `story_id`.
 
 A body is reduced to its set of 3-word shingles and that set to a MinHash signature (`PERMS`
-values, one-permutation hashing in pure Python, stable across processes). Locality-sensitive hashing cuts the signature into
-`BANDS` bands of `ROWS` values; each band is one bucket key in `story_bands`, indexed, so a new
-article finds the stored ones that share a bucket with a few index lookups, whatever the size of
-the store. A candidate joins the story when the signatures agree on at least `THRESHOLD` of
-their values (the estimated Jaccard similarity of the shingle sets). The story of an article is
-the id of the first article of the story, so the earliest article leads it.
+values, one-permutation hashing in pure Python, stable across processes). Locality-sensitive
+hashing cuts the signature into `BANDS` bands of `ROWS` values; each band is one bucket key in
+`story_bands`, indexed, so a new article finds the stored ones that share a bucket with a few
+index lookups, whatever the size of the store. A candidate joins the story when the signatures
+agree on at least `THRESHOLD` of their values (the estimated Jaccard similarity of the shingle
+sets). The story of an article is the id of the first article of the story, so the earliest
+article leads it.
 
 The same table keeps a hash of each body, so an identical body (at least `DUPLICATE_WORDS`
 words) under another canonical URL of the same site is recognised as the same article.
@@ -20,7 +21,7 @@ import hashlib
 import re
 import unicodedata
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -38,6 +39,7 @@ _BIN_BITS = PERMS.bit_length() - 1  # PERMS is a power of two: the top bits pick
 _VALUE_BITS = 64 - _BIN_BITS
 _VALUE_MASK = (1 << _VALUE_BITS) - 1
 _WORD = re.compile(r"\w+")
+Link = tuple[str, str]  # (site, url)
 
 
 def words(text: str) -> list[str]:
@@ -64,20 +66,20 @@ def signature(text: str) -> tuple[int, ...] | None:
         return None
     bins: list[int | None] = [None] * PERMS
     for hashed in shingles(tokens):
-        slot, value = hashed >> _VALUE_BITS, hashed & _VALUE_MASK
+        slot, least = hashed >> _VALUE_BITS, hashed & _VALUE_MASK
         current = bins[slot]
-        if current is None or value < current:
-            bins[slot] = value
+        if current is None or least < current:
+            bins[slot] = least
     filled = [i for i, v in enumerate(bins) if v is not None]
-    out = []
+    out: list[int] = []
     for i, value in enumerate(bins):
-        if value is None:
-            donor = next((j for j in filled if j > i), filled[0])
-            distance = (donor - i) % PERMS
-            donated = bins[donor]
-            assert donated is not None
-            value = (distance << _VALUE_BITS) | donated
-        out.append(value)
+        if value is not None:
+            out.append(value)
+            continue
+        donor = next((j for j in filled if j > i), filled[0])
+        donated = bins[donor]
+        assert donated is not None
+        out.append((((donor - i) % PERMS) << _VALUE_BITS) | donated)
     return tuple(out)
 
 
@@ -179,6 +181,17 @@ class StoryIndex:
             if score >= THRESHOLD and (best is None or score > best.score):
                 best = Placed(int(story_id or other_id), int(other_id), score)
         return best
+
+    def coverage(self, story_ids: Iterable[int], *, limit: int = 10) -> dict[int, list[Link]]:
+        """(site, url) of the articles of each story, oldest first, at most `limit` each."""
+        out: dict[int, list[Link]] = {}
+        for story_id in dict.fromkeys(story_ids):
+            rows = self.db.execute(
+                "SELECT site, url FROM articles WHERE story_id = ? ORDER BY id LIMIT ?",
+                [story_id, limit],
+            ).fetchall()
+            out[story_id] = [(str(site), str(url)) for site, url in rows]
+        return out
 
     def members(self, story_id: int) -> list[int]:
         """The articles of a story, oldest first."""
