@@ -11,6 +11,7 @@ import functools
 import json
 import logging
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -436,6 +437,65 @@ def history(state: State, url: str, as_json: bool) -> None:
         click.echo(f"\nrevision {version.number}  fetched {version.fetched}")
         click.echo(f"  {version.title}")
         click.echo(version.diff if version.diff else "  (the first version)")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--site", help="Only articles of this site (its name in the config or catalog).")
+@click.option("--since", help="Only articles first seen this recently: 90m, 12h, 7d.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Stories to print."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per story.")
+@pass_state
+@reports_errors
+def search(
+    state: State, query: str, site: str | None, since: str | None, limit: int, as_json: bool
+) -> None:
+    """Search stored articles with the watch query language, newest story first.
+
+    QUERY is a watch query: words, "quoted phrases", AND, OR, NOT and parentheses, e.g.
+    'Microsoft AND (Japan OR Tokyo) NOT "Japan Display"'.
+    """
+    from monitor.checks import Problems, duration
+    from monitor.errors import QueryError
+    from monitor.query import parse
+    from monitor.runner import open_store
+    from monitor.search import search as run_search
+
+    problems = Problems("newsmon search")
+    span = duration(problems, since, "--since")
+    if problems.lines:
+        raise click.BadParameter(problems.lines[0].split(": ", 2)[-1], param_hint="--since")
+    try:
+        node = parse(query)
+    except QueryError as e:
+        reason = re.sub(r" at position \d+", "", str(e))
+        click.echo(f"newsmon: bad query at column {e.position + 1}: {reason}", err=True)
+        click.echo(f"  {query}\n  {' ' * e.position}^", err=True)
+        sys.exit(2)
+    store = open_store(state.config)
+    try:
+        hits = run_search(
+            store, node, site=site, since=_now() - span if span else None, limit=limit
+        )
+    finally:
+        store.close()
+    for hit in hits:
+        if as_json:
+            data = dataclasses.asdict(hit)
+            data["snippet"] = {"text": hit.snippet.text, "marks": hit.snippet.marks}
+            click.echo(json.dumps(data, ensure_ascii=False))
+            continue
+        text, marked, at = hit.snippet.text, [], 0
+        for start, end in hit.snippet.marks:
+            marked += [text[at:start], click.style(text[start:end], bold=True, fg="yellow")]
+            at = end
+        snippet = "".join([*marked, text[at:]])
+        sites = ", ".join(hit.sites)
+        click.echo(f"{hit.first_seen[:16]}  {hit.headline}  [{sites}]  {hit.url}  {snippet}")
+    if not hits and not as_json:
+        click.echo("no stored article matches", err=True)
 
 
 @cli.command()

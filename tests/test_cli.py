@@ -25,6 +25,7 @@ COMMANDS = [
     "history",
     "prune",
     "email test",
+    "search",
 ]
 
 
