@@ -21,10 +21,13 @@ Each pair is scored by saving both articles, on two sites, into a fresh store th
 `ArticleStore.save()` and reading whether they got one `story_id`. Goals (issue 11): precision
 >= 0.97, recall >= 0.90 on syndicated and rewritten pairs, same_topic merged <= 3%.
 
-`--cost` fills a store with generated articles through the same save path and times the
-clustering step (`StoryIndex.place`) of 200 more inserts at each size, beside the anchor: a
-comparison of the new signature with every stored signature (the scan LSH avoids), measured in
-the same run.
+`--cost` fills a store with generated articles (250 random words; 12% name Microsoft, 12%
+Japan) through the same save path and, at each size, times the clustering step
+(`StoryIndex.place`) of 200 more inserts beside the anchor: a comparison of the new signature
+with every stored signature (the scan LSH avoids; timed on 2,000 and scaled), and
+`monitor.search.search(store, "Microsoft AND Japan", limit=20)` beside a bare FTS5 query for
+the 20 newest articles holding both words (no matcher, no stories), median of 5, same run.
+Goals: clustering flat within 2x from 1k to 100k; search under 200 ms at 100k.
 """
 
 from __future__ import annotations
@@ -33,10 +36,12 @@ import argparse
 import json
 import random
 import re
+import statistics
 import sys
 import tempfile
 import time
 from array import array
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 from crawler.article import Article  # noqa: E402
 from crawler.store import ArticleStore  # noqa: E402
 from crawler.store.stories import shingles, signature, similarity, words  # noqa: E402
+from monitor.search import search  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 PAIRS = Path(__file__).resolve().parent / "cluster_pairs.json"
@@ -229,13 +235,29 @@ def score(bodies: dict[str, str], pairs: list[dict[str, object]]) -> None:
     print(f"same_topic merged {sum(same) / max(1, len(same)):.3f} (goal <= 0.03)")
 
 
+def _median(run: Callable[[], object], times: int = 5) -> float:
+    spans = []
+    for _ in range(times):
+        start = time.perf_counter()
+        run()
+        spans.append(time.perf_counter() - start)
+    return statistics.median(spans)
+
+
 def cost(sizes: list[int]) -> None:
     rng = random.Random(5)
     syllables = [s + v for s in "kmrtnslvbdgz" for v in "aeiou"]
     vocab = ["".join(rng.choices(syllables, k=3)) for _ in range(20000)]
 
+    topical = ["microsoft", "japan"]
+
     def body() -> str:
-        return " ".join(rng.choices(vocab, k=250))
+        # about 12% of the bodies name Microsoft, 12% Japan, 1.5% both
+        text = rng.choices(vocab, k=250)
+        for word in topical:
+            if rng.random() < 0.12:
+                text[rng.randrange(250)] = word
+        return " ".join(text)
 
     with tempfile.TemporaryDirectory() as tmp:
         store = ArticleStore.open(Path(tmp) / "cost.db")
@@ -284,8 +306,20 @@ def cost(sizes: list[int]) -> None:
             per_sig = (time.perf_counter() - start) / (20 * max(1, len(stored_sigs)))
             scan = per_sig * size
             print(
-                f"{size:>7} stored: newsmon {ours * 1000:.2f} ms per insert, "
+                f"{size:>7} stored: clustering {ours * 1000:.2f} ms per insert, "
                 f"anchor full scan {scan * 1000:.2f} ms, ratio {ours / scan:.3f}"
+            )
+            searched = _median(lambda: search(store, "Microsoft AND Japan", limit=20))
+            bare = _median(
+                lambda: store.db.execute(
+                    "SELECT a.id, a.title, a.body FROM articles a WHERE a.id IN (SELECT rowid "
+                    "FROM articles_fts WHERE articles_fts MATCH 'microsoft AND japan') "
+                    "ORDER BY a.first_seen DESC LIMIT 20"
+                ).fetchall()
+            )
+            print(
+                f"{size:>7} stored: search 'Microsoft AND Japan' {searched * 1000:.1f} ms, "
+                f"anchor bare FTS5 query {bare * 1000:.1f} ms, ratio {searched / bare:.2f}"
             )
         store.close()
 
