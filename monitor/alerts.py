@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from crawler.store import ArticleStore, StoredArticle, changed_words, reader_text
+from crawler.store.published import published_since
 from monitor.config import Watch
 from monitor.excerpt import excerpt
 from monitor.ledger import Ledger, NewAlert
 from monitor.matching import Hit, Matcher
+from monitor.search import article_of
 
 #: How far back a watch seen for the first time (or whose query changed) looks.
 BACKFILL = timedelta(days=1)
@@ -36,11 +38,14 @@ def _watermarks(
     """Each watch's watermark; a new watch, or one whose query changed, starts at the backfill."""
     known = ledger.watches()
     marks: dict[str, int] = {}
+    start: int | None = None  # the same for every new watch: look it up once
     for watch in watches:
         state = known.get(watch.name)
-        if state is None or state.query != watch.query:
-            marks[watch.name] = store.seq_before(now - BACKFILL)
-            ledger.reset_watch(watch.name, watch.query, marks[watch.name], now)
+        if state is None or state.query != watch.definition:
+            if start is None:
+                start = store.seq_before(now - BACKFILL)
+            marks[watch.name] = start
+            ledger.reset_watch(watch.name, watch.definition, marks[watch.name], now)
         else:
             marks[watch.name] = state.watermark
     return marks
@@ -75,20 +80,31 @@ def _edit(store: ArticleStore, matcher: Matcher, article: StoredArticle, watch: 
     return changed_words(old, new)
 
 
-def match_new(store: ArticleStore, watches: Sequence[Watch], *, now: datetime) -> MatchResult:
-    """Match every article past the lowest watermark; raise each alert once."""
+def match_new(
+    store: ArticleStore,
+    watches: Sequence[Watch],
+    *,
+    now: datetime,
+    backfill: timedelta | None = None,
+) -> MatchResult:
+    """Match every article past the lowest watermark; raise each alert once.
+
+    With `backfill`, every watch also looks at the articles published in that span before `now`
+    (first stored, where a page gives no date) that its watermark had passed: a new watch gets
+    the alerts it would have raised, and no watch gets an alert it already raised."""
     if not watches:
         return MatchResult(articles=0, alerts=0)
     ledger = Ledger(store.db)
-    matcher = Matcher((w.name, w.node) for w in watches)
+    matcher = Matcher((w.name, w.node, w.prominence) for w in watches)
     by_name = {w.name: w for w in watches}
-    articles = alerts = 0
+    seen: set[int] = set()
+    alerts = 0
     with store.db.atomic():
         marks = _watermarks(store, ledger, watches, now)
         top = store.max_seq()
         for article in store.changed_since(min(marks.values()), upto=top):
-            articles += 1
-            for hit in matcher.match(article.title, article.body):
+            seen.add(article.id)
+            for hit in matcher.match(article_of(article)):
                 watch = by_name[hit.watch]
                 if article.change_seq <= marks[watch.name]:
                     continue
@@ -103,5 +119,17 @@ def match_new(store: ArticleStore, watches: Sequence[Watch], *, now: datetime) -
                 else:
                     continue
                 alerts += ledger.raise_alert(alert, watch.notify, now)
+        if backfill is not None:
+            for article in published_since(store.db, now - backfill, upto=top):
+                if article.change_seq > max(marks.values()):
+                    continue  # every watch saw it above
+                seen.add(article.id)
+                for hit in matcher.match(article_of(article)):
+                    watch = by_name[hit.watch]
+                    if article.change_seq > marks[watch.name]:
+                        continue  # this watch saw it above
+                    if ledger.last_alerted(watch.name, article.id) is None:
+                        alert = _alert(article, hit, "new", None)
+                        alerts += ledger.raise_alert(alert, watch.notify, now)
         ledger.advance(marks, top)
-    return MatchResult(articles=articles, alerts=alerts)
+    return MatchResult(articles=len(seen), alerts=alerts)

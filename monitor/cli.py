@@ -11,18 +11,19 @@ import functools
 import json
 import logging
 import os
-import re
 import signal
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from monitor import checks
 from monitor.cadence import CADENCES
+from monitor.checks import Problems
 from monitor.config import Config, load_config, summary
 from monitor.errors import ConfigError, NewsmonError
 
@@ -123,10 +124,10 @@ def _crawl(state: State) -> None:
     click.echo(f"crawled: {result.requests} requests, {result.new} new articles")
 
 
-def _match(state: State) -> None:
+def _match(state: State, backfill: timedelta | None = None) -> None:
     from monitor.runner import match
 
-    result = match(state.config, now=_now())
+    result = match(state.config, now=_now(), backfill=backfill)
     click.echo(f"matched {result.articles} articles: {result.alerts} new alerts")
 
 
@@ -302,13 +303,30 @@ def crawl(state: State) -> None:
         _crawl(state)
 
 
+def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:
+    """A click callback: '7d', '12h', '1d12h' -> timedelta."""
+    if value is None:
+        return None
+    problems = Problems(f"--{param.name}")
+    span = checks.duration(problems, value, "value")
+    if span is None or not span:
+        raise click.BadParameter(f"{value!r} is not a duration; write a number and a unit: 7d, 12h")
+    return span
+
+
 @cli.command()
+@click.option(
+    "--backfill",
+    callback=_span,
+    metavar="SPAN",
+    help="Also match the articles published in this span (7d, 12h): a new watch's past alerts.",
+)
 @pass_state
 @reports_errors
-def match(state: State) -> None:
+def match(state: State, backfill: timedelta | None) -> None:
     """Turn new and changed articles that match a watch into alerts (once each)."""
     with _locked(state):
-        _match(state)
+        _match(state, backfill)
 
 
 @cli.command()
@@ -439,10 +457,86 @@ def history(state: State, url: str, as_json: bool) -> None:
         click.echo(version.diff if version.diff else "  (the first version)")
 
 
+@cli.group("watch")
+def watch_group() -> None:
+    """Try a query on the stored archive; list the watches and their alerts."""
+
+
+@watch_group.command("test")
+@click.argument("query")
+@click.option(
+    "--since", callback=_span, default="30d", show_default=True, metavar="SPAN",
+    help="How far back to look, by publication time (first stored, for pages without a date).",
+)  # fmt: skip
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@pass_state
+@reports_errors
+def watch_test(state: State, query: str, since: timedelta, limit: int) -> None:
+    """Print what QUERY would have alerted on, newest first, with highlights."""
+    from monitor.errors import QueryError
+    from monitor.query import parse
+    from monitor.runner import open_store
+    from monitor.search import search
+
+    try:
+        node = parse(query, state.config.aliases)
+    except QueryError as e:
+        raise QueryError(f"query {e}", query, e.position) from e
+    store = open_store(state.config)
+    try:
+        found = search(store, node, since=_now() - since, limit=limit)
+    finally:
+        store.close()
+    for item in found:
+        article = item.article
+        when = (article.published or "")[:10] or "undated"
+        title = _starred(article.title, item.title_marks)
+        text = _starred(item.snippet.text, item.snippet.marks)
+        click.echo(f"{when}  {article.site}  {title}  | {text}")
+    span = f"{since.days}d" if since.days and not since.seconds else str(since)
+    click.echo(f"{len(found)} article(s) published in the last {span} matched")
+
+
+def _starred(text: str, marks: Sequence[tuple[int, int]]) -> str:
+    """Text with each marked range between asterisks, as in the plain-text digest."""
+    out, at = [], 0
+    for start, end in sorted(marks):
+        if start < at:
+            continue
+        out += [text[at:start], "*", text[start:end], "*"]
+        at = end
+    return "".join([*out, text[at:]])
+
+
+@watch_group.command("list")
+@pass_state
+@reports_errors
+def watch_list(state: State) -> None:
+    """Each watch with its alerts in the last 7 and 30 days and its last alert."""
+    from monitor.ledger import Ledger
+    from monitor.runner import open_store
+
+    now = _now()
+    store = open_store(state.config)
+    try:
+        counts = Ledger(store.db).alert_counts([now - timedelta(days=7), now - timedelta(days=30)])
+    finally:
+        store.close()
+    if not state.config.watches:
+        click.echo("no watches: add a [[watch]] to the config")
+    for watch in state.config.watches:
+        (week, month), last = counts.get(watch.name, ([0, 0], None))
+        when = last[:16].replace("T", " ") + " UTC" if last else "never"
+        click.echo(f"{watch.name}: {week} in 7 days, {month} in 30 days, last alert {when}")
+
+
 @cli.command()
 @click.argument("query")
 @click.option("--site", help="Only articles of this site (its name in the config or catalog).")
-@click.option("--since", help="Only articles first seen this recently: 90m, 12h, 7d.")
+@click.option(
+    "--since", callback=_span, metavar="SPAN",
+    help="Only articles published (else first stored) this recently: 90m, 12h, 7d.",
+)  # fmt: skip
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Stories to print."
 )
@@ -450,51 +544,59 @@ def history(state: State, url: str, as_json: bool) -> None:
 @pass_state
 @reports_errors
 def search(
-    state: State, query: str, site: str | None, since: str | None, limit: int, as_json: bool
+    state: State,
+    query: str,
+    site: str | None,
+    since: timedelta | None,
+    limit: int,
+    as_json: bool,
 ) -> None:
-    """Search stored articles with the watch query language, newest story first.
+    """Search stored articles with the watch query language, one line per story, newest first.
 
-    QUERY is a watch query: words, "quoted phrases", AND, OR, NOT and parentheses, e.g.
-    'Microsoft AND (Japan OR Tokyo) NOT "Japan Display"'.
+    QUERY is a watch query, e.g. 'Microsoft AND (Japan OR Tokyo) NOT "Japan Display"'.
     """
-    from monitor.checks import Problems, duration
     from monitor.errors import QueryError
     from monitor.query import parse
     from monitor.runner import open_store
     from monitor.search import search as run_search
 
-    problems = Problems("newsmon search")
-    span = duration(problems, since, "--since")
-    if problems.lines:
-        raise click.BadParameter(problems.lines[0].split(": ", 2)[-1], param_hint="--since")
     try:
-        node = parse(query)
+        node = parse(query, state.config.aliases)
     except QueryError as e:
-        reason = re.sub(r" at position \d+", "", str(e))
-        click.echo(f"newsmon: bad query at column {e.position + 1}: {reason}", err=True)
+        click.echo(f"newsmon: bad query at {e}", err=True)
         click.echo(f"  {query}\n  {' ' * e.position}^", err=True)
         sys.exit(2)
     store = open_store(state.config)
     try:
-        hits = run_search(
-            store, node, site=site, since=_now() - span if span else None, limit=limit
-        )
+        start = _now() - since if since else datetime(1970, 1, 1, tzinfo=UTC)
+        found = run_search(store, node, since=start, limit=limit, site=site, per_story=True)
+        coverage = store.stories.coverage(f.story for f in found if f.story is not None)
     finally:
         store.close()
-    for hit in hits:
+    for item in found:
+        article = item.article
+        sites = list(
+            dict.fromkeys([article.site, *(s for s, _ in coverage.get(item.story or 0, []))])
+        )
         if as_json:
-            data = dataclasses.asdict(hit)
-            data["snippet"] = {"text": hit.snippet.text, "marks": hit.snippet.marks}
+            data = {
+                "story": item.story,
+                "headline": article.title,
+                "url": article.url,
+                "site": article.site,
+                "published": article.published,
+                "sites": sites,
+                "terms": list(item.hit.terms),
+                "title_marks": item.title_marks,
+                "snippet": {"text": item.snippet.text, "marks": item.snippet.marks},
+            }
             click.echo(json.dumps(data, ensure_ascii=False))
             continue
-        text, marked, at = hit.snippet.text, [], 0
-        for start, end in hit.snippet.marks:
-            marked += [text[at:start], click.style(text[start:end], bold=True, fg="yellow")]
-            at = end
-        snippet = "".join([*marked, text[at:]])
-        sites = ", ".join(hit.sites)
-        click.echo(f"{hit.first_seen[:16]}  {hit.headline}  [{sites}]  {hit.url}  {snippet}")
-    if not hits and not as_json:
+        when = (article.published or "")[:10] or "undated"
+        title = _starred(article.title, item.title_marks)
+        text = _starred(item.snippet.text, item.snippet.marks)
+        click.echo(f"{when}  {title}  [{', '.join(sites)}]  {article.url}  | {text}")
+    if not found and not as_json:
         click.echo("no stored article matches", err=True)
 
 

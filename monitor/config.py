@@ -30,7 +30,8 @@ from monitor import checks
 from monitor.cadence import CADENCES, WEEKDAYS, Schedule, format_slot, next_slot
 from monitor.checks import Problems
 from monitor.errors import ConfigError, QueryError
-from monitor.query import Node, parse
+from monitor.matching import PROMINENCE_FIELDS, Prominence
+from monitor.query import Alias, Field, Node, Not, Term, alias_term, parse
 
 SECURITIES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -45,7 +46,7 @@ SELECTOR_FIELDS = (
     "tags",
 )
 
-_TOP_KEYS = ("sites", "store", "site", "watch", "email", "schedule", "crawl", "digest")
+_TOP_KEYS = ("sites", "store", "site", "aliases", "watch", "email", "schedule", "crawl", "digest")
 _CRAWL_KEYS = ("delay", "contact", "max_page_size", "timeout")
 _STORE_KEYS = ("path", "keep")
 _SITE_KEYS = (
@@ -59,7 +60,8 @@ _SITE_KEYS = (
     "recheck",
     "selectors",
 )
-_WATCH_KEYS = ("name", "query", "notify", "cadence", "on_change")
+_WATCH_KEYS = ("name", "query", "notify", "cadence", "on_change", "min_mentions", "in")
+_ALIAS_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _EMAIL_KEYS = ("host", "port", "security", "username", "password_env", "sender")
 _SCHEDULE_KEYS = ("timezone", "digest_at", "digest_day")
 _DIGEST_KEYS = ("max_items", "attempts")
@@ -85,6 +87,29 @@ class Watch:
     cadence: str
     node: Node = field(compare=False)
     on_change: bool = False
+    prominence: Prominence = field(default_factory=Prominence)
+
+    @property
+    def definition(self) -> str:
+        """What decides which articles the watch matches: its query, the alias sets it uses and
+        its prominence. When this changes, the watch starts over (it looks back again)."""
+        parts = [self.query]
+        for alias in dict.fromkeys(_aliases_in(self.node)):
+            parts.append(f"@{alias.name} = " + " | ".join(map(str, alias.terms)))
+        if self.prominence != Prominence():
+            fields = ", ".join(self.prominence.fields) or "all"
+            parts.append(f"min_mentions = {self.prominence.min_mentions}; in = {fields}")
+        return "\n".join(parts)
+
+
+def _aliases_in(node: Node) -> list[Alias]:
+    if isinstance(node, Alias):
+        return [node]
+    if isinstance(node, Not | Field):
+        return _aliases_in(node.child)
+    if isinstance(node, Term):
+        return []
+    return [a for child in node.children for a in _aliases_in(child)]
 
 
 @dataclass(frozen=True)
@@ -170,6 +195,7 @@ class Config:
     schedule: ScheduleConfig
     crawl: CrawlConfig = CrawlConfig()
     digest: DigestConfig = DigestConfig()
+    aliases: Mapping[str, tuple[Term, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def load_config(path: Path, *, environ: Mapping[str, str]) -> Config:
@@ -208,7 +234,8 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
     listed = _catalog_sites(p, data.get("sites"), catalog)
     own = _own_sites(p, data.get("site"), {site.name for site in listed})
     store = _store(p, data.get("store", {}), path)
-    watches = _watches(p, data.get("watch"))
+    aliases = _aliases(p, data.get("aliases", {}))
+    watches = _watches(p, data.get("watch"), aliases)
     email = _email(p, data["email"], environ) if "email" in data else None
     schedule = _schedule(p, data.get("schedule", {}))
     crawl = _crawl(p, data.get("crawl", {}))
@@ -224,6 +251,7 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
         schedule=schedule,
         crawl=crawl,
         digest=digest,
+        aliases=MappingProxyType(aliases),
     )
 
 
@@ -233,10 +261,16 @@ def summary(config: Config, *, now: datetime.datetime | None = None) -> str:
     for site in config.sites:
         sources = [_count(len(site.feeds), "feed"), _count(len(site.sitemaps), "sitemap")]
         lines.append(f"  {site.name}  {site.home}  {', '.join(sources)}, every {_span(site.every)}")
+    if config.aliases:
+        lines.append(f"aliases: {', '.join('@' + name for name in config.aliases)}")
     lines.append(f"watches: {len(config.watches) or 'none'}")
     for watch in config.watches:
         recipients = ", ".join(watch.notify)
         lines.append(f"  {watch.name}: {watch.query}  -> {recipients} ({watch.cadence})")
+        prominence = watch.prominence
+        if prominence != Prominence():
+            where = " in " + ", ".join(prominence.fields) if prominence.fields else ""
+            lines.append(f"    at least {prominence.min_mentions} mention(s){where}")
         if now is not None:
             lines.append(f"    next digest: {_next(watch.cadence, config.schedule, now)}")
     lines.append(f"store: {config.store.path}")
@@ -388,7 +422,36 @@ def _store(p: Problems, value: object, config_path: Path) -> StoreConfig:
     return StoreConfig(path=config_path.absolute().parent / relative, keep=keep)
 
 
-def _watches(p: Problems, value: object) -> tuple[Watch, ...]:
+def _aliases(p: Problems, value: object) -> dict[str, tuple[Term, ...]]:
+    if not isinstance(value, dict):
+        p.add(
+            "aliases",
+            f"expected a table like microsoft = ['Microsoft', 'MSFT'], got {checks.show(value)}",
+        )
+        return {}
+    aliases: dict[str, tuple[Term, ...]] = {}
+    for name, entries in value.items():
+        key = checks.key_path("aliases", name)
+        if not _ALIAS_NAME.fullmatch(name):
+            p.add(key, "an alias name is letters, digits, _ and - (used as @name in queries)")
+            continue
+        texts = checks.strings(p, entries, key)
+        if entries == []:
+            p.add(key, "needs at least one entry, like ['Microsoft', 'MSFT']")
+        terms: list[Term] = []
+        for index, text in enumerate(texts, 1):
+            try:
+                terms.append(alias_term(text))
+            except QueryError as e:
+                p.add(f"{key}[{index}]", f"{text!r}: {e}")
+        if terms and len(terms) == len(texts):
+            aliases[name] = tuple(terms)
+    return aliases
+
+
+def _watches(
+    p: Problems, value: object, aliases: Mapping[str, tuple[Term, ...]]
+) -> tuple[Watch, ...]:
     watches: list[Watch] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(checks.tables(p, value, "watch"), 1):
@@ -399,11 +462,12 @@ def _watches(p: Problems, value: object) -> tuple[Watch, ...]:
         name = checks.string(p, table, "name", f"{key}.name")
         _claim(p, seen, name, "watch", index)
         query = checks.string(p, table, "query", f"{key}.query")
-        node = _query(p, query, f"{key}.query")
+        node = _query(p, query, f'watch "{name}"' if name else key, aliases)
         notify = _recipients(p, table, f"{key}.notify")
         cadence_text = checks.string(p, table, "cadence", f"{key}.cadence") or "daily"
         cadence = checks.choice(p, cadence_text, f"{key}.cadence", CADENCES)
         on_change = checks.flag(p, table, "on_change", f"{key}.on_change")
+        prominence = _prominence(p, table, key)
         if name is None or query is None or node is None or not notify or cadence is None:
             continue
         watches.append(
@@ -414,22 +478,42 @@ def _watches(p: Problems, value: object) -> tuple[Watch, ...]:
                 cadence=cadence,
                 node=node,
                 on_change=on_change,
+                prominence=prominence,
             )
         )
     return tuple(watches)
 
 
-def _query(p: Problems, query: str | None, key: str) -> Node | None:
+def _query(
+    p: Problems, query: str | None, key: str, aliases: Mapping[str, tuple[Term, ...]]
+) -> Node | None:
     if query is None:
         return None
     try:
-        return parse(query)
+        return parse(query, aliases)
     except QueryError as e:
-        message = str(e)
-        if "position" not in message:
-            message = f"{message} at position {e.position}"
-        p.add(key, message)
+        p.add(key, f"query {e}")
         return None
+
+
+def _prominence(p: Problems, table: Mapping[str, object], key: str) -> Prominence:
+    mentions = table.get("min_mentions", 1)
+    if isinstance(mentions, bool) or not isinstance(mentions, int) or mentions < 1:
+        p.add(
+            f"{key}.min_mentions",
+            f"expected a whole number of 1 or more, like 2, got {checks.show(mentions)}",
+        )
+        mentions = 1
+    fields: list[str] = []
+    if "in" in table:
+        texts = checks.strings(p, table["in"], f"{key}.in")
+        if table["in"] == []:
+            p.add(f"{key}.in", "needs at least one of " + ", ".join(PROMINENCE_FIELDS))
+        for number, text in enumerate(texts, 1):
+            name = checks.choice(p, text, f"{key}.in[{number}]", PROMINENCE_FIELDS)
+            if name is not None and name not in fields:
+                fields.append(name)
+    return Prominence(min_mentions=mentions, fields=tuple(fields))
 
 
 def _recipients(p: Problems, table: Mapping[str, object], key: str) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import make_msgid, parseaddr
@@ -39,6 +39,8 @@ from monitor.mailer import Mailer, PermanentFailure
 
 logger = logging.getLogger(__name__)
 
+#: How long the rendered message of a sent digest is kept (its row, Message-ID and alerts stay).
+KEEP_SENT = timedelta(days=7)
 #: How a stored message is read back: its header lines exactly as they were written.
 _STORED = SMTP.clone(refold_source="none")
 
@@ -102,6 +104,7 @@ class Plan:
     attempts: int = 3
     config_path: str | None = None
     unsubscribe: str | None = None
+    sites: tuple[str, ...] = ()  # the configured sites: only they are named as unhealthy
 
     def wants(self, watch: str, recipient: str) -> bool:
         return any(w.name == watch and recipient in w.notify for w in self.watches)
@@ -158,7 +161,7 @@ def send_digests(
             logger.warning("dropping alert %s for %s: %s", row["alert_id"], recipient, reason)
             continue
         cadence = plan.cadence(watch)
-        slot = next_slot(cadence, datetime.fromisoformat(row["created"]), plan.schedule)
+        slot = next_slot(cadence, _raised(row), plan.schedule)
         if everything or slot <= now:
             due.setdefault(recipient, []).append(row)
         else:
@@ -172,7 +175,7 @@ def send_digests(
 
     domain = parseaddr(plan.sender)[1].rpartition("@")[2] or "newsmon.invalid"
     new_msgid = msgid or (lambda d: make_msgid(domain=d))
-    unhealthy = store.runs.failing()
+    unhealthy = [site for site in store.runs.failing() if site in plan.sites]
     for recipient, rows in due.items():
         if recipient in stuck:
             continue
@@ -205,6 +208,8 @@ def send_digests(
         )
         record = {"id": digest_id, "recipient": recipient, "alerts": len(rows), "attempts": 0}
         _attempt(ledger, mailer, plan, result, record, msg, now=now, retry=False)
+    if not dry:
+        ledger.clear_sent_messages(now - KEEP_SENT)
     return result
 
 
@@ -221,7 +226,7 @@ def pending_overview(
             groups.setdefault((row["recipient"], cadence), []).append(now)
             continue
         cadence = plan.cadence(row["watch"])
-        slot = next_slot(cadence, datetime.fromisoformat(row["created"]), plan.schedule)
+        slot = next_slot(cadence, _raised(row), plan.schedule)
         groups.setdefault((row["recipient"], cadence), []).append(slot)
     waiting = [Waiting(r, c, len(s), min(s)) for (r, c), s in sorted(groups.items())]
     return waiting, ledger.open_digests(), ledger.failed()
@@ -273,6 +278,12 @@ def _reason(recipient: str, watches: set[str], plan: Plan) -> str:
     if gone:
         return f"watch {', '.join(map(repr, gone))} is no longer in the config"
     return f"no longer in notify of {', '.join(map(repr, sorted(watches)))}"
+
+
+def _raised(row: dict[str, Any]) -> datetime:
+    """When the alert was raised (stored in UTC; a value without an offset is read as UTC)."""
+    value = datetime.fromisoformat(row["created"])
+    return value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
 
 
 def _when(value: str | None) -> datetime | date | None:

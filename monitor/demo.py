@@ -100,11 +100,15 @@ class SiteHandler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve(root: Traversable, hits: list[tuple[str, int]] | None = None) -> Iterator[str]:
+def serve(
+    root: Traversable,
+    hits: list[tuple[str, int]] | None = None,
+    handler: type[SiteHandler] = SiteHandler,
+) -> Iterator[str]:
     """Serve `root` on 127.0.0.1 on a free port; yields the origin. Each request's path and
-    status is appended to `hits` if given."""
+    status is appended to `hits` if given; `handler` may be a subclass that serves differently."""
 
-    class Handler(SiteHandler):
+    class Handler(handler):  # type: ignore[valid-type,misc]
         pass
 
     Handler.root = root

@@ -114,6 +114,17 @@ class Ledger:
             )
         return True
 
+    def alert_counts(self, since: Iterable[datetime]) -> dict[str, tuple[list[int], str | None]]:
+        """Per watch: how many alerts it raised since each of `since`, and its last alert's time."""
+        cutoffs = [when.isoformat() for when in since]
+        sums = "".join("SUM(created >= ?), " for _ in cutoffs)
+        counts: dict[str, tuple[list[int], str | None]] = {}
+        for row in self.db.execute(
+            f"SELECT watch, {sums}MAX(created) FROM alerts GROUP BY watch", cutoffs
+        ).fetchall():
+            counts[row[0]] = ([int(n or 0) for n in row[1:-1]], row[-1])
+        return counts
+
     # deliveries and digests
 
     def pending(self) -> list[dict[str, Any]]:
@@ -231,6 +242,14 @@ class Ledger:
                     "AND recipient = ? AND state = 'pending' AND digest_id IS NULL",
                     [reason, alert_id, recipient],
                 )
+
+    def clear_sent_messages(self, before: datetime) -> None:
+        """Drop the stored message of digests sent before `before` (the row stays)."""
+        self.db.execute(
+            "UPDATE digests SET message = NULL WHERE state = 'sent' AND sent < ? "
+            "AND message IS NOT NULL",
+            [before.isoformat()],
+        )
 
     def failed(self) -> list[dict[str, Any]]:
         """Given-up deliveries, counted per recipient and watch, with the last error."""

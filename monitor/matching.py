@@ -1,264 +1,453 @@
-"""Match articles against every watch at once, and cut highlighted snippets.
+"""Match articles against every watch at once.
 
-Words are compared whole, case-insensitively and with Unicode folded: NFKC, casefold, accents
-removed (``é`` matches ``e``, ``İ`` matches ``i``).  A word is a run of letters and digits (with
-their combining marks); everything else separates words, so ``Japan`` matches ``Japan's``,
-``Japan.`` and ``(Japan)`` but not ``Japanese``, and ``Wi-Fi`` is the phrase ``Wi Fi``.  Chinese
-and Japanese characters are one word each, so a query in those scripts matches as a substring.
-A phrase matches consecutive words of the same field, whatever whitespace or punctuation lies
-between them.  NOT applies to the whole article: title and body.
+All watches are compiled once into one Aho-Corasick automaton of their terms (folded, see
+`monitor.folding`) and one small function per watch.  Each article's fields are folded once and
+scanned once for all terms (`monitor.scan`).  A watch is evaluated only when one of its triggers
+occurred: the cheapest set of its term groups (a word, a phrase, an alias set) that it cannot
+match without, "cheapest" meaning looked for by the fewest watches; then a check that every group
+it requires is there; then its own function, over the occurrences and their positions (for
+fields, NEAR, SENTENCE, prominence and highlighting).
 
-Offsets (``Span``) always refer to the original, unfolded title or body.
+Where plain terms look: the headline, the standfirst (subtitle) and the body.  ``title:`` looks in
+the headline, ``body:`` in the body, ``lead:`` in the headline, standfirst and first two paragraphs
+of the body, ``site:`` in the site's name, ``author:`` in each author, ``tag:`` in each tag.  A
+watch's `Prominence` can narrow where its plain terms look (``in``) and ask for more mentions.
+A phrase matches consecutive words of one field, whatever lies between them; NEAR counts the words
+between its terms within one field; SENTENCE wants its terms in one sentence of one field.
+
+Offsets (``Span``) always refer to the original, unfolded field text.
 """
 
 from __future__ import annotations
 
-import bisect
-import functools
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any
 
-from monitor.query import And, Node, Not, Term, positive_terms, unparse
+import ahocorasick
 
-__all__ = ["Hit", "Matcher", "Snippet", "Span", "fold", "snippet", "words"]
-
-Field = Literal["title", "body"]
-
-# Combining marks that folding drops: the diacritics of Latin, Greek and Cyrillic scripts.  Marks
-# that are part of other scripts' letters (Devanagari vowel signs, viramas) are kept.
-_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_SPECIAL_FOLDS = str.maketrans({"\u0131": "i"})  # dotless i, whose capital is I
-_CJK = re.compile(
-    "[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
+from monitor.folding import fold, words
+from monitor.query import (
+    Alias,
+    And,
+    Field,
+    Near,
+    Node,
+    Not,
+    Or,
+    Sentence,
+    Term,
+    unparse,
 )
-_SPACE = re.compile(r"\S+")
+from monitor.scan import (
+    ORDER,
+    SCOPES,
+    TEXT,
+    Article,
+    FieldName,
+    Scan,
+    Segment,
+    Span,
+    field_text,
+    segments,
+)
+from monitor.snippets import Snippet, snippet
 
+__all__ = [
+    "Article",
+    "Hit",
+    "Matcher",
+    "Prominence",
+    "Snippet",
+    "Span",
+    "fold",
+    "snippet",
+    "words",
+]
 
-@functools.cache
-def _word_pattern() -> re.Pattern[str]:
-    """Letters and digits (``[^\\W_]``) plus every combining mark, built once on first use."""
-    ranges: list[str] = []
-    start = -1
-    for cp in [*range(0x40000), *range(0xE0000, 0xE1000), 0x110000]:
-        is_mark = cp < 0x110000 and unicodedata.category(chr(cp))[0] == "M"
-        if is_mark and start < 0:
-            start = cp
-        elif not is_mark and start >= 0:
-            ranges.append(f"{chr(start)}-{chr(cp - 1)}")
-            start = -1
-    return re.compile(f"(?:[^\\W_]|[{''.join(ranges)}])+")
-
-
-def _tokens(text: str) -> Iterator[tuple[int, int]]:
-    """The (start, end) offsets of the words of text, in order."""
-    for m in _word_pattern().finditer(text):
-        start, end = m.span()
-        if _CJK.search(text, start, end) is None:
-            yield start, end
-            continue
-        run = start
-        for c in _CJK.finditer(text, start, end):
-            if run < c.start():
-                yield run, c.start()
-            yield c.span()
-            run = c.end()
-        if run < end:
-            yield run, end
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def fold(word: str) -> str:
-    """The form in which words are compared: NFKC, casefolded, without accents."""
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", word).casefold())
-    folded = _ACCENTS.sub("", unicodedata.normalize("NFD", folded.translate(_SPECIAL_FOLDS)))
-    return unicodedata.normalize("NFC", folded)
-
-
-def words(text: str) -> tuple[str, ...]:
-    """The folded words of text, as the matcher sees them."""
-    return tuple(w for w in (fold(text[s:e]) for s, e in _tokens(text)) if w)
+PROMINENCE_FIELDS = ("title", "lead", "body")
+# A sentence ends at a line break, a CJK full stop, or [.!?…] (and closing quotes) before a space.
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s)|[\u3002\uff01\uff1f\n]")
 
 
 @dataclass(frozen=True)
-class Span:
-    """Where a positive term occurred: a field and offsets into its original text."""
+class Prominence:
+    """How prominent a watch's mentions must be: at least `min_mentions` occurrences of its
+    positive terms, looked for (when plain) only in `fields` (title, lead, body; () = all text)."""
 
-    field: Field
-    start: int
-    end: int
+    min_mentions: int = 1
+    fields: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.min_mentions < 1 or not set(self.fields) <= set(PROMINENCE_FIELDS):
+            raise ValueError(f"min_mentions >= 1 and fields from {PROMINENCE_FIELDS}: {self}")
+
+    @property
+    def mask(self) -> int:
+        mask = 0
+        for name in self.fields:
+            mask |= SCOPES[name]
+        return mask or TEXT
 
 
 @dataclass(frozen=True)
 class Hit:
     """A watch that matched: the positive terms that occurred (canonical text, query order) and
-    every place they occurred, title spans first, then body spans, each by offset."""
+    every place they occurred, by field (title, subtitle, body, site, author, tag), then offset."""
 
     watch: str
     terms: tuple[str, ...]
     spans: tuple[Span, ...]
 
 
-@dataclass(frozen=True)
-class Snippet:
-    """An excerpt of a text, with the marked ranges as offsets into the excerpt."""
-
-    text: str
-    marks: tuple[tuple[int, int], ...]
+_Test = Callable[[Scan], bool]
+# (field and item, first word, after the last word, original offset for SENTENCE)
+_Place = tuple[tuple[int, int], int, int, int]
 
 
-Key = tuple[str, ...]
+class _Keys:
+    """The distinct folded terms of all watches, numbered; a term's key is `` w1 w2 `` (a prefix
+    has no closing space)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.texts: list[str] = []
+        self.prefix: list[bool] = []
+        self.sizes: list[int] = []
+        self.groups: dict[tuple[int, ...], int] = {}  # sorted key ids -> group id
+        self.of_key: list[list[int]] = []  # key id -> the groups it belongs to
+
+    def group(self, terms: Iterable[Term]) -> int:
+        """The id of the set of these terms' keys: present where any of them occurred."""
+        kids = tuple(sorted({k for k in map(self.add, terms) if k >= 0}))
+        gid = self.groups.get(kids)
+        if gid is None:
+            gid = self.groups[kids] = len(self.groups)
+            for kid in kids:
+                self.of_key[kid].append(gid)
+        return gid
+
+    def single(self, kid: int) -> int:
+        """The id of the group of one key."""
+        gid = self.groups.get((kid,))
+        if gid is None:
+            gid = self.groups[(kid,)] = len(self.groups)
+            self.of_key[kid].append(gid)
+        return gid
+
+    def add(self, term: Term) -> int:
+        folded = words(" ".join(term.words))
+        if not folded:
+            return -1
+        key = " " + " ".join(folded) + ("" if term.prefix else " ")
+        kid = self.ids.get(key)
+        if kid is None:
+            kid = self.ids[key] = len(self.texts)
+            self.texts.append(key)
+            self.prefix.append(term.prefix)
+            self.sizes.append(len(folded))
+            self.of_key.append([])
+        return kid
+
+    def span(self, segment: Segment, kid: int, last: int) -> tuple[int, int]:
+        """The collapsed [start, end) of the words an occurrence ending at `last` covers."""
+        start = last - len(self.texts[kid]) + 2
+        if self.prefix[kid]:
+            return start, segment.folded.text.find(" ", last + 1)
+        return start, last
 
 
 @dataclass(frozen=True)
 class _Watch:
     name: str
-    query: Node
-    keys: dict[Term, Key]
-    positive: tuple[Term, ...]
+    test: _Test
+    positive: tuple[tuple[int, int, str], ...]  # (key id, mask, canonical term)
+    min_mentions: int
+    required: tuple[tuple[int, int], ...]  # (group, mask): all must be present to match
 
 
-class _Article:
-    """One article's folded words, indexed by word, built once per match() call."""
+class _Compiler:
+    def __init__(self, keys: _Keys) -> None:
+        self.keys = keys
 
-    def __init__(self, title: str, body: str) -> None:
-        self.fields: list[tuple[Field, list[tuple[int, int]], list[str]]] = []
-        self.index: dict[str, list[tuple[int, int]]] = {}  # word -> [(field number, position)]
-        texts: tuple[tuple[Field, str], ...] = (("title", title), ("body", body))
-        for number, (field, text) in enumerate(texts):
-            offsets: list[tuple[int, int]] = []
-            folded: list[str] = []
-            for s, e in _tokens(text):
-                word = fold(text[s:e])
-                if word:
-                    self.index.setdefault(word, []).append((number, len(folded)))
-                    offsets.append((s, e))
-                    folded.append(word)
-            self.fields.append((field, offsets, folded))
+    def positive(self, node: Node, mask: int, negated: bool = False) -> list[tuple[int, int, str]]:
+        if isinstance(node, Term):
+            return [] if negated else [(self.keys.add(node), mask, unparse(node))]
+        if isinstance(node, Alias):
+            return [] if negated else [(self.keys.add(t), mask, unparse(t)) for t in node.terms]
+        if isinstance(node, Not):
+            return self.positive(node.child, mask, not negated)
+        if isinstance(node, Field):
+            return self.positive(node.child, SCOPES[node.name], negated)
+        return [p for c in node.children for p in self.positive(c, mask, negated)]
 
-    def find(self, key: Key) -> list[Span]:
-        found: list[Span] = []
-        for number, pos in self.index.get(key[0], ()):
-            field, offsets, folded = self.fields[number]
-            if tuple(folded[pos : pos + len(key)]) == key:
-                found.append(Span(field, offsets[pos][0], offsets[pos + len(key) - 1][1]))
-        return found
+    def test(self, node: Node, mask: int) -> _Test:
+        if isinstance(node, Term | Alias):
+            gid = self.keys.group(node.terms if isinstance(node, Alias) else (node,))
+            return lambda scan: bool(scan.present.get(gid, 0) & mask)
+        if isinstance(node, Field):
+            return self.test(node.child, SCOPES[node.name])
+        if isinstance(node, Not):
+            inner = self.test(node.child, mask)
+            return lambda scan: not inner(scan)
+        if isinstance(node, Near | Sentence):
+            return self.proximity(node, mask)
+        tests = tuple(self.test(c, mask) for c in node.children)
+        if isinstance(node, And):
+            return lambda scan: all(t(scan) for t in tests)
+        return lambda scan: any(t(scan) for t in tests)
+
+    def required(self, node: Node, mask: int) -> list[tuple[int, int]]:
+        """(group, mask) pairs that an article must all have for the node to match."""
+        if isinstance(node, Term | Alias):
+            return [(self.keys.group(_alternatives(node)), mask)]
+        if isinstance(node, Field):
+            return self.required(node.child, SCOPES[node.name])
+        if isinstance(node, Near | Sentence):
+            return [(self.keys.group(_alternatives(c)), mask) for c in node.children]
+        if isinstance(node, And):
+            return [r for c in node.children for r in self.required(c, mask)]
+        if isinstance(node, Or) and all(isinstance(c, Term | Alias) for c in node.children):
+            return [(self.keys.group(_alternatives(node)), mask)]
+        return []
+
+    def groups(self, node: Node) -> set[int]:
+        """Every group of terms the node looks for positively."""
+        if isinstance(node, Term | Alias):
+            return {self.keys.group(_alternatives(node))}
+        if isinstance(node, Not):
+            return set()
+        if isinstance(node, Field):
+            return self.groups(node.child)
+        if isinstance(node, Near | Sentence):
+            return {self.keys.group(_alternatives(c)) for c in node.children}
+        return {g for c in node.children for g in self.groups(c)}
+
+    def triggers(self, node: Node, cost: Callable[[frozenset[int]], int]) -> frozenset[int] | None:
+        """Groups one of which an article must have for the node to match, as cheap as `cost`
+        can find; None when there are none (a NOT)."""
+        if isinstance(node, Term | Alias):
+            return frozenset({self.keys.group(_alternatives(node))})
+        if isinstance(node, Not):
+            return None
+        if isinstance(node, Field):
+            return self.triggers(node.child, cost)
+        if isinstance(node, Near | Sentence):
+            args = [frozenset({self.keys.group(_alternatives(c))}) for c in node.children]
+            return min(args, key=cost)
+        found = [self.triggers(c, cost) for c in node.children]
+        if isinstance(node, And):
+            options = [t for t in found if t is not None]
+            return min(options, key=cost) if options else None
+        if any(t is None for t in found):
+            return None
+        return frozenset().union(*(t for t in found if t is not None))
+
+    def proximity(self, node: Near | Sentence, mask: int) -> _Test:
+        keys = self.keys
+        args = tuple(tuple(self.keys.add(t) for t in _alternatives(c)) for c in node.children)
+        sentence = isinstance(node, Sentence)
+        distance = node.distance if isinstance(node, Near) else 0
+
+        def places(scan: Scan, kids: tuple[int, ...]) -> list[_Place]:
+            out: list[_Place] = []
+            for kid in kids:
+                if not scan.where.get(kid, 0) & mask:
+                    continue
+                for number, last in scan.found[kid]:
+                    segment = scan.segments[number]
+                    if not segment.bit & mask:
+                        continue
+                    start, _ = keys.span(segment, kid, last)
+                    first = scan.word(number, start)
+                    at = 0
+                    if sentence:
+                        at = segment.base + segment.folded.original_span(start, start + 1)[0]
+                    where = (ORDER[segment.field], segment.item)
+                    out.append((where, first, first + keys.sizes[kid], at))
+            return out
+
+        def one_sentence(scan: Scan, where: tuple[int, int], chosen: list[_Place]) -> bool:
+            field = FieldName.__args__[where[0]]  # type: ignore[attr-defined]
+            text = field_text(scan.article, field, where[1])
+            ats = [p[3] for p in chosen]
+            return _SENTENCE_END.search(text, min(ats), max(ats)) is None
+
+        def close_enough(scan: Scan, where: tuple[int, int], chosen: list[_Place]) -> bool:
+            first = min(p[1] for p in chosen)
+            covered, end = 0, first
+            for _, s, e, _ in sorted(chosen, key=lambda p: p[1]):
+                covered += max(0, e - max(s, end))
+                end = max(end, e)
+            return end - first - covered <= distance
+
+        fits = one_sentence if sentence else close_enough
+        reach = None if sentence else distance
+
+        def test(scan: Scan) -> bool:
+            found = []
+            for kids in args:
+                got = places(scan, kids)
+                if not got:
+                    return False
+                found.append(got)
+            return _together(scan, found, fits, reach)
+
+        return test
 
 
-def _evaluate(node: Node, present: dict[Term, bool]) -> bool:
-    if isinstance(node, Term):
-        return present[node]
-    if isinstance(node, Not):
-        return not _evaluate(node.child, present)
-    if isinstance(node, And):
-        return all(_evaluate(c, present) for c in node.children)
-    return any(_evaluate(c, present) for c in node.children)
-
-
-def _terms(node: Node) -> Iterator[Term]:
+def _alternatives(node: Node) -> Iterable[Term]:
     if isinstance(node, Term):
         yield node
-    elif isinstance(node, Not):
-        yield from _terms(node.child)
-    else:
+    elif isinstance(node, Alias):
+        yield from node.terms
+    elif isinstance(node, Or):
         for child in node.children:
-            yield from _terms(child)
+            yield from _alternatives(child)
+
+
+def _together(
+    scan: Scan,
+    found: list[list[_Place]],
+    fits: Callable[[Scan, tuple[int, int], list[_Place]], bool],
+    reach: int | None,
+) -> bool:
+    """Whether one place of each argument, all in one field, `fits` together.
+
+    Each place is tried as the first, with the earliest place of every other argument after
+    it; `reach` (words between) stops the search early."""
+    wanted = len(found)
+    places = sorted((p, arg) for arg, got in enumerate(found) for p in got)
+    for i, (place, arg) in enumerate(places):
+        where, _, after, _ = place
+        chosen = {arg: place}
+        for other, arg2 in places[i + 1 :]:
+            if other[0] != where or (reach is not None and other[1] > after + reach):
+                break
+            if arg2 not in chosen:
+                chosen[arg2] = other
+                after = max(after, other[2])
+                if len(chosen) == wanted:
+                    break
+        if len(chosen) == wanted and fits(scan, where, list(chosen.values())):
+            return True
+    return False
+
+
+WatchSpec = tuple[str, Node] | tuple[str, Node, Prominence]
 
 
 class Matcher:
     """All watches compiled once; match() tells which of them an article satisfies."""
 
-    def __init__(self, watches: Iterable[tuple[str, Node]]) -> None:
+    def __init__(self, watches: Iterable[WatchSpec]) -> None:
+        self._keys = _Keys()
+        compiler = _Compiler(self._keys)
         self._watches: list[_Watch] = []
-        for name, query in watches:
-            keys = {t: tuple(w for word in t.words for w in words(word)) for t in _terms(query)}
-            self._watches.append(_Watch(name, query, keys, positive_terms(query)))
-        self._keys = sorted({k for w in self._watches for k in w.keys.values() if k})
+        queries: list[Node] = []
+        for spec in watches:
+            name, query = spec[0], spec[1]
+            queries.append(query)
+            prominence = spec[2] if len(spec) == 3 else Prominence()
+            mask = prominence.mask
+            positive = tuple(p for p in compiler.positive(query, mask) if p[0] >= 0)
+            test = compiler.test(query, mask)
+            required = tuple(dict.fromkeys(compiler.required(query, mask)))
+            self._watches.append(_Watch(name, test, positive, prominence.min_mentions, required))
+        # Each watch is looked at only when one of its triggers occurred: groups of terms one of
+        # which it cannot match without, chosen among those the fewest watches look for.
+        popularity: dict[int, int] = {}
+        for query in queries:
+            for gid in compiler.groups(query):
+                popularity[gid] = popularity.get(gid, 0) + 1
 
-    def match(self, title: str, body: str) -> list[Hit]:
-        """The hits for one article, in the order the watches were given."""
-        article = _Article(title, body)
-        occurrences = {k: spans for k in self._keys if (spans := article.find(k))}
+        def cost(groups: frozenset[int]) -> int:
+            return sum(popularity.get(g, 0) for g in groups)
+
+        by_group: dict[int, set[int]] = {}
+        for number, (watch, query) in enumerate(zip(self._watches, queries, strict=True)):
+            triggers = compiler.triggers(query, cost)
+            if triggers is None:  # cannot happen for a parsed query; keep every positive term
+                triggers = frozenset(self._keys.single(kid) for kid, _, _ in watch.positive)
+            for gid in triggers:
+                by_group.setdefault(gid, set()).add(number)
+        self._by_group = {gid: tuple(sorted(ws)) for gid, ws in by_group.items()}
+        self._automaton: Any = None
+        if self._keys.texts:
+            automaton = ahocorasick.Automaton()
+            for kid, key in enumerate(self._keys.texts):
+                automaton.add_word(key, kid)
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The folded keys the automaton looks for (`` japan ``, `` micro``), for benchmarks."""
+        return tuple(self._keys.texts)
+
+    def match(self, article: Article | str, body: str = "") -> list[Hit]:
+        """The hits for one article, in the order the watches were given.
+
+        `article` is an Article, or (as before there were fields) the title, with `body`."""
+        if isinstance(article, str):
+            article = Article(title=article, body=body)
+        if self._automaton is None:
+            return []
+        scan = Scan(segments(article), article)
+        found, where = scan.found, scan.where
+        scan_text = self._automaton.iter
+        for number, segment in enumerate(scan.segments):
+            bit = segment.bit
+            for last, kid in scan_text(segment.folded.text):
+                places = found.get(kid)
+                if places is None:
+                    found[kid] = [(number, last)]
+                    where[kid] = bit
+                else:
+                    places.append((number, last))
+                    where[kid] |= bit
+        present, of_key = scan.present, self._keys.of_key
+        for kid, bits in where.items():
+            for gid in of_key[kid]:
+                present[gid] = present.get(gid, 0) | bits
+        candidates: set[int] = set()
+        by_group = self._by_group
+        for gid in present:
+            candidates.update(by_group.get(gid, ()))
         hits: list[Hit] = []
-        for watch in self._watches:
-            present = {t: k in occurrences for t, k in watch.keys.items()}
-            if not _evaluate(watch.query, present):
-                continue
-            found = [t for t in watch.positive if present[t]]
-            unique = {s for t in found for s in occurrences[watch.keys[t]]}
-            order = sorted(unique, key=lambda s: (s.field != "title", s.start, s.end))
-            hits.append(Hit(watch.name, tuple(dict.fromkeys(map(unparse, found))), tuple(order)))
+        for number in sorted(candidates):
+            watch = self._watches[number]
+            if all(present.get(g, 0) & m for g, m in watch.required) and watch.test(scan):
+                hit = self._hit(watch, scan)
+                if hit is not None:
+                    hits.append(hit)
         return hits
 
-
-def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def snippet(text: str, spans: Sequence[tuple[int, int]], *, width: int = 240) -> Snippet:
-    """About ``width`` characters of text around its first spans, cut at word boundaries.
-
-    Whitespace is collapsed, "…" shows where the text was cut, and ``marks`` are the spans
-    (overlapping ones merged) that fit in the excerpt, as offsets into the excerpt's text.
-    """
-    # Collapse whitespace, remembering where each chunk of the original went.
-    chunks = [(m.start(), m.group()) for m in _SPACE.finditer(text)]
-    flat = " ".join(chunk for _, chunk in chunks)
-    starts = [start for start, _ in chunks]
-    origins: list[int] = []
-    at = 0
-    for _, chunk in chunks:
-        origins.append(at)
-        at += len(chunk) + 1
-
-    def first_char(offset: int) -> int:
-        k = bisect.bisect_right(starts, offset) - 1
-        if k >= 0 and offset < starts[k] + len(chunks[k][1]):
-            return origins[k] + offset - starts[k]
-        return origins[k + 1] if k + 1 < len(origins) else len(flat)
-
-    def after_last_char(offset: int) -> int:
-        k = bisect.bisect_right(starts, offset - 1) - 1
-        if k < 0:
-            return 0
-        return origins[k] + min(offset - starts[k], len(chunks[k][1]))
-
-    marks = _merge((first_char(s), after_last_char(e)) for s, e in spans if 0 <= s < e <= len(text))
-    marks = [(s, e) for s, e in marks if s < e]
-    begin, end = _window(flat, marks[0] if marks else (0, 0), width)
-    kept = tuple((s - begin, e - begin) for s, e in marks if begin <= s and e <= end)
-    prefix = "…" if begin > 0 else ""
-    suffix = "…" if end < len(flat) else ""
-    shift = len(prefix)
-    return Snippet(
-        prefix + flat[begin:end] + suffix, tuple((s + shift, e + shift) for s, e in kept)
-    )
-
-
-def _window(flat: str, first: tuple[int, int], width: int) -> tuple[int, int]:
-    """The [begin, end) of flat to show: about width characters holding the first mark whole."""
-    s0, e0 = first
-    lead = max(0, (width - (e0 - s0)) // 4)
-    begin = max(0, s0 - lead)
-    end = max(e0, min(len(flat), begin + width))
-    begin = max(0, min(begin, end - width))
-    # Cut at word boundaries without cutting into the first mark.
-    if begin > 0 and flat[begin - 1] != " ":
-        space = flat.find(" ", begin, s0 + 1)
-        begin = space + 1 if space >= 0 else flat.rfind(" ", 0, begin) + 1
-    if end < len(flat) and flat[end] != " ":
-        space = flat.rfind(" ", e0, end)
-        if space >= 0:
-            end = space
-        else:
-            space = flat.find(" ", end)
-            end = space if space >= 0 else len(flat)
-    return begin, end
+    def _hit(self, watch: _Watch, scan: Scan) -> Hit | None:
+        terms: dict[str, None] = {}
+        places: set[tuple[int, int, int]] = set()
+        for kid, mask, text in watch.positive:
+            if not scan.where.get(kid, 0) & mask:
+                continue
+            for number, last in scan.found[kid]:
+                segment = scan.segments[number]
+                if segment.bit & mask:
+                    terms.setdefault(text)
+                    places.add((number, *self._keys.span(segment, kid, last)))
+        if len(places) < watch.min_mentions:
+            return None
+        spans = []
+        known = scan.spans
+        for place in places:
+            span = known.get(place)
+            if span is None:
+                number, start, end = place
+                segment = scan.segments[number]
+                s, e = segment.folded.original_span(start, end)
+                span = Span(segment.field, segment.base + s, segment.base + e, segment.item)
+                known[place] = span
+            spans.append(span)
+        spans.sort(key=lambda s: (ORDER[s.field], s.item, s.start, s.end))
+        unique = tuple(dict.fromkeys(spans))
+        return Hit(watch.name, tuple(terms), unique)

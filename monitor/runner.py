@@ -134,11 +134,11 @@ def crawl(
     )
 
 
-def match(config: Config, *, now: datetime) -> MatchResult:
-    """Turn new and changed articles into alerts."""
+def match(config: Config, *, now: datetime, backfill: timedelta | None = None) -> MatchResult:
+    """Turn new and changed articles (and, with `backfill`, those published since) into alerts."""
     store = open_store(config)
     try:
-        return match_new(store, config.watches, now=now)
+        return match_new(store, config.watches, now=now, backfill=backfill)
     finally:
         store.close()
 
@@ -154,6 +154,7 @@ def delivery_plan(config: Config) -> Plan:
         attempts=config.digest.attempts,
         config_path=str(config.path),
         unsubscribe=sender if config.email else None,
+        sites=tuple(site.name for site in config.sites),
     )
 
 

@@ -1,107 +1,110 @@
-"""Search the archive with the watch query language: FTS5 narrows, the real matcher confirms.
+"""Search the stored archive with a query: full-text search narrows, the real matcher confirms.
 
-`search()` is the one code path for `newsmon search` and for backtesting a watch
-(`newsmon watch test`, when it lands): the query tree becomes an FTS5 expression that finds a
-superset of the articles (NOT parts are left out of it, phrases stay phrases), and every
-candidate is confirmed with `monitor.matching.Matcher`, so a result is exactly what a watch with
-this query would alert on. Results are stories: the newest matching article of each story,
-with the sites that carried the story.
+`newsmon watch test` and `newsmon search` run this: the query becomes a narrowing that
+every article the query could match passes (a superset: each term is looked up in the full-text
+index of titles and bodies, or word by word in the standfirst, which the index does not hold;
+NOT, fields the index does not hold, and terms the index splits or folds differently, such as
+Chinese, Japanese or any non-ASCII word, narrow nothing), and each candidate is then matched as
+`newsmon match` would.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import json
+from dataclasses import dataclass
 from datetime import datetime
 
-from crawler.store import ArticleStore
-from crawler.store.fulltext import candidates, phrase
+from crawler.store import ArticleStore, StoredArticle
+from crawler.store.published import AllOf, AnyOf, Narrowing, Words, newest_first
 from monitor.excerpt import Excerpt, excerpt
-from monitor.matching import Matcher, words
-from monitor.query import And, Node, Not, Or, Term, parse
+from monitor.folding import words
+from monitor.matching import Article, Hit, Matcher, Prominence
+from monitor.query import Alias, Field, Node, Not, Or, Term
 
-Span = tuple[int, int]
+__all__ = ["Found", "article_of", "narrowing", "search"]
+
+_INDEXED = ("title", "body", "lead")  # fields whose words articles_fts holds
 
 
 @dataclass(frozen=True)
-class StoryHit:
-    """One story that matched: its newest matching article, its sites and a snippet."""
+class Found:
+    """An article the query matches: its hit, headline marks and body excerpt (as in digests)."""
 
-    story: int
-    article_id: int
-    url: str
-    site: str
-    headline: str
-    first_seen: str
-    published: str | None
-    sites: tuple[str, ...]
-    terms: tuple[str, ...]
-    title_marks: tuple[Span, ...]
+    article: StoredArticle
+    hit: Hit
+    title_marks: tuple[tuple[int, int], ...]
     snippet: Excerpt
+    story: int | None = None  # the story's id (`articles.story_id`), with `per_story`
 
 
-def fts_expression(node: Node) -> str | None:
-    """An FTS5 expression matching every article the query can match; None: any article."""
-    if isinstance(node, Term):
-        key = [w for word in node.words for w in words(word)]
-        return phrase(key) if key else None
+def article_of(stored: StoredArticle) -> Article:
+    """What the matcher reads of a stored article."""
+    return Article(
+        title=stored.title,
+        body=stored.body,
+        subtitle=stored.subtitle or "",
+        site=stored.site,
+        authors=tuple(json.loads(stored.authors or "[]")),
+        tags=tuple(json.loads(stored.tags or "[]")),
+    )
+
+
+def _words(term: Term) -> Narrowing | None:
+    folded = words(" ".join(term.words))
+    if not folded or not all(w.isascii() for w in term.words):
+        return None  # the index folds non-ASCII letters its own way (ß is not ss there)
+    return Words(folded, term.prefix)
+
+
+def _joined(kind: type[AllOf] | type[AnyOf], parts: list[Narrowing]) -> Narrowing:
+    return parts[0] if len(parts) == 1 else kind(tuple(parts))
+
+
+def narrowing(node: Node) -> Narrowing | None:
+    """What every article matching `node` has (a superset of them); None if nothing narrows."""
+    if isinstance(node, Term | Alias | Or):
+        if isinstance(node, Term):
+            return _words(node)
+        found = [narrowing(c) for c in (node.children if isinstance(node, Or) else node.terms)]
+        if not found or any(n is None for n in found):
+            return None
+        return _joined(AnyOf, [n for n in found if n is not None])
+    if isinstance(node, Field):
+        return narrowing(node.child) if node.name in _INDEXED else None
     if isinstance(node, Not):
-        return None  # leaving a NOT out only widens the set
-    parts = [fts_expression(c) for c in node.children]
-    if isinstance(node, And):
-        kept = [p for p in parts if p is not None]
-        return None if not kept else "(" + " AND ".join(kept) + ")"
-    assert isinstance(node, Or)
-    if any(p is None for p in parts):
         return None
-    return "(" + " OR ".join(p for p in parts if p is not None) + ")"
+    kept = [n for n in map(narrowing, node.children) if n is not None]
+    return _joined(AllOf, kept) if kept else None
 
 
 def search(
     store: ArticleStore,
-    query: str | Node,
+    node: Node,
     *,
-    site: str | None = None,
-    since: datetime | None = None,
+    since: datetime,
     limit: int = 20,
-) -> list[StoryHit]:
-    """The stories whose articles match `query`, newest first, at most `limit`.
-
-    A query string is parsed here (QueryError with its position when it is wrong).
-    """
-    node = parse(query) if isinstance(query, str) else query
-    expression = fts_expression(node)
-    if expression is None:  # the parser refuses such queries; never scan the archive for one
-        raise ValueError(f"{query!s} leaves nothing to look for")
-    matcher = Matcher([("search", node)])
-    found: dict[int, StoryHit] = {}
-    for article in candidates(store.db, expression, site=site, since=since):
-        if article.story_id in found:
+    prominence: Prominence | None = None,
+    site: str | None = None,
+    per_story: bool = False,
+) -> list[Found]:
+    """Up to `limit` articles published since `since` that the query matches, newest first;
+    only `site`'s if given; with `per_story`, only the newest article of each story."""
+    matcher = Matcher([("query", node, prominence or Prominence())])
+    found: list[Found] = []
+    seen: set[int] = set()
+    for stored in newest_first(store.db, narrowing(node), since=since, site=site):
+        story = store.stories.story_of(stored.id) if per_story else None
+        if story is not None and story in seen:
             continue
-        hits = matcher.match(article.title, article.body)
+        hits = matcher.match(article_of(stored))
         if not hits:
             continue
-        hit = hits[0]
+        (hit,) = hits
         body = [(s.start, s.end) for s in hit.spans if s.field == "body"]
-        found[article.story_id] = StoryHit(
-            story=article.story_id,
-            article_id=article.id,
-            url=article.url,
-            site=article.site,
-            headline=article.title,
-            first_seen=article.first_seen,
-            published=article.published,
-            sites=(),
-            terms=hit.terms,
-            title_marks=tuple((s.start, s.end) for s in hit.spans if s.field == "title"),
-            snippet=excerpt(article.body, body),
-        )
+        title = tuple((s.start, s.end) for s in hit.spans if s.field == "title")
+        found.append(Found(stored, hit, title, excerpt(stored.body, body), story))
+        if story is not None:
+            seen.add(story)
         if len(found) >= limit:
             break
-    coverage = store.stories.coverage(found)
-    return [
-        _with_sites(hit, [s for s, _ in coverage.get(story, [])]) for story, hit in found.items()
-    ]
-
-
-def _with_sites(hit: StoryHit, sites: list[str]) -> StoryHit:
-    return replace(hit, sites=tuple(dict.fromkeys([hit.site, *sites])))
+    return found

@@ -26,6 +26,8 @@ COMMANDS = [
     "prune",
     "email test",
     "search",
+    "watch test",
+    "watch list",
 ]
 
 
@@ -64,7 +66,7 @@ def test_every_error_in_a_file_is_reported_at_once(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert any("sites: 'verge'" in line and "theverge" in line for line in lines)
     assert any("store.pth" in line for line in lines)
-    assert any("watch[1].query" in line for line in lines)
+    assert any('watch "w": query column 14: ' in line for line in lines)
 
 
 def test_missing_config_file_says_what_to_do(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from monitor.config import (
     summary,
 )
 from monitor.errors import ConfigError
+from monitor.matching import Article, Matcher, Prominence
 from monitor.query import parse
 
 EXAMPLE = """\
@@ -254,9 +255,46 @@ BAD = [
     pytest.param("sites = [3]\n", "sites[1]: expected a string, got 3", id="sites-int"),
     pytest.param(
         WATCH.replace('"Microsoft"', '"Microsoft AND"'),
-        "newsmon.toml: watch[1].query: ",
+        'newsmon.toml: watch "w": query column 14: expected a word or phrase after AND',
         id="bad-query",
     ),
+    pytest.param(
+        WATCH.replace('"Microsoft"', '"Microsoft NEAR Japan"'),
+        'newsmon.toml: watch "w": query column 11: NEAR is an operator',
+        id="near-without-parentheses",
+    ),
+    pytest.param(
+        WATCH.replace('"Microsoft"', '"@microsoft"'),
+        'newsmon.toml: watch "w": query column 1: unknown alias @microsoft; define it under '
+        "[aliases]",
+        id="unknown-alias",
+    ),
+    pytest.param(
+        '[aliases]\nms = ["Microsoft", "&"]\n',
+        "newsmon.toml: aliases.ms[2]: '&': column 1: has no letters or digits to look for",
+        id="alias-entry",
+    ),
+    pytest.param("[aliases]\nms = []\n", "aliases.ms: needs at least one entry", id="alias-empty"),
+    pytest.param('[aliases]\nms = "MSFT"\n', "aliases.ms: expected an array", id="alias-str"),
+    pytest.param("aliases = 3\n", "aliases: expected a table", id="aliases-not-table"),
+    pytest.param(
+        '[aliases]\n"m s" = ["MSFT"]\n', "aliases.m s: an alias name is letters", id="alias-name"
+    ),
+    pytest.param(
+        WATCH + "min_mentions = 0\n",
+        "watch[1].min_mentions: expected a whole number of 1 or more, like 2, got 0",
+        id="min-mentions-zero",
+    ),
+    pytest.param(
+        WATCH + 'min_mentions = "2"\n', "watch[1].min_mentions: expected a whole", id="mentions-str"
+    ),
+    pytest.param(
+        WATCH + 'in = ["title", "headline"]\n',
+        "watch[1].in[2]: 'headline' is not one of title, lead, body",
+        id="in-unknown-field",
+    ),
+    pytest.param(WATCH + "in = []\n", "watch[1].in: needs at least one of", id="in-empty"),
+    pytest.param(WATCH + 'in = "title"\n', "watch[1].in: expected an array", id="in-str"),
     pytest.param("[store]\npath = 3\n", "store.path: expected a string, got 3", id="wrong-type"),
     pytest.param('[store]\npath = ""\n', "store.path: must not be empty", id="empty-string"),
     pytest.param("store = 3\n", "store: expected a table, got 3", id="store-not-table"),
@@ -447,6 +485,44 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
         "watch[1].cadence",
         "schedule.timezone",
     ]
+
+
+def test_aliases_and_prominence_reach_the_watch(tmp_path: Path) -> None:
+    text = (
+        '[aliases]\nmicrosoft = ["Microsoft", "MSFT", "Azure*", "Microsoft Corp", "マイクロソフト"]'
+        "\n"
+        + WATCH.replace('"Microsoft"', '"@microsoft NOT Xbox"')
+        + 'min_mentions = 2\nin = ["title", "lead"]\n'
+    )
+    (watch,) = load_config(write(tmp_path, text), environ={}).watches
+    assert str(watch.node) == "@microsoft AND NOT Xbox"
+    assert watch.prominence == Prominence(min_mentions=2, fields=("title", "lead"))
+    hits = Matcher([(watch.name, watch.node, watch.prominence)]).match(
+        Article(title="Azure and MSFT results", body="One.\n\nTwo.\n\nMicrosoft Corp rose.")
+    )
+    assert [h.terms for h in hits] == [("MSFT", "Azure*")]
+    summary_text = summary(load_config(write(tmp_path, text), environ={}))
+    assert "at least 2 mention(s) in title, lead" in summary_text
+    assert "aliases: @microsoft\n" in summary_text
+
+
+def test_query_problems_are_reported_with_all_others(tmp_path: Path) -> None:
+    text = (
+        '[aliases]\nms = ["&"]\n'
+        + WATCH.replace('"Microsoft"', '"Microsoft AND (Japan OR Tokyo"')
+        + WATCH.replace('"w"', '"w2"').replace('"Microsoft"', '"title:x @nope"')
+        + "min_mentions = -1\n"
+    )
+    lines = problems(tmp_path, text)
+    assert [line.split(": ", 2)[1] for line in lines] == [
+        "aliases.ms[1]",
+        'watch "w"',
+        'watch "w2"',
+        "watch[2].min_mentions",
+    ]
+    assert lines[1] == (
+        "newsmon.toml: watch \"w\": query column 15: ')' expected to close the '(' at column 15"
+    )
 
 
 def test_password_in_the_file_is_refused_without_echoing_it(tmp_path: Path) -> None:

@@ -411,3 +411,31 @@ def test_temporary_failure_never_gives_up(tmp_path: Path, store: ArticleStore) -
         result = run(store, config, down, TUESDAY + timedelta(hours=n))
         assert len(result.blocking) == 2 and not any(f.given_up for f in result.failed)
     assert run(store, config, FileMailer(tmp_path / "out"), TUESDAY + timedelta(days=1)).sent
+
+
+def test_the_footer_names_configured_sites_whose_last_crawl_failed(
+    tmp_path: Path, store: ArticleStore
+) -> None:
+    config = make_config(tmp_path, extra='\n[[site]]\nname = "n"\nhome = "https://n.example/"\n')
+    Articles(store).add(config, TUESDAY, "Japan")
+    for site, errors, new in (("n", 3, 0), ("gone", 5, 0)):
+        store.runs.record(
+            {"run": "r1", "site": site, "started": "", "finished": "", "requests": errors,
+             "new": new, "updated": 0, "known": 0, "errors": errors, "duration": 1.0}
+        )  # fmt: skip
+    result = run(store, config, FileMailer(tmp_path / "out"), TUESDAY)
+    text = body(read(result.sent[0].location))
+    assert "Sites with problems (their last crawl failed): n." in text  # not 'gone'
+    assert f"edit {tmp_path / 'newsmon.toml'}" in text.replace("\n", " ")
+
+
+def test_a_sent_digests_message_is_kept_a_week(tmp_path: Path, store: ArticleStore) -> None:
+    config = make_config(tmp_path)
+    Articles(store).add(config, TUESDAY, "Japan")
+    run(store, config, FileMailer(tmp_path / "out"), TUESDAY)
+    stored = "SELECT COUNT(*) FROM digests WHERE message IS NOT NULL"
+    run(store, config, FileMailer(tmp_path / "out"), TUESDAY + timedelta(days=6))
+    assert store.db.execute(stored).fetchone()[0] == 2
+    run(store, config, FileMailer(tmp_path / "out"), TUESDAY + timedelta(days=8))
+    assert store.db.execute(stored).fetchone()[0] == 0
+    assert store.db.table("digests").count == 2

@@ -436,6 +436,13 @@ def test_only_http_links_are_emitted(url: str) -> None:
     assert unescape(url.strip()) in unescape(html)  # still shown, as text
 
 
+def test_a_quote_in_a_url_cannot_leave_the_href() -> None:
+    sneaky = replace(ITEMS[3], url='https://x.example/a"onmouseover="alert(1)')
+    _, html = parts(render(items=[sneaky]))
+    assert 'href="https://x.example/a&#34;onmouseover=&#34;alert(1)"' in html
+    assert 'onmouseover="' not in html
+
+
 def test_html_has_no_scripts_remote_images_or_tracking() -> None:
     _, html = parts(render())
     lowered = html.lower()

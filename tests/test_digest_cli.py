@@ -7,6 +7,8 @@ from pathlib import Path
 
 from crawler.article import Article
 from crawler.store import ArticleStore
+from monitor.alerts import match_new
+from monitor.config import load_config
 from tests.conftest import newsmon
 
 CONFIG = """
@@ -23,16 +25,19 @@ digest_at = "08:00"
 
 
 def setup(tmp_path: Path) -> None:
+    """A config, and one alert raised now (in-process: the commands under test run as a user's)."""
     (tmp_path / "newsmon.toml").write_text(CONFIG)
+    config = load_config(tmp_path / "newsmon.toml", environ={})
     store = ArticleStore.open(tmp_path / "newsmon.db")
+    now = datetime.now(UTC)
     store.save(
         Article(url="https://n.example/1", title="Japan news", body="In Japan."),
         site="n",
         aliases=[],
-        now=datetime.now(UTC),
+        now=now,
     )
+    assert match_new(store, config.watches, now=now).alerts == 1
     store.close()
-    assert newsmon("match", cwd=tmp_path).returncode == 0
 
 
 def test_daily_alerts_wait_and_say_for_what(tmp_path: Path) -> None:

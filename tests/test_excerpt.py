@@ -108,3 +108,20 @@ def test_the_demo_story_shows_both_terms_of_its_watch() -> None:
     got = excerpt(article.body, [(s.start, s.end) for s in hit.spans if s.field == "body"])
     assert set(marked(got.text, got.marks)) == {"Microsoft", "Japan"}
     assert got.text.lstrip(ELLIPSIS)[0].isupper()  # starts at a sentence, not mid-phrase
+
+
+@given(
+    before=st.integers(0, 400),
+    gap=st.integers(0, 100),
+    after=st.integers(0, 400),
+    width=st.integers(120, 300),
+)
+def test_terms_close_together_all_show_wherever_they_are(
+    before: int, gap: int, after: int, width: int
+) -> None:
+    text = "lorem " * before + "Alpha " + "ipsum " * (gap // 6) + "Beta " + "dolor " * after
+    found = spans(text, "Alpha", "Beta")
+    got = excerpt(text, found, width=width)
+    if found[-1][1] - found[0][0] <= width // 2:
+        assert marked(got.text, got.marks) == ["Alpha", "Beta"]
+    assert {"Alpha", "Beta"} == set(marked(got.text, got.marks))  # fragments if need be

@@ -6,16 +6,13 @@ import os
 import signal
 import sqlite3
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from monitor.demo import SiteHandler
+from monitor.demo import SiteHandler, serve
 from tests.conftest import FIXTURES, newsmon, newsmon_command
 
 PAGES = 24
@@ -40,22 +37,6 @@ class SlowHandler(SiteHandler):
         if self.path.startswith("/articles/"):
             time.sleep(0.25)
         super().do_GET()
-
-
-@contextmanager
-def slow_site(root: Path) -> Iterator[str]:
-    class Handler(SlowHandler):
-        pass
-
-    Handler.root = root
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    Handler.origin = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield Handler.origin
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def build_site(root: Path) -> None:
@@ -128,7 +109,7 @@ def group_alive(pgid: int) -> bool:
 @pytest.fixture
 def home(tmp_path: Path) -> Iterator[Path]:
     build_site(tmp_path / "site")
-    with slow_site(tmp_path / "site") as origin:
+    with serve(tmp_path / "site", handler=SlowHandler) as origin:
         (tmp_path / "newsmon.toml").write_text(CONFIG.format(origin=origin))
         yield tmp_path
 

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.matching import Hit, Matcher, Snippet, Span, snippet, words
-from monitor.query import Node, parse
+from monitor.errors import QueryError
+from monitor.matching import (
+    Article,
+    Hit,
+    Matcher,
+    Prominence,
+    Snippet,
+    Span,
+    snippet,
+    words,
+)
+from monitor.query import And, Field, Node, Not, Or, Term, parse, unparse
 
 DESIGN = 'Microsoft AND (Japan OR Japanese OR Tokyo) NOT "Japan Display"'
 HEADLINE = "Microsoft invests $2.9 billion in Japan's AI and cloud infrastructure"
@@ -141,6 +152,162 @@ def test_words(text: str, expected: tuple[str, ...]) -> None:
     assert words(text) == expected
 
 
+# --- the whole language, on one article with every field --------------------------------------
+
+STORY = Article(
+    title="Microsoft invests $2.9 billion in Japan's AI and cloud infrastructure",
+    subtitle="The company will train three million people in Tokyo over three years.",
+    body=(
+        "Microsoft said on Tuesday it would spend the money over two years.\n\n"
+        "Brad Smith met the prime minister. The deal covers data centres.\n\n"
+        "Separately, Microsoft opened a research lab. Apple was not mentioned.\n\n"
+        "Japan Display shares were flat."
+    ),
+    site="mspoweruser",
+    authors=("Jane Doe", "Kenji Sato"),
+    tags=("Cloud Computing", "AI"),
+)
+ALIASES = {
+    "microsoft": (Term(("Microsoft",)), Term(("MSFT",)), Term(("マイクロソフト",))),
+    "japan": (Term(("Japan",)), Term(("Tokyo",)), Term(("日本",))),
+}
+
+
+def story_matches(query: str, article: Article = STORY, **prominence: object) -> bool:
+    watch = ("w", parse(query, ALIASES), Prominence(**prominence))  # type: ignore[arg-type]
+    return bool(Matcher([watch]).match(article))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # -word is NOT: the Google Alerts habit excludes, never includes
+        ("Microsoft -Japan", False),
+        ("Microsoft -Xbox", True),
+        ('Microsoft -"Japan Display"', False),
+        ('Microsoft -"Japan Monitor"', True),
+        ("+Microsoft +Japan", True),
+        # prefixes match words that start so, whole words too
+        ("infra*", True),
+        ("invest*", True),
+        ("cloudy*", False),
+        ("micro*", True),
+        ("icrosoft*", False),
+        # fields
+        ("title:Microsoft", True),
+        ("title:Apple", False),
+        ("body:Apple", True),
+        ("body:Tokyo", False),
+        ("Tokyo", True),  # plain words look in the standfirst too
+        ("lead:Tokyo", True),
+        ('lead:"Brad Smith"', True),
+        ("lead:Apple", False),  # third paragraph
+        ('lead:"Japan Display"', False),
+        ("site:mspoweruser", True),
+        ("site:theverge", False),
+        ("mspoweruser", False),  # the site is not text
+        ("author:Doe", True),
+        ('author:"Doe Kenji"', False),  # never across two authors
+        ('author:"Kenji Sato"', True),
+        ('tag:"cloud computing"', True),
+        ("tag:Microsoft", False),
+        ("title:(Apple OR Japan)", True),
+        ("title:micro*", True),
+        # proximity
+        ("NEAR/3(Microsoft, Japan)", False),
+        ("NEAR/1(Microsoft, invests)", True),
+        ("NEAR/0(invests, Microsoft)", True),
+        ("NEAR/0(Microsoft, billion)", False),
+        ("NEAR(Microsoft, Apple)", True),
+        ("NEAR/2(Microsoft, Apple)", False),
+        ("NEAR/0(Brad, Smith, met)", True),
+        ("NEAR(Tokyo, Japan)", False),  # subtitle and title are different fields
+        ("SENTENCE(Microsoft, lab)", True),
+        ("SENTENCE(Microsoft, Apple)", False),
+        ('SENTENCE(Brad OR Kenji, "prime minister")', True),
+        ("SENTENCE(Smith, centres)", False),
+        ("title:SENTENCE(invests, cloud)", True),  # "$2.9" does not end a sentence
+        ("title:NEAR/7(invest*, cloud)", False),  # 2, 9, billion, in, Japan, s, AI, and
+        ("title:NEAR/8(invest*, cloud)", True),
+        # aliases
+        ("@microsoft AND @japan", True),
+        ("@microsoft NOT @japan", False),
+        ("NEAR/0(@microsoft, opened)", True),
+    ],
+)
+def test_language(query: str, expected: bool) -> None:
+    assert story_matches(query) is expected
+
+
+def test_near_counts_the_words_between() -> None:
+    # Microsoft invests $2.9 billion in Japan's: invests, 2, 9, billion, in lie between
+    assert story_matches("title:NEAR/5(Microsoft, Japan)")
+    assert not story_matches("title:NEAR/4(Microsoft, Japan)")
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [("マイクロソフトが日本に投資。", True), ("マイクロソフトが投資。日本は歓迎。", False)],
+)
+def test_sentences_end_at_cjk_full_stops(title: str, expected: bool) -> None:
+    assert story_matches("SENTENCE(@microsoft, @japan)", Article(title=title)) is expected
+
+
+def test_cjk_aliases_match_inside_running_text() -> None:
+    article = Article(title="マイクロソフトが日本に投資", body="")
+    assert story_matches("@microsoft @japan", article)
+    assert story_matches("NEAR/1(@microsoft, @japan)", article)
+    (hit,) = Matcher([("w", parse("@microsoft", ALIASES))]).match(article)
+    assert hit.terms == ("マイクロソフト",)
+    assert hit.spans == (Span("title", 0, 7),)
+
+
+@pytest.mark.parametrize(
+    ("query", "prominence", "expected"),
+    [
+        ("Microsoft", {"min_mentions": 3}, True),  # title, body twice
+        ("Microsoft", {"min_mentions": 4}, False),
+        ("Microsoft OR Japan", {"min_mentions": 5}, True),  # + Japan twice
+        ("Microsoft OR Japan", {"min_mentions": 6}, False),
+        ("Microsoft NOT Xbox", {"min_mentions": 3}, True),
+        ("Apple", {"fields": ("title", "lead")}, False),
+        ("Apple", {"fields": ("body",)}, True),
+        ("Tokyo", {"fields": ("title", "lead")}, True),
+        ("Tokyo", {"fields": ("title",)}, False),
+        ("Microsoft", {"fields": ("title", "lead"), "min_mentions": 2}, True),
+        ("Microsoft", {"fields": ("title",), "min_mentions": 2}, False),
+        ("body:Apple", {"fields": ("title",)}, True),  # an explicit field wins over `in`
+        ('Microsoft NOT "Japan Display"', {"fields": ("title", "lead")}, True),
+    ],
+)
+def test_prominence(query: str, prominence: dict[str, object], expected: bool) -> None:
+    assert story_matches(query, **prominence) is expected
+
+
+def test_hit_spans_name_fields_and_items() -> None:
+    query = "author:Sato OR tag:AI OR site:mspoweruser OR Tokyo"
+    (hit,) = Matcher([("w", parse(query))]).match(STORY)
+    assert hit.terms == ("Sato", "AI", "mspoweruser", "Tokyo")
+    assert hit.spans == (
+        Span("subtitle", STORY.subtitle.index("Tokyo"), STORY.subtitle.index("Tokyo") + 5),
+        Span("site", 0, 11),
+        Span("author", 6, 10, item=1),
+        Span("tag", 0, 2, item=1),
+    )
+
+
+def test_prefix_spans_cover_the_whole_word() -> None:
+    (hit,) = Matcher([("w", parse("infra*"))]).match(STORY)
+    (span,) = hit.spans
+    assert STORY.title[span.start : span.end] == "infrastructure"
+
+
+def test_spans_in_the_body_after_the_lead_are_offsets_into_the_body() -> None:
+    (hit,) = Matcher([("w", parse("body:Apple"))]).match(STORY)
+    (span,) = hit.spans
+    assert (span.field, STORY.body[span.start : span.end]) == ("body", "Apple")
+
+
 # --- snippets ---------------------------------------------------------------------------------
 
 LONG = " ".join(f"w{i}" for i in range(200))
@@ -205,7 +372,14 @@ SEPARATORS = st.sampled_from([" ", "  ", "\n", ", ", "'s ", " (", ") ", ".", "-"
 ARTICLE_TEXT = st.lists(
     st.sampled_from(VOCABULARY) | st.text(max_size=4) | SEPARATORS, max_size=30
 ).map("".join)
-WATCHES = st.permutations([(f"w{i}", parse(q)) for i, q in enumerate(QUERIES)])
+FIELDED = [
+    "title:Japan OR body:cafe",
+    "NEAR/2(Microsoft, Tokyo OR 東京)",
+    "SENTENCE(Japan, Display)",
+    "micro* -straße",
+    "lead:(istanbul OR ecole) -title:Tokyo",
+]
+WATCHES = st.permutations([(f"w{i}", parse(q)) for i, q in enumerate(QUERIES + FIELDED)])
 
 
 @given(WATCHES, ARTICLE_TEXT, ARTICLE_TEXT)
@@ -222,7 +396,7 @@ def test_order_of_watches_does_not_change_what_matches(
 
 @given(ARTICLE_TEXT, ARTICLE_TEXT)
 def test_case_and_unicode_folding_do_not_change_what_matches(title: str, body: str) -> None:
-    matcher = Matcher((f"w{i}", parse(q)) for i, q in enumerate(QUERIES))
+    matcher = Matcher((f"w{i}", parse(q)) for i, q in enumerate(QUERIES + FIELDED))
     expected = [h.watch for h in matcher.match(title, body)]
     for change in (str.upper, str.lower, str.casefold):
         assert [h.watch for h in matcher.match(change(title), change(body))] == expected
@@ -268,3 +442,119 @@ def test_snippet_marks_cover_the_spans(text: str, picks: list[int], width: int) 
     assert len(snip.text.strip("…")) <= max(width, max((e - s for s, e in spans), default=0)) + max(
         (len(t) for t in text.split()), default=0
     )
+
+
+@given(ARTICLE_TEXT, ARTICLE_TEXT, st.sampled_from(["NFC", "NFD", "NFKC", "NFKD"]))
+def test_unicode_normal_form_does_not_change_what_matches(title: str, body: str, form: str) -> None:
+    matcher = Matcher((f"w{i}", parse(q)) for i, q in enumerate(QUERIES + FIELDED))
+    expected = [h.watch for h in matcher.match(title, body)]
+    normal = unicodedata.normalize
+    got = matcher.match(normal(form, title), normal(form, body))  # type: ignore[arg-type]
+    assert [h.watch for h in got] == expected
+
+
+VOCAB_TERM = st.sampled_from(VOCABULARY).map(lambda w: Term((w,))) | st.sampled_from(
+    ["micro*", "jap*", '"Japan Display"', "東京"]
+).map(parse)
+
+
+def _vocab_trees(children: st.SearchStrategy[Node]) -> st.SearchStrategy[Node]:
+    several = st.lists(children, min_size=2, max_size=3).map(tuple)
+    fields = st.sampled_from(["title", "body", "lead"])
+    return st.one_of(
+        several.map(And),
+        several.map(Or),
+        children.map(Not),
+        st.tuples(fields, children).map(lambda fc: Field(*fc)),
+    )
+
+
+VOCAB_QUERY = st.recursive(VOCAB_TERM, _vocab_trees, max_leaves=6).map(unparse)
+SENTENCES = st.lists(
+    st.sampled_from(VOCABULARY) | SEPARATORS | st.sampled_from([". ", "\n\n", "Microsoftly"]),
+    max_size=30,
+).map("".join)
+
+
+@given(VOCAB_QUERY, SENTENCES, SENTENCES)
+def test_a_reprinted_query_matches_the_same_articles(query: str, title: str, body: str) -> None:
+    try:
+        tree = parse(query)
+    except QueryError:
+        return
+    again = parse(unparse(tree))
+    original = Matcher([("w", tree)]).match(title, body)
+    assert Matcher([("w", again)]).match(title, body) == original
+
+
+def test_snippet_of_a_long_text_is_the_same_as_of_its_neighbourhood() -> None:
+    words_ = [f"w{i}" for i in range(20000)]
+    text = "  ".join(words_)
+    at = text.index(" w15000 ") + 1
+    snip = snippet(text, [(at, at + 6), (len(text) - 3, len(text))], width=40)
+    assert snip.text.startswith("…") and snip.text.endswith("…")
+    assert "w15000" in snip.text and len(snip.text) <= 44
+    (mark,) = snip.marks
+    assert snip.text[mark[0] : mark[1]] == "w15000"
+    assert snippet(text, [(0, 2)], width=20) == Snippet("w0 w1 w2 w3 w4 w5 w6…", ((0, 2),))
+
+
+def _oracle(node: Node, texts: dict[str, list[tuple[str, ...]]], scope: str = "text") -> bool:
+    """What a query means, evaluated word by word without the matcher's machinery."""
+    if isinstance(node, Term):
+        key = words(" ".join(node.words))
+        for seq in texts[scope]:
+            for i in range(len(seq) - len(key) + 1):
+                head, last = seq[i : i + len(key) - 1], seq[i + len(key) - 1]
+                if head == key[:-1] and (
+                    last.startswith(key[-1]) if node.prefix else last == key[-1]
+                ):
+                    return True
+        return False
+    if isinstance(node, Field):
+        return _oracle(node.child, texts, node.name)
+    if isinstance(node, Not):
+        return not _oracle(node.child, texts, scope)
+    if isinstance(node, And):
+        return all(_oracle(c, texts, scope) for c in node.children)
+    assert isinstance(node, Or)
+    return any(_oracle(c, texts, scope) for c in node.children)
+
+
+@given(st.lists(VOCAB_QUERY, min_size=1, max_size=8), SENTENCES, SENTENCES)
+def test_many_watches_match_what_each_query_means(
+    queries: list[str], title: str, body: str
+) -> None:
+    first = body.find("\n\n")
+    second = body.find("\n\n", first + 2) if first >= 0 else -1
+    cut = second if second >= 0 else len(body)
+    lead, rest = words(body[:cut]), words(body[cut:])
+    texts = {
+        "text": [words(title), lead, rest],
+        "title": [words(title)],
+        "body": [lead, rest],
+        "lead": [words(title), lead],
+    }
+    watches = []
+    for number, query in enumerate(queries):
+        try:
+            watches.append((f"w{number}", parse(query)))
+        except QueryError:
+            continue
+    expected = [name for name, node in watches if _oracle(node, texts)]
+    assert [hit.watch for hit in Matcher(watches).match(title, body)] == expected
+
+
+@given(st.lists(VOCAB_QUERY, min_size=1, max_size=8), SENTENCES, SENTENCES)
+def test_a_watch_matches_the_same_alone_or_among_others(
+    queries: list[str], title: str, body: str
+) -> None:
+    watches = []
+    for number, query in enumerate(queries):
+        try:
+            watches.append((f"w{number}", parse(query)))
+        except QueryError:
+            continue
+    together = Matcher(watches).match(title, body)
+    alone = [hit for watch in watches for hit in Matcher([watch]).match(title, body)]
+    assert together == alone

@@ -193,6 +193,13 @@ class StoryIndex:
             out[story_id] = [(str(site), str(url)) for site, url in rows]
         return out
 
+    def story_of(self, article_id: int) -> int:
+        """The story an article belongs to (its own id if it has none yet)."""
+        row = self.db.execute(
+            "SELECT COALESCE(story_id, id) FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        return article_id if row is None else int(row[0])
+
     def members(self, story_id: int) -> list[int]:
         """The articles of a story, oldest first."""
         return [
