@@ -8,6 +8,7 @@ article are that article.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -180,13 +181,35 @@ def canonical_url(url: str, html_canonical: str | None = None) -> str:
     the other query parameters, maps AMP variants (`/amp/`, `/amp`, `.amp.html`, `?amp=1`,
     `?outputType=amp`, `amp.` hosts) to their article. `html_canonical` (the page's
     rel=canonical or og:url, possibly relative) is trusted when it resolves to an http(s) URL on
-    the same registrable domain that is not the site's front page.
+    the same registrable domain (or the page was served from an IP address or localhost) that
+    is not the site's front page.
     """
     if html_canonical:
         resolved = absolute_http_url(html_canonical, url)
-        if resolved and same_site(url, resolved) and not is_home_page(resolved):
+        trusted = resolved and (same_site(url, resolved) or _local(url))
+        if resolved and trusted and not is_home_page(resolved):
             return _clean(resolved)
     return _clean(url)
+
+
+def _local(url: str) -> bool:
+    """Whether `url` is served from an address with no public name (an IP, localhost): a
+    mirror or development server whose pages name their public address as canonical."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    return registrable_domain(url) is None and (
+        host == "localhost" or host.endswith(".localhost") or _is_ip(host)
+    )
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def identity_key(url: str) -> str:

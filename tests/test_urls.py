@@ -299,7 +299,14 @@ def url_of(head: str, url: str = "http://127.0.0.1:8000/food/bakery-reopens?utm_
 
 def test_rel_canonical_on_another_site_is_ignored() -> None:
     head = '<link rel="canonical" href="https://www.bakery-news.example/food/bakery-reopens">'
-    assert url_of(head) == "http://127.0.0.1:8000/food/bakery-reopens"
+    page_url = "https://www.syndicator.com/food/bakery-reopens?utm_source=x"
+    assert url_of(head, page_url) == "https://www.syndicator.com/food/bakery-reopens"
+
+
+def test_a_page_served_from_an_ip_address_names_its_public_address() -> None:
+    # a development server or mirror: the page has no public name of its own
+    head = '<link rel="canonical" href="https://www.bakery-news.example/food/bakery-reopens">'
+    assert url_of(head) == "https://www.bakery-news.example/food/bakery-reopens"
 
 
 def test_relative_canonical_is_resolved_against_the_page() -> None:
