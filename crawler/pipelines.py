@@ -13,6 +13,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler.items import ArticleItem
 from crawler.sites import site_from_dict
 from crawler.store import ArticleStore, Fetch
+from crawler.store.schema import ERROR_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,10 @@ class ValidatePipeline:
 
 
 class StorePipeline:
-    """Writes articles to the SQLite store and, at the end, one crawl_runs row per site."""
+    """Writes articles to the SQLite store and, at the end, one crawl_runs row per site.
+
+    A site's crawl is `ok` when at least one of its sources (feed, sitemap, listing, home) was
+    read; `error` is its first problem, `<kind>_errors` its failures by kind."""
 
     def __init__(self, crawler: Crawler, path: str) -> None:
         self.crawler = crawler
@@ -88,6 +92,11 @@ class StorePipeline:
             )
         self.crawler.stats.inc_value(f"newsmon/articles_{outcome}")
         self.crawler.stats.inc_value(f"newsmon/site/{item.site}/{outcome}")
+        if outcome == "new":  # for source health: does extraction still find these?
+            if item.article.published is not None:
+                self.crawler.stats.inc_value(f"newsmon/site/{item.site}/new_dated")
+            if item.article.authors:
+                self.crawler.stats.inc_value(f"newsmon/site/{item.site}/new_authored")
         return item
 
     def close_spider(self) -> None:
@@ -112,6 +121,11 @@ class StorePipeline:
                     "known": count(site, "known"),
                     "errors": count(site, "errors"),
                     "duration": (finished - self.started).total_seconds(),
+                    "ok": int(count(site, "sources_ok") > 0),
+                    "error": stats.get_value(f"newsmon/site/{site}/error"),
+                    "new_dated": count(site, "new_dated"),
+                    "new_authored": count(site, "new_authored"),
+                    **{f"{kind}_errors": count(site, f"{kind}_errors") for kind in ERROR_KINDS},
                 }
             )
         self.store.close()

@@ -27,6 +27,13 @@ DOWNLOADER_MIDDLEWARES = {
     # early for requests (drops what is not due before robots.txt is asked), late for
     # responses (sees a re-check's answer after retries and redirects)
     "crawler.middlewares.KnownArticleMiddleware": 80,
+    # before RedirectMiddleware (600) sees a response: a redirect back into its own chain is
+    # reported as a loop instead of being dropped by the duplicate filter
+    "crawler.problems.RedirectLoopMiddleware": 650,
+}
+
+EXTENSIONS = {
+    "crawler.progress.ProgressFile": 500,  # only with NEWSMON_PROGRESS (a terminal's progress)
 }
 
 ITEM_PIPELINES = {

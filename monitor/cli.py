@@ -1,7 +1,11 @@
 """The `newsmon` command line: reads the config once, runs a step, maps errors to exit codes.
 
 Exit codes: 0 done; 1 the run failed (crawl, delivery); 2 the user's input is wrong (config,
-query, arguments).
+query, arguments); 75 another run holds the lock (EX_TEMPFAIL: cron tries again next time).
+
+Output of the cycle commands (crawl, match, digest, run, prune, backup): on a terminal, a progress
+line and a summary; not on a terminal (cron, systemd), nothing on stdout unless -v, so cron mails
+only on trouble. Problems go to stderr either way; -q keeps stdout silent on a terminal too.
 """
 
 from __future__ import annotations
@@ -21,11 +25,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from crawler.sites import Site
 from monitor import checks
 from monitor.cadence import CADENCES
 from monitor.checks import Problems
 from monitor.config import Config, load_config, summary
-from monitor.errors import ConfigError, NewsmonError
+from monitor.errors import ConfigError, CrawlError, NewsmonError
+
+if TYPE_CHECKING:
+    from monitor.mailer import Mailer
 
 if TYPE_CHECKING:
     from monitor.delivery import Waiting
@@ -34,17 +42,33 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class State:
-    """What the group's options say; the config is read on first use, once."""
+    """What the group's options say; the config is read on first use, once.
 
-    def __init__(self, config_path: Path) -> None:
+    `mail`: whether the command will send mail, so the SMTP password must be there; a command
+    that sends none (crawl, match, --outbox) sets it False before it reads the config."""
+
+    def __init__(self, config_path: Path, *, verbose: bool = False, quiet: bool = False) -> None:
         self.config_path = config_path
+        self.verbose = verbose
+        self.tty = sys.stdout.isatty()
+        self.quiet = quiet or not (self.tty or verbose)
+        self.mail = True
         self._config: Config | None = None
 
     @property
     def config(self) -> Config:
         if self._config is None:
-            self._config = load_config(self.config_path, environ=os.environ)
+            self._config = self.load()
         return self._config
+
+    def load(self) -> Config:
+        """Read the config file (again: the scheduler's SIGHUP)."""
+        return load_config(self.config_path, environ=os.environ, mail=self.mail)
+
+    def out(self, message: str = "") -> None:
+        """A line of the summary: shown on a terminal or with -v, never with -q."""
+        if not self.quiet:
+            click.echo(message)
 
 
 pass_state = click.make_pass_decorator(State)
@@ -74,15 +98,20 @@ def reports_errors(func: F) -> F:
     show_default=True,
     help="The config file (else $NEWSMON_CONFIG, else ./newsmon.toml).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log more, the crawl's log included.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Print the summary even off a terminal; log more."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems, even on a terminal.")
 @click.version_option(package_name="newsmon")
 @click.pass_context
-def cli(ctx: click.Context, config_path: Path, verbose: bool) -> None:
+def cli(ctx: click.Context, config_path: Path, verbose: bool, quiet: bool) -> None:
     """newsmon watches tech news sites and emails you when they publish what you watch."""
+    if verbose and quiet:
+        raise click.UsageError("-v and -q contradict each other; pass one of them")
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
     )
-    ctx.obj = State(config_path)
+    ctx.obj = State(config_path, verbose=verbose, quiet=quiet)
     ctx.meta["log_level"] = "INFO" if verbose else "WARNING"
 
 
@@ -111,64 +140,128 @@ def _locked(state: State) -> AbstractContextManager[None]:
     return run_lock(state.config)
 
 
-def _crawl(state: State) -> None:
-    from monitor.runner import crawl
+def _crawl(state: State, sites: Sequence[Site] | None = None) -> None:
+    """Crawl `sites` (default all); say which failed and why; exit 1 if every one failed."""
+    from monitor.runner import crawl, failure_lines, health_warnings
 
+    config = state.config
+    chosen = list(config.sites if sites is None else sites)
+    if not chosen:
+        state.out(f"no sites to crawl: add sites or [[site]] tables to {config.path.name}")
+        return
     log_level = click.get_current_context().meta.get("log_level", "WARNING")
-    result = crawl(state.config, log_level=log_level)
-    for row in result.sites:
+
+    started = _now()
+
+    def progress(done: dict[str, int]) -> None:
+        seconds = (_now() - started).total_seconds()
         click.echo(
+            f"\rsites {done.get('sites_done', 0)}/{len(chosen)}, {done.get('pages', 0)} pages "
+            f"fetched, {done.get('new', 0)} new articles ({seconds:.0f} s)",
+            nl=False,
+        )
+
+    tick = progress if state.tty and not state.quiet else None
+    result = crawl(config, sites=chosen, log_level=log_level, tick=tick)
+    if tick:
+        click.echo("\r\033[K", nl=False)
+    for row in result.sites:
+        state.out(
             f"{row['site']}: {row['requests']} requests, {row['new']} new, "
             f"{row['updated']} updated, {row['known']} known, {row['errors']} errors"
         )
-    click.echo(f"crawled: {result.requests} requests, {result.new} new articles")
+    state.out(f"crawled: {result.requests} requests, {result.new} new articles")
+    now = _now()
+    for line in failure_lines(config, result, now=now):
+        click.echo(line, err=True)
+    for line in health_warnings(config, [site.name for site in chosen], now=now):
+        click.echo(f"warning: {line}", err=True)
+    if chosen and len(result.failed) == len(chosen):
+        raise CrawlError(
+            f"every site failed ({len(chosen)}); check the network, or the sites above"
+        )
+
+
+def _chosen_sites(state: State, names: tuple[str, ...]) -> list[Site]:
+    """The configured sites named by --sites (all of them without it)."""
+    sites = state.config.sites
+    if not names:
+        return list(sites)
+    by_name = {site.name: site for site in sites}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(unknown)} not in {state.config.path.name}; "
+            f"configured: {', '.join(by_name) or 'none'}",
+            param_hint="--sites",
+        )
+    return [by_name[name] for name in dict.fromkeys(names)]
+
+
+def _site_names(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
+    return tuple(name.strip() for name in (value or "").split(",") if name.strip())
+
+
+sites_option = click.option(
+    "--sites",
+    "site_names",
+    metavar="A,B",
+    callback=_site_names,
+    help="Only these configured sites (comma-separated names).",
+)
 
 
 def _match(state: State, backfill: timedelta | None = None) -> None:
     from monitor.runner import match
 
     result = match(state.config, now=_now(), backfill=backfill)
-    click.echo(f"matched {result.articles} articles: {result.alerts} new alerts")
+    state.out(f"matched {result.articles} articles: {result.alerts} new alerts")
+
+
+def _mailer(state: State, outbox: Path | None, dry_run: bool = False) -> Mailer | None:
+    """Where digests go; a ConfigError when they cannot go anywhere (before any work)."""
+    from monitor.mailer import FileMailer, SmtpMailer
+
+    config = state.config
+    if dry_run:
+        return None
+    if outbox is not None:
+        return FileMailer(outbox)
+    if config.email is not None:
+        return SmtpMailer(config.email)
+    raise ConfigError(
+        f"{config.path.name}: no [email] section; add one to send digests by SMTP, "
+        "or pass --outbox DIR to write them as .eml files"
+    )
 
 
 def _digest(state: State, outbox: Path | None, dry_run: bool, everything: bool = False) -> None:
-    from monitor.mailer import FileMailer, Mailer, SmtpMailer
     from monitor.runner import digest
 
     config = state.config
-    mailer: Mailer | None = None
-    if dry_run:
-        mailer = None
-    elif outbox is not None:
-        mailer = FileMailer(outbox)
-    elif config.email is not None:
-        mailer = SmtpMailer(config.email)
-    else:
-        raise ConfigError(
-            f"{config.path.name}: no [email] section; add one to send digests by SMTP, "
-            "or pass --outbox DIR to write them as .eml files"
-        )
+    mailer = _mailer(state, outbox, dry_run)
     result = digest(config, mailer, now=_now(), everything=everything)
     for line in result.dropped:
-        click.echo(f"dropped {line}")
+        state.out(f"dropped {line}")
     for msg in result.previews:
         click.echo(f"--- would send to {msg['To']}: {msg['Subject']}")
         text = msg.get_body(preferencelist=("plain",))
         click.echo(text.get_content() if text is not None else "")
     for sent in result.sent:
         again = "re-sent the stored digest with" if sent.retry else "sent"
-        click.echo(f"{again} {_alerts(sent.alerts)} to {sent.recipient}: {sent.location}")
+        state.out(f"{again} {_alerts(sent.alerts)} to {sent.recipient}: {sent.location}")
     for failed in result.failed:
         if failed.given_up:
             click.echo(
                 f"gave up on {_alerts(failed.alerts)} for {failed.recipient} after "
                 f"{failed.attempts} refusals: {failed.error} (see `newsmon digest --list`)"
             )
-    _echo_waiting(config, result.waiting)
+    if not state.quiet:
+        _echo_waiting(config, result.waiting)
     if not (result.sent or result.failed or result.previews or result.waiting):
-        click.echo("no pending alerts: no digest")
+        state.out("no pending alerts: no digest")
     elif not (result.sent or result.failed or result.previews):
-        click.echo("nothing due now")
+        state.out("nothing due now")
     if result.blocking:
         raise NewsmonError(
             "; ".join(
@@ -295,12 +388,16 @@ outbox_option = click.option(
 
 
 @cli.command()
+@sites_option
 @pass_state
 @reports_errors
-def crawl(state: State) -> None:
-    """Fetch new articles from every configured site into the store."""
+def crawl(state: State, site_names: tuple[str, ...]) -> None:
+    """Fetch new articles from every configured site (or --sites) into the store, whatever
+    their `every` says."""
+    state.mail = False
+    sites = _chosen_sites(state, site_names)
     with _locked(state):
-        _crawl(state)
+        _crawl(state, sites)
 
 
 def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:
@@ -325,6 +422,7 @@ def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> time
 @reports_errors
 def match(state: State, backfill: timedelta | None) -> None:
     """Turn new and changed articles that match a watch into alerts (once each)."""
+    state.mail = False
     with _locked(state):
         _match(state, backfill)
 
@@ -352,6 +450,7 @@ def digest(
     """Send each recipient one digest of their due alerts (by each watch's cadence)."""
     if ((listing or forget) and (outbox or dry_run or everything)) or (listing and forget):
         raise click.UsageError("--list and --forget go alone, without other digest options")
+    state.mail = outbox is None and not dry_run and not listing and not forget
     with _locked(state):
         if listing:
             _list(state)
@@ -363,17 +462,39 @@ def digest(
 
 @cli.command()
 @outbox_option
+@sites_option
+@click.option("--force", is_flag=True, help="Crawl the sites whatever their `every` says.")
 @pass_state
 @reports_errors
-def run(state: State, outbox: Path | None) -> None:
-    """One full cycle: crawl, match, digest (the entry point for cron); with [store] keep, a
-    prune at most once a day."""
+def run(state: State, outbox: Path | None, site_names: tuple[str, ...], force: bool) -> None:
+    """One full cycle under the run lock (the entry point for cron): crawl the sites that are
+    due by their `every`, match, digest; with [store] keep, a prune at most once a day."""
+    from monitor.runner import due_sites, last_successful
+
+    state.mail = outbox is None
+    config = state.config
+    sites = _chosen_sites(state, site_names)
     with _locked(state):
-        _crawl(state)
+        if config.watches:  # it must be able to deliver before it crawls
+            _mailer(state, outbox)
+        if not force:
+            due = {site.name for site in due_sites(config, last_successful(config), now=_now())}
+            sites = [site for site in sites if site.name in due]
+        failure: CrawlError | None = None
+        if sites:
+            try:
+                _crawl(state, sites)
+            except CrawlError as e:  # match and send what there is, then fail
+                failure = e
+        else:
+            state.out("no site is due (see newsmon status; --force crawls anyway)")
         _match(state)
-        _digest(state, outbox, dry_run=False)
-        if state.config.store.keep is not None:
+        if config.watches:
+            _digest(state, outbox, dry_run=False)
+        if config.store.keep is not None:
             _prune(state, force=False)
+        if failure is not None:
+            raise failure
 
 
 @cli.command()
@@ -410,6 +531,7 @@ def demo(folder: Path) -> None:
 @reports_errors
 def prune(state: State) -> None:
     """Drop article bodies and revisions older than [store] keep, then compact the file."""
+    state.mail = False
     with _locked(state):
         _prune(state, force=True)
 
@@ -419,7 +541,7 @@ def _prune(state: State, *, force: bool) -> None:
 
     result = prune(state.config, now=_now(), force=force)
     if result.ran:
-        click.echo(
+        state.out(
             f"pruned: {result.articles} article bodies and {result.revisions} revisions "
             f"older than {state.config.store.keep.days if state.config.store.keep else 0} days"
         )
@@ -432,6 +554,7 @@ def _prune(state: State, *, force: bool) -> None:
 @reports_errors
 def history(state: State, url: str, as_json: bool) -> None:
     """Print the revisions of a stored article, newest first, with their diffs."""
+    state.mail = False
     from crawler.urls import canonical_url
     from monitor.runner import open_store
 
@@ -473,6 +596,7 @@ def watch_group() -> None:
 @reports_errors
 def watch_test(state: State, query: str, since: timedelta, limit: int) -> None:
     """Print what QUERY would have alerted on, newest first, with highlights."""
+    state.mail = False
     from monitor.errors import QueryError
     from monitor.query import parse
     from monitor.runner import open_store
@@ -513,6 +637,7 @@ def _starred(text: str, marks: Sequence[tuple[int, int]]) -> str:
 @reports_errors
 def watch_list(state: State) -> None:
     """Each watch with its alerts in the last 7 and 30 days and its last alert."""
+    state.mail = False
     from monitor.ledger import Ledger
     from monitor.runner import open_store
 
@@ -652,3 +777,10 @@ def _terminated(signum: int, frame: object) -> None:
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name="newsmon")
+
+
+# The commands for running newsmon for months live in their own module; importing it registers
+# them on `cli` (it imports this module's helpers, hence at the end).
+from monitor import cli_ops  # noqa: E402
+
+__all__ = ["cli", "cli_ops", "main"]

@@ -198,8 +198,11 @@ class Config:
     aliases: Mapping[str, tuple[Term, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
-def load_config(path: Path, *, environ: Mapping[str, str]) -> Config:
-    """Read and validate the config file at `path`; raise one ConfigError naming every problem."""
+def load_config(path: Path, *, environ: Mapping[str, str], mail: bool = True) -> Config:
+    """Read and validate the config file at `path`; raise one ConfigError naming every problem.
+
+    `mail=False` is for commands that send no mail (crawl, match): the SMTP password variable
+    named by `email.password_env` need not be set then (cron's environment often lacks it)."""
     try:
         text = path.read_text(encoding="utf-8-sig")  # -sig: tolerate a BOM from Notepad
     except FileNotFoundError as e:
@@ -212,10 +215,10 @@ def load_config(path: Path, *, environ: Mapping[str, str]) -> Config:
         raise ConfigError(f"{path}: not UTF-8 text (byte {e.start}); save it as UTF-8") from e
     except OSError as e:
         raise ConfigError(f"{path}: cannot read the file: {e.strerror or e}") from e
-    return parse_config(text, path=path, environ=environ)
+    return parse_config(text, path=path, environ=environ, mail=mail)
 
 
-def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config:
+def parse_config(text: str, *, path: Path, environ: Mapping[str, str], mail: bool = True) -> Config:
     """Validate config `text` read from `path` (used for messages and relative paths)."""
     try:
         data = tomllib.loads(text)
@@ -236,7 +239,7 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str]) -> Config
     store = _store(p, data.get("store", {}), path)
     aliases = _aliases(p, data.get("aliases", {}))
     watches = _watches(p, data.get("watch"), aliases)
-    email = _email(p, data["email"], environ) if "email" in data else None
+    email = _email(p, data["email"], environ, mail) if "email" in data else None
     schedule = _schedule(p, data.get("schedule", {}))
     crawl = _crawl(p, data.get("crawl", {}))
     digest = _digest(p, data.get("digest", {}))
@@ -532,7 +535,9 @@ def _recipients(p: Problems, table: Mapping[str, object], key: str) -> tuple[str
     return tuple(addresses)
 
 
-def _email(p: Problems, value: object, environ: Mapping[str, str]) -> EmailConfig | None:
+def _email(
+    p: Problems, value: object, environ: Mapping[str, str], mail: bool
+) -> EmailConfig | None:
     table = checks.table(
         p, value, "email", _EMAIL_KEYS, required=("host", "sender"), refused=_EMAIL_REFUSED
     )
@@ -546,7 +551,7 @@ def _email(p: Problems, value: object, environ: Mapping[str, str]) -> EmailConfi
         p.add("email.port", f"expected a port number from 1 to 65535, got {checks.show(port)}")
         port = 0
     username = checks.string(p, table, "username", "email.username")
-    password_env, password = _password(p, table, environ)
+    password_env, password = _password(p, table, environ, mail)
     if "username" in table and "password_env" not in table:
         p.add(
             "email",
@@ -580,7 +585,7 @@ def check_address(p: Problems, value: str | None, key: str) -> str | None:
 
 
 def _password(
-    p: Problems, table: Mapping[str, object], environ: Mapping[str, str]
+    p: Problems, table: Mapping[str, object], environ: Mapping[str, str], mail: bool
 ) -> tuple[str | None, str | None]:
     value = table.get("password_env")
     if value is None:
@@ -593,6 +598,8 @@ def _password(
             "like 'NEWSMON_SMTP_PASSWORD'; the password itself belongs in that variable",
         )
         return None, None
+    if not mail and not environ.get(value):
+        return value, None
     if value not in environ:
         p.add("email.password_env", f"environment variable {value} is not set; export it")
         return None, None

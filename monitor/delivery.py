@@ -34,6 +34,7 @@ from monitor.cadence import Schedule, next_slot
 from monitor.config import Watch
 from monitor.digest import DigestItem, render_digest
 from monitor.errors import DeliveryError
+from monitor.health import unhealthy_sites
 from monitor.ledger import Ledger
 from monitor.mailer import Mailer, PermanentFailure
 
@@ -104,7 +105,7 @@ class Plan:
     attempts: int = 3
     config_path: str | None = None
     unsubscribe: str | None = None
-    sites: tuple[str, ...] = ()  # the configured sites: only they are named as unhealthy
+    sites: tuple[str, ...] = ()  # the configured sites: only they can be flagged (health.py)
 
     def wants(self, watch: str, recipient: str) -> bool:
         return any(w.name == watch and recipient in w.notify for w in self.watches)
@@ -175,7 +176,7 @@ def send_digests(
 
     domain = parseaddr(plan.sender)[1].rpartition("@")[2] or "newsmon.invalid"
     new_msgid = msgid or (lambda d: make_msgid(domain=d))
-    unhealthy = [site for site in store.runs.failing() if site in plan.sites]
+    unhealthy = sorted(unhealthy_sites(store, plan.sites, now=now))
     for recipient, rows in due.items():
         if recipient in stuck:
             continue

@@ -24,8 +24,18 @@ class QueryError(NewsmonError):
         self.position = position
 
 
+class LockHeld(NewsmonError):
+    """Another newsmon run holds the run lock of this store (EX_TEMPFAIL: try again later)."""
+
+    exit_code = 75
+
+
 class CrawlError(NewsmonError):
     """The crawl subprocess failed."""
+
+
+class CrawlTimeout(CrawlError):
+    """The crawl subprocess ran past its time limit and was stopped."""
 
 
 class DeliveryError(NewsmonError):

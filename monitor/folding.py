@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from itertools import accumulate
-from operator import add, sub
+from operator import sub
 
 __all__ = ["Folded", "fold", "fold_segment", "words"]
 
@@ -98,13 +98,11 @@ class Folded:
 
     def _uncollapse(self, at: int) -> int:
         if self._cuts is None:
-            # The text between runs of 2+ spaces, and the runs: part i + 1 starts after i + 1
-            # single spaces in the collapsed text, and after the first i + 1 runs in the spaced.
-            spaced = " " + self._spaced + " "
-            parts = list(accumulate(map(len, _RUNS.split(spaced))))[:-1]
-            runs = list(accumulate(map(len, _RUNS.findall(spaced))))
-            self._cuts = list(map(add, parts, range(1, len(parts) + 1)))
-            self._dropped = list(map(sub, runs, range(1, len(runs) + 1)))
+            # Each run of 2+ spaces became one space: after it, collapsed offsets are behind
+            # the spaced ones by the spaces dropped so far.
+            runs = [m.span() for m in _RUNS.finditer(" " + self._spaced + " ")]
+            self._dropped = list(accumulate(end - start - 1 for start, end in runs))
+            self._cuts = list(map(sub, (end for _, end in runs), self._dropped))
         k = bisect.bisect_right(self._cuts, at) - 1
         return at + self._dropped[k] if k >= 0 else at
 

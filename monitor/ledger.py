@@ -280,3 +280,36 @@ class Ledger:
                 [recipient],
             )
         return counts["pending"], counts["failed"]
+
+    # status
+
+    def watch_status(self) -> dict[str, dict[str, Any]]:
+        """Per watch name: its alerts still pending for some recipient, and when a digest
+        carrying one of its alerts last went out."""
+        rows = self.db.execute_returning_dicts(
+            "SELECT a.watch AS watch, "
+            "COUNT(DISTINCT CASE WHEN d.state = 'pending' THEN a.id END) AS pending, "
+            "MAX(g.sent) AS last_sent "
+            "FROM alerts a LEFT JOIN deliveries d ON d.alert_id = a.id "
+            "LEFT JOIN digests g ON g.id = d.digest_id AND g.state = 'sent' GROUP BY a.watch"
+        )
+        return {str(r["watch"]): r for r in rows}
+
+    def digest_status(self) -> dict[str, Any]:
+        """When a digest last went out; digests given up; digests waiting for a retry after a
+        failed attempt, with the last error."""
+        row = self.db.execute(
+            "SELECT MAX(CASE WHEN state = 'sent' THEN sent END), "
+            "COUNT(CASE WHEN state = 'failed' THEN 1 END), "
+            "COUNT(CASE WHEN state = 'sending' AND error IS NOT NULL THEN 1 END) FROM digests"
+        ).fetchone()
+        last = self.db.execute(
+            "SELECT error FROM digests WHERE error IS NOT NULL AND state IN ('sending', 'failed') "
+            "ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return {
+            "last_sent": row[0],
+            "failed": int(row[1]),
+            "retrying": int(row[2]),
+            "last_error": last[0] if last else None,
+        }

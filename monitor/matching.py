@@ -52,17 +52,14 @@ from monitor.scan import (
     field_text,
     segments,
 )
-from monitor.snippets import Snippet, snippet
 
 __all__ = [
     "Article",
     "Hit",
     "Matcher",
     "Prominence",
-    "Snippet",
     "Span",
     "fold",
-    "snippet",
     "words",
 ]
 

@@ -52,7 +52,10 @@ def test_run_crawls_matches_and_digests_once(tmp_path: Path, fixture_site: str) 
     cron_dir = tmp_path / "cron"  # cron runs commands from some other folder
     cron_dir.mkdir()
 
-    first = newsmon("--config", "../home/newsmon.toml", "run", "--outbox", "out", cwd=cron_dir)
+    # -v: the summary is printed off a terminal too (without it, cron gets silence)
+    first = newsmon(
+        "--config", "../home/newsmon.toml", "-v", "run", "--outbox", "out", cwd=cron_dir
+    )
     assert first.returncode == 0, first.stderr
     assert "ledger: 6 requests, 3 new, 0 updated, 0 known, 1 errors" in first.stdout
     # a feed that 404s and a page that is no feed: reported, and the other site goes on
@@ -102,7 +105,9 @@ def test_run_crawls_matches_and_digests_once(tmp_path: Path, fixture_site: str) 
     assert "Wait times for data centre GPUs fall to a few months" in text.get_content()
     assert "Raspberry Pi" not in text.get_content()
 
-    second = newsmon("--config", "../home/newsmon.toml", "run", "--outbox", "out", cwd=cron_dir)
+    second = newsmon(
+        "--config", "../home/newsmon.toml", "-v", "run", "--outbox", "out", "--force", cwd=cron_dir
+    )
     assert second.returncode == 0, second.stderr
     assert "0 new, 0 updated, 3 known" in second.stdout
     assert "0 new alerts" in second.stdout
@@ -115,13 +120,13 @@ def test_digest_dry_run_prints_and_marks_nothing(tmp_path: Path, fixture_site: s
     (tmp_path / "newsmon.toml").write_text(CONFIG.format(origin=fixture_site))
     assert newsmon("crawl", cwd=tmp_path).returncode == 0
     assert newsmon("match", cwd=tmp_path).returncode == 0
-    dry = newsmon("digest", "--dry-run", cwd=tmp_path)
+    dry = newsmon("digest", "--dry-run", cwd=tmp_path)  # asked for: printed without -v
     assert dry.returncode == 0, dry.stderr
     assert "would send to analyst@example.com" in dry.stdout
     assert "*Nvidia*" in dry.stdout
-    real = newsmon("digest", "--outbox", "out", cwd=tmp_path)
+    real = newsmon("-v", "digest", "--outbox", "out", cwd=tmp_path)
     assert "sent 2 alerts to analyst@example.com" in real.stdout
-    assert "no pending alerts" in newsmon("digest", "--outbox", "out", cwd=tmp_path).stdout
+    assert "no pending alerts" in newsmon("-v", "digest", "--outbox", "out", cwd=tmp_path).stdout
 
 
 def test_scrapy_finds_the_news_spider_at_the_project_root() -> None:

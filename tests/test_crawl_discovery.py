@@ -47,7 +47,7 @@ HOME_WITHOUT_FEED = re.sub(
 def crawl(tmp_path: Path, server: FixtureServer, site: str) -> str:
     config = f'[crawl]\ndelay = 0\n\n[[site]]\nname = "ledger"\nhome = "{server.origin}/"\n{site}'
     (tmp_path / "newsmon.toml").write_text(config)
-    done = newsmon("crawl", cwd=tmp_path)
+    done = newsmon("-v", "crawl", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

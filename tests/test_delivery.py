@@ -413,19 +413,22 @@ def test_temporary_failure_never_gives_up(tmp_path: Path, store: ArticleStore) -
     assert run(store, config, FileMailer(tmp_path / "out"), TUESDAY + timedelta(days=1)).sent
 
 
-def test_the_footer_names_configured_sites_whose_last_crawl_failed(
+def test_the_footer_names_configured_sites_with_a_health_flag(
     tmp_path: Path, store: ArticleStore
 ) -> None:
     config = make_config(tmp_path, extra='\n[[site]]\nname = "n"\nhome = "https://n.example/"\n')
     Articles(store).add(config, TUESDAY, "Japan")
-    for site, errors, new in (("n", 3, 0), ("gone", 5, 0)):
-        store.runs.record(
-            {"run": "r1", "site": site, "started": "", "finished": "", "requests": errors,
-             "new": new, "updated": 0, "known": 0, "errors": errors, "duration": 1.0}
-        )  # fmt: skip
+    for site in ("n", "gone"):
+        for n in range(3):  # the last three crawls failed
+            finished = (TUESDAY - timedelta(minutes=15 * n)).isoformat()
+            store.runs.record(
+                {"run": f"r{n}", "site": site, "started": finished, "finished": finished,
+                 "requests": 3, "new": 0, "updated": 0, "known": 0, "errors": 3,
+                 "duration": 1.0, "ok": 0, "error": "cannot connect"}
+            )  # fmt: skip
     result = run(store, config, FileMailer(tmp_path / "out"), TUESDAY)
     text = body(read(result.sent[0].location))
-    assert "Sites with problems (their last crawl failed): n." in text  # not 'gone'
+    assert "Sites with problems (newsmon status says which and why): n." in text  # not 'gone'
     assert f"edit {tmp_path / 'newsmon.toml'}" in text.replace("\n", " ")
 
 

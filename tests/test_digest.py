@@ -456,7 +456,7 @@ def test_html_has_no_scripts_remote_images_or_tracking() -> None:
 def test_footer_names_the_config_file_and_unhealthy_sites() -> None:
     text, html = parts(render(unhealthy=("heise", "theregister")))
     assert "edit /home/alice/newsmon.toml" in text.replace("\n", " ")
-    assert "Sites with problems (their last crawl failed): heise, theregister." in text
+    assert "Sites with problems (newsmon status says which and why): heise, theregister." in text
     assert "<code>/home/alice/newsmon.toml</code>" in html
     clean, _ = parts(render(unhealthy=()))
     assert "Sites with problems" not in clean

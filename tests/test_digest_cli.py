@@ -42,7 +42,7 @@ def setup(tmp_path: Path) -> None:
 
 def test_daily_alerts_wait_and_say_for_what(tmp_path: Path) -> None:
     setup(tmp_path)
-    result = newsmon("digest", "--outbox", "out", cwd=tmp_path)
+    result = newsmon("-v", "digest", "--outbox", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (
         "alice@example.com: 1 alert waits for the daily digest at 08:00 Europe/Berlin (next: "
@@ -59,9 +59,9 @@ def test_all_sends_what_is_pending_now(tmp_path: Path) -> None:
     setup(tmp_path)
     dry = newsmon("digest", "--all", "--dry-run", cwd=tmp_path)
     assert "--- would send to alice@example.com: newsmon: 1 new for Japan" in dry.stdout
-    sent = newsmon("digest", "--all", "--outbox", "out", cwd=tmp_path)
+    sent = newsmon("-v", "digest", "--all", "--outbox", "out", cwd=tmp_path)
     assert "sent 1 alert to alice@example.com" in sent.stdout
-    again = newsmon("digest", "--all", "--outbox", "out", cwd=tmp_path)
+    again = newsmon("-v", "digest", "--all", "--outbox", "out", cwd=tmp_path)
     assert "no pending alerts: no digest" in again.stdout
     assert len(list((tmp_path / "out").glob("*.eml"))) == 1
 

@@ -15,7 +15,7 @@ import pytest
 from monitor.demo import SiteHandler, serve
 from tests.conftest import FIXTURES, newsmon, newsmon_command
 
-PAGES = 24
+PAGES = 12
 CONFIG = """
 [store]
 path = "news.db"
@@ -35,7 +35,7 @@ class SlowHandler(SiteHandler):
 
     def do_GET(self) -> None:
         if self.path.startswith("/articles/"):
-            time.sleep(0.25)
+            time.sleep(0.2)
         super().do_GET()
 
 

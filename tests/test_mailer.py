@@ -210,8 +210,8 @@ sender = "newsmon <alerts@example.com>"
 
     inbox = Inbox()
     with running(inbox, port):
-        up = newsmon("digest", cwd=tmp_path)
-        again = newsmon("digest", cwd=tmp_path)
+        up = newsmon("-v", "digest", cwd=tmp_path)
+        again = newsmon("-v", "digest", cwd=tmp_path)
     assert up.returncode == 0, up.stderr
     assert "re-sent the stored digest with 1 alert to alice@example.com" in up.stdout
     assert "no pending alerts" in again.stdout

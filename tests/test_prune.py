@@ -27,7 +27,7 @@ def make_store(tmp_path: Path, keep: str | None) -> Path:
 
 def test_newsmon_prune_empties_old_bodies(tmp_path: Path) -> None:
     make_store(tmp_path, "30d")
-    done = newsmon("prune", cwd=tmp_path)
+    done = newsmon("-v", "prune", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "pruned: 1 article bodies and 0 revisions older than 30 days" in done.stdout
     store = ArticleStore.open(tmp_path / "n.db")
@@ -37,7 +37,7 @@ def test_newsmon_prune_empties_old_bodies(tmp_path: Path) -> None:
 
 def test_prune_without_keep_says_what_to_set(tmp_path: Path) -> None:
     make_store(tmp_path, None)
-    done = newsmon("prune", cwd=tmp_path)
+    done = newsmon("-v", "prune", cwd=tmp_path)
     assert done.returncode == 2
     assert 'store.keep is not set; add keep = "365d" to [store]' in done.stderr
 

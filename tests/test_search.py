@@ -231,7 +231,8 @@ def test_watch_list_counts_alerts(tmp_path: Path) -> None:
     path = write_config(tmp_path)
     today = datetime.now(UTC).replace(microsecond=0)
     fill(tmp_path / "newsmon.db", today).close()
-    code, out = run("--config", str(path), "match", "--backfill", "7d")
+    # -v: the summary is printed off a terminal too
+    code, out = run("-v", "--config", str(path), "match", "--backfill", "7d")
     assert code == 0 and "4 new alerts" in out, out
     code, out = run("--config", str(path), "watch", "list")
     assert code == 0, out

@@ -13,9 +13,8 @@ from urllib.parse import urljoin
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, UsageError
+from scrapy.exceptions import UsageError
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.discovery import (
@@ -33,6 +32,7 @@ from crawler.discovery import (
 from crawler.extract import extract_article
 from crawler.items import ArticleItem
 from crawler.middlewares import ENTRY, RECHECK
+from crawler.problems import Problems, classify, quiet_scrapy_noise
 from crawler.sites import Site, site_from_dict
 from crawler.store import ArticleStore, Fetch
 
@@ -82,8 +82,12 @@ class NewsSpider(scrapy.Spider):
         store = ArticleStore.open(crawler.settings.get("NEWSMON_DB"))
         spider = cls(sites, store, *args, **kwargs)
         spider._set_crawler(crawler)
+        spider.problems = Problems(crawler)
+        quiet_scrapy_noise()
         crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
         return spider
+
+    problems: Problems
 
     def on_closed(self) -> None:
         self.store.close()
@@ -119,6 +123,7 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     def parse_home(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        self.count(site, "sources_ok")
         feeds = find_feed_links(response.body, response.url)
         for feed in feeds:
             yield self.request(feed, self.parse_feed, site)
@@ -134,14 +139,20 @@ class NewsSpider(scrapy.Spider):
                 content_type=content_type.decode("latin-1") if content_type else None,
             )
         except FeedError as e:
-            self.count(site, "errors")
-            logger.error("site %s: feed %s cannot be read: %s", site.name, response.url, e)
+            message = f"feed {response.url} cannot be read: {e}"
+            self.problems.add(site.name, "unreadable", message, level=logging.ERROR)
             return
+        self.count(site, "sources_ok")
         yield from self.follow_entries(site, entries)
 
     def parse_article(
         self, response: Response, site: Site, entry: FeedEntry
     ) -> Iterator[ArticleItem]:
+        kind = _header(response.headers.get(b"Content-Type")) or "text/html"
+        if "html" not in kind.lower():
+            message = f"{response.url} is {kind.split(';')[0]}, not an HTML page; skipped"
+            self.problems.add(site.name, "not_html", message)
+            return
         article = extract_article(
             response.body,
             response.url,
@@ -231,9 +242,10 @@ class NewsSpider(scrapy.Spider):
         try:
             sitemap = parse_sitemap(response.body, response.url)
         except SitemapError as e:
-            self.count(site, "errors")
-            logger.error("site %s: sitemap %s cannot be read: %s", site.name, response.url, e)
+            message = f"sitemap {response.url} cannot be read: {e}"
+            self.problems.add(site.name, "unreadable", message, level=logging.ERROR)
             return
+        self.count(site, "sources_ok")
         now = datetime.now(UTC)
         max_age = timedelta(days=self.settings.getfloat("NEWSMON_SITEMAP_DAYS", 2))
         if depth < MAX_SITEMAP_DEPTH:
@@ -244,6 +256,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     def parse_listing(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        self.count(site, "sources_ok")
         links = find_article_links(
             response.body, response.url, home=site.home, pattern=site.article_pattern
         )
@@ -274,14 +287,12 @@ class NewsSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         site: Site = request.cb_kwargs["site"]
-        error = failure.value
-        if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError):
-            logger.info("site %s: %s skipped: %s", site.name, request.url, error)
+        assert failure.value is not None
+        kind, message = classify(failure.value, request.url)
+        if not kind:
+            logger.info("site %s: %s skipped: %s", site.name, request.url, message)
             return
-        self.count(site, "errors")
-        if isinstance(error, HttpError):
-            problem = f"the server answered HTTP {error.response.status}"
-        else:
-            problem = f"{type(error).__name__}: {error}"
-        fix = "; check its feeds in the config" if request.callback == self.parse_feed else ""
-        logger.error("site %s: %s failed: %s%s", site.name, request.url, problem, fix)
+        if kind == "http" and request.callback == self.parse_feed:
+            message += "; check its feeds in the config"
+        level = logging.ERROR if kind == "http" else logging.WARNING
+        self.problems.add(site.name, kind, message, level=level)

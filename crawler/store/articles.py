@@ -405,3 +405,13 @@ class ArticleStore:
     def vacuum(self) -> None:
         """Give the space of deleted rows back to the file system."""
         self.db.execute("VACUUM")
+
+    def backup(self, target: Path) -> None:
+        """A consistent, compacted copy of the whole database at `target` (replaced if there),
+        made while crawls and runs go on: `VACUUM INTO` reads one snapshot, and the copy is
+        written beside the target and renamed over it only once complete."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        partial.unlink(missing_ok=True)
+        self.db.execute("VACUUM INTO ?", [str(partial)])
+        partial.replace(target)

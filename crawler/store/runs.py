@@ -21,13 +21,23 @@ class CrawlRuns:
             "SELECT * FROM crawl_runs WHERE run = ? ORDER BY id", [run]
         )
 
-    def failing(self) -> list[str]:
-        """Sites whose last crawl had errors and read nothing (for the digest's footer)."""
+    def last_ok(self) -> dict[str, str]:
+        """Per site, when its last successful crawl started (ISO time, UTC)."""
         rows = self.db.execute(
-            "SELECT site FROM crawl_runs r WHERE id = (SELECT MAX(id) FROM crawl_runs "
-            "WHERE site = r.site) AND errors > 0 AND new + updated + known = 0 ORDER BY site"
+            "SELECT site, MAX(started) FROM crawl_runs WHERE ok = 1 GROUP BY site"
         ).fetchall()
-        return [str(row[0]) for row in rows]
+        return {str(site): str(started) for site, started in rows}
+
+    def history(
+        self, site: str, *, since: str | None = None, limit: int = 500
+    ) -> list[dict[str, Any]]:
+        """The site's crawls, oldest first: the last `limit`, or those finished after `since`."""
+        rows = self.db.execute_returning_dicts(
+            "SELECT * FROM crawl_runs WHERE site = ? AND finished >= ? "
+            "ORDER BY finished DESC, id DESC LIMIT ?",
+            [site, since or "", limit],
+        )
+        return rows[::-1]
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()

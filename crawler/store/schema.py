@@ -150,8 +150,38 @@ def m003_fts_written_by_the_store(db: Database) -> None:
     )
 
 
+#: crawl_runs counts failures by kind (`<kind>_errors`): cannot connect, an HTTP error status,
+#: no answer in time, a redirect loop, a non-HTML answer for an article, a page over the size
+#: limit, a feed or sitemap that cannot be parsed. See crawler.problems.
+ERROR_KINDS = (
+    "connect",
+    "http",
+    "timeout",
+    "redirect_loop",
+    "not_html",
+    "too_large",
+    "unreadable",
+)
+
+
 @crawler_migrations()
-def m004_url_identity(db: Database) -> None:
+def m004_crawl_run_health(db: Database) -> None:
+    """What source health needs of each crawl of a site: did it work, how it failed, and how
+    many of its new articles came with a date and an author."""
+    runs = db.table("crawl_runs")
+    runs.add_column("ok", int, not_null_default=1)
+    runs.add_column("error", str)  # the first problem of the site in that run, one line
+    for kind in ERROR_KINDS:
+        runs.add_column(f"{kind}_errors", int, not_null_default=0)
+    runs.add_column("new_dated", int)  # NULL before this migration: unknown
+    runs.add_column("new_authored", int)
+    # Runs of release 0.1: one that read nothing and had errors did not work.
+    db.execute("UPDATE crawl_runs SET ok = 0 WHERE errors > 0 AND new + updated + known = 0")
+    runs.create_index(["site", "finished"])
+
+
+@crawler_migrations()
+def m005_url_identity(db: Database) -> None:
     # The known-URL check and the alias table share one identity (crawler.urls.identity_key):
     # every URL an article is known by also files the key its http/https, tracking and AMP
     # variants share.
@@ -167,7 +197,7 @@ def m004_url_identity(db: Database) -> None:
 
 
 @crawler_migrations()
-def m005_stories(db: Database) -> None:
+def m006_stories(db: Database) -> None:
     # Story clusters (crawler.store.stories): each article points at the first article of its
     # story. Articles stored before this migration are each a story of their own.
     db.execute("ALTER TABLE articles ADD COLUMN story_id INTEGER REFERENCES articles(id)")
@@ -195,7 +225,7 @@ def m005_stories(db: Database) -> None:
 
 
 @crawler_migrations()
-def m006_subtitle_index(db: Database) -> None:
+def m007_subtitle_index(db: Database) -> None:
     # Search narrows standfirsts (not in articles_fts) by reading this index, not every row.
     db.table("articles").create_index(["subtitle"])
 
