@@ -169,3 +169,45 @@ def test_a_story_on_three_sites_shows_once_with_also_covered_by(tmp_path: Path) 
     assert "Headline b" not in text  # the rewrite is the same story: a link, not an entry
     assert "https://b.example/story" in text
     assert "Headline c" in text  # Sony's plant is another story
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "http://mspoweruser.com/microsoft-japan/",
+        "https://www.mspoweruser.com/microsoft-japan/?utm_source=rss&utm_medium=rss",
+        "https://mspoweruser.com/microsoft-japan/amp/",
+        "https://mspoweruser.com/microsoft-japan",
+    ],
+)
+def test_the_crawler_does_not_fetch_a_variant_of_a_stored_article(
+    tmp_path: Path, variant: str
+) -> None:
+    from datetime import timedelta
+
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import ENTRY, KnownArticleMiddleware
+    from crawler.sites import site_from_dict
+
+    path = tmp_path / "news.db"
+    store = ArticleStore.open(path)
+    url = "https://mspoweruser.com/microsoft-japan/"
+    just_now = datetime.now(UTC) - timedelta(minutes=1)
+    store.save(article(url, WIRE), site="mspoweruser", aliases=[url], now=just_now)
+    store.close()
+    crawler = get_crawler(settings_dict={"NEWSMON_DB": str(path)})
+    crawler.stats = MemoryStatsCollector(crawler)
+    middleware = KnownArticleMiddleware.from_crawler(crawler)
+    site = site_from_dict({"name": "mspoweruser", "home": "https://mspoweruser.com/"})
+
+    def request(link: str) -> Request:
+        return Request(link, meta={ENTRY: {"guid": None}}, cb_kwargs={"site": site})
+
+    with pytest.raises(IgnoreRequest, match="not due"):
+        middleware.process_request(request(variant))
+    assert middleware.process_request(request("https://mspoweruser.com/another-story/")) is None
+    middleware.store.close()
