@@ -680,6 +680,7 @@ def search(
 
     QUERY is a watch query, e.g. 'Microsoft AND (Japan OR Tokyo) NOT "Japan Display"'.
     """
+    from crawler.store.published import sites as stored_sites
     from monitor.errors import QueryError
     from monitor.query import parse
     from monitor.runner import open_store
@@ -696,8 +697,14 @@ def search(
         start = _now() - since if since else datetime(1970, 1, 1, tzinfo=UTC)
         found = run_search(store, node, since=start, limit=limit, site=site, per_story=True)
         coverage = store.stories.coverage(f.story for f in found if f.story is not None)
+        known = stored_sites(store.db) if site is not None and not found else []
     finally:
         store.close()
+    if site is not None and not found and site not in known:
+        raise click.BadParameter(
+            f"no article is stored from site {site!r}; stored sites: {', '.join(known) or 'none'}",
+            param_hint="--site",
+        )
     for item in found:
         article = item.article
         sites = list(

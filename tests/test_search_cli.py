@@ -116,3 +116,11 @@ def test_a_bad_query_exits_2_with_its_column(
 def test_a_bad_since_is_a_usage_error(store: ArticleStore, tmp_path: Path) -> None:
     code, _, err = run(tmp_path, "Japan", "--since", "a week")
     assert code == 2 and "--since" in err
+
+
+def test_an_unknown_site_is_a_usage_error_naming_the_stored_ones(
+    store: ArticleStore, tmp_path: Path
+) -> None:
+    code, _, err = run(tmp_path, "Japan", "--site", "verge")
+    assert code == 2
+    assert "'verge'" in err and "a, b, c, d" in err

@@ -113,3 +113,8 @@ def newest_first(
         }
         for article_id in page:
             yield StoredArticle(**rows[article_id])
+
+
+def sites(db: Database) -> list[str]:
+    """The names of the sites articles are stored from, sorted."""
+    return [str(r[0]) for r in db.execute("SELECT DISTINCT site FROM articles ORDER BY site")]
