@@ -107,6 +107,17 @@ def test_identical_body_on_another_site_is_another_article_of_the_story(
     assert len(ids) == 2 and len(set(ids)) == 1
 
 
+def test_a_copy_of_an_edited_article_is_a_duplicate_of_its_new_text(store: ArticleStore) -> None:
+    store.save(article("https://a.example/x", OTHER), site="a", aliases=[], now=NOW)
+    store.save(article("https://a.example/x", WIRE), site="a", aliases=[], now=NOW)  # edited
+    assert store.save(article("https://a.example/y", WIRE), site="a", aliases=[], now=NOW) == (
+        "duplicate"
+    )
+    assert store.save(article("https://a.example/z", OTHER), site="a", aliases=[], now=NOW) == (
+        "new"
+    )
+
+
 def test_short_identical_bodies_are_not_duplicates(store: ArticleStore) -> None:
     short = "Microsoft invests in Japan. " * 3
     store.save(article("https://a.example/x", short), site="a", aliases=[], now=NOW)

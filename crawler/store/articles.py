@@ -195,6 +195,8 @@ class ArticleStore:
                 first_seen = datetime.fromisoformat(existing["first_seen"])
                 article_id = int(existing["id"])
                 outcome = self._refresh(existing, article, site, alias_list, digest, now, fetch)
+                if outcome == "updated":
+                    self.stories.refile(article_id, site, article.body)
             self.db.conn.execute(
                 "INSERT OR IGNORE INTO urls (key, article_id) VALUES "
                 + ", ".join("(?, ?)" for _ in keys),

@@ -165,6 +165,31 @@ class StoryIndex:
         )
         return placed
 
+    def refile(self, article_id: int, site: str, body: str) -> None:
+        """File an edited article's new text (its story stays): later copies of the new text
+        are found, and a duplicate of it is recognised."""
+        row = self.db.execute(
+            "SELECT signature FROM story_index WHERE article_id = ?", [article_id]
+        ).fetchone()
+        if row is not None and row[0] is not None:
+            for key in buckets(_unpack(row[0])):
+                self.db.execute(
+                    "DELETE FROM story_bands WHERE bucket = ? AND article_id = ?", [key, article_id]
+                )
+        sig = signature(body)
+        if sig is not None:
+            keys = buckets(sig)
+            self.db.execute(
+                "INSERT OR IGNORE INTO story_bands (bucket, article_id) VALUES "
+                + ", ".join("(?, ?)" for _ in keys),
+                [v for key in keys for v in (key, article_id)],
+            )
+        self.db.execute(
+            "INSERT OR REPLACE INTO story_index (article_id, site, body_hash, signature) "
+            "VALUES (?, ?, ?, ?)",
+            [article_id, site, body_hash(body), None if sig is None else _pack(sig)],
+        )
+
     def _nearest(self, article_id: int, sig: Sequence[int], keys: list[int]) -> Placed | None:
         marks = ", ".join("?" for _ in keys)
         rows = self.db.execute(
