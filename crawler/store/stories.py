@@ -17,6 +17,7 @@ words) under another canonical URL of the same site is recognised as the same ar
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -42,9 +43,10 @@ _WORD = re.compile(r"\w+")
 Link = tuple[str, str]  # (site, url)
 
 
-def words(text: str) -> list[str]:
+@functools.lru_cache(maxsize=4)  # one save reads the same body for its hash and its signature
+def words(text: str) -> tuple[str, ...]:
     """Lowercased \\w+ words after NFKC, the unit of every comparison here."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    return tuple(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
 def shingles(tokens: Sequence[str]) -> set[int]:
