@@ -128,6 +128,9 @@ class StorePipeline:
                     "error": stats.get_value(f"newsmon/site/{site}/error"),
                     "new_dated": count(site, "new_dated"),
                     "new_authored": count(site, "new_authored"),
+                    "feed_only": count(site, "feed_only"),
+                    "not_modified": count(site, "not_modified"),
+                    "duplicates": count(site, "duplicate"),
                     **{f"{kind}_errors": count(site, f"{kind}_errors") for kind in ERROR_KINDS},
                 }
             )

@@ -56,6 +56,9 @@ def test_a_second_cycle_over_an_unchanged_site_is_only_304s(tmp_path: Path) -> N
     ]
     conn = sqlite3.connect(tmp_path / "newsmon.db")
     assert conn.execute("SELECT count(*) FROM articles").fetchone() == (3,)
+    # the second run's row: both sources unchanged, nothing new
+    last = conn.execute("SELECT not_modified, new FROM crawl_runs ORDER BY id DESC").fetchone()
+    assert last == (2, 0)
     conn.close()
 
 

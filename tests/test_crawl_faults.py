@@ -112,7 +112,12 @@ feeds = ["{faulty.origin}/gone.xml"]
             f"SELECT site, new, errors, {columns} FROM crawl_runs ORDER BY id DESC"  # first wins
         )
     }
+    feed_only_runs = dict(
+        conn.execute("SELECT site, feed_only FROM crawl_runs WHERE feed_only > 0 ORDER BY id")
+    )
     conn.close()
+    assert feed_only_runs.get("faulty") == 5  # the run row counts them too
+    assert sum(feed_only_runs.values()) == 11
     assert titles == [
         "Wait times for data centre GPUs fall to a few months",
         "Zürich café: laptop makers bring neural processors to the mainstream at Computex",

@@ -237,6 +237,16 @@ def m008_feed_only(db: Database) -> None:
     db.table("articles").add_column("feed_only", int, not_null_default=0)
 
 
+@crawler_migrations()
+def m009_run_counts_and_change_index(db: Database) -> None:
+    runs = db.table("crawl_runs")
+    runs.add_column("feed_only", int, not_null_default=0)  # stored from the entry alone
+    runs.add_column("not_modified", int, not_null_default=0)  # feeds and sitemaps answered 304
+    runs.add_column("duplicates", int, not_null_default=0)  # same body at another URL
+    # a new watch's backfill asks for the last change_seq before a time
+    db.table("articles").create_index(["last_changed"])
+
+
 @monitor_migrations()
 def m001_alerts(db: Database) -> None:
     db.table("watches").create(
