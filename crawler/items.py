@@ -19,3 +19,4 @@ class ArticleItem:
     status: int = 200
     etag: str | None = None
     last_modified: str | None = None
+    feed_only: bool = False  # the feed entry's title, summary and date: the page failed

@@ -82,7 +82,10 @@ class StorePipeline:
             aliases=[item.fetched_url, item.guid],
             now=datetime.now(UTC),
             fetch=fetch,
+            feed_only=item.feed_only,
         )
+        if item.feed_only and outcome == "new":
+            outcome = "feed_only"  # counted apart from the articles whose page was read
         if outcome == "suspect":
             logger.warning(
                 "site %s: %s now reads as under a third of the stored text; kept out of the "
@@ -125,6 +128,9 @@ class StorePipeline:
                     "error": stats.get_value(f"newsmon/site/{site}/error"),
                     "new_dated": count(site, "new_dated"),
                     "new_authored": count(site, "new_authored"),
+                    "feed_only": count(site, "feed_only"),
+                    "not_modified": count(site, "not_modified"),
+                    "duplicates": count(site, "duplicate"),
                     **{f"{kind}_errors": count(site, f"{kind}_errors") for kind in ERROR_KINDS},
                 }
             )

@@ -27,6 +27,9 @@ DOWNLOADER_MIDDLEWARES = {
     # early for requests (drops what is not due before robots.txt is asked), late for
     # responses (sees a re-check's answer after retries and redirects)
     "crawler.middlewares.KnownArticleMiddleware": 80,
+    # after RetryMiddleware (550) in the response chain: sees 429/503 and dead hosts before a
+    # retry is scheduled, and holds the retry
+    "crawler.hosts.HostGuard": 560,
     # before RedirectMiddleware (600) sees a response: a redirect back into its own chain is
     # reported as a loop instead of being dropped by the duplicate filter
     "crawler.problems.RedirectLoopMiddleware": 650,
@@ -48,3 +51,13 @@ NEWSMON_RUN = ""
 NEWSMON_SITEMAP_DAYS = 2
 # At most this many articles are followed from one sitemap or listing page per run.
 NEWSMON_MAX_ENTRIES = 200
+
+# The largest response read (newsmon's [crawl] max_page_size), and fewer hops for a redirect loop.
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+REDIRECT_MAX_TIMES = 5
+# Extraction worker processes: "auto" (one per core; inline on one core) or a number (0: inline).
+NEWSMON_EXTRACT_WORKERS = "auto"
+# Scrapy handles each callback's output with this many tasks; ours yield one item or a feed's
+# requests, and 100 tasks per page cost more than they help.
+CONCURRENT_ITEMS = 8

@@ -656,6 +656,83 @@ def watch_list(state: State) -> None:
 
 
 @cli.command()
+@click.argument("query")
+@click.option("--site", help="Only articles of this site (its name in the config or catalog).")
+@click.option(
+    "--since", callback=_span, metavar="SPAN",
+    help="Only articles published (else first stored) this recently: 90m, 12h, 7d.",
+)  # fmt: skip
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Stories to print."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per story.")
+@pass_state
+@reports_errors
+def search(
+    state: State,
+    query: str,
+    site: str | None,
+    since: timedelta | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Search stored articles with the watch query language, one line per story, newest first.
+
+    QUERY is a watch query, e.g. 'Microsoft AND (Japan OR Tokyo) NOT "Japan Display"'.
+    """
+    from crawler.store.published import sites as stored_sites
+    from monitor.errors import QueryError
+    from monitor.query import parse
+    from monitor.runner import open_store
+    from monitor.search import search as run_search
+
+    try:
+        node = parse(query, state.config.aliases)
+    except QueryError as e:
+        click.echo(f"newsmon: bad query at {e}", err=True)
+        click.echo(f"  {query}\n  {' ' * e.position}^", err=True)
+        sys.exit(2)
+    store = open_store(state.config)
+    try:
+        start = _now() - since if since else datetime(1970, 1, 1, tzinfo=UTC)
+        found = run_search(store, node, since=start, limit=limit, site=site, per_story=True)
+        coverage = store.stories.coverage(f.story for f in found if f.story is not None)
+        known = stored_sites(store.db) if site is not None and not found else []
+    finally:
+        store.close()
+    if site is not None and not found and site not in known:
+        raise click.BadParameter(
+            f"no article is stored from site {site!r}; stored sites: {', '.join(known) or 'none'}",
+            param_hint="--site",
+        )
+    for item in found:
+        article = item.article
+        sites = list(
+            dict.fromkeys([article.site, *(s for s, _ in coverage.get(item.story or 0, []))])
+        )
+        if as_json:
+            data = {
+                "story": item.story,
+                "headline": article.title,
+                "url": article.url,
+                "site": article.site,
+                "published": article.published,
+                "sites": sites,
+                "terms": list(item.hit.terms),
+                "title_marks": item.title_marks,
+                "snippet": {"text": item.snippet.text, "marks": item.snippet.marks},
+            }
+            click.echo(json.dumps(data, ensure_ascii=False))
+            continue
+        when = (article.published or "")[:10] or "undated"
+        title = _starred(article.title, item.title_marks)
+        text = _starred(item.snippet.text, item.snippet.marks)
+        click.echo(f"{when}  {title}  [{', '.join(sites)}]  {article.url}  | {text}")
+    if not found and not as_json:
+        click.echo("no stored article matches", err=True)
+
+
+@cli.command()
 @click.argument("file", type=click.File("rb"))
 @click.option("--url", help="The page's URL (default: the file's path as a file: URL).")
 @reports_errors

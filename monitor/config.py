@@ -178,7 +178,6 @@ class CrawlConfig:
             "AUTOTHROTTLE_ENABLED": str(throttle),
             "AUTOTHROTTLE_START_DELAY": str(self.delay),
             "DOWNLOAD_MAXSIZE": str(self.max_page_size),
-            "DOWNLOAD_WARNSIZE": str(self.max_page_size // 2),
             "DOWNLOAD_TIMEOUT": str(self.timeout),
         }
 

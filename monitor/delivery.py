@@ -308,17 +308,22 @@ def _authors(raw: str | None) -> tuple[str, ...]:
 
 
 def _items(store: ArticleStore, rows: list[dict[str, Any]]) -> list[DigestItem]:
-    """Each alert as the digest shows it: the revision it matched, whatever the article says now."""
+    """Each alert as the digest shows it: the revision it matched, whatever the article says now,
+    with its story and the other articles of that story."""
     shown = store.shown((r["article_id"], r["revision"]) for r in rows)
+    stories = store.stories.coverage(a["story_id"] for a in shown.values() if a["story_id"])
     items = []
     for row in rows:
         article = shown[(row["article_id"], row["revision"])]
+        story = article["story_id"]
         items.append(
             DigestItem(
                 watch=row["watch"],
                 title=article["title"],
                 url=article["url"],
-                site=article["site"],
+                site=f"{article['site']} (feed summary only)"
+                if article.get("feed_only")
+                else article["site"],
                 published=_when(article["published"]),
                 snippet=row["snippet"],
                 marks=_pairs(row["marks"]),
@@ -327,6 +332,9 @@ def _items(store: ArticleStore, rows: list[dict[str, Any]]) -> list[DigestItem]:
                 authors=_authors(article.get("authors")),
                 kind=row["kind"],
                 diff=row["diff"],
+                # one story shows once, under its first alert, with "also covered by" links
+                story=None if story is None else str(story),
+                also=tuple(link for link in stories.get(story, ()) if link[1] != article["url"]),
             )
         )
     return items

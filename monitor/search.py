@@ -1,6 +1,6 @@
 """Search the stored archive with a query: full-text search narrows, the real matcher confirms.
 
-`newsmon watch test` runs this (and `newsmon search` will): the query becomes a narrowing that
+`newsmon watch test` and `newsmon search` run this: the query becomes a narrowing that
 every article the query could match passes (a superset: each term is looked up in the full-text
 index of titles and bodies, or word by word in the standfirst, which the index does not hold;
 NOT, fields the index does not hold, and terms the index splits or folds differently, such as
@@ -34,6 +34,7 @@ class Found:
     hit: Hit
     title_marks: tuple[tuple[int, int], ...]
     snippet: Excerpt
+    story: int | None = None  # the story's id (`articles.story_id`), with `per_story`
 
 
 def article_of(stored: StoredArticle) -> Article:
@@ -83,18 +84,27 @@ def search(
     since: datetime,
     limit: int = 20,
     prominence: Prominence | None = None,
+    site: str | None = None,
+    per_story: bool = False,
 ) -> list[Found]:
-    """Up to `limit` articles published since `since` that the query matches, newest first."""
+    """Up to `limit` articles published since `since` that the query matches, newest first;
+    only `site`'s if given; with `per_story`, only the newest article of each story."""
     matcher = Matcher([("query", node, prominence or Prominence())])
     found: list[Found] = []
-    for stored in newest_first(store.db, narrowing(node), since=since):
+    seen: set[int] = set()
+    for stored in newest_first(store.db, narrowing(node), since=since, site=site):
+        story = store.stories.story_of(stored.id) if per_story else None
+        if story is not None and story in seen:
+            continue
         hits = matcher.match(article_of(stored))
         if not hits:
             continue
         (hit,) = hits
         body = [(s.start, s.end) for s in hit.spans if s.field == "body"]
         title = tuple((s.start, s.end) for s in hit.spans if s.field == "title")
-        found.append(Found(stored, hit, title, excerpt(stored.body, body)))
+        found.append(Found(stored, hit, title, excerpt(stored.body, body), story))
+        if story is not None:
+            seen.add(story)
         if len(found) >= limit:
             break
     return found

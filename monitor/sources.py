@@ -57,6 +57,7 @@ def fetch(address: str, *, crawl: CrawlConfig | None = None) -> Fetched:
                 body = gzip.decompress(body)
             return Fetched(body, response.geturl(), response.headers.get("Content-Type"))
     except urllib.error.HTTPError as e:
+        e.close()  # an HTTPError is a response too: its socket is ours to close
         raise DiscoverError(f"{address}: the server answered HTTP {e.code} {e.reason}") from e
     except (urllib.error.URLError, TimeoutError, OSError) as e:
         reason = getattr(e, "reason", e)

@@ -2,12 +2,15 @@
 
 `FixtureServer(root)` serves the files under `root` (`__ORIGIN__` replaced by the server's
 origin) plus `routes`: a path mapped to a `Reply` (status, headers, body, and a fault: "hang"
-sends nothing for a while, "truncate" promises more bytes than it sends). Every request is
-logged with its path and headers, so a test can count what the crawler asked for.
+sends nothing for a while, "slow" answers after 0.3 s, "truncate" promises more bytes than it
+sends). Every 200 carries an
+ETag and a matching If-None-Match gets a 304. Every request is logged with its path, headers
+and status, so a test can count what the crawler asked for and what it got.
 """
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import threading
 import time
@@ -22,7 +25,8 @@ TOKEN = b"__ORIGIN__"
 
 @dataclass(frozen=True)
 class Reply:
-    """A made-up answer: `body` may hold __ORIGIN__; `fault` is "", "hang" or "truncate"."""
+    """A made-up answer: `body` may hold __ORIGIN__; `fault` is "", "hang", "slow" (0.3 s) or
+    "truncate"."""
 
     body: bytes = b""
     status: int = 200
@@ -32,10 +36,11 @@ class Reply:
 
 @dataclass(frozen=True)
 class Hit:
-    """One request the server got."""
+    """One request the server got, and the status it answered."""
 
     path: str
     headers: dict[str, str]
+    status: int = 0
 
 
 class FixtureServer:
@@ -81,11 +86,20 @@ class FixtureServer:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                fixture.hits.append(Hit(self.path, {k: v for k, v in self.headers.items()}))
+                headers_in = {k: v for k, v in self.headers.items()}
                 reply = fixture.answer(self.path)
+                etag = '"' + hashlib.sha256(reply.body).hexdigest()[:16] + '"'
+                if reply.status == 200 and reply.fault in ("", "slow"):
+                    if self.headers.get("If-None-Match") == etag:
+                        reply = Reply(b"", 304, {"ETag": etag})
+                    else:
+                        reply = Reply(reply.body, 200, {"ETag": etag, **reply.headers})
+                fixture.hits.append(Hit(self.path, headers_in, reply.status))
                 if reply.fault == "hang":
                     fixture.release.wait(30)
                     return
+                if reply.fault == "slow":
+                    fixture.release.wait(0.3)
                 self.send_response(reply.status)
                 headers = {"Content-Type": "text/html; charset=utf-8", **reply.headers}
                 for name, value in headers.items():
@@ -103,7 +117,11 @@ class FixtureServer:
             def log_message(self, format: str, *args: object) -> None:
                 """Quiet."""
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: object, client_address: object) -> None:
+                """Quiet: clients that give up (timeouts, size caps) reset connections."""
+
+        server = Server(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         self.origin = f"http://127.0.0.1:{server.server_address[1]}"
         thread = threading.Thread(target=server.serve_forever, daemon=True)

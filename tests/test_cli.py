@@ -29,6 +29,7 @@ COMMANDS = [
     "backup",
     "schedule",
     "email test",
+    "search",
     "watch test",
     "watch list",
 ]

@@ -109,7 +109,8 @@ def test_run_crawls_matches_and_digests_once(tmp_path: Path, fixture_site: str) 
         "--config", "../home/newsmon.toml", "-v", "run", "--outbox", "out", "--force", cwd=cron_dir
     )
     assert second.returncode == 0, second.stderr
-    assert "0 new, 0 updated, 3 known" in second.stdout
+    # the feed answers 304 to its stored ETag: no entry is read, no article asked for
+    assert "ledger: 1 requests, 0 new, 0 updated, 0 known, 0 errors" in second.stdout
     assert "0 new alerts" in second.stdout
     assert "no pending alerts: no digest" in second.stdout
     assert len(list((cron_dir / "out").glob("*.eml"))) == 1

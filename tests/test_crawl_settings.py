@@ -80,3 +80,15 @@ def test_site_listings_and_article_pattern_are_checked() -> None:
     assert parsed.article_pattern == r"/story/\d+"
     with pytest.raises(ConfigError, match=r"site\[1\]\.article_pattern: '/story/\(' is not a"):
         parse_config(site.replace(r"\d+", "("), path=Path("newsmon.toml"), environ={})
+
+
+def test_scrapy_defaults_are_polite() -> None:
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings")
+    assert settings.getbool("ROBOTSTXT_OBEY")
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
+    assert settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.getint("DOWNLOAD_MAXSIZE") == 5 * 1024 * 1024
+    assert settings.getint("RETRY_TIMES") == 2

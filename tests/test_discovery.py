@@ -64,6 +64,18 @@ def test_garbage_date_is_none_and_dc_date_with_other_prefix_is_read() -> None:
     assert entries[0].link == "https://elsewhere.example.com/2024/04/10/microsoft-japan/"
 
 
+def test_rss_edits_are_read_from_dc_modified_in_either_namespace() -> None:
+    feed = b"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"
+     xmlns:dcterms="http://purl.org/dc/terms/"><channel><title>T</title>
+<item><link>https://n.example/a</link><dc:modified>2024-04-10T09:00:00Z</dc:modified></item>
+<item><link>https://n.example/b</link><dcterms:modified>2024-04-11</dcterms:modified></item>
+</channel></rss>"""
+    first, second = parse_feed(feed, "https://n.example/feed")
+    assert first.updated == datetime(2024, 4, 10, 9, 0, tzinfo=UTC)
+    assert second.updated == datetime(2024, 4, 11, tzinfo=UTC)
+
+
 def test_rss091_html_entities_and_bare_ampersand() -> None:
     cafe, second = read("rss091.xml")
     assert cafe.title == "Café opens — Wi-Fi © free"

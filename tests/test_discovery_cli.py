@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from monitor.cli import cli
 from tests.conftest import FIXTURES, newsmon
 from tests.fixture_server import FixtureServer, Reply
 
@@ -15,6 +17,13 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "fee
 
 def lines(stdout: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in stdout.splitlines()]
+
+
+def discover(tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    """`newsmon discover ARGS` in this process, with no config file: exit code, stdout, stderr."""
+    absent = str(tmp_path / "absent.toml")
+    done = CliRunner().invoke(cli, ["--config", absent, "discover", *args])
+    return done.exit_code, done.stdout, done.stderr
 
 
 def test_discover_a_feed_url_prints_every_entry(tmp_path: Path) -> None:
@@ -45,18 +54,18 @@ def test_discover_robots_txt_and_a_sitemap_index(tmp_path: Path) -> None:
         "/index.xml": Reply(index),
     }
     with FixtureServer(None, routes).running() as server:
-        robots = newsmon("discover", f"{server.origin}/robots.txt", cwd=tmp_path)
-        children = newsmon("discover", f"{server.origin}/index.xml", cwd=tmp_path)
-    assert [line["url"] for line in lines(robots.stdout)] == [f"{server.origin}/index.xml"]
-    assert lines(robots.stdout)[0]["source"] == "robots"
-    (child,) = lines(children.stdout)  # no date filter: an old child is listed too
+        _, robots, _ = discover(tmp_path, f"{server.origin}/robots.txt")
+        _, children, _ = discover(tmp_path, f"{server.origin}/index.xml")
+    assert [line["url"] for line in lines(robots)] == [f"{server.origin}/index.xml"]
+    assert lines(robots)[0]["source"] == "robots"
+    (child,) = lines(children)  # no date filter: an old child is listed too
     assert child["url"] == f"{server.origin}/news.xml" and child["source"] == "sitemap-index"
 
 
 def test_discover_a_page_finds_feed_links_and_article_links(tmp_path: Path) -> None:
     page = FIXTURES / "site" / "index.html"
-    done = newsmon("discover", str(page), "--url", "https://fixture.newsmon.example/", cwd=tmp_path)
-    found = lines(done.stdout)
+    _, out, _ = discover(tmp_path, str(page), "--url", "https://fixture.newsmon.example/")
+    found = lines(out)
     assert found[0] == {
         "url": "https://fixture.newsmon.example/feed.atom",
         "title": None,
@@ -78,18 +87,15 @@ def test_discover_a_page_finds_feed_links_and_article_links(tmp_path: Path) -> N
 )
 def test_discover_says_why_nothing_is_found(tmp_path: Path, route: Reply, message: str) -> None:
     with FixtureServer(None, {"/x": route}).running() as server:
-        done = newsmon("discover", f"{server.origin}/x", cwd=tmp_path)
-    assert done.returncode == 1
-    assert message in done.stderr and "Traceback" not in done.stderr
+        code, _, err = discover(tmp_path, f"{server.origin}/x")
+    assert code == 1
+    assert message in err and "Traceback" not in err
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"sitemap corpus not found at {CORPUS}")
 def test_discover_a_urlset_prints_every_url_and_not_hreflang_alternates(tmp_path: Path) -> None:
-    every = newsmon("discover", str(CORPUS / "trafilatura__sitemap.xml.gz"), cwd=tmp_path)
-    assert len(lines(every.stdout)) == 84
-    hreflang = lines(
-        newsmon("discover", str(CORPUS / "trafilatura__sitemap-hreflang.xml"), cwd=tmp_path).stdout
-    )
+    assert len(lines(discover(tmp_path, str(CORPUS / "trafilatura__sitemap.xml.gz"))[1])) == 84
+    hreflang = lines(discover(tmp_path, str(CORPUS / "trafilatura__sitemap-hreflang.xml"))[1])
     assert [line["source"] for line in hreflang] == ["sitemap"] * 3 + ["sitemap-index"]
     assert "http://www.example.com/schweiz-deutsch/page.html" in [line["url"] for line in hreflang]
 
@@ -114,6 +120,6 @@ def test_sites_lists_the_catalog_without_a_config(tmp_path: Path) -> None:
 
 def test_catalog_sites_can_be_named_in_a_config(tmp_path: Path) -> None:
     (tmp_path / "newsmon.toml").write_text(f"sites = {json.dumps(REQUIRED)}\n")
-    done = newsmon("config", "check", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
+    done = CliRunner().invoke(cli, ["--config", str(tmp_path / "newsmon.toml"), "config", "check"])
+    assert done.exit_code == 0, done.stderr
     assert f"sites: {len(REQUIRED)}" in done.stdout

@@ -89,7 +89,9 @@ def test_a_database_written_by_release_0_1_is_migrated_in_place(tmp_path: Path) 
     store = ArticleStore.open(path)
     db = store.db
     counts = {t: db.table(t).count for t in ("articles", "urls", "alerts", "deliveries")}
-    assert counts == {"articles": 9, "urls": 27, "alerts": 1, "deliveries": 1}
+    # 27 keys of 0.1, and the identity key (crawler.urls.identity_key) each URL among them files
+    assert counts == {"articles": 9, "urls": 54, "alerts": 1, "deliveries": 1}
+    assert db.table("urls").count_where("key LIKE '//%'") == 27
     assert [r["state"] for r in db.table("digests").rows] == ["sent"]
     assert [r["kind"] for r in db.table("alerts").rows] == ["new"]
     assert [r["url"] for r in store.articles.search("Rapidus")] == [

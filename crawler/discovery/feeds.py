@@ -265,7 +265,11 @@ def _rss_entry(item: etree._Element, url: str) -> FeedEntry | None:
             + _kids(item, _DCTERMS, "issued", "created")
             + _kids(item, _ATOM10, "published")
         ),
-        updated=_first_date(_kids(item, _ATOM10, "updated") + _kids(item, _DCTERMS, "modified")),
+        updated=_first_date(
+            _kids(item, _ATOM10, "updated")
+            + _kids(item, _DCTERMS, "modified")
+            + _kids(item, _DC, "modified")  # not a DC 1.1 element, but feeds write it so
+        ),
         summary=_summary(_kids(item, _RSS, "description") + _kids(item, _DC, "description")),
         keywords=_keywords([_text(el) for el in _kids(item, _RSS, "category")]),
     )

@@ -17,6 +17,7 @@ from scrapy.exceptions import UsageError
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.article import Article
 from crawler.discovery import (
     FeedEntry,
     FeedError,
@@ -29,15 +30,18 @@ from crawler.discovery import (
     recent_entries,
     robots_sitemaps,
 )
-from crawler.extract import extract_article
+from crawler.faults import fault_kind, is_transient, withholds_page
+from crawler.hosts import HostDead
 from crawler.items import ArticleItem
 from crawler.middlewares import ENTRY, RECHECK
+from crawler.pool import ExtractPool, default_workers
 from crawler.problems import Problems, classify, quiet_scrapy_noise
 from crawler.sites import Site, site_from_dict
 from crawler.store import ArticleStore, Fetch
 
 logger = logging.getLogger(__name__)
 
+SOURCE = "newsmon_source"  # meta: the feed or sitemap an article request comes from
 MAX_SITEMAP_DEPTH = 3  # an index of indexes of indexes; deeper is a loop or a mistake
 
 
@@ -73,6 +77,9 @@ class NewsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.sites = sites
         self.store = store
+        self.pool = ExtractPool(0)
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.spoiled: set[str] = set()  # sources whose validators must not be saved this run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -84,12 +91,22 @@ class NewsSpider(scrapy.Spider):
         spider._set_crawler(crawler)
         spider.problems = Problems(crawler)
         quiet_scrapy_noise()
+        workers = str(crawler.settings.get("NEWSMON_EXTRACT_WORKERS", "auto"))
+        if workers != "auto" and not workers.isdigit():
+            raise UsageError(
+                f"NEWSMON_EXTRACT_WORKERS is {workers!r}; give 'auto' or a number of worker "
+                "processes (0: extract in the crawler's own process)"
+            )
+        spider.pool = ExtractPool(default_workers() if workers == "auto" else int(workers))
+        crawler.signals.connect(spider.pool.start, signal=scrapy.signals.spider_opened)
         crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
         return spider
 
     problems: Problems
 
-    def on_closed(self) -> None:
+    def on_closed(self, reason: str = "finished") -> None:
+        self.save_validators(reason)
+        self.pool.close()
         self.store.close()
 
     def count(self, site: Site, key: str) -> None:
@@ -98,12 +115,15 @@ class NewsSpider(scrapy.Spider):
 
     def request(self, url: str, callback: Any, site: Site, **kwargs: Any) -> scrapy.Request:
         self.count(site, "requests")
-        return scrapy.Request(
+        request = scrapy.Request(
             url,
             callback=callback,
             errback=self.failed,
             cb_kwargs={"site": site, **kwargs},
         )
+        if callback in (self.parse_feed, self.parse_sitemap):
+            self.conditional(request)
+        return request
 
     def article_request(self, entry: FeedEntry, site: Site) -> scrapy.Request:
         """A request for an entry's article; KnownArticleMiddleware counts it, or drops it when
@@ -131,6 +151,8 @@ class NewsSpider(scrapy.Spider):
             yield from self.home_without_feeds(response, site)
 
     def parse_feed(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        if self.not_modified(response, site):
+            return
         content_type = response.headers.get("Content-Type")
         try:
             entries = parse_feed(
@@ -143,20 +165,22 @@ class NewsSpider(scrapy.Spider):
             self.problems.add(site.name, "unreadable", message, level=logging.ERROR)
             return
         self.count(site, "sources_ok")
-        yield from self.follow_entries(site, entries)
+        yield from self.follow_entries(site, entries, source=self.modified(response))
 
-    def parse_article(
+    async def parse_article(
         self, response: Response, site: Site, entry: FeedEntry
-    ) -> Iterator[ArticleItem]:
+    ) -> list[ArticleItem]:
+        # A coroutine returning a list, not an async generator: Scrapy runs the output of an
+        # async generator through CONCURRENT_ITEMS tasks per response, a cost per page.
         kind = _header(response.headers.get(b"Content-Type")) or "text/html"
         if "html" not in kind.lower():
             message = f"{response.url} is {kind.split(';')[0]}, not an HTML page; skipped"
             self.problems.add(site.name, "not_html", message)
-            return
-        article = extract_article(
+            return self.feed_only(entry, site, response.status)
+        article = await self.pool.extract(
             response.body,
             response.url,
-            selectors=site.selectors,
+            site=site,
             headers={str(k): str(v) for k, v in response.headers.to_unicode_dict().items()},
             now=datetime.now(UTC),
         )
@@ -170,24 +194,26 @@ class NewsSpider(scrapy.Spider):
                 site.name,
                 response.url,
             )
-            return
+            return []
         if article is None:
             self.count(site, "not_article")
             logger.info("site %s: %s is not an article page; skipped", site.name, response.url)
-            return
+            return self.feed_only(entry, site, response.status)
         if article.published is None and entry.published is not None:
             article = replace(article, published=entry.published)
         headers = response.headers
-        yield ArticleItem(
-            article=article,
-            site=site.name,
-            fetched_url=response.url,
-            link=entry.link,
-            guid=entry.guid,
-            status=response.status,
-            etag=_header(headers.get(b"ETag")),
-            last_modified=_header(headers.get(b"Last-Modified")),
-        )
+        return [
+            ArticleItem(
+                article=article,
+                site=site.name,
+                fetched_url=response.url,
+                link=entry.link,
+                guid=entry.guid,
+                status=response.status,
+                etag=_header(headers.get(b"ETag")),
+                last_modified=_header(headers.get(b"Last-Modified")),
+            )
+        ]
 
     # --- sitemaps and listing pages --------------------------------------------------------------
 
@@ -201,6 +227,17 @@ class NewsSpider(scrapy.Spider):
             yield self.request(listing, self.parse_listing, site)
         if not site.sources:
             yield self.request(site.home, self.parse_home, site)
+        yield from self.due_rechecks(site)
+
+    def due_rechecks(self, site: Site) -> Iterator[scrapy.Request]:
+        """Stored articles whose re-check has come, asked for whether or not a feed lists them
+        (KnownArticleMiddleware makes them conditional; a feed listing one too is a duplicate
+        Scrapy drops)."""
+        for url in self.store.fetch.due(site.name, datetime.now(UTC)):
+            entry = FeedEntry(
+                link=url, guid=None, title=None, published=None, updated=None, source="recheck"
+            )
+            yield self.article_request(entry, site)
 
     def home_without_feeds(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
         """No feed linked from home: the sitemaps robots.txt names, else home as a listing."""
@@ -239,6 +276,8 @@ class NewsSpider(scrapy.Spider):
         yield from self.follow_entries(site, links)
 
     def parse_sitemap(self, response: Response, site: Site, depth: int) -> Iterator[scrapy.Request]:
+        if self.not_modified(response, site):
+            return
         try:
             sitemap = parse_sitemap(response.body, response.url)
         except SitemapError as e:
@@ -252,7 +291,9 @@ class NewsSpider(scrapy.Spider):
             for child in recent_children(sitemap, now=now, max_age=max_age):
                 yield self.request(child.url, self.parse_sitemap, site, depth=depth + 1)
         yield from self.follow_entries(
-            site, recent_entries(sitemap.entries, now=now, max_age=max_age)
+            site,
+            recent_entries(sitemap.entries, now=now, max_age=max_age),
+            source=self.modified(response),
         )
 
     def parse_listing(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
@@ -272,7 +313,9 @@ class NewsSpider(scrapy.Spider):
         pattern = re.compile(site.article_pattern)
         return [entry for entry in entries if pattern.search(entry.link)]
 
-    def follow_entries(self, site: Site, entries: list[FeedEntry]) -> Iterator[scrapy.Request]:
+    def follow_entries(
+        self, site: Site, entries: list[FeedEntry], *, source: str | None = None
+    ) -> Iterator[scrapy.Request]:
         """Requests for the articles of discovered entries (KnownArticleMiddleware drops the
         stored ones that are not due for a re-check)."""
         entries = self.matching(site, entries)
@@ -282,17 +325,104 @@ class NewsSpider(scrapy.Spider):
                 "site %s: %d entries, following the first %d", site.name, len(entries), limit
             )
         for entry in entries[:limit]:
-            yield self.article_request(entry, site)
+            request = self.article_request(entry, site)
+            if source is not None:
+                request.meta[SOURCE] = source
+            yield request
 
-    def failed(self, failure: Failure) -> None:
+    # --- conditional feeds and sitemaps -----------------------------------------------------------
+
+    def conditional(self, request: scrapy.Request) -> None:
+        """Ask for a feed or sitemap with its stored validators; a 304 reaches the callback."""
+        request.meta["handle_httpstatus_list"] = [304]
+        state = self.store.fetch.get(request.url)
+        if state is not None and state.etag:
+            request.headers[b"If-None-Match"] = state.etag
+        if state is not None and state.last_modified:
+            request.headers[b"If-Modified-Since"] = state.last_modified
+
+    def not_modified(self, response: Response, site: Site) -> bool:
+        """Whether a feed or sitemap answered 304 (then it costs nothing more)."""
+        if response.status != 304:
+            return False
+        self.count(site, "not_modified")
+        self.count(site, "sources_ok")  # an unchanged source is a source that works
+        logger.info("site %s: %s is unchanged (304)", site.name, response.url)
+        return True
+
+    def modified(self, response: Response) -> str:
+        """Note a changed feed's or sitemap's validators, saved when the run ends well; its URL."""
+        url = str(response.meta.get("redirect_urls", [response.url])[0])
+        etag = _header(response.headers.get(b"ETag"))
+        last_modified = _header(response.headers.get(b"Last-Modified"))
+        if etag or last_modified:
+            self.validators[url] = (etag, last_modified)
+        return url
+
+    def save_validators(self, reason: str) -> None:
+        """Store the validators of the feeds and sitemaps read in this run, once every entry
+        they listed was stored or answered for good: not after a crash or a shutdown (the
+        spider closes with another reason), nor for a source whose articles met a transient
+        fault (a timeout, a dead host, a 5xx, a 429), which the next run must list again."""
+        if reason != "finished":
+            return
+        now = datetime.now(UTC)
+        for url, (etag, last_modified) in self.validators.items():
+            if url not in self.spoiled:
+                self.store.fetch.record(
+                    Fetch(url=url, status=200, etag=etag, last_modified=last_modified), now=now
+                )
+
+    def feed_only(self, entry: FeedEntry, site: Site, status: int) -> list[ArticleItem]:
+        """The entry as a feed-only article, when its source told the story (a feed or a news
+        sitemap with a title): stored and matched, and replaced once the page can be read."""
+        if entry.source not in ("feed", "news-sitemap") or not entry.title:
+            return []
+        article = Article(
+            url=entry.link,
+            title=entry.title,
+            body=entry.summary or entry.title,
+            published=entry.published,
+            modified=entry.updated,
+            tags=entry.keywords,
+        )
+        item = ArticleItem(
+            article=article,
+            site=site.name,
+            fetched_url=entry.link,
+            link=entry.link,
+            guid=entry.guid,
+            status=status,
+            feed_only=True,
+        )
+        return [item]
+
+    def failed(self, failure: Failure) -> list[ArticleItem]:
         request = failure.request  # type: ignore[attr-defined]
         site: Site = request.cb_kwargs["site"]
-        assert failure.value is not None
-        kind, message = classify(failure.value, request.url)
-        if not kind:
+        error = failure.value
+        assert error is not None
+        kind = fault_kind(error)
+        if SOURCE in request.meta and is_transient(kind):
+            self.spoiled.add(request.meta[SOURCE])
+        entry = request.cb_kwargs.get("entry")
+        withheld = (
+            self.feed_only(entry, site, getattr(getattr(error, "response", None), "status", 0))
+            if entry is not None and RECHECK not in request.meta and withholds_page(kind)
+            else []
+        )
+        if kind == "deferred":
+            self.count(site, "deferred")
+        # a request skipped because its host is dead is told as the host's own failure
+        cause = error.cause if isinstance(error, HostDead) else error
+        problem, message = classify(cause, request.url)
+        if not problem:
             logger.info("site %s: %s skipped: %s", site.name, request.url, message)
-            return
-        if kind == "http" and request.callback == self.parse_feed:
+            return withheld
+        if problem == "http" and request.callback == self.parse_feed:
             message += "; check its feeds in the config"
-        level = logging.ERROR if kind == "http" else logging.WARNING
-        self.problems.add(site.name, kind, message, level=level)
+        if withheld:
+            message += "; its feed entry is stored instead"
+        level = logging.ERROR if problem == "http" else logging.WARNING
+        self.problems.add(site.name, problem, message, level=level)
+        return withheld

@@ -26,6 +26,16 @@ from crawler.store.changes import content_hash, reader_text, unified_diff, word_
 from crawler.store.fetchstate import Fetch, FetchStates
 from crawler.store.runs import CrawlRuns
 from crawler.store.schema import open_db
+from crawler.store.stories import StoryIndex
+from crawler.urls import identity_key
+
+
+def url_keys(keys: Iterable[str | None]) -> list[str]:
+    """The keys as given and, for URLs, the identity every spelling of that page shares."""
+    given = [k for k in keys if k]
+    found = [identity_key(k) for k in given if k.startswith(("http://", "https://"))]
+    return list(dict.fromkeys([*given, *found]))
+
 
 #: Full-text rows written in one statement (FTS5 flushes its pending index per statement).
 FTS_CHUNK = 100
@@ -86,6 +96,7 @@ class ArticleStore:
         self.db = db
         self.fetch = FetchStates(db)
         self.runs = CrawlRuns(db)
+        self.stories = StoryIndex(db)
         self._fts: list[tuple[int, str, str]] = []  # new articles not yet in articles_fts
         self._batching = False
 
@@ -129,7 +140,7 @@ class ArticleStore:
 
     def lookup(self, keys: Iterable[str | None]) -> Known | None:
         """The stored article any of these URLs or guids names, if any."""
-        wanted = list(dict.fromkeys(k for k in keys if k))
+        wanted = url_keys(keys)
         if not wanted:
             return None
         marks = ", ".join("?" for _ in wanted)
@@ -152,27 +163,47 @@ class ArticleStore:
         aliases: Iterable[str | None],
         now: datetime,
         fetch: Fetch | None = None,
+        feed_only: bool = False,
     ) -> str:
-        """Store a fetched article; returns "new", "updated", "unchanged" or "suspect".
+        """Store a fetched article; returns "new", "updated", "unchanged", "duplicate" or
+        "suspect".
+
+        `feed_only`: the article is what a feed or news sitemap said of a page that could not
+        be fetched; it is stored (marked so) only if the story is not stored yet, and a later
+        full article replaces it as its next revision.
 
         The canonical URL decides identity; a known alias (fetched URL, feed guid) whose article
-        has another canonical URL is the same story too. "suspect": the page came back with under
-        a third of the stored words; it is kept out of revisions until a second fetch confirms
-        it. `fetch` (validators, next check) is written in the same transaction.
+        has another canonical URL is the same story too. "duplicate": another canonical URL of
+        the same site with the very body of a stored article (its URLs become that article's
+        aliases; nothing else changes). A new article joins a story (`stories`). "suspect":
+        the page came back with under a third of the stored words; it is kept out of revisions
+        until a second fetch confirms it. `fetch` (validators, next check) is written in the
+        same transaction.
         """
         alias_list = [a for a in aliases if a]
-        keys = list(dict.fromkeys([article.url, *alias_list]))
+        keys = url_keys([article.url, *alias_list])
         digest = content_hash(article.title, article.subtitle, article.body)
         with self._transaction():
             existing = self._find(keys)
             first_seen = now
-            if existing is None:
-                article_id = self._insert(article, site, alias_list, digest, now)
+            duplicate = None if existing else self.stories.duplicate_of(site, article.body)
+            if duplicate is not None:
+                article_id, outcome = duplicate, "duplicate"
+                self.db.execute(
+                    "UPDATE articles SET checked = ? WHERE id = ?", [now.isoformat(), article_id]
+                )
+            elif existing is None:
+                article_id = self._insert(article, site, alias_list, digest, now, feed_only)
+                self.stories.place(article_id, site, article.body)
                 outcome = "new"
+            elif feed_only:
+                return "unchanged"  # never over a stored story, full or feed-only
             else:
                 first_seen = datetime.fromisoformat(existing["first_seen"])
                 article_id = int(existing["id"])
                 outcome = self._refresh(existing, article, site, alias_list, digest, now, fetch)
+                if outcome == "updated":
+                    self.stories.refile(article_id, site, article.body)
             self.db.conn.execute(
                 "INSERT OR IGNORE INTO urls (key, article_id) VALUES "
                 + ", ".join("(?, ?)" for _ in keys),
@@ -211,9 +242,16 @@ class ArticleStore:
         }
 
     def _insert(
-        self, article: Article, site: str, aliases: list[str], digest: str, now: datetime
+        self,
+        article: Article,
+        site: str,
+        aliases: list[str],
+        digest: str,
+        now: datetime,
+        feed_only: bool = False,
     ) -> int:
         record = self._record(article, site, digest, now) | {
+            "feed_only": int(feed_only),
             "url": article.url,
             "fetched_url": aliases[0] if aliases else article.url,
             "first_seen": now.isoformat(),
@@ -266,6 +304,7 @@ class ArticleStore:
             }
         )
         record = self._record(article, site, digest, now) | {
+            "feed_only": 0,  # a fetched page replaces a feed-only entry
             "revision": number + 1,
             "change_seq": self._next_seq(),
             "diff": unified_diff(
@@ -351,11 +390,12 @@ class ArticleStore:
 
     def shown(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
         """For digests: each (article, revision)'s headline then, with the article's URL,
-        site, authors and publication time."""
+        site, authors, publication time and story."""
         out: dict[tuple[int, int], dict[str, Any]] = {}
         for article_id, number in dict.fromkeys(pairs):
             rows = self.db.execute_returning_dicts(
-                "SELECT v.title, a.url, a.site, a.authors, a.published FROM versions v "
+                "SELECT v.title, a.url, a.site, a.authors, a.published, a.story_id, a.feed_only "
+                "FROM versions v "
                 "JOIN articles a ON a.id = v.article_id WHERE v.article_id = ? AND v.number = ?",
                 [article_id, number],
             )

@@ -98,3 +98,16 @@ class FetchStates:
                 suspect,
             ],
         )
+
+    def due(self, site: str, now: datetime) -> list[str]:
+        """The URLs of a site's stored articles whose next check has come, soonest first.
+
+        The crawl asks for them itself, so re-checks do not depend on a feed listing them again
+        (an unchanged feed answers 304 and lists nothing)."""
+        rows = self.db.execute(
+            "SELECT f.url FROM fetch_state f JOIN articles a ON a.id = f.article_id "
+            "WHERE a.site = ? AND f.next_check IS NOT NULL AND f.next_check <= ? "
+            "ORDER BY f.next_check",
+            [site, now.isoformat()],
+        ).fetchall()
+        return [str(row[0]) for row in rows]

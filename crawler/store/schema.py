@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from crawler.store.changes import content_hash
+from crawler.urls import identity_key
 
 crawler_migrations = Migrations("newsmon.crawler")
 monitor_migrations = Migrations("newsmon.monitor")
@@ -177,6 +178,73 @@ def m004_crawl_run_health(db: Database) -> None:
     # Runs of release 0.1: one that read nothing and had errors did not work.
     db.execute("UPDATE crawl_runs SET ok = 0 WHERE errors > 0 AND new + updated + known = 0")
     runs.create_index(["site", "finished"])
+
+
+@crawler_migrations()
+def m005_url_identity(db: Database) -> None:
+    # The known-URL check and the alias table share one identity (crawler.urls.identity_key):
+    # every URL an article is known by also files the key its http/https, tracking and AMP
+    # variants share.
+    rows = db.execute(
+        "SELECT key, article_id FROM urls UNION ALL SELECT url, id FROM articles"
+    ).fetchall()
+    for key, article_id in rows:
+        if key.startswith(("http://", "https://")):
+            db.execute(
+                "INSERT OR IGNORE INTO urls (key, article_id) VALUES (?, ?)",
+                [identity_key(key), article_id],
+            )
+
+
+@crawler_migrations()
+def m006_stories(db: Database) -> None:
+    # Story clusters (crawler.store.stories): each article points at the first article of its
+    # story. Articles stored before this migration are each a story of their own.
+    db.execute("ALTER TABLE articles ADD COLUMN story_id INTEGER REFERENCES articles(id)")
+    db.execute("UPDATE articles SET story_id = id")
+    db.table("articles").create_index(["story_id"])
+    db.table("story_index").create(
+        {"article_id": int, "site": str, "body_hash": str, "signature": bytes},
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("story_index").create_index(["body_hash"])
+    db.execute(
+        "CREATE TABLE story_bands (bucket INTEGER NOT NULL, "
+        "article_id INTEGER NOT NULL REFERENCES articles(id), PRIMARY KEY (bucket, article_id)) "
+        "WITHOUT ROWID"
+    )
+    # One row per story for sqlite-utils and Datasette: its lead (earliest) article's headline.
+    db.create_view(
+        "stories",
+        "SELECT s.story_id AS story, lead.title AS headline, lead.url AS url, "
+        "MIN(s.first_seen) AS first_seen, COUNT(*) AS articles, "
+        "json_group_array(DISTINCT s.site) AS sites "
+        "FROM articles s JOIN articles lead ON lead.id = s.story_id GROUP BY s.story_id",
+    )
+
+
+@crawler_migrations()
+def m007_subtitle_index(db: Database) -> None:
+    # Search narrows standfirsts (not in articles_fts) by reading this index, not every row.
+    db.table("articles").create_index(["subtitle"])
+
+
+@crawler_migrations()
+def m008_feed_only(db: Database) -> None:
+    # 1: stored from its feed or news-sitemap entry (title, summary, date) because the page could
+    # not be fetched or was no article; a later full fetch of the page clears it.
+    db.table("articles").add_column("feed_only", int, not_null_default=0)
+
+
+@crawler_migrations()
+def m009_run_counts_and_change_index(db: Database) -> None:
+    runs = db.table("crawl_runs")
+    runs.add_column("feed_only", int, not_null_default=0)  # stored from the entry alone
+    runs.add_column("not_modified", int, not_null_default=0)  # feeds and sitemaps answered 304
+    runs.add_column("duplicates", int, not_null_default=0)  # same body at another URL
+    # a new watch's backfill asks for the last change_seq before a time
+    db.table("articles").create_index(["last_changed"])
 
 
 @monitor_migrations()

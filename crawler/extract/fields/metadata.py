@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from crawler.extract.primitives.jsonld import texts
 from crawler.extract.primitives.page import Page
 from crawler.extract.primitives.publisher import title_key
-from crawler.urls import absolute_http_url, canonical_url, is_home_page
+from crawler.urls import absolute_http_url, canonical_url
 
 
 def subtitle(page: Page, selectors: Mapping[str, str], headline: str | None) -> str | None:
@@ -114,9 +114,9 @@ def image(page: Page) -> str | None:
 
 
 def url(page: Page) -> str:
-    """The canonical URL: rel=canonical or og:url when trustworthy, else the page URL."""
+    """The canonical URL: rel=canonical or og:url when on the same site, else the page URL."""
     for candidate in [*page.links.get("canonical", ())[:1], *page.meta.get("og:url", ())[:1]]:
-        resolved = absolute_http_url(candidate, page.url)
-        if resolved and not is_home_page(resolved):
-            return canonical_url(resolved)
+        found = canonical_url(page.url, html_canonical=candidate)
+        if found != canonical_url(page.url):
+            return found
     return canonical_url(page.url)
