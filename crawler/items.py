@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crawler.article import Article
+from crawler.store.stories import StoryKeys
 
 
 @dataclass(frozen=True)
@@ -20,3 +21,4 @@ class ArticleItem:
     etag: str | None = None
     last_modified: str | None = None
     feed_only: bool = False  # the feed entry's title, summary and date: the page failed
+    story_keys: StoryKeys | None = None  # made beside extraction, so the writer need not

@@ -83,6 +83,7 @@ class StorePipeline:
             now=datetime.now(UTC),
             fetch=fetch,
             feed_only=item.feed_only,
+            story_keys=item.story_keys,
         )
         if item.feed_only and outcome == "new":
             outcome = "feed_only"  # counted apart from the articles whose page was read

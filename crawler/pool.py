@@ -17,16 +17,18 @@ import asyncio
 import logging
 import multiprocessing
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from crawler.article import Article
 from crawler.extract import extract_article
 from crawler.sites import Site, site_from_dict, site_to_dict
+from crawler.store.stories import StoryKeys, story_keys
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def extract_job(
@@ -35,6 +37,14 @@ def extract_job(
     """What a worker runs: extract_article over plain, picklable arguments."""
     selectors = site_from_dict(site).selectors
     return extract_article(body, url, selectors=selectors, headers=headers, now=now)
+
+
+def extract_keyed_job(
+    body: bytes, url: str, site: Mapping[str, Any], headers: Mapping[str, str], now: datetime
+) -> tuple[Article, StoryKeys] | None:
+    """extract_job, and the story keys of the body (MinHash is CPU work the writer is spared)."""
+    article = extract_job(body, url, site, headers, now)
+    return None if article is None else (article, story_keys(article.body))
 
 
 def default_workers() -> int:
@@ -78,12 +88,35 @@ class ExtractPool:
         now: datetime,
     ) -> Article | None:
         """The article on a page, extracted in a worker (inline when `workers` is 0)."""
+        return await self._run(extract_job, body, url, site, headers, now)
+
+    async def extract_keyed(
+        self,
+        body: bytes,
+        url: str,
+        *,
+        site: Site,
+        headers: Mapping[str, str],
+        now: datetime,
+    ) -> tuple[Article, StoryKeys] | None:
+        """The article on a page and its story keys, made in a worker."""
+        return await self._run(extract_keyed_job, body, url, site, headers, now)
+
+    async def _run(
+        self,
+        job: Callable[..., T],
+        body: bytes,
+        url: str,
+        site: Site,
+        headers: Mapping[str, str],
+        now: datetime,
+    ) -> T:
         plain = site_to_dict(site)
         if self.workers <= 0:
-            return extract_job(body, url, plain, headers, now)
+            return job(body, url, plain, headers, now)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._executor(), extract_job, bytes(body), url, plain, dict(headers), now
+            self._executor(), job, bytes(body), url, plain, dict(headers), now
         )
 
     def close(self) -> None:

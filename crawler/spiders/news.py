@@ -177,13 +177,14 @@ class NewsSpider(scrapy.Spider):
             message = f"{response.url} is {kind.split(';')[0]}, not an HTML page; skipped"
             self.problems.add(site.name, "not_html", message)
             return self.feed_only(entry, site, response.status)
-        article = await self.pool.extract(
+        extracted = await self.pool.extract_keyed(
             response.body,
             response.url,
             site=site,
             headers={str(k): str(v) for k, v in response.headers.to_unicode_dict().items()},
             now=datetime.now(UTC),
         )
+        article, keys = extracted if extracted is not None else (None, None)
         recheck = response.meta.get(RECHECK)
         if article is None and recheck is not None:
             self.count(site, "not_article")
@@ -212,6 +213,7 @@ class NewsSpider(scrapy.Spider):
                 status=response.status,
                 etag=_header(headers.get(b"ETag")),
                 last_modified=_header(headers.get(b"Last-Modified")),
+                story_keys=keys,
             )
         ]
 

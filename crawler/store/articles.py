@@ -26,7 +26,7 @@ from crawler.store.changes import content_hash, reader_text, unified_diff, word_
 from crawler.store.fetchstate import Fetch, FetchStates
 from crawler.store.runs import CrawlRuns
 from crawler.store.schema import open_db
-from crawler.store.stories import StoryIndex
+from crawler.store.stories import StoryIndex, StoryKeys
 from crawler.urls import identity_key
 
 
@@ -164,6 +164,7 @@ class ArticleStore:
         now: datetime,
         fetch: Fetch | None = None,
         feed_only: bool = False,
+        story_keys: StoryKeys | None = None,
     ) -> str:
         """Store a fetched article; returns "new", "updated", "unchanged", "duplicate" or
         "suspect".
@@ -186,7 +187,9 @@ class ArticleStore:
         with self._transaction():
             existing = self._find(keys)
             first_seen = now
-            duplicate = None if existing else self.stories.duplicate_of(site, article.body)
+            duplicate = (
+                None if existing else self.stories.duplicate_of(site, article.body, story_keys)
+            )
             if duplicate is not None:
                 article_id, outcome = duplicate, "duplicate"
                 self.db.execute(
@@ -194,7 +197,7 @@ class ArticleStore:
                 )
             elif existing is None:
                 article_id = self._insert(article, site, alias_list, digest, now, feed_only)
-                self.stories.place(article_id, site, article.body)
+                self.stories.place(article_id, site, article.body, story_keys)
                 outcome = "new"
             elif feed_only:
                 return "unchanged"  # never over a stored story, full or feed-only

@@ -109,6 +109,19 @@ def body_hash(text: str) -> str | None:
     return hashlib.blake2b(" ".join(tokens).encode(), digest_size=16).hexdigest()
 
 
+@dataclass(frozen=True)
+class StoryKeys:
+    """What the story index needs of a body: its signature and its duplicate hash. A pure
+    function of the text, so the crawl computes it where it extracts, off the single writer."""
+
+    signature: tuple[int, ...] | None
+    body_hash: str | None
+
+
+def story_keys(body: str) -> StoryKeys:
+    return StoryKeys(signature(body), body_hash(body))
+
+
 def _pack(sig: Sequence[int]) -> bytes:
     return array("Q", sig).tobytes()
 
@@ -134,9 +147,9 @@ class StoryIndex:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def duplicate_of(self, site: str, body: str) -> int | None:
+    def duplicate_of(self, site: str, body: str, keys: StoryKeys | None = None) -> int | None:
         """The stored article of `site` with this very body (at least `DUPLICATE_WORDS` words)."""
-        digest = body_hash(body)
+        digest = keys.body_hash if keys else body_hash(body)
         if digest is None:
             return None
         row = self.db.execute(
@@ -145,22 +158,24 @@ class StoryIndex:
         ).fetchone()
         return None if row is None else int(row[0])
 
-    def place(self, article_id: int, site: str, body: str) -> Placed:
-        """File a newly inserted article and set its story; cost bounded by the band count."""
-        sig = signature(body)
+    def place(self, article_id: int, site: str, body: str, keys: StoryKeys | None = None) -> Placed:
+        """File a newly inserted article and set its story; cost bounded by the band count.
+        `keys`: its story keys if the crawl made them already (`story_keys(body)`)."""
+        made = keys or story_keys(body)
+        sig = made.signature
         placed = Placed(article_id, None, 0.0)
         if sig is not None:
-            keys = buckets(sig)
-            placed = self._nearest(article_id, sig, keys) or placed
+            bands = buckets(sig)
+            placed = self._nearest(article_id, sig, bands) or placed
             self.db.execute(
                 "INSERT INTO story_bands (bucket, article_id) VALUES "
-                + ", ".join("(?, ?)" for _ in keys),
-                [v for key in keys for v in (key, article_id)],
+                + ", ".join("(?, ?)" for _ in bands),
+                [v for key in bands for v in (key, article_id)],
             )
         self.db.execute(
             "INSERT OR REPLACE INTO story_index (article_id, site, body_hash, signature) "
             "VALUES (?, ?, ?, ?)",
-            [article_id, site, body_hash(body), None if sig is None else _pack(sig)],
+            [article_id, site, made.body_hash, None if sig is None else _pack(sig)],
         )
         self.db.execute(
             "UPDATE articles SET story_id = ? WHERE id = ?", [placed.story_id, article_id]
