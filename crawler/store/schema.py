@@ -320,6 +320,7 @@ def open_db(path: Path | str) -> Database:
     db.enable_wal()
     # In WAL mode NORMAL loses no committed transaction on a process crash, only on power loss.
     db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA cache_size = -65536")  # 64 MiB: the URL and story indexes stay warm
     db.execute("PRAGMA foreign_keys = ON")
     crawler_migrations.apply(db)
     monitor_migrations.apply(db)
