@@ -162,12 +162,15 @@ def _corpus_pages(corpus: Path) -> list[tuple[str, str]]:
 
 
 def _moved(text: str, url: str, new_url: str, n: int) -> str:
-    """A corpus page as if published at `new_url`, its <title> and first heading varied."""
+    """A corpus page as if published at `new_url`, its <title>, first heading and every
+    paragraph varied (an identical body at another URL of one site is stored as a duplicate,
+    which would spare the store the work of a new article)."""
     bare = url.split("?", 1)[0]
     page = text.replace(url, new_url).replace(bare, new_url)
     page = re.sub(r"<link[^>]+rel=[\"']canonical[\"'][^>]*>", "", page, flags=re.I)
     page = re.sub(r"(<head[^>]*>)", rf'\1<link rel="canonical" href="{new_url}">', page, count=1)
     page = re.sub(r"(<title[^>]*>)", rf"\1Report {n}: ", page, count=1, flags=re.I)
+    page = re.sub(r"(<p(?:\s[^>]*)?>)", rf"\1[{n}] ", page, flags=re.I)
     return re.sub(r"(<h1[^>]*>)", rf"\1Report {n}: ", page, count=1, flags=re.I)
 
 
