@@ -404,27 +404,37 @@ _FEED_TYPES = frozenset(
 )
 
 
+def html_page(html: bytes | str, url: str) -> tuple[etree._Element, str] | None:
+    """A page parsed leniently, and the base its links resolve against (`<base href>`, else
+    `url`); None when there is nothing to read."""
+    data = html.encode("utf-8", errors="replace") if isinstance(html, str) else bytes(html)
+    if not data.strip():
+        return None
+    parser = etree.HTMLParser(encoding="utf-8" if isinstance(html, str) else None, no_network=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return None
+    if root is None:
+        return None
+    base = url
+    for element in root.iter("base"):
+        if href := (element.get("href") or "").strip():
+            base = _absolute(href, url) or url
+        break
+    return root, base
+
+
 def find_feed_links(html: bytes | str, url: str) -> list[str]:
     """Absolute URLs of the feeds a page announces with `<link rel="alternate" type=...>`.
 
     RSS, Atom and JSON Feed types count (not plain `application/json`, which is WordPress's API);
     links are resolved against `<base href>` and `url`, deduplicated, in page order.
     """
-    data = html.encode("utf-8", errors="replace") if isinstance(html, str) else bytes(html)
-    if not data.strip():
+    parsed = html_page(html, url)
+    if parsed is None:
         return []
-    parser = etree.HTMLParser(encoding="utf-8" if isinstance(html, str) else None, no_network=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError:
-        return []
-    if root is None:
-        return []
-    base = url
-    for element in root.iter("base"):
-        if href := (element.get("href") or "").strip():
-            base = _absolute(href, url) or url
-        break
+    root, base = parsed
     found: list[str] = []
     for element in root.iter("link"):
         rel = (element.get("rel") or "").lower().split()

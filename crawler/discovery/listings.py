@@ -13,9 +13,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from lxml import etree
-
-from crawler.discovery.feeds import FeedEntry, _absolute
+from crawler.discovery.feeds import FeedEntry, _absolute, html_page
 
 _LISTING_SEGMENTS = frozenset(
     {
@@ -95,20 +93,10 @@ def find_article_links(
     `pattern` (a regex searched in each absolute link) replaces the default rule; `home` (default
     `url`) says which site is this one. Fragments are dropped; the page itself never counts.
     """
-    data = html.encode("utf-8", errors="replace") if isinstance(html, str) else bytes(html)
-    if not data.strip():
+    parsed = html_page(html, url)
+    if parsed is None:
         return []
-    parser = etree.HTMLParser(encoding="utf-8" if isinstance(html, str) else None, no_network=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError:
-        return []
-    if root is None:
-        return []
-    base = url
-    for element in root.iter("base"):
-        base = _absolute(element.get("href"), url) or url
-        break
+    root, base = parsed
     wanted = re.compile(pattern) if pattern else None
     site = home or url
     itself = _without_fragment(url)
