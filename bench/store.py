@@ -41,7 +41,7 @@ from sqlite_utils import Database  # noqa: E402
 from crawler.article import Article  # noqa: E402
 from crawler.store import ArticleStore, content_hash, open_db  # noqa: E402
 from crawler.store.schema import m001_articles  # noqa: E402
-from crawler.store.stories import buckets, story_keys  # noqa: E402
+from crawler.store.stories import story_keys  # noqa: E402
 from crawler.urls import identity_key  # noqa: E402
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -190,7 +190,7 @@ def main() -> None:
             {"bucket": bucket, "article_id": r["id"]}
             for r, k in zip(rows, keys, strict=True)
             if k.signature is not None
-            for bucket in buckets(k.signature)
+            for bucket in k.bands
         ]
 
         def bare() -> None:

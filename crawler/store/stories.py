@@ -116,10 +116,12 @@ class StoryKeys:
 
     signature: tuple[int, ...] | None
     body_hash: str | None
+    bands: tuple[int, ...] = ()  # the signature's LSH bucket keys
 
 
 def story_keys(body: str) -> StoryKeys:
-    return StoryKeys(signature(body), body_hash(body))
+    sig = signature(body)
+    return StoryKeys(sig, body_hash(body), tuple(buckets(sig)) if sig is not None else ())
 
 
 def _pack(sig: Sequence[int]) -> bytes:
@@ -152,7 +154,7 @@ class StoryIndex:
         digest = keys.body_hash if keys else body_hash(body)
         if digest is None:
             return None
-        row = self.db.execute(
+        row = self.db.conn.execute(
             "SELECT article_id FROM story_index WHERE body_hash = ? AND site = ? LIMIT 1",
             [digest, site],
         ).fetchone()
@@ -165,19 +167,19 @@ class StoryIndex:
         sig = made.signature
         placed = Placed(article_id, None, 0.0)
         if sig is not None:
-            bands = buckets(sig)
+            bands = list(made.bands) or buckets(sig)
             placed = self._nearest(article_id, sig, bands) or placed
-            self.db.execute(
+            self.db.conn.execute(
                 "INSERT INTO story_bands (bucket, article_id) VALUES "
                 + ", ".join("(?, ?)" for _ in bands),
                 [v for key in bands for v in (key, article_id)],
             )
-        self.db.execute(
+        self.db.conn.execute(
             "INSERT OR REPLACE INTO story_index (article_id, site, body_hash, signature) "
             "VALUES (?, ?, ?, ?)",
             [article_id, site, made.body_hash, None if sig is None else _pack(sig)],
         )
-        self.db.execute(
+        self.db.conn.execute(
             "UPDATE articles SET story_id = ? WHERE id = ?", [placed.story_id, article_id]
         )
         return placed
@@ -209,7 +211,7 @@ class StoryIndex:
 
     def _nearest(self, article_id: int, sig: Sequence[int], keys: list[int]) -> Placed | None:
         marks = ", ".join("?" for _ in keys)
-        rows = self.db.execute(
+        rows = self.db.conn.execute(
             "SELECT s.article_id, s.signature, a.story_id FROM ("
             f"  SELECT article_id, COUNT(*) AS shared FROM story_bands WHERE bucket IN ({marks})"
             "   AND article_id != ? GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?"
