@@ -27,6 +27,7 @@ from crawler.store.fetchstate import Fetch, FetchStates
 from crawler.store.runs import CrawlRuns
 from crawler.store.schema import open_db
 from crawler.store.stories import StoryIndex, StoryKeys
+from crawler.store.stories import story_keys as make_story_keys
 from crawler.urls import identity_key
 
 
@@ -117,12 +118,15 @@ class ArticleStore:
         """Group many saves in one transaction; their full-text rows go in many at a time."""
         with self.db.atomic():
             self._batching = True
+            self.stories.hold()
             try:
                 yield
                 self._index()
+                self.stories.flush()
             finally:
                 self._batching = False
                 self._fts.clear()  # rolled back with the batch if it failed
+                self.stories.discard()
 
     def _index(self) -> None:
         """Add the full-text rows of new articles (the store writes them, not a trigger)."""
@@ -196,8 +200,11 @@ class ArticleStore:
                     "UPDATE articles SET checked = ? WHERE id = ?", [now.isoformat(), article_id]
                 )
             elif existing is None:
-                article_id = self._insert(article, site, alias_list, digest, now, feed_only)
-                self.stories.place(article_id, site, article.body, story_keys)
+                made = story_keys or make_story_keys(article.body)
+                placed = self.stories.nearest(made)
+                story = placed.story_id if placed else None
+                article_id = self._insert(article, site, alias_list, digest, now, feed_only, story)
+                self.stories.file(article_id, site, made, story or article_id)
                 outcome = "new"
             elif feed_only:
                 return "unchanged"  # never over a stored story, full or feed-only
@@ -252,15 +259,24 @@ class ArticleStore:
         digest: str,
         now: datetime,
         feed_only: bool = False,
+        story_id: int | None = None,
     ) -> int:
+        """Insert a new article; `story_id` None: it starts a story of its own. Its id is the
+        next one, chosen here so that the row is written once, story included."""
+        next_id, next_seq = self.db.conn.execute(
+            "SELECT COALESCE(MAX(id), 0) + 1, "
+            "(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM articles) FROM articles"
+        ).fetchone()
         record = self._record(article, site, digest, now) | {
+            "id": next_id,
             "feed_only": int(feed_only),
             "url": article.url,
             "fetched_url": aliases[0] if aliases else article.url,
             "first_seen": now.isoformat(),
             "revision": 1,
-            "change_seq": self._next_seq(),
+            "change_seq": next_seq,
             "diff": None,
+            "story_id": next_id if story_id is None else story_id,
         }
         columns = ", ".join(record)
         marks = ", ".join("?" for _ in record)

@@ -35,6 +35,7 @@ THRESHOLD = 0.3  # estimated Jaccard at or above which two bodies carry the same
 MIN_WORDS = 40  # shorter bodies get a story of their own
 DUPLICATE_WORDS = 50  # an identical body this long on the same site is the same article
 MAX_CANDIDATES = 50  # candidates compared per insert, most shared buckets first
+BAND_CHUNK = 500  # held band rows written in one statement
 
 _BIN_BITS = PERMS.bit_length() - 1  # PERMS is a power of two: the top bits pick the bin
 _VALUE_BITS = 64 - _BIN_BITS
@@ -144,10 +145,41 @@ class Placed:
 
 
 class StoryIndex:
-    """The story tables (`story_index`, `story_bands`) and `articles.story_id`; one owner."""
+    """The story tables (`story_index`, `story_bands`) and `articles.story_id`; one owner.
+
+    Inside `ArticleStore.batch()` the band rows of new articles are held in memory and written
+    when the batch ends, sorted by bucket, many to a statement (random inserts into the big
+    band index were the larger part of its cost); articles of the same batch find each other
+    through the held rows, so a story is placed the same way whether or not it was batched.
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._holding = False
+        self._held: dict[int, list[int]] = {}  # bucket -> articles whose band rows wait
+        self._held_articles: dict[int, tuple[tuple[int, ...], int]] = {}  # -> (signature, story)
+
+    def hold(self) -> None:
+        """Keep band rows in memory until `flush()` (the caller's transaction is open)."""
+        self._holding = True
+
+    def flush(self) -> None:
+        """Write the held band rows, in bucket order, and stop holding."""
+        rows = sorted((bucket, a) for bucket, ids in self._held.items() for a in ids)
+        for start in range(0, len(rows), BAND_CHUNK):
+            chunk = rows[start : start + BAND_CHUNK]
+            self.db.conn.execute(
+                "INSERT INTO story_bands (bucket, article_id) VALUES "
+                + ", ".join("(?, ?)" for _ in chunk),
+                [v for row in chunk for v in row],
+            )
+        self.discard()
+
+    def discard(self) -> None:
+        """Forget held band rows (their transaction was rolled back) and stop holding."""
+        self._holding = False
+        self._held.clear()
+        self._held_articles.clear()
 
     def duplicate_of(self, site: str, body: str, keys: StoryKeys | None = None) -> int | None:
         """The stored article of `site` with this very body (at least `DUPLICATE_WORDS` words)."""
@@ -160,25 +192,75 @@ class StoryIndex:
         ).fetchone()
         return None if row is None else int(row[0])
 
-    def place(self, article_id: int, site: str, body: str, keys: StoryKeys | None = None) -> Placed:
-        """File a newly inserted article and set its story; cost bounded by the band count.
-        `keys`: its story keys if the crawl made them already (`story_keys(body)`)."""
-        made = keys or story_keys(body)
-        sig = made.signature
-        placed = Placed(article_id, None, 0.0)
-        if sig is not None:
-            bands = list(made.bands) or buckets(sig)
-            placed = self._nearest(article_id, sig, bands) or placed
-            self.db.conn.execute(
-                "INSERT INTO story_bands (bucket, article_id) VALUES "
-                + ", ".join("(?, ?)" for _ in bands),
-                [v for key in bands for v in (key, article_id)],
+    def nearest(self, keys: StoryKeys, *, exclude: int | None = None) -> Placed | None:
+        """The story a body with these keys joins, None if it starts one of its own: the stored
+        article most like it among those sharing a band, if alike enough. Its cost is bounded
+        by the band count, whatever the size of the store."""
+        sig = keys.signature
+        if sig is None:
+            return None
+        bands = list(keys.bands) or buckets(sig)
+        marks = ", ".join("?" for _ in bands)
+        # (shared bands, article, signature, story), most shared first; a stored article is in
+        # the table or held, never both, so the first MAX_CANDIDATES of each are enough
+        found: list[tuple[int, int, Sequence[int], int]] = [
+            (int(shared), int(other), _unpack(blob), int(story or other))
+            for other, shared, blob, story in self.db.conn.execute(
+                "SELECT c.article_id, c.shared, s.signature, a.story_id FROM ("
+                "  SELECT article_id, COUNT(*) AS shared FROM story_bands "
+                f" WHERE bucket IN ({marks}) AND article_id != ? "
+                "  GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?"
+                ") c JOIN story_index s ON s.article_id = c.article_id "
+                "JOIN articles a ON a.id = c.article_id",
+                [*bands, -1 if exclude is None else exclude, MAX_CANDIDATES],
             )
+        ]
+        if self._held:
+            counts: dict[int, int] = {}
+            for bucket in bands:
+                for other in self._held.get(bucket, ()):
+                    if other != exclude:
+                        counts[other] = counts.get(other, 0) + 1
+            for other, shared in counts.items():
+                held_sig, story = self._held_articles[other]
+                found.append((shared, other, held_sig, story))
+        found.sort(key=lambda c: (-c[0], c[1]))
+        best: Placed | None = None
+        for _, other, other_sig, story in found[:MAX_CANDIDATES]:
+            score = similarity(sig, other_sig)
+            if score >= THRESHOLD and (best is None or score > best.score):
+                best = Placed(story, other, score)
+        return best
+
+    def file(self, article_id: int, site: str, keys: StoryKeys, story_id: int) -> None:
+        """Index a new article (already in `articles`, in story `story_id`): its duplicate hash,
+        signature and band rows."""
+        sig = keys.signature
+        if sig is not None:
+            bands = list(keys.bands) or buckets(sig)
+            if self._holding:
+                for bucket in bands:
+                    self._held.setdefault(bucket, []).append(article_id)
+                self._held_articles[article_id] = (sig, story_id)
+            else:
+                self.db.conn.execute(
+                    "INSERT INTO story_bands (bucket, article_id) VALUES "
+                    + ", ".join("(?, ?)" for _ in bands),
+                    [v for key in bands for v in (key, article_id)],
+                )
         self.db.conn.execute(
             "INSERT OR REPLACE INTO story_index (article_id, site, body_hash, signature) "
             "VALUES (?, ?, ?, ?)",
-            [article_id, site, made.body_hash, None if sig is None else _pack(sig)],
+            [article_id, site, keys.body_hash, None if sig is None else _pack(sig)],
         )
+
+    def place(self, article_id: int, site: str, body: str, keys: StoryKeys | None = None) -> Placed:
+        """File an article already inserted without its story and set its story.
+        `keys`: its story keys if the crawl made them already (`story_keys(body)`).
+        (`ArticleStore.save` finds the story first and inserts the article with it.)"""
+        made = keys or story_keys(body)
+        placed = self.nearest(made, exclude=article_id) or Placed(article_id, None, 0.0)
+        self.file(article_id, site, made, placed.story_id)
         self.db.conn.execute(
             "UPDATE articles SET story_id = ? WHERE id = ?", [placed.story_id, article_id]
         )
@@ -187,6 +269,9 @@ class StoryIndex:
     def refile(self, article_id: int, site: str, body: str) -> None:
         """File an edited article's new text (its story stays): later copies of the new text
         are found, and a duplicate of it is recognised."""
+        if self._held:  # its old band rows may be among them
+            self.flush()
+            self.hold()
         row = self.db.execute(
             "SELECT signature FROM story_index WHERE article_id = ?", [article_id]
         ).fetchone()
@@ -208,23 +293,6 @@ class StoryIndex:
             "VALUES (?, ?, ?, ?)",
             [article_id, site, body_hash(body), None if sig is None else _pack(sig)],
         )
-
-    def _nearest(self, article_id: int, sig: Sequence[int], keys: list[int]) -> Placed | None:
-        marks = ", ".join("?" for _ in keys)
-        rows = self.db.conn.execute(
-            "SELECT s.article_id, s.signature, a.story_id FROM ("
-            f"  SELECT article_id, COUNT(*) AS shared FROM story_bands WHERE bucket IN ({marks})"
-            "   AND article_id != ? GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?"
-            ") c JOIN story_index s ON s.article_id = c.article_id "
-            "JOIN articles a ON a.id = c.article_id",
-            [*keys, article_id, MAX_CANDIDATES],
-        ).fetchall()
-        best: Placed | None = None
-        for other_id, blob, story_id in rows:
-            score = similarity(sig, _unpack(blob))
-            if score >= THRESHOLD and (best is None or score > best.score):
-                best = Placed(int(story_id or other_id), int(other_id), score)
-        return best
 
     def coverage(self, story_ids: Iterable[int], *, limit: int = 10) -> dict[int, list[Link]]:
         """(site, url) of the articles of each story, oldest first, at most `limit` each."""
