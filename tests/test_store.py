@@ -11,7 +11,7 @@ import pytest
 from crawler.article import Article
 from crawler.recheck import is_due
 from crawler.sites import RECHECK
-from crawler.store import ArticleStore, Fetch, open_db
+from crawler.store import ArticleStore, Fetch, open_db, reader_text
 from crawler.store.schema import crawler_migrations, monitor_migrations
 
 NOW = datetime(2024, 4, 10, 9, 0, tzinfo=UTC)
@@ -117,6 +117,22 @@ def test_white_space_and_visit_to_visit_furniture_are_no_revision(tmp_path: Path
     respaced = LONG.replace(" ", "  ") + "\n\n17 comments\nUpdated 5 minutes ago"
     assert store.save(article(body=respaced), site="s", aliases=[], now=NOW) == "unchanged"
     assert store.db.table("revisions").count == 0
+
+
+@pytest.mark.parametrize(
+    "spaced",
+    [
+        "Chips and plants.",
+        " Chips and plants. ",
+        "Chips\tand  plants.",
+        "Chips\u00a0and\u3000plants.",  # no-break and ideographic spaces
+        "Chips\rand\x0bplants.\x1c",
+        "Chips \u2028 and plants.",  # a line separator inside a paragraph
+    ],
+)
+def test_any_white_space_between_words_reads_the_same(spaced: str) -> None:
+    assert reader_text("Title", None, spaced) == "Title\nChips and plants."
+    assert reader_text("Title", None, "Chips and  plants!") != "Title\nChips and plants."
 
 
 def test_a_revision_keeps_the_version_before_with_its_diff(tmp_path: Path) -> None:

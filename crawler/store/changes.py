@@ -26,13 +26,21 @@ _FURNITURE_MAX = 60  # longer paragraphs are prose, never furniture
 _WORD = re.compile(r"\w+")
 
 
+def _fold(raw: str) -> str:
+    """One line with its runs of white space folded to one space and its ends trimmed. Most
+    lines are so already: a printable string has no white space but the space character."""
+    if raw.isprintable() and "  " not in raw and raw[:1] != " " and raw[-1:] != " ":
+        return raw
+    return " ".join(raw.split())
+
+
 def _paragraphs(text: str | None) -> list[str]:
     if not text:
         return []
     folded = unicodedata.normalize("NFKC", text)
     out = []
     for raw in folded.split("\n"):
-        line = " ".join(raw.split())
+        line = _fold(raw)
         if line and (len(line) > _FURNITURE_MAX or not _FURNITURE.match(line)):
             out.append(line)
     return out
