@@ -10,6 +10,7 @@ import pytest
 
 from crawler.article import Article
 from crawler.store import ArticleStore
+from crawler.store.stories import BANDS
 from monitor.alerts import match_new
 from monitor.config import parse_config
 from monitor.delivery import send_digests
@@ -134,6 +135,71 @@ def test_rewritten_wire_copy_joins_the_story_of_the_first(store: ArticleStore) -
     first = next(store.articles.rows_where("url = ?", ["https://a.example/x"]))["id"]
     assert story["https://b.example/y"] == story["https://a.example/x"] == first
     assert story["https://c.example/z"] != first
+
+
+def stories_of(store: ArticleStore) -> dict[str, int]:
+    return {r["url"]: r["story_id"] for r in store.articles.rows}
+
+
+def band_rows(store: ArticleStore, url: str) -> int:
+    row = store.db.execute(
+        "SELECT COUNT(*) FROM story_bands b JOIN articles a ON a.id = b.article_id WHERE a.url = ?",
+        [url],
+    ).fetchone()
+    return int(row[0])
+
+
+def test_articles_saved_in_one_batch_join_each_others_stories(store: ArticleStore) -> None:
+    with store.batch():
+        store.save(article("https://a.example/x", WIRE), site="a", aliases=[], now=NOW)
+        store.save(article("https://c.example/z", OTHER, "Sony"), site="c", aliases=[], now=NOW)
+        store.save(article("https://b.example/y", REWRITE), site="b", aliases=[], now=NOW)
+        assert store.db.table("story_bands").count == 0  # held until the batch ends
+    story = stories_of(store)
+    assert story["https://b.example/y"] == story["https://a.example/x"]
+    assert story["https://c.example/z"] != story["https://a.example/x"]
+    assert all(band_rows(store, url) == BANDS for url in story)
+    # and a later copy, saved on its own, finds them in the table
+    store.save(article("https://d.example/w", REWRITE), site="d", aliases=[], now=NOW)
+    assert stories_of(store)["https://d.example/w"] == story["https://a.example/x"]
+
+
+def test_an_article_edited_in_the_batch_that_stored_it_is_filed_under_its_new_text(
+    store: ArticleStore,
+) -> None:
+    with store.batch():
+        store.save(article("https://a.example/x", OTHER), site="a", aliases=[], now=NOW)
+        assert store.save(article("https://a.example/x", WIRE), site="a", aliases=[], now=NOW) == (
+            "updated"
+        )
+        copy = article("https://a.example/y", WIRE)
+        assert store.save(copy, site="a", aliases=[], now=NOW) == "duplicate"
+        store.save(article("https://b.example/y", REWRITE), site="b", aliases=[], now=NOW)
+        store.save(article("https://c.example/z", OTHER, "Sony"), site="c", aliases=[], now=NOW)
+    story = stories_of(store)
+    assert story["https://b.example/y"] == story["https://a.example/x"]  # the new text
+    assert story["https://c.example/z"] != story["https://a.example/x"]  # not the old one
+    assert band_rows(store, "https://a.example/x") == BANDS  # the old text's rows are gone
+    # its full-text row is the new text's too
+    store.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+    found = store.db.execute(
+        "SELECT a.url FROM articles_fts f JOIN articles a ON a.id = f.rowid "
+        "WHERE articles_fts MATCH 'kumamoto' ORDER BY a.url"
+    ).fetchall()
+    assert found == [("https://c.example/z",)]
+
+
+def test_a_failed_batch_leaves_no_story_rows(store: ArticleStore) -> None:
+    with pytest.raises(RuntimeError), store.batch():
+        store.save(article("https://a.example/x", WIRE), site="a", aliases=[], now=NOW)
+        raise RuntimeError("the crawl stopped")
+    assert store.articles.count == 0
+    assert store.db.table("story_bands").count == 0
+    assert store.save(article("https://a.example/x", WIRE), site="a", aliases=[], now=NOW) == "new"
+    store.save(article("https://b.example/y", REWRITE), site="b", aliases=[], now=NOW)
+    story = stories_of(store)
+    assert story["https://b.example/y"] == story["https://a.example/x"]
+    assert band_rows(store, "https://a.example/x") == BANDS
 
 
 def test_the_stories_view_shows_one_row_per_story(store: ArticleStore) -> None:

@@ -330,6 +330,8 @@ class ArticleStore:
                 old, new, old_name=f"revision {number}", new_name=f"revision {number + 1}"
             ),
         }
+        if self._fts:  # its full-text row may be among them: the trigger replaces it
+            self._index()
         self.articles.update(article_id, record)
         return "updated"
 
