@@ -24,6 +24,8 @@ import unicodedata
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import itemgetter
 
 from sqlite_utils import Database
 
@@ -157,6 +159,7 @@ class StoryIndex:
         self.db = db
         self._holding = False
         self._held: dict[int, list[int]] = {}  # bucket -> articles whose band rows wait
+        self._held_rows: list[tuple[int, int]] = []  # (bucket, article), as written
         self._held_articles: dict[int, tuple[tuple[int, ...], int]] = {}  # -> (signature, story)
 
     def hold(self) -> None:
@@ -165,13 +168,13 @@ class StoryIndex:
 
     def flush(self) -> None:
         """Write the held band rows, in bucket order, and stop holding."""
-        rows = sorted((bucket, a) for bucket, ids in self._held.items() for a in ids)
+        rows = sorted(self._held_rows, key=itemgetter(0))  # by bucket: the index in order
         for start in range(0, len(rows), BAND_CHUNK):
             chunk = rows[start : start + BAND_CHUNK]
             self.db.conn.execute(
                 "INSERT INTO story_bands (bucket, article_id) VALUES "
                 + ", ".join("(?, ?)" for _ in chunk),
-                [v for row in chunk for v in row],
+                list(chain.from_iterable(chunk)),
             )
         self.discard()
 
@@ -179,6 +182,7 @@ class StoryIndex:
         """Forget held band rows (their transaction was rolled back) and stop holding."""
         self._holding = False
         self._held.clear()
+        self._held_rows.clear()
         self._held_articles.clear()
 
     def duplicate_of(self, site: str, body: str, keys: StoryKeys | None = None) -> int | None:
@@ -239,8 +243,10 @@ class StoryIndex:
         if sig is not None:
             bands = list(keys.bands) or buckets(sig)
             if self._holding:
+                held = self._held
                 for bucket in bands:
-                    self._held.setdefault(bucket, []).append(article_id)
+                    held.setdefault(bucket, []).append(article_id)
+                self._held_rows.extend(zip(bands, repeat(article_id)))
                 self._held_articles[article_id] = (sig, story_id)
             else:
                 self.db.conn.execute(
