@@ -247,6 +247,23 @@ def m009_run_counts_and_change_index(db: Database) -> None:
     db.table("articles").create_index(["last_changed"])
 
 
+@crawler_migrations()
+def m010_urls_keyed_by_key(db: Database) -> None:
+    # The alias table is only ever read by key: one B-tree keyed by it, not a rowid table beside
+    # an index of its keys (a second page to read for every known-URL lookup in a big store,
+    # and a second insert for every key).
+    db.execute(
+        "CREATE TABLE urls_by_key (key TEXT PRIMARY KEY, "
+        "article_id INTEGER REFERENCES articles(id)) WITHOUT ROWID"
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO urls_by_key (key, article_id) "
+        "SELECT key, article_id FROM urls WHERE key IS NOT NULL"
+    )
+    db.execute("DROP TABLE urls")
+    db.execute("ALTER TABLE urls_by_key RENAME TO urls")
+
+
 @monitor_migrations()
 def m001_alerts(db: Database) -> None:
     db.table("watches").create(
