@@ -186,7 +186,7 @@ def _clocked(method: Callable[..., Any], total: list[float]) -> Callable[..., An
 #: Articles a round: the store saves them in one `batch()`, the anchors insert their rows.
 ROUND = 1000
 #: The story index's methods the ingest calls, clocked apart.
-STORY_CALLS = ("duplicate_of", "nearest", "file", "flush")
+STORY_CALLS = ("keys_for", "duplicate_of", "nearest", "file", "flush")
 
 
 def main() -> None:

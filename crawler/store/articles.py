@@ -27,7 +27,6 @@ from crawler.store.fetchstate import Fetch, FetchStates
 from crawler.store.runs import CrawlRuns
 from crawler.store.schema import open_db
 from crawler.store.stories import StoryIndex, StoryKeys
-from crawler.store.stories import story_keys as make_story_keys
 from crawler.urls import identity_key
 
 
@@ -200,7 +199,7 @@ class ArticleStore:
                     "UPDATE articles SET checked = ? WHERE id = ?", [now.isoformat(), article_id]
                 )
             elif existing is None:
-                made = story_keys or make_story_keys(article.body)
+                made = self.stories.keys_for(article.body, story_keys)
                 placed = self.stories.nearest(made)
                 story = placed.story_id if placed else None
                 article_id = self._insert(article, site, alias_list, digest, now, feed_only, story)

@@ -196,6 +196,10 @@ class StoryIndex:
         ).fetchone()
         return None if row is None else int(row[0])
 
+    def keys_for(self, body: str, keys: StoryKeys | None = None) -> StoryKeys:
+        """The story keys of a body: `keys` if the crawl made them already, else made here."""
+        return keys or story_keys(body)
+
     def nearest(self, keys: StoryKeys, *, exclude: int | None = None) -> Placed | None:
         """The story a body with these keys joins, None if it starts one of its own: the stored
         article most like it among those sharing a band, if alike enough. Its cost is bounded
@@ -264,7 +268,7 @@ class StoryIndex:
         """File an article already inserted without its story and set its story.
         `keys`: its story keys if the crawl made them already (`story_keys(body)`).
         (`ArticleStore.save` finds the story first and inserts the article with it.)"""
-        made = keys or story_keys(body)
+        made = self.keys_for(body, keys)
         placed = self.nearest(made, exclude=article_id) or Placed(article_id, None, 0.0)
         self.file(article_id, site, made, placed.story_id)
         self.db.conn.execute(
