@@ -208,36 +208,44 @@ class StoryIndex:
         if sig is None:
             return None
         bands = list(keys.bands) or buckets(sig)
-        marks = ", ".join("?" for _ in bands)
-        # (shared bands, article, signature, story), most shared first; a stored article is in
-        # the table or held, never both, so the first MAX_CANDIDATES of each are enough
-        found: list[tuple[int, int, Sequence[int], int]] = [
-            (int(shared), int(other), _unpack(blob), int(story or other))
-            for other, shared, blob, story in self.db.conn.execute(
-                "SELECT c.article_id, c.shared, s.signature, a.story_id FROM ("
-                "  SELECT article_id, COUNT(*) AS shared FROM story_bands "
-                f" WHERE bucket IN ({marks}) AND article_id != ? "
-                "  GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?"
-                ") c JOIN story_index s ON s.article_id = c.article_id "
-                "JOIN articles a ON a.id = c.article_id",
-                [*bands, -1 if exclude is None else exclude, MAX_CANDIDATES],
-            )
-        ]
+        # how many bands each article shares with this body, in the table and among the held
+        # rows (an article is in one or the other, never both)
+        counts: dict[int, int] = {}
+        for (other,) in self.db.conn.execute(
+            f"SELECT article_id FROM story_bands WHERE bucket IN ({', '.join('?' * len(bands))})",
+            bands,
+        ):
+            counts[other] = counts.get(other, 0) + 1
         if self._held:
-            counts: dict[int, int] = {}
+            held = self._held
             for bucket in bands:
-                for other in self._held.get(bucket, ()):
-                    if other != exclude:
-                        counts[other] = counts.get(other, 0) + 1
-            for other, shared in counts.items():
-                held_sig, story = self._held_articles[other]
-                found.append((shared, other, held_sig, story))
-        found.sort(key=lambda c: (-c[0], c[1]))
+                for other in held.get(bucket, ()):
+                    counts[other] = counts.get(other, 0) + 1
+        if exclude is not None:
+            counts.pop(exclude, None)
+        if not counts:
+            return None
+        # the most shared first, the earliest among equals
+        ranked = sorted(counts, key=lambda other: (-counts[other], other))[:MAX_CANDIDATES]
+        stored = [other for other in ranked if other not in self._held_articles]
+        found: dict[int, tuple[Sequence[int], int]] = {}
+        if stored:
+            for other, blob, story in self.db.conn.execute(
+                "SELECT s.article_id, s.signature, a.story_id FROM story_index s "
+                "JOIN articles a ON a.id = s.article_id "
+                f"WHERE s.article_id IN ({', '.join('?' * len(stored))})",
+                stored,
+            ):
+                if blob is not None:
+                    found[int(other)] = (_unpack(blob), int(story or other))
         best: Placed | None = None
-        for _, other, other_sig, story in found[:MAX_CANDIDATES]:
-            score = similarity(sig, other_sig)
+        for other in ranked:
+            candidate = self._held_articles.get(other) or found.get(other)
+            if candidate is None:
+                continue
+            score = similarity(sig, candidate[0])
             if score >= THRESHOLD and (best is None or score > best.score):
-                best = Placed(story, other, score)
+                best = Placed(candidate[1], other, score)
         return best
 
     def file(self, article_id: int, site: str, keys: StoryKeys, story_id: int) -> None:
@@ -259,8 +267,7 @@ class StoryIndex:
                     [v for key in bands for v in (key, article_id)],
                 )
         self.db.conn.execute(
-            "INSERT OR REPLACE INTO story_index (article_id, site, body_hash, signature) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO story_index (article_id, site, body_hash, signature) VALUES (?, ?, ?, ?)",
             [article_id, site, keys.body_hash, None if sig is None else _pack(sig)],
         )
 
