@@ -154,9 +154,11 @@ def test_articles_saved_in_one_batch_join_each_others_stories(store: ArticleStor
         store.save(article("https://a.example/x", WIRE), site="a", aliases=[], now=NOW)
         store.save(article("https://c.example/z", OTHER, "Sony"), site="c", aliases=[], now=NOW)
         store.save(article("https://b.example/y", REWRITE), site="b", aliases=[], now=NOW)
+        store.save(article("https://e.example/v", REWRITE), site="e", aliases=[], now=NOW)
         assert store.db.table("story_bands").count == 0  # held until the batch ends
     story = stories_of(store)
     assert story["https://b.example/y"] == story["https://a.example/x"]
+    assert story["https://e.example/v"] == story["https://a.example/x"]
     assert story["https://c.example/z"] != story["https://a.example/x"]
     assert all(band_rows(store, url) == BANDS for url in story)
     # and a later copy, saved on its own, finds them in the table

@@ -158,7 +158,8 @@ class StoryIndex:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._holding = False
-        self._held: dict[int, list[int]] = {}  # bucket -> articles whose band rows wait
+        self._held: dict[int, int] = {}  # bucket -> the first article whose band row waits
+        self._held_more: dict[int, list[int]] = {}  # bucket -> later ones (rare)
         self._held_rows: list[tuple[int, int]] = []  # (bucket, article), as written
         self._held_articles: dict[int, tuple[tuple[int, ...], int]] = {}  # -> (signature, story)
 
@@ -182,6 +183,7 @@ class StoryIndex:
         """Forget held band rows (their transaction was rolled back) and stop holding."""
         self._holding = False
         self._held.clear()
+        self._held_more.clear()
         self._held_rows.clear()
         self._held_articles.clear()
 
@@ -217,10 +219,12 @@ class StoryIndex:
         ):
             counts[other] = counts.get(other, 0) + 1
         if self._held:
-            held = self._held
+            held, more = self._held, self._held_more
             for bucket in bands:
-                for other in held.get(bucket, ()):
-                    counts[other] = counts.get(other, 0) + 1
+                first = held.get(bucket)
+                if first is not None:
+                    for other in (first, *more.get(bucket, ())):
+                        counts[other] = counts.get(other, 0) + 1
         if exclude is not None:
             counts.pop(exclude, None)
         if not counts:
@@ -256,8 +260,12 @@ class StoryIndex:
             bands = list(keys.bands) or buckets(sig)
             if self._holding:
                 held = self._held
-                for bucket in bands:
-                    held.setdefault(bucket, []).append(article_id)
+                if held.keys().isdisjoint(bands):
+                    held.update(zip(bands, repeat(article_id)))
+                else:  # a bucket another held article has too
+                    for bucket in bands:
+                        if held.setdefault(bucket, article_id) != article_id:
+                            self._held_more.setdefault(bucket, []).append(article_id)
                 self._held_rows.extend(zip(bands, repeat(article_id)))
                 self._held_articles[article_id] = (sig, story_id)
             else:
