@@ -1,12 +1,14 @@
 """Match articles against every watch at once.
 
-All watches are compiled once into one Aho-Corasick automaton of their terms (folded, see
-`monitor.folding`) and one small function per watch.  Each article's fields are folded once and
-scanned once for all terms (`monitor.scan`).  A watch is evaluated only when one of its triggers
-occurred: the cheapest set of its term groups (a word, a phrase, an alias set) that it cannot
-match without, "cheapest" meaning looked for by the fewest watches; then a check that every group
-it requires is there; then its own function, over the occurrences and their positions (for
-fields, NEAR, SENTENCE, prominence and highlighting).
+All watches are compiled once into one Aho-Corasick automaton of the words of their terms
+(folded, see `monitor.folding`; each between spaces so that only whole words are found, the last
+word of a prefix open at its end) and one small function per watch.  Each article's fields are
+folded once and scanned once for all those words (`monitor.scan`); a phrase is found where its
+words follow one another with only spaces between them in the folded text.  A watch is evaluated
+only when one of its triggers occurred: the cheapest set of its term groups (a word, a phrase, an
+alias set) that it cannot match without, "cheapest" meaning looked for by the fewest watches;
+then a check that every group it requires is there; then its own function, over the occurrences
+and their positions (for fields, NEAR, SENTENCE, prominence and highlighting).
 
 Where plain terms look: the headline, the standfirst (subtitle) and the body.  ``title:`` looks in
 the headline, ``body:`` in the body, ``lead:`` in the headline, standfirst and first two paragraphs
@@ -47,7 +49,6 @@ from monitor.scan import (
     Article,
     FieldName,
     Scan,
-    Segment,
     Span,
     field_text,
     segments,
@@ -99,21 +100,24 @@ class Hit:
 
 
 _Test = Callable[[Scan], bool]
-# (field and item, first word, after the last word, original offset for SENTENCE)
-_Place = tuple[tuple[int, int], int, int, int]
+# (field and item, folded start, folded end, original offset for SENTENCE, segment number)
+_Place = tuple[tuple[int, int], int, int, int, int]
+_NON_SPACE = re.compile("[^ ]")
 
 
 class _Keys:
     """The distinct folded terms of all watches, numbered; a term's key is `` w1 w2 `` (a prefix
-    has no closing space)."""
+    has no closing space).  The automaton looks for their words: `` w `` (`` w`` for the last
+    word of a prefix), numbered too."""
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
         self.texts: list[str] = []
-        self.prefix: list[bool] = []
-        self.sizes: list[int] = []
         self.groups: dict[tuple[int, ...], int] = {}  # sorted key ids -> group id
         self.of_key: list[list[int]] = []  # key id -> the groups it belongs to
+        self.chains: list[tuple[int, ...]] = []  # key id -> its words' ids
+        self.words: dict[str, int] = {}  # `` w `` or `` w`` -> word id
+        self.first_of: list[list[int]] = []  # word id -> the keys that start with it
 
     def group(self, terms: Iterable[Term]) -> int:
         """The id of the set of these terms' keys: present where any of them occurred."""
@@ -142,17 +146,19 @@ class _Keys:
         if kid is None:
             kid = self.ids[key] = len(self.texts)
             self.texts.append(key)
-            self.prefix.append(term.prefix)
-            self.sizes.append(len(folded))
             self.of_key.append([])
+            last = len(folded) - 1
+            chain = []
+            for number, word in enumerate(folded):
+                text = " " + word + ("" if term.prefix and number == last else " ")
+                wid = self.words.get(text)
+                if wid is None:
+                    wid = self.words[text] = len(self.first_of)
+                    self.first_of.append([])
+                chain.append(wid)
+            self.chains.append(tuple(chain))
+            self.first_of[chain[0]].append(kid)
         return kid
-
-    def span(self, segment: Segment, kid: int, last: int) -> tuple[int, int]:
-        """The collapsed [start, end) of the words an occurrence ending at `last` covers."""
-        start = last - len(self.texts[kid]) + 2
-        if self.prefix[kid]:
-            return start, segment.folded.text.find(" ", last + 1)
-        return start, last
 
 
 @dataclass(frozen=True)
@@ -242,7 +248,6 @@ class _Compiler:
         return frozenset().union(*(t for t in found if t is not None))
 
     def proximity(self, node: Near | Sentence, mask: int) -> _Test:
-        keys = self.keys
         args = tuple(tuple(self.keys.add(t) for t in _alternatives(c)) for c in node.children)
         sentence = isinstance(node, Sentence)
         distance = node.distance if isinstance(node, Near) else 0
@@ -252,17 +257,13 @@ class _Compiler:
             for kid in kids:
                 if not scan.where.get(kid, 0) & mask:
                     continue
-                for number, last in scan.found[kid]:
-                    segment = scan.segments[number]
-                    if not segment.bit & mask:
+                for number, start, end, bit in scan.found[kid]:
+                    if not bit & mask:
                         continue
-                    start, _ = keys.span(segment, kid, last)
-                    first = scan.word(number, start)
-                    at = 0
-                    if sentence:
-                        at = segment.base + segment.folded.original_span(start, start + 1)[0]
+                    segment = scan.segments[number]
+                    at = segment.folded.original_offset(start) if sentence else 0
                     where = (ORDER[segment.field], segment.item)
-                    out.append((where, first, first + keys.sizes[kid], at))
+                    out.append((where, start, end, at, number))
             return out
 
         def one_sentence(scan: Scan, where: tuple[int, int], chosen: list[_Place]) -> bool:
@@ -272,12 +273,13 @@ class _Compiler:
             return _SENTENCE_END.search(text, min(ats), max(ats)) is None
 
         def close_enough(scan: Scan, where: tuple[int, int], chosen: list[_Place]) -> bool:
-            first = min(p[1] for p in chosen)
-            covered, end = 0, first
-            for _, s, e, _ in sorted(chosen, key=lambda p: p[1]):
-                covered += max(0, e - max(s, end))
-                end = max(end, e)
-            return end - first - covered <= distance
+            between = 0
+            ordered = sorted(chosen, key=lambda p: p[1])
+            end = ordered[0][1]
+            for _, start, stop, _, number in ordered:
+                between += scan.words_between(number, end, start, distance)
+                end = max(end, stop)
+            return between <= distance
 
         fits = one_sentence if sentence else close_enough
         reach = None if sentence else distance
@@ -317,10 +319,12 @@ def _together(
     wanted = len(found)
     places = sorted((p, arg) for arg, got in enumerate(found) for p in got)
     for i, (place, arg) in enumerate(places):
-        where, _, after, _ = place
+        where, _, after, _, number = place
         chosen = {arg: place}
         for other, arg2 in places[i + 1 :]:
-            if other[0] != where or (reach is not None and other[1] > after + reach):
+            if other[0] != where or (
+                reach is not None and scan.words_between(number, after, other[1], reach) > reach
+            ):
                 break
             if arg2 not in chosen:
                 chosen[arg2] = other
@@ -371,16 +375,17 @@ class Matcher:
                 by_group.setdefault(gid, set()).add(number)
         self._by_group = {gid: tuple(sorted(ws)) for gid, ws in by_group.items()}
         self._automaton: Any = None
-        if self._keys.texts:
+        if self._keys.words:
             automaton = ahocorasick.Automaton()
-            for kid, key in enumerate(self._keys.texts):
-                automaton.add_word(key, kid)
+            for text, wid in self._keys.words.items():
+                automaton.add_word(text, (wid, len(text), not text.endswith(" ")))
             automaton.make_automaton()
             self._automaton = automaton
 
     @property
     def keys(self) -> tuple[str, ...]:
-        """The folded keys the automaton looks for (`` japan ``, `` micro``), for benchmarks."""
+        """The folded terms of the watches (`` japan ``, `` japan display ``, `` micro``), for
+        benchmarks."""
         return tuple(self._keys.texts)
 
     def match(self, article: Article | str, body: str = "") -> list[Hit]:
@@ -393,17 +398,36 @@ class Matcher:
             return []
         scan = Scan(segments(article), article)
         found, where = scan.found, scan.where
-        scan_text = self._automaton.iter
+        iterate = self._automaton.iter
+        chains, first_of = self._keys.chains, self._keys.first_of
         for number, segment in enumerate(scan.segments):
-            bit = segment.bit
-            for last, kid in scan_text(segment.folded.text):
-                places = found.get(kid)
-                if places is None:
-                    found[kid] = [(number, last)]
-                    where[kid] = bit
+            text = segment.folded.text
+            seen: dict[int, list[tuple[int, int]]] = {}  # word id -> [(start, end)]
+            for last, (wid, size, prefix) in iterate(text):
+                start = last - size + 2
+                end = text.index(" ", last) if prefix else last
+                got = seen.get(wid)
+                if got is None:
+                    seen[wid] = [(start, end)]
                 else:
-                    places.append((number, last))
-                    where[kid] |= bit
+                    got.append((start, end))
+            starts: dict[int, dict[int, int]] = {}
+            for wid, places in seen.items():
+                for kid in first_of[wid]:
+                    chain = chains[kid]
+                    if len(chain) > 1:
+                        if not all(w in seen for w in chain):
+                            continue
+                        places = _phrases(text, places, chain, seen, starts, segment.cut)
+                        if not places:
+                            continue
+                    occurrences = found.setdefault(kid, [])
+                    bits = where.get(kid, 0)
+                    for start, end in places:
+                        bit = segment.bit_at(start)
+                        occurrences.append((number, start, end, bit))
+                        bits |= bit
+                    where[kid] = bits
         present, of_key = scan.present, self._keys.of_key
         for kid, bits in where.items():
             for gid in of_key[kid]:
@@ -427,11 +451,10 @@ class Matcher:
         for kid, mask, text in watch.positive:
             if not scan.where.get(kid, 0) & mask:
                 continue
-            for number, last in scan.found[kid]:
-                segment = scan.segments[number]
-                if segment.bit & mask:
+            for number, start, end, bit in scan.found[kid]:
+                if bit & mask:
                     terms.setdefault(text)
-                    places.add((number, *self._keys.span(segment, kid, last)))
+                    places.add((number, start, end))
         if len(places) < watch.min_mentions:
             return None
         spans = []
@@ -442,9 +465,38 @@ class Matcher:
                 number, start, end = place
                 segment = scan.segments[number]
                 s, e = segment.folded.original_span(start, end)
-                span = Span(segment.field, segment.base + s, segment.base + e, segment.item)
+                span = Span(segment.field, s, e, segment.item)
                 known[place] = span
             spans.append(span)
         spans.sort(key=lambda s: (ORDER[s.field], s.item, s.start, s.end))
         unique = tuple(dict.fromkeys(spans))
         return Hit(watch.name, tuple(terms), unique)
+
+
+def _phrases(
+    text: str,
+    places: list[tuple[int, int]],
+    chain: tuple[int, ...],
+    seen: dict[int, list[tuple[int, int]]],
+    starts: dict[int, dict[int, int]],
+    cut: int,
+) -> list[tuple[int, int]]:
+    """Where the words of `chain` follow one another (only spaces between them), from the
+    places of its first word; never across the `cut` between the body's lead and the rest."""
+    out = []
+    for start, first_end in places:
+        end = first_end
+        for wid in chain[1:]:
+            after = _NON_SPACE.search(text, end)
+            if after is None:
+                break
+            table = starts.get(wid)
+            if table is None:
+                table = starts[wid] = dict(seen[wid])
+            end = table.get(after.start(), -1)
+            if end < 0:
+                break
+        else:
+            if not start < cut < end:
+                out.append((start, end))
+    return out

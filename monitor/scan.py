@@ -1,9 +1,9 @@
 """One article as the matcher reads it: its fields folded into segments, and where the
 automaton found each term in them.
 
-Segments: the headline, the standfirst, the body's lead (its first two paragraphs) and the rest
-of the body, the site's name, each author and each tag. Each has a bit, so that where a term may
-be looked for is a mask: `SCOPES` gives the mask of each field a query can name.
+Segments: the headline, the standfirst, the body, the site's name, each author and each tag.
+Each has a bit, and the body two (its lead, the first two paragraphs, and the rest), so that
+where a term may be looked for is a mask: `SCOPES` gives the mask of each field a query can name.
 """
 
 from __future__ import annotations
@@ -13,7 +13,18 @@ from typing import Literal
 
 from monitor.folding import Folded, fold_segment
 
-__all__ = ["ORDER", "SCOPES", "TEXT", "Article", "FieldName", "Scan", "Segment", "Span", "segments"]
+__all__ = [
+    "ORDER",
+    "SCOPES",
+    "TEXT",
+    "Article",
+    "FieldName",
+    "Occurrence",
+    "Scan",
+    "Segment",
+    "Span",
+    "segments",
+]
 
 FieldName = Literal["title", "subtitle", "body", "site", "author", "tag"]
 ORDER: dict[str, int] = {f: i for i, f in enumerate(FieldName.__args__)}  # type: ignore[attr-defined]
@@ -56,12 +67,22 @@ class Span:
 
 @dataclass(frozen=True)
 class Segment:
+    """One field's text (one author or tag) folded; the body is one segment whose words from
+    folded offset `cut` on are the rest (`REST`) rather than the lead."""
+
     field: FieldName
     item: int
     bit: int
     folded: Folded
-    base: int  # offset of the segment in its field's text
-    word_base: int  # words of the field before the segment
+    cut: int = -1
+
+    def bit_at(self, start: int) -> int:
+        """The bit of the word at folded offset `start`."""
+        return _REST if 0 <= self.cut <= start else self.bit
+
+
+# An occurrence of a term: (segment number, folded start, folded end, bit of its segment part)
+Occurrence = tuple[int, int, int, int]
 
 
 class Scan:
@@ -70,21 +91,17 @@ class Scan:
     def __init__(self, segments: list[Segment], article: Article) -> None:
         self.segments = segments
         self.article = article
-        self.found: dict[int, list[tuple[int, int]]] = {}  # key id -> [(segment, last index)]
+        self.found: dict[int, list[Occurrence]] = {}  # key id -> occurrences
         self.where: dict[int, int] = {}  # key id -> bits of the segments it occurred in
         self.present: dict[int, int] = {}  # group id -> bits of the segments any occurred in
         self.spans: dict[tuple[int, int, int], Span] = {}  # (segment, start, end) -> Span
-        self._words: dict[tuple[int, int], int] = {}
 
-    def word(self, number: int, start: int) -> int:
-        """The number of the word of its field at collapsed offset `start` of a segment."""
-        key = (number, start)
-        found = self._words.get(key)
-        if found is None:
-            segment = self.segments[number]
-            found = segment.word_base + segment.folded.text.count(" ", 0, start - 1)
-            self._words[key] = found
-        return found
+    def words_between(self, number: int, start: int, end: int, limit: int) -> int:
+        """The words of segment `number` between folded offsets `start` and `end`, counted up
+        to limit + 1."""
+        if end <= start:
+            return 0
+        return len(self.segments[number].folded.text[start:end].split(None, limit))
 
 
 def field_text(article: Article, field: str, item: int) -> str:
@@ -101,21 +118,22 @@ def _lead_end(body: str) -> int:
 
 
 def segments(article: Article) -> list[Segment]:
-    segments = [
-        Segment("title", 0, _TITLE, fold_segment(article.title), 0, 0),
-        Segment("subtitle", 0, _SUBTITLE, fold_segment(article.subtitle), 0, 0),
-    ]
+    """The article's non-empty fields, folded."""
+    segments = []
+    if article.title:
+        segments.append(Segment("title", 0, _TITLE, fold_segment(article.title)))
+    if article.subtitle:
+        segments.append(Segment("subtitle", 0, _SUBTITLE, fold_segment(article.subtitle)))
     body = article.body
-    cut = _lead_end(body)
-    lead = fold_segment(body[:cut])
-    segments.append(Segment("body", 0, _LEAD, lead, 0, 0))
-    if cut < len(body):
-        lead_words = lead.text.count(" ") - 1 if len(lead.text) > 2 else 0
-        segments.append(Segment("body", 0, _REST, fold_segment(body[cut:]), cut, lead_words))
+    if body:
+        folded = fold_segment(body)
+        cut = _lead_end(body)
+        rest = folded.folded_offset(cut) if cut < len(body) else -1
+        segments.append(Segment("body", 0, _LEAD, folded, rest))
     if article.site:
-        segments.append(Segment("site", 0, _SITE, fold_segment(article.site), 0, 0))
+        segments.append(Segment("site", 0, _SITE, fold_segment(article.site)))
     for item, name in enumerate(article.authors):
-        segments.append(Segment("author", item, _AUTHOR, fold_segment(name), 0, 0))
+        segments.append(Segment("author", item, _AUTHOR, fold_segment(name)))
     for item, tag in enumerate(article.tags):
-        segments.append(Segment("tag", item, _TAG, fold_segment(tag), 0, 0))
+        segments.append(Segment("tag", item, _TAG, fold_segment(tag)))
     return segments
