@@ -92,6 +92,8 @@ class Folded:
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original offsets of the words in text[start:end] (no leading/trailing space)."""
+        if not self._resized:
+            return start - 1, end - 1
         begin = self._to_original(start - 1)
         last = self._to_original(end - 2) + 1
         while last < len(self.original) and _TABLE[ord(self.original[last])] == "":
@@ -126,16 +128,15 @@ def fold_segment(text: str) -> Folded:
     """Fold `text` for matching (see the module's docstring)."""
     if text.isascii():
         return Folded(text, " " + text.translate(_ASCII) + " ")
-    original = text
     data = text.encode("utf-8", "surrogatepass")
     others = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
-    resizing: set[str] = set()
+    resizing = {c for c in others if len(_TABLE[ord(c)]) != 1}
+    original = text
     for c in others:
-        folded = _TABLE[ord(c)]
-        if len(folded) != 1:
-            resizing.add(c)
-        elif folded != c:
-            text = text.replace(c, folded)
+        if c not in resizing:
+            folded = _TABLE[ord(c)]
+            if folded != c:
+                text = text.replace(c, folded)  # one character for one: a C loop, no search
     resized_at: list[int] = []
     resized: list[tuple[int, int, int]] = []
     if resizing:
@@ -153,10 +154,14 @@ def fold_segment(text: str) -> Folded:
                 out.append(part)
                 at += len(part)
         text = "".join(out)
-    spaced = text.encode("utf-8", "surrogatepass").translate(_BYTE_TABLE)
+    if text.isascii():  # what most texts are once their curly quotes and dashes are replaced
+        spaced = text.translate(_ASCII)
+    else:
+        data = text.encode("utf-8", "surrogatepass").translate(_BYTE_TABLE)
+        spaced = data.decode("utf-8", "surrogatepass")
     return Folded(
         original,
-        " " + spaced.decode("utf-8", "surrogatepass") + " ",
+        " " + spaced + " ",
         resized_at,
         resized,
         [r[0] for r in resized],

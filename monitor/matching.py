@@ -1,10 +1,11 @@
 """Match articles against every watch at once.
 
-All watches are compiled once into one Aho-Corasick automaton of the words of their terms
-(folded, see `monitor.folding`; each between spaces so that only whole words are found, the last
-word of a prefix open at its end) and one small function per watch.  Each article's fields are
-folded once and scanned once for all those words (`monitor.scan`); a phrase is found where its
-words follow one another with only spaces between them in the folded text.  A watch is evaluated
+All watches are compiled once into one Aho-Corasick automaton of one word of each term (folded,
+see `monitor.folding`; between spaces so that only whole words are found, the last word of a
+prefix open at its end; a phrase's longest word, so that "of" or "the" is never looked for alone)
+and one small function per watch.  Each article's fields are folded once and scanned once for all
+those words (`monitor.scan`); around each word found, the other words of its phrases are compared
+with the folded text (only spaces may lie between them).  A watch is evaluated
 only when one of its triggers occurred: the cheapest set of its term groups (a word, a phrase, an
 alias set) that it cannot match without, "cheapest" meaning looked for by the fewest watches;
 then a check that every group it requires is there; then its own function, over the occurrences
@@ -47,10 +48,8 @@ from monitor.scan import (
     SCOPES,
     TEXT,
     Article,
-    FieldName,
     Scan,
     Span,
-    field_text,
     segments,
 )
 
@@ -65,8 +64,6 @@ __all__ = [
 ]
 
 PROMINENCE_FIELDS = ("title", "lead", "body")
-# A sentence ends at a line break, a CJK full stop, or [.!?…] (and closing quotes) before a space.
-_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s)|[\u3002\uff01\uff1f\n]")
 
 
 @dataclass(frozen=True)
@@ -100,24 +97,25 @@ class Hit:
 
 
 _Test = Callable[[Scan], bool]
-# (field and item, folded start, folded end, original offset for SENTENCE, segment number)
-_Place = tuple[tuple[int, int], int, int, int, int]
+# (segment number, folded start, folded end)
+_Place = tuple[int, int, int]
 _NON_SPACE = re.compile("[^ ]")
 
 
 class _Keys:
     """The distinct folded terms of all watches, numbered; a term's key is `` w1 w2 `` (a prefix
-    has no closing space).  The automaton looks for their words: `` w `` (`` w`` for the last
-    word of a prefix), numbered too."""
+    has no closing space).  The automaton looks for one word of each, its anchor: `` w `` (`` w``
+    for the last word of a prefix), numbered too."""
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
         self.texts: list[str] = []
         self.groups: dict[tuple[int, ...], int] = {}  # sorted key ids -> group id
         self.of_key: list[list[int]] = []  # key id -> the groups it belongs to
-        self.chains: list[tuple[int, ...]] = []  # key id -> its words' ids
+        # key id -> (words before the anchor, last first; words after it; the last a prefix)
+        self.around: list[tuple[tuple[str, ...], tuple[str, ...], bool]] = []
         self.words: dict[str, int] = {}  # `` w `` or `` w`` -> word id
-        self.first_of: list[list[int]] = []  # word id -> the keys that start with it
+        self.anchor_of: list[list[int]] = []  # word id -> the keys anchored on it
 
     def group(self, terms: Iterable[Term]) -> int:
         """The id of the set of these terms' keys: present where any of them occurred."""
@@ -147,17 +145,16 @@ class _Keys:
             kid = self.ids[key] = len(self.texts)
             self.texts.append(key)
             self.of_key.append([])
-            last = len(folded) - 1
-            chain = []
-            for number, word in enumerate(folded):
-                text = " " + word + ("" if term.prefix and number == last else " ")
-                wid = self.words.get(text)
-                if wid is None:
-                    wid = self.words[text] = len(self.first_of)
-                    self.first_of.append([])
-                chain.append(wid)
-            self.chains.append(tuple(chain))
-            self.first_of[chain[0]].append(kid)
+            anchor = max(range(len(folded)), key=lambda i: len(folded[i]))
+            prefix = term.prefix and anchor == len(folded) - 1
+            text = " " + folded[anchor] + ("" if prefix else " ")
+            wid = self.words.get(text)
+            if wid is None:
+                wid = self.words[text] = len(self.anchor_of)
+                self.anchor_of.append([])
+            self.anchor_of[wid].append(kid)
+            before = tuple(reversed(folded[:anchor]))
+            self.around.append((before, tuple(folded[anchor + 1 :]), term.prefix))
         return kid
 
 
@@ -197,9 +194,7 @@ class _Compiler:
         if isinstance(node, Near | Sentence):
             return self.proximity(node, mask)
         tests = tuple(self.test(c, mask) for c in node.children)
-        if isinstance(node, And):
-            return lambda scan: all(t(scan) for t in tests)
-        return lambda scan: any(t(scan) for t in tests)
+        return _all(tests) if isinstance(node, And) else _any(tests)
 
     def required(self, node: Node, mask: int) -> list[tuple[int, int]]:
         """(group, mask) pairs that an article must all have for the node to match."""
@@ -249,8 +244,9 @@ class _Compiler:
 
     def proximity(self, node: Near | Sentence, mask: int) -> _Test:
         args = tuple(tuple(self.keys.add(t) for t in _alternatives(c)) for c in node.children)
-        sentence = isinstance(node, Sentence)
-        distance = node.distance if isinstance(node, Near) else 0
+        if isinstance(node, Sentence):
+            return self.sentence(args, mask)
+        distance = node.distance
 
         def places(scan: Scan, kids: tuple[int, ...]) -> list[_Place]:
             out: list[_Place] = []
@@ -258,31 +254,18 @@ class _Compiler:
                 if not scan.where.get(kid, 0) & mask:
                     continue
                 for number, start, end, bit in scan.found[kid]:
-                    if not bit & mask:
-                        continue
-                    segment = scan.segments[number]
-                    at = segment.folded.original_offset(start) if sentence else 0
-                    where = (ORDER[segment.field], segment.item)
-                    out.append((where, start, end, at, number))
+                    if bit & mask:
+                        out.append((number, start, end))
             return out
 
-        def one_sentence(scan: Scan, where: tuple[int, int], chosen: list[_Place]) -> bool:
-            field = FieldName.__args__[where[0]]  # type: ignore[attr-defined]
-            text = field_text(scan.article, field, where[1])
-            ats = [p[3] for p in chosen]
-            return _SENTENCE_END.search(text, min(ats), max(ats)) is None
-
-        def close_enough(scan: Scan, where: tuple[int, int], chosen: list[_Place]) -> bool:
+        def close_enough(scan: Scan, chosen: list[_Place]) -> bool:
             between = 0
             ordered = sorted(chosen, key=lambda p: p[1])
             end = ordered[0][1]
-            for _, start, stop, _, number in ordered:
+            for number, start, stop in ordered:
                 between += scan.words_between(number, end, start, distance)
                 end = max(end, stop)
             return between <= distance
-
-        fits = one_sentence if sentence else close_enough
-        reach = None if sentence else distance
 
         def test(scan: Scan) -> bool:
             found = []
@@ -291,9 +274,58 @@ class _Compiler:
                 if not got:
                     return False
                 found.append(got)
-            return _together(scan, found, fits, reach)
+            return _together(scan, found, close_enough, distance)
 
         return test
+
+    def sentence(self, args: tuple[tuple[int, ...], ...], mask: int) -> _Test:
+        """One place of each argument in one sentence: places are told apart by the sentence
+        end that follows them (`Scan.sentence`)."""
+
+        def test(scan: Scan) -> bool:
+            common: set[tuple[int, int]] | None = None
+            for kids in args:
+                got = set()
+                for kid in kids:
+                    if not scan.where.get(kid, 0) & mask:
+                        continue
+                    for number, start, _, bit in scan.found[kid]:
+                        if bit & mask:
+                            got.add((number, scan.sentence(number, start)))
+                common = got if common is None else common & got
+                if not common:
+                    return False
+            return True
+
+        return test
+
+
+def _all(tests: tuple[_Test, ...]) -> _Test:
+    if len(tests) == 2:
+        first, second = tests
+        return lambda scan: first(scan) and second(scan)
+
+    def test(scan: Scan) -> bool:
+        for one in tests:  # noqa: SIM110 (a loop: no generator made for each article)
+            if not one(scan):
+                return False
+        return True
+
+    return test
+
+
+def _any(tests: tuple[_Test, ...]) -> _Test:
+    if len(tests) == 2:
+        first, second = tests
+        return lambda scan: first(scan) or second(scan)
+
+    def test(scan: Scan) -> bool:
+        for one in tests:  # noqa: SIM110 (a loop: no generator made for each article)
+            if one(scan):
+                return True
+        return False
+
+    return test
 
 
 def _alternatives(node: Node) -> Iterable[Term]:
@@ -309,29 +341,27 @@ def _alternatives(node: Node) -> Iterable[Term]:
 def _together(
     scan: Scan,
     found: list[list[_Place]],
-    fits: Callable[[Scan, tuple[int, int], list[_Place]], bool],
-    reach: int | None,
+    fits: Callable[[Scan, list[_Place]], bool],
+    reach: int,
 ) -> bool:
-    """Whether one place of each argument, all in one field, `fits` together.
+    """Whether one place of each argument, all in one segment, `fits` together.
 
     Each place is tried as the first, with the earliest place of every other argument after
     it; `reach` (words between) stops the search early."""
     wanted = len(found)
     places = sorted((p, arg) for arg, got in enumerate(found) for p in got)
     for i, (place, arg) in enumerate(places):
-        where, _, after, _, number = place
+        number, _, after = place
         chosen = {arg: place}
         for other, arg2 in places[i + 1 :]:
-            if other[0] != where or (
-                reach is not None and scan.words_between(number, after, other[1], reach) > reach
-            ):
+            if other[0] != number or scan.beyond(number, after, other[1], reach):
                 break
             if arg2 not in chosen:
                 chosen[arg2] = other
                 after = max(after, other[2])
                 if len(chosen) == wanted:
                     break
-        if len(chosen) == wanted and fits(scan, where, list(chosen.values())):
+        if len(chosen) == wanted and fits(scan, list(chosen.values())):
             return True
     return False
 
@@ -399,35 +429,27 @@ class Matcher:
         scan = Scan(segments(article), article)
         found, where = scan.found, scan.where
         iterate = self._automaton.iter
-        chains, first_of = self._keys.chains, self._keys.first_of
+        around, anchor_of = self._keys.around, self._keys.anchor_of
         for number, segment in enumerate(scan.segments):
             text = segment.folded.text
-            seen: dict[int, list[tuple[int, int]]] = {}  # word id -> [(start, end)]
             for last, (wid, size, prefix) in iterate(text):
                 start = last - size + 2
                 end = text.index(" ", last) if prefix else last
-                got = seen.get(wid)
-                if got is None:
-                    seen[wid] = [(start, end)]
-                else:
-                    got.append((start, end))
-            starts: dict[int, dict[int, int]] = {}
-            for wid, places in seen.items():
-                for kid in first_of[wid]:
-                    chain = chains[kid]
-                    if len(chain) > 1:
-                        if not all(w in seen for w in chain):
+                for kid in anchor_of[wid]:
+                    before, after, open_end = around[kid]
+                    first, stop = start, end
+                    if before or after:
+                        first, stop = _extend(text, start, end, before, after, open_end)
+                        if first < 0 or first < segment.cut < stop:
                             continue
-                        places = _phrases(text, places, chain, seen, starts, segment.cut)
-                        if not places:
-                            continue
-                    occurrences = found.setdefault(kid, [])
-                    bits = where.get(kid, 0)
-                    for start, end in places:
-                        bit = segment.bit_at(start)
-                        occurrences.append((number, start, end, bit))
-                        bits |= bit
-                    where[kid] = bits
+                    bit = segment.bit_at(first)
+                    occurrences = found.get(kid)
+                    if occurrences is None:
+                        found[kid] = [(number, first, stop, bit)]
+                        where[kid] = bit
+                    else:
+                        occurrences.append((number, first, stop, bit))
+                        where[kid] |= bit
         present, of_key = scan.present, self._keys.of_key
         for kid, bits in where.items():
             for gid in of_key[kid]:
@@ -437,12 +459,17 @@ class Matcher:
         for gid in present:
             candidates.update(by_group.get(gid, ()))
         hits: list[Hit] = []
+        watches = self._watches
         for number in sorted(candidates):
-            watch = self._watches[number]
-            if all(present.get(g, 0) & m for g, m in watch.required) and watch.test(scan):
-                hit = self._hit(watch, scan)
-                if hit is not None:
-                    hits.append(hit)
+            watch = watches[number]
+            for group, mask in watch.required:
+                if not present.get(group, 0) & mask:
+                    break
+            else:
+                if watch.test(scan):
+                    hit = self._hit(watch, scan)
+                    if hit is not None:
+                        hits.append(hit)
         return hits
 
     def _hit(self, watch: _Watch, scan: Scan) -> Hit | None:
@@ -457,46 +484,41 @@ class Matcher:
                     places.add((number, start, end))
         if len(places) < watch.min_mentions:
             return None
-        spans = []
+        spans: dict[tuple[int, int, int, int], Span] = {}  # (field, item, start, end) -> Span
         known = scan.spans
         for place in places:
-            span = known.get(place)
-            if span is None:
+            row = known.get(place)
+            if row is None:
                 number, start, end = place
                 segment = scan.segments[number]
                 s, e = segment.folded.original_span(start, end)
-                span = Span(segment.field, s, e, segment.item)
-                known[place] = span
-            spans.append(span)
-        spans.sort(key=lambda s: (ORDER[s.field], s.item, s.start, s.end))
-        unique = tuple(dict.fromkeys(spans))
-        return Hit(watch.name, tuple(terms), unique)
+                where = (ORDER[segment.field], segment.item, s, e)
+                row = known[place] = (where, Span(segment.field, s, e, segment.item))
+            spans[row[0]] = row[1]
+        return Hit(watch.name, tuple(terms), tuple(spans[k] for k in sorted(spans)))
 
 
-def _phrases(
-    text: str,
-    places: list[tuple[int, int]],
-    chain: tuple[int, ...],
-    seen: dict[int, list[tuple[int, int]]],
-    starts: dict[int, dict[int, int]],
-    cut: int,
-) -> list[tuple[int, int]]:
-    """Where the words of `chain` follow one another (only spaces between them), from the
-    places of its first word; never across the `cut` between the body's lead and the rest."""
-    out = []
-    for start, first_end in places:
-        end = first_end
-        for wid in chain[1:]:
-            after = _NON_SPACE.search(text, end)
-            if after is None:
-                break
-            table = starts.get(wid)
-            if table is None:
-                table = starts[wid] = dict(seen[wid])
-            end = table.get(after.start(), -1)
-            if end < 0:
-                break
-        else:
-            if not start < cut < end:
-                out.append((start, end))
-    return out
+def _extend(
+    text: str, start: int, end: int, before: tuple[str, ...], after: tuple[str, ...], prefix: bool
+) -> tuple[int, int]:
+    """The folded [start, end) of a phrase whose anchor word is at text[start:end], with the
+    words `before` it (nearest first) and `after` it, only spaces between them; (-1, -1) when
+    they are not there.  `prefix`: the last word of `after` may go on."""
+    for word in before:
+        at = start - 1
+        while at > 0 and text[at] == " ":
+            at -= 1
+        start = at + 1 - len(word)
+        if start < 1 or text[start - 1] != " " or not text.startswith(word, start):
+            return -1, -1
+    last = len(after) - 1
+    for number, word in enumerate(after):
+        found = _NON_SPACE.search(text, end)
+        if found is None or not text.startswith(word, found.start()):
+            return -1, -1
+        end = found.start() + len(word)
+        if prefix and number == last:
+            end = text.index(" ", end)
+        elif text[end] != " ":
+            return -1, -1
+    return start, end

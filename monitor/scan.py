@@ -8,6 +8,7 @@ where a term may be looked for is a mask: `SCOPES` gives the mask of each field 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +29,10 @@ __all__ = [
 
 FieldName = Literal["title", "subtitle", "body", "site", "author", "tag"]
 ORDER: dict[str, int] = {f: i for i, f in enumerate(FieldName.__args__)}  # type: ignore[attr-defined]
+
+# A sentence ends at a line break, a CJK full stop, or [.!?…] (and closing quotes) before a space.
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s)|[\u3002\uff01\uff1f\n]")
+_MORE_THAN: dict[int, re.Pattern[str]] = {}  # limit -> a regex for more than limit words
 
 # Where an occurrence is, as a bit: masks say where a term may be found.
 _TITLE, _SUBTITLE, _LEAD, _REST, _SITE, _AUTHOR, _TAG = (1 << i for i in range(7))
@@ -94,7 +99,9 @@ class Scan:
         self.found: dict[int, list[Occurrence]] = {}  # key id -> occurrences
         self.where: dict[int, int] = {}  # key id -> bits of the segments it occurred in
         self.present: dict[int, int] = {}  # group id -> bits of the segments any occurred in
-        self.spans: dict[tuple[int, int, int], Span] = {}  # (segment, start, end) -> Span
+        # (segment, folded start, end) -> ((field order, item, start, end), Span)
+        self._sentences: dict[tuple[int, int], int] = {}
+        self.spans: dict[tuple[int, int, int], tuple[tuple[int, int, int, int], Span]] = {}
 
     def words_between(self, number: int, start: int, end: int, limit: int) -> int:
         """The words of segment `number` between folded offsets `start` and `end`, counted up
@@ -102,6 +109,28 @@ class Scan:
         if end <= start:
             return 0
         return len(self.segments[number].folded.text[start:end].split(None, limit))
+
+    def beyond(self, number: int, start: int, end: int, limit: int) -> bool:
+        """Whether more than `limit` words of segment `number` lie between folded offsets
+        `start` (after a word) and `end`: a regex that stops after limit + 1 words."""
+        if end <= start:
+            return False
+        pattern = _MORE_THAN.get(limit)
+        if pattern is None:
+            pattern = _MORE_THAN[limit] = re.compile(f"(?: +[^ ]++){{{limit + 1}}}")
+        return pattern.match(self.segments[number].folded.text, start, end) is not None
+
+    def sentence(self, number: int, start: int) -> int:
+        """Which sentence of its field the word at folded offset `start` of segment `number` is
+        in, as the original offset of the sentence end that follows it: words are in one
+        sentence when no sentence end lies between them."""
+        key = (number, start)
+        found = self._sentences.get(key)
+        if found is None:
+            folded = self.segments[number].folded
+            end = _SENTENCE_END.search(folded.original, folded.original_offset(start))
+            found = self._sentences[key] = end.start() if end else len(folded.original)
+        return found
 
 
 def field_text(article: Article, field: str, item: int) -> str:
