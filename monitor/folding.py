@@ -119,6 +119,11 @@ class Folded:
         return at - shift
 
 
+# The non-ASCII characters most common in news text (curly quotes, dashes, no-break space,
+# ellipsis, e acute) and their folded forms; each str.replace is a fast C loop.
+_COMMON = tuple((c, _TABLE[ord(c)]) for c in "\u2019\u201c\u201d\u2014\u2013\xa0\u2018\u2026\xe9")
+
+
 @lru_cache(maxsize=1024)
 def _splitter(chars: frozenset[str]) -> re.Pattern[str]:
     return re.compile("([" + "".join(re.escape(c) for c in sorted(chars)) + "])")
@@ -128,10 +133,14 @@ def fold_segment(text: str) -> Folded:
     """Fold `text` for matching (see the module's docstring)."""
     if text.isascii():
         return Folded(text, " " + text.translate(_ASCII) + " ")
+    original = text
+    for c, folded in _COMMON:  # most texts have no other non-ASCII characters than these
+        text = text.replace(c, folded)
+    if text.isascii():
+        return Folded(original, " " + text.translate(_ASCII) + " ")
     data = text.encode("utf-8", "surrogatepass")
     others = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
     resizing = {c for c in others if len(_TABLE[ord(c)]) != 1}
-    original = text
     for c in others:
         if c not in resizing:
             folded = _TABLE[ord(c)]

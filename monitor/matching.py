@@ -24,6 +24,7 @@ Offsets (``Span``) always refer to the original, unfolded field text.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,7 @@ from monitor.query import (
 )
 from monitor.scan import (
     ORDER,
+    REST,
     SCOPES,
     TEXT,
     Article,
@@ -100,6 +102,9 @@ _Test = Callable[[Scan], bool]
 # (segment number, folded start, folded end)
 _Place = tuple[int, int, int]
 _NON_SPACE = re.compile("[^ ]")
+# After how many articles the triggers are picked again from how often each group occurred.
+_PICK_AT = frozenset({256, 4096})
+_LEARN_UNTIL = max(_PICK_AT)
 
 
 class _Keys:
@@ -387,30 +392,42 @@ class Matcher:
             required = tuple(dict.fromkeys(compiler.required(query, mask)))
             self._watches.append(_Watch(name, test, positive, prominence.min_mentions, required))
         # Each watch is looked at only when one of its triggers occurred: groups of terms one of
-        # which it cannot match without, chosen among those the fewest watches look for.
-        popularity: dict[int, int] = {}
+        # which it cannot match without, chosen among those the fewest watches look for; once
+        # articles have been seen, among those that occurred in the fewest articles.
+        self._compiler, self._queries = compiler, queries
+        self._popularity: Counter[int] = Counter()
         for query in queries:
-            for gid in compiler.groups(query):
-                popularity[gid] = popularity.get(gid, 0) + 1
+            self._popularity.update(compiler.groups(query))
+        self._occurred: Counter[int] = Counter()  # group -> articles it occurred in
+        self._articles = 0
+        self._by_group: dict[int, tuple[int, ...]] = {}
+        self._pick_triggers()
+        self._automaton: Any = None
+        if self._keys.words:
+            automaton = ahocorasick.Automaton()
+            around = self._keys.around
+            for text, wid in self._keys.words.items():
+                # (length, a prefix?, the keys anchored on it with the words around the anchor)
+                anchored = tuple((kid, *around[kid]) for kid in self._keys.anchor_of[wid])
+                automaton.add_word(text, (len(text), not text.endswith(" "), anchored))
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def _pick_triggers(self) -> None:
+        popularity, occurred = self._popularity, self._occurred
+        weight = len(self._queries) + 1
 
         def cost(groups: frozenset[int]) -> int:
-            return sum(popularity.get(g, 0) for g in groups)
+            return sum(occurred[g] * weight + popularity[g] for g in groups)
 
         by_group: dict[int, set[int]] = {}
-        for number, (watch, query) in enumerate(zip(self._watches, queries, strict=True)):
-            triggers = compiler.triggers(query, cost)
+        for number, (watch, query) in enumerate(zip(self._watches, self._queries, strict=True)):
+            triggers = self._compiler.triggers(query, cost)
             if triggers is None:  # cannot happen for a parsed query; keep every positive term
                 triggers = frozenset(self._keys.single(kid) for kid, _, _ in watch.positive)
             for gid in triggers:
                 by_group.setdefault(gid, set()).add(number)
         self._by_group = {gid: tuple(sorted(ws)) for gid, ws in by_group.items()}
-        self._automaton: Any = None
-        if self._keys.words:
-            automaton = ahocorasick.Automaton()
-            for text, wid in self._keys.words.items():
-                automaton.add_word(text, (wid, len(text), not text.endswith(" ")))
-            automaton.make_automaton()
-            self._automaton = automaton
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -427,22 +444,25 @@ class Matcher:
         if self._automaton is None:
             return []
         scan = Scan(segments(article), article)
+        self._find(scan)
+        return self._evaluate(scan)
+
+    def _find(self, scan: Scan) -> None:
+        """Every occurrence of every term in the article's segments."""
         found, where = scan.found, scan.where
         iterate = self._automaton.iter
-        around, anchor_of = self._keys.around, self._keys.anchor_of
         for number, segment in enumerate(scan.segments):
-            text = segment.folded.text
-            for last, (wid, size, prefix) in iterate(text):
+            text, cut, lead = segment.folded.text, segment.cut, segment.bit
+            for last, (size, prefix, anchored) in iterate(text):
                 start = last - size + 2
                 end = text.index(" ", last) if prefix else last
-                for kid in anchor_of[wid]:
-                    before, after, open_end = around[kid]
+                for kid, before, after, open_end in anchored:
                     first, stop = start, end
                     if before or after:
                         first, stop = _extend(text, start, end, before, after, open_end)
-                        if first < 0 or first < segment.cut < stop:
+                        if first < 0 or first < cut < stop:
                             continue
-                    bit = segment.bit_at(first)
+                    bit = REST if 0 <= cut <= first else lead
                     occurrences = found.get(kid)
                     if occurrences is None:
                         found[kid] = [(number, first, stop, bit)]
@@ -450,10 +470,19 @@ class Matcher:
                     else:
                         occurrences.append((number, first, stop, bit))
                         where[kid] |= bit
+
+    def _evaluate(self, scan: Scan) -> list[Hit]:
+        """The hits among the watches one of whose triggers occurred."""
+        where = scan.where
         present, of_key = scan.present, self._keys.of_key
         for kid, bits in where.items():
             for gid in of_key[kid]:
                 present[gid] = present.get(gid, 0) | bits
+        if self._articles < _LEARN_UNTIL:  # how often each group occurs, for the triggers
+            self._occurred.update(present.keys())
+            self._articles += 1
+            if self._articles in _PICK_AT:
+                self._pick_triggers()
         candidates: set[int] = set()
         by_group = self._by_group
         for gid in present:

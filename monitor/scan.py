@@ -16,6 +16,7 @@ from monitor.folding import Folded, fold_segment
 
 __all__ = [
     "ORDER",
+    "REST",
     "SCOPES",
     "TEXT",
     "Article",
@@ -35,11 +36,11 @@ _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s)|[\u3002\uff
 _MORE_THAN: dict[int, re.Pattern[str]] = {}  # limit -> a regex for more than limit words
 
 # Where an occurrence is, as a bit: masks say where a term may be found.
-_TITLE, _SUBTITLE, _LEAD, _REST, _SITE, _AUTHOR, _TAG = (1 << i for i in range(7))
-TEXT = _TITLE | _SUBTITLE | _LEAD | _REST
+_TITLE, _SUBTITLE, _LEAD, REST, _SITE, _AUTHOR, _TAG = (1 << i for i in range(7))
+TEXT = _TITLE | _SUBTITLE | _LEAD | REST
 SCOPES = {
     "title": _TITLE,
-    "body": _LEAD | _REST,
+    "body": _LEAD | REST,
     "lead": _TITLE | _SUBTITLE | _LEAD,
     "site": _SITE,
     "author": _AUTHOR,
@@ -83,7 +84,7 @@ class Segment:
 
     def bit_at(self, start: int) -> int:
         """The bit of the word at folded offset `start`."""
-        return _REST if 0 <= self.cut <= start else self.bit
+        return REST if 0 <= self.cut <= start else self.bit
 
 
 # An occurrence of a term: (segment number, folded start, folded end, bit of its segment part)
