@@ -23,7 +23,8 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = ["Folded", "fold", "fold_segment", "words"]
@@ -86,9 +87,9 @@ class Folded:
     # characters whose folded form is not one character: folded offsets (without the leading
     # space), and for each its (original offset, folded length, folded minus original offset
     # after it)
-    _resized_at: list[int] = field(default_factory=list)
-    _resized: list[tuple[int, int, int]] = field(default_factory=list)
-    _original_at: list[int] = field(default_factory=list)  # the original offsets alone
+    _resized_at: Sequence[int] = ()
+    _resized: Sequence[tuple[int, int, int]] = ()
+    _original_at: Sequence[int] = ()  # the original offsets alone
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original offsets of the words in text[start:end] (no leading/trailing space)."""

@@ -407,9 +407,12 @@ class Matcher:
             automaton = ahocorasick.Automaton()
             around = self._keys.around
             for text, wid in self._keys.words.items():
-                # (length, a prefix?, the keys anchored on it with the words around the anchor)
-                anchored = tuple((kid, *around[kid]) for kid in self._keys.anchor_of[wid])
-                automaton.add_word(text, (len(text), not text.endswith(" "), anchored))
+                # (length, a prefix?, the keys that are this word alone, the keys anchored on
+                # it with the words around the anchor)
+                kids = self._keys.anchor_of[wid]
+                alone = tuple(k for k in kids if not around[k][0] and not around[k][1])
+                anchored = tuple((k, *around[k]) for k in kids if k not in alone)
+                automaton.add_word(text, (len(text), not text.endswith(" "), alone, anchored))
             automaton.make_automaton()
             self._automaton = automaton
 
@@ -453,15 +456,22 @@ class Matcher:
         iterate = self._automaton.iter
         for number, segment in enumerate(scan.segments):
             text, cut, lead = segment.folded.text, segment.cut, segment.bit
-            for last, (size, prefix, anchored) in iterate(text):
+            for last, (size, prefix, alone, anchored) in iterate(text):
                 start = last - size + 2
                 end = text.index(" ", last) if prefix else last
+                bit = REST if 0 <= cut <= start else lead
+                for kid in alone:
+                    occurrences = found.get(kid)
+                    if occurrences is None:
+                        found[kid] = [(number, start, end, bit)]
+                        where[kid] = bit
+                    else:
+                        occurrences.append((number, start, end, bit))
+                        where[kid] |= bit
                 for kid, before, after, open_end in anchored:
-                    first, stop = start, end
-                    if before or after:
-                        first, stop = _extend(text, start, end, before, after, open_end)
-                        if first < 0 or first < cut < stop:
-                            continue
+                    first, stop = _extend(text, start, end, before, after, open_end)
+                    if first < 0 or first < cut < stop:
+                        continue
                     bit = REST if 0 <= cut <= first else lead
                     occurrences = found.get(kid)
                     if occurrences is None:
