@@ -50,6 +50,7 @@ from monitor.scan import (
     SCOPES,
     TEXT,
     Article,
+    Occurrence,
     Scan,
     Span,
     segments,
@@ -512,27 +513,27 @@ class Matcher:
         return hits
 
     def _hit(self, watch: _Watch, scan: Scan) -> Hit | None:
+        where, found = scan.where, scan.found
         terms: dict[str, None] = {}
-        places: set[tuple[int, int, int]] = set()
+        places: set[Occurrence] = set()
         for kid, mask, text in watch.positive:
-            if not scan.where.get(kid, 0) & mask:
-                continue
-            for number, start, end, bit in scan.found[kid]:
-                if bit & mask:
-                    terms.setdefault(text)
-                    places.add((number, start, end))
+            if where.get(kid, 0) & mask:  # the bits of all its occurrences: one is in the mask
+                terms[text] = None
+                for occurrence in found[kid]:
+                    if occurrence[3] & mask:
+                        places.add(occurrence)
         if len(places) < watch.min_mentions:
             return None
         spans: dict[tuple[int, int, int, int], Span] = {}  # (field, item, start, end) -> Span
-        known = scan.spans
+        known, segments = scan.spans, scan.segments
         for place in places:
             row = known.get(place)
             if row is None:
-                number, start, end = place
-                segment = scan.segments[number]
+                number, start, end, _ = place
+                segment = segments[number]
                 s, e = segment.folded.original_span(start, end)
-                where = (ORDER[segment.field], segment.item, s, e)
-                row = known[place] = (where, Span(segment.field, s, e, segment.item))
+                where_ = (ORDER[segment.field], segment.item, s, e)
+                row = known[place] = (where_, Span(segment.field, s, e, segment.item))
             spans[row[0]] = row[1]
         return Hit(watch.name, tuple(terms), tuple(spans[k] for k in sorted(spans)))
 

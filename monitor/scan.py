@@ -100,9 +100,9 @@ class Scan:
         self.found: dict[int, list[Occurrence]] = {}  # key id -> occurrences
         self.where: dict[int, int] = {}  # key id -> bits of the segments it occurred in
         self.present: dict[int, int] = {}  # group id -> bits of the segments any occurred in
-        # (segment, folded start, end) -> ((field order, item, start, end), Span)
-        self._sentences: dict[tuple[int, int], int] = {}
-        self.spans: dict[tuple[int, int, int], tuple[tuple[int, int, int, int], Span]] = {}
+        self._sentences: dict[tuple[int, int], int] = {}  # (segment, start) -> sentence end
+        # occurrence -> ((field order, item, start, end), Span)
+        self.spans: dict[Occurrence, tuple[tuple[int, int, int, int], Span]] = {}
 
     def words_between(self, number: int, start: int, end: int, limit: int) -> int:
         """The words of segment `number` between folded offsets `start` and `end`, counted up
