@@ -23,6 +23,7 @@ Offsets (``Span``) always refer to the original, unfolded field text.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -285,8 +286,32 @@ class _Compiler:
         return test
 
     def sentence(self, args: tuple[tuple[int, ...], ...], mask: int) -> _Test:
-        """One place of each argument in one sentence: places are told apart by the sentence
-        end that follows them (`Scan.sentence`)."""
+        """One place of each argument in one sentence.  For two arguments: some two places next
+        to each other in the field, one of each, with no sentence end between them; for more,
+        places are told apart by the sentence end that follows them (`Scan.sentence`)."""
+
+        def places(scan: Scan, kids: tuple[int, ...], arg: int) -> list[tuple[int, int, int]]:
+            out = []
+            for kid in kids:
+                if scan.where.get(kid, 0) & mask:
+                    for number, start, _, bit in scan.found[kid]:
+                        if bit & mask:
+                            out.append((number, start, arg))
+            return out
+
+        def pair(scan: Scan) -> bool:
+            first = places(scan, args[0], 0)
+            second = places(scan, args[1], 1) if first else None
+            if not second:
+                return False
+            ordered = sorted(first + second)
+            for (number, start, arg), (other, end, arg2) in itertools.pairwise(ordered):
+                if arg != arg2 and number == other and scan.one_sentence(number, start, end):
+                    return True
+            return False
+
+        if len(args) == 2:
+            return pair
 
         def test(scan: Scan) -> bool:
             common: set[tuple[int, int]] | None = None

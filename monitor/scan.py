@@ -121,6 +121,13 @@ class Scan:
             pattern = _MORE_THAN[limit] = re.compile(f"(?: +[^ ]++){{{limit + 1}}}")
         return pattern.match(self.segments[number].folded.text, start, end) is not None
 
+    def one_sentence(self, number: int, start: int, end: int) -> bool:
+        """Whether no sentence end lies between the words at folded offsets `start` and `end`
+        of segment `number`."""
+        folded = self.segments[number].folded
+        begin, stop = folded.original_offset(start), folded.original_offset(end)
+        return _SENTENCE_END.search(folded.original, begin, stop) is None
+
     def sentence(self, number: int, start: int) -> int:
         """Which sentence of its field the word at folded offset `start` of segment `number` is
         in, as the original offset of the sentence end that follows it: words are in one

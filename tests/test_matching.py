@@ -548,3 +548,41 @@ def test_triggers_picked_from_what_occurs_never_change_the_hits() -> None:
         assert matcher.match("title", body) == expected
         assert ("both" in {h.watch for h in expected}) is (number % 7 == 0)
     assert matcher._by_group != Matcher(watches)._by_group  # the triggers did change
+
+
+@settings(deadline=None)  # timing is not behaviour; the machine may be busy
+@given(
+    st.sampled_from(["Microsoft", "Japan", "micro*", '"Japan Display"', "Tokyo OR 東京"]),
+    st.sampled_from(["Tokyo", "Display", "café", "jap*", "東京"]),
+    SENTENCES,
+)
+def test_two_sentence_arguments_match_as_a_repeated_third_would(a: str, b: str, text: str) -> None:
+    # two arguments are checked pair by pair, three by the sentence each place is in
+    two = matches(f"SENTENCE({a}, {b})", text, text)
+    assert matches(f"SENTENCE({a}, {b}, {b})", text, text) is two
+    assert matches(f"SENTENCE({b}, {a})", text, text) is two
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SENTENCE(Brad, Smith, minister)", True),
+        ("SENTENCE(Smith, minister, centres)", False),
+        ("SENTENCE(deal, data, centres)", True),
+    ],
+)
+def test_sentence_of_three(query: str, expected: bool) -> None:
+    assert story_matches(query) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Microsoft and Microsoft again. Then Japan.", False),  # two of one, the other apart
+        ("Japan first. Microsoft, then Microsoft with Japan.", True),
+        ("Japan. Japan and Microsoft", True),
+    ],
+)
+def test_sentence_pairs_need_one_place_of_each(title: str, expected: bool) -> None:
+    assert story_matches("SENTENCE(Microsoft, Japan)", Article(title=title)) is expected
+    assert story_matches("SENTENCE(Microsoft, Japan, Japan)", Article(title=title)) is expected
