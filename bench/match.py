@@ -328,14 +328,16 @@ def main() -> None:
                 for _ in scan(text):
                     pass
 
+    looked_in = big._compiler.looked_in  # the fields the watches look in, as match() folds
+
     def folding() -> None:
         for a in articles:
-            segments(a)
+            segments(a, looked_in)
 
     # Where the matcher's time goes, stage by stage (its private steps, for this table only):
     # its own automaton's bare pass over its folded fields, finding every term's occurrences
     # (that pass and the phrase words around each anchor), evaluating the triggered watches.
-    scans = [Scan(segments(a), a) for a in articles]
+    scans = [Scan(segments(a, looked_in), a) for a in articles]
     own = big._automaton.iter
 
     def bare() -> None:

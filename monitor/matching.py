@@ -177,6 +177,7 @@ class _Watch:
 class _Compiler:
     def __init__(self, keys: _Keys) -> None:
         self.keys = keys
+        self.looked_in = 0  # the bits of every segment some term looks in
 
     def positive(self, node: Node, mask: int, negated: bool = False) -> list[tuple[int, int, str]]:
         if isinstance(node, Term):
@@ -191,6 +192,7 @@ class _Compiler:
 
     def test(self, node: Node, mask: int) -> _Test:
         if isinstance(node, Term | Alias):
+            self.looked_in |= mask
             gid = self.keys.group(node.terms if isinstance(node, Alias) else (node,))
             return lambda scan: bool(scan.present.get(gid, 0) & mask)
         if isinstance(node, Field):
@@ -250,6 +252,7 @@ class _Compiler:
         return frozenset().union(*(t for t in found if t is not None))
 
     def proximity(self, node: Near | Sentence, mask: int) -> _Test:
+        self.looked_in |= mask
         args = tuple(tuple(self.keys.add(t) for t in _alternatives(c)) for c in node.children)
         if isinstance(node, Sentence):
             return self.sentence(args, mask)
@@ -472,7 +475,7 @@ class Matcher:
             article = Article(title=article, body=body)
         if self._automaton is None:
             return []
-        scan = Scan(segments(article), article)
+        scan = Scan(segments(article, self._compiler.looked_in), article)
         self._find(scan)
         return self._evaluate(scan)
 

@@ -15,6 +15,7 @@ from typing import Literal
 from monitor.folding import Folded, fold_segment
 
 __all__ = [
+    "ALL",
     "ORDER",
     "REST",
     "SCOPES",
@@ -38,6 +39,7 @@ _MORE_THAN: dict[int, re.Pattern[str]] = {}  # limit -> a regex for more than li
 # Where an occurrence is, as a bit: masks say where a term may be found.
 _TITLE, _SUBTITLE, _LEAD, REST, _SITE, _AUTHOR, _TAG = (1 << i for i in range(7))
 TEXT = _TITLE | _SUBTITLE | _LEAD | REST
+ALL = TEXT | _SITE | _AUTHOR | _TAG
 SCOPES = {
     "title": _TITLE,
     "body": _LEAD | REST,
@@ -154,23 +156,25 @@ def _lead_end(body: str) -> int:
     return second if second >= 0 else len(body)
 
 
-def segments(article: Article) -> list[Segment]:
-    """The article's non-empty fields, folded."""
+def segments(article: Article, wanted: int = ALL) -> list[Segment]:
+    """The article's non-empty fields, folded: those with a bit in `wanted`."""
     segments = []
-    if article.title:
+    if article.title and wanted & _TITLE:
         segments.append(Segment("title", 0, _TITLE, fold_segment(article.title)))
-    if article.subtitle:
+    if article.subtitle and wanted & _SUBTITLE:
         segments.append(Segment("subtitle", 0, _SUBTITLE, fold_segment(article.subtitle)))
     body = article.body
-    if body:
+    if body and wanted & (_LEAD | REST):
         folded = fold_segment(body)
         cut = _lead_end(body)
         rest = folded.folded_offset(cut) if cut < len(body) else -1
         segments.append(Segment("body", 0, _LEAD, folded, rest))
-    if article.site:
+    if article.site and wanted & _SITE:
         segments.append(Segment("site", 0, _SITE, fold_segment(article.site)))
-    for item, name in enumerate(article.authors):
-        segments.append(Segment("author", item, _AUTHOR, fold_segment(name)))
-    for item, tag in enumerate(article.tags):
-        segments.append(Segment("tag", item, _TAG, fold_segment(tag)))
+    if wanted & _AUTHOR:
+        for item, name in enumerate(article.authors):
+            segments.append(Segment("author", item, _AUTHOR, fold_segment(name)))
+    if wanted & _TAG:
+        for item, tag in enumerate(article.tags):
+            segments.append(Segment("tag", item, _TAG, fold_segment(tag)))
     return segments

@@ -586,3 +586,17 @@ def test_sentence_of_three(query: str, expected: bool) -> None:
 def test_sentence_pairs_need_one_place_of_each(title: str, expected: bool) -> None:
     assert story_matches("SENTENCE(Microsoft, Japan)", Article(title=title)) is expected
     assert story_matches("SENTENCE(Microsoft, Japan, Japan)", Article(title=title)) is expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Microsoft -site:mspoweruser", False),
+        ("Microsoft NOT author:Doe", False),
+        ("Microsoft NOT tag:AI", False),
+        ("Microsoft NOT tag:Sports", True),
+    ],
+)
+def test_fields_named_only_under_not_are_read(query: str, expected: bool) -> None:
+    # a matcher reads the site, authors and tags only when some watch looks there
+    assert story_matches(query) is expected
