@@ -33,9 +33,8 @@ __all__ = ["Folded", "fold", "fold_segment", "words"]
 # that are part of other scripts' letters (Devanagari vowel signs, viramas) are kept.
 _ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SPECIAL_FOLDS = str.maketrans({"\u0131": "i"})  # dotless i, whose capital is I
-_CJK = re.compile(
-    "[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
-)
+_CJK_RANGES = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_CJK = re.compile(f"[{_CJK_RANGES}]")
 
 
 def fold(word: str) -> str:
@@ -125,9 +124,12 @@ class Folded:
 _COMMON = tuple((c, _TABLE[ord(c)]) for c in "\u2019\u201c\u201d\u2014\u2013\xa0\u2018\u2026\xe9")
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _splitter(chars: frozenset[str]) -> re.Pattern[str]:
-    return re.compile("([" + "".join(re.escape(c) for c in sorted(chars)) + "])")
+    """A regex that splits a text at each Chinese or Japanese character and each of `chars`
+    (the few others whose folded form is not one character: ß, ligatures, lone accents), so
+    that the same few patterns serve every text."""
+    return re.compile("([" + _CJK_RANGES + "".join(re.escape(c) for c in sorted(chars)) + "])")
 
 
 def fold_segment(text: str) -> Folded:
@@ -152,7 +154,8 @@ def fold_segment(text: str) -> Folded:
     if resizing:
         out: list[str] = []
         at = shift = 0  # offset in the original; folded offset minus original offset so far
-        for number, part in enumerate(_splitter(frozenset(resizing)).split(text)):
+        few = frozenset(c for c in resizing if not _CJK.match(c))
+        for number, part in enumerate(_splitter(few).split(text)):
             if number % 2:
                 folded = _TABLE[ord(part)]
                 out.append(folded)
