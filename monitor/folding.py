@@ -125,11 +125,13 @@ _COMMON = tuple((c, _TABLE[ord(c)]) for c in "\u2019\u201c\u201d\u2014\u2013\xa0
 
 
 @lru_cache(maxsize=256)
-def _splitter(chars: frozenset[str]) -> re.Pattern[str]:
-    """A regex that splits a text at each Chinese or Japanese character and each of `chars`
-    (the few others whose folded form is not one character: ß, ligatures, lone accents), so
-    that the same few patterns serve every text."""
-    return re.compile("([" + _CJK_RANGES + "".join(re.escape(c) for c in sorted(chars)) + "])")
+def _splitter(chars: frozenset[str], cjk: bool) -> re.Pattern[str]:
+    """A regex that splits a text at each of `chars` (the few characters other than Chinese
+    and Japanese ones whose folded form is not one character: ß, ligatures, lone accents) and,
+    when `cjk`, at each Chinese or Japanese character, so that a few patterns serve every
+    text."""
+    ranges = _CJK_RANGES if cjk else ""
+    return re.compile("([" + ranges + "".join(re.escape(c) for c in sorted(chars)) + "])")
 
 
 def fold_segment(text: str) -> Folded:
@@ -155,7 +157,7 @@ def fold_segment(text: str) -> Folded:
         out: list[str] = []
         at = shift = 0  # offset in the original; folded offset minus original offset so far
         few = frozenset(c for c in resizing if not _CJK.match(c))
-        for number, part in enumerate(_splitter(few).split(text)):
+        for number, part in enumerate(_splitter(few, len(few) < len(resizing)).split(text)):
             if number % 2:
                 folded = _TABLE[ord(part)]
                 out.append(folded)
