@@ -11,11 +11,12 @@ for "Japan's AI."), so that ``" japan "`` finds the whole word.  Runs of spaces 
 that in most texts (every character folding to one character) a folded offset is the original
 offset plus one and no map back is needed.
 
-Folding runs in C-level passes: ``str.translate`` for ASCII text; for other text, one
-``str.replace`` per distinct non-ASCII character (most texts have a handful: curly quotes,
-dashes, accented letters) and one ``bytes.translate`` for the ASCII part.  Only characters whose
-folded form is not one character (``ß``, ligatures, Chinese and Japanese characters, lone
-combining marks) need a Python step each and an offset map.
+Folding runs in C-level passes: ``str.translate`` for ASCII text.  Other text first has its most
+common non-ASCII characters replaced (curly quotes, dashes: one ``str.replace`` each), after which
+most news text is ASCII; otherwise it is encoded once to find its other non-ASCII characters,
+each replaced in one ``str.replace``, and its ASCII part folded by one ``bytes.translate``.  Only
+characters whose folded form is not one character (``ß``, ligatures, Chinese and Japanese
+characters, lone combining marks) need a Python step each and an offset map.
 """
 
 from __future__ import annotations

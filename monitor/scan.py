@@ -84,10 +84,6 @@ class Segment:
     folded: Folded
     cut: int = -1
 
-    def bit_at(self, start: int) -> int:
-        """The bit of the word at folded offset `start`."""
-        return REST if 0 <= self.cut <= start else self.bit
-
 
 # An occurrence of a term: (segment number, folded start, folded end, bit of its segment part)
 Occurrence = tuple[int, int, int, int]
@@ -141,13 +137,6 @@ class Scan:
             end = _SENTENCE_END.search(folded.original, folded.original_offset(start))
             found = self._sentences[key] = end.start() if end else len(folded.original)
         return found
-
-
-def field_text(article: Article, field: str, item: int) -> str:
-    if field in ("author", "tag"):
-        return (article.authors if field == "author" else article.tags)[item]
-    text: str = getattr(article, field)
-    return text
 
 
 def _lead_end(body: str) -> int:
