@@ -24,7 +24,6 @@ Offsets (``Span``) always refer to the original, unfolded field text.
 from __future__ import annotations
 
 import itertools
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -103,7 +102,6 @@ class Hit:
 _Test = Callable[[Scan], bool]
 # (segment number, folded start, folded end)
 _Place = tuple[int, int, int]
-_NON_SPACE = re.compile("[^ ]")
 # After how many articles the triggers are picked again from how often each group occurred.
 _PICK_AT = frozenset({256, 4096})
 _LEARN_UNTIL = max(_PICK_AT)
@@ -579,12 +577,14 @@ def _extend(
         start = at + 1 - len(word)
         if start < 1 or text[start - 1] != " " or not text.startswith(word, start):
             return -1, -1
-    last = len(after) - 1
+    last, size = len(after) - 1, len(text)
     for number, word in enumerate(after):
-        found = _NON_SPACE.search(text, end)
-        if found is None or not text.startswith(word, found.start()):
+        at = end
+        while at < size and text[at] == " ":
+            at += 1
+        if not text.startswith(word, at):  # False at the end of the text too
             return -1, -1
-        end = found.start() + len(word)
+        end = at + len(word)
         if prefix and number == last:
             end = text.index(" ", end)
         elif text[end] != " ":
