@@ -539,29 +539,39 @@ class Matcher:
         return hits
 
     def _hit(self, watch: _Watch, scan: Scan) -> Hit | None:
-        where, found = scan.where, scan.found
+        where, rows_of = scan.where, scan.rows
         terms: dict[str, None] = {}
-        places: set[Occurrence] = set()
+        spans: dict[tuple[int, int, int, int], Span] = {}  # (field, item, start, end) -> Span
+        # the distinct occurrences, counted only when more than one is asked for
+        counted: set[Occurrence] | None = set() if watch.min_mentions > 1 else None
         for kid, mask, text in watch.positive:
             if where.get(kid, 0) & mask:  # the bits of all its occurrences: one is in the mask
                 terms[text] = None
-                for occurrence in found[kid]:
-                    if occurrence[3] & mask:
-                        places.add(occurrence)
-        if len(places) < watch.min_mentions:
+                rows = rows_of.get(kid)
+                if rows is None:
+                    rows = rows_of[kid] = _rows(scan, kid)
+                for bit, key, span, occurrence in rows:
+                    if bit & mask:
+                        spans[key] = span
+                        if counted is not None:
+                            counted.add(occurrence)
+        if len(spans if counted is None else counted) < watch.min_mentions:
             return None
-        spans: dict[tuple[int, int, int, int], Span] = {}  # (field, item, start, end) -> Span
-        known, segments = scan.spans, scan.segments
-        for place in places:
-            row = known.get(place)
-            if row is None:
-                number, start, end, _ = place
-                segment = segments[number]
-                s, e = segment.folded.original_span(start, end)
-                where_ = (ORDER[segment.field], segment.item, s, e)
-                row = known[place] = (where_, Span(segment.field, s, e, segment.item))
-            spans[row[0]] = row[1]
-        return Hit(watch.name, tuple(terms), tuple(spans[k] for k in sorted(spans)))
+        return Hit(watch.name, tuple(terms), tuple([spans[k] for k in sorted(spans)]))
+
+
+def _rows(scan: Scan, kid: int) -> list[tuple[int, tuple[int, int, int, int], Span, Occurrence]]:
+    """For each occurrence of key `kid`: its bit, where it is in the original text (field
+    order, item, start, end, which orders a hit's spans), its Span, the occurrence."""
+    segments = scan.segments
+    rows = []
+    for occurrence in scan.found[kid]:
+        number, start, end, bit = occurrence
+        segment = segments[number]
+        s, e = segment.folded.original_span(start, end)
+        span = Span(segment.field, s, e, segment.item)
+        rows.append((bit, (ORDER[segment.field], segment.item, s, e), span, occurrence))
+    return rows
 
 
 def _extend(

@@ -99,8 +99,9 @@ class Scan:
         self.where: dict[int, int] = {}  # key id -> bits of the segments it occurred in
         self.present: dict[int, int] = {}  # group id -> bits of the segments any occurred in
         self._sentences: dict[tuple[int, int], int] = {}  # (segment, start) -> sentence end
-        # occurrence -> ((field order, item, start, end), Span)
-        self.spans: dict[Occurrence, tuple[tuple[int, int, int, int], Span]] = {}
+        # key id -> for each occurrence: (its bit, (field order, item, start, end), its Span,
+        # the occurrence), made when a hit first needs them
+        self.rows: dict[int, list[tuple[int, tuple[int, int, int, int], Span, Occurrence]]] = {}
 
     def words_between(self, number: int, start: int, end: int, limit: int) -> int:
         """The words of segment `number` between folded offsets `start` and `end`, counted up
