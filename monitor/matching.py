@@ -53,6 +53,7 @@ from monitor.scan import (
     Occurrence,
     Scan,
     Span,
+    new_span,
     segments,
 )
 
@@ -428,6 +429,7 @@ class Matcher:
         self._occurred: Counter[int] = Counter()  # group -> articles it occurred in
         self._articles = 0
         self._by_group: dict[int, tuple[int, ...]] = {}
+        self._by_key: list[tuple[int, ...]] = []
         self._pick_triggers()
         self._automaton: Any = None
         if self._keys.words:
@@ -458,6 +460,11 @@ class Matcher:
             for gid in triggers:
                 by_group.setdefault(gid, set()).add(number)
         self._by_group = {gid: tuple(sorted(ws)) for gid, ws in by_group.items()}
+        # key id -> the watches one of whose triggers is a group of that key
+        self._by_key = [
+            tuple(sorted({w for gid in groups for w in by_group.get(gid, ())}))
+            for groups in self._keys.of_key
+        ]
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -521,9 +528,9 @@ class Matcher:
             if self._articles in _PICK_AT:
                 self._pick_triggers()
         candidates: set[int] = set()
-        by_group = self._by_group
-        for gid in present:
-            candidates.update(by_group.get(gid, ()))
+        by_key = self._by_key
+        for kid in where:
+            candidates.update(by_key[kid])
         hits: list[Hit] = []
         watches = self._watches
         for number in sorted(candidates):
@@ -569,7 +576,7 @@ def _rows(scan: Scan, kid: int) -> list[tuple[int, tuple[int, int, int, int], Sp
         number, start, end, bit = occurrence
         segment = segments[number]
         s, e = segment.folded.original_span(start, end)
-        span = Span(segment.field, s, e, segment.item)
+        span = new_span(segment.field, s, e, segment.item)
         rows.append((bit, (ORDER[segment.field], segment.item, s, e), span, occurrence))
     return rows
 
