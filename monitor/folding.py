@@ -13,7 +13,9 @@ offset plus one and no map back is needed.
 
 Folding runs in C-level passes: ``str.translate`` for ASCII text.  Other text first has its most
 common non-ASCII characters replaced (curly quotes, dashes: one ``str.replace`` each), after which
-most news text is ASCII; otherwise it is encoded once to find its other non-ASCII characters,
+most news text is ASCII; most of the rest is Latin-1 (German, French, Spanish), encoded so and
+decoded byte by byte to each character's folded form (``codecs.charmap_decode``, one C pass);
+otherwise it is encoded once to find its other non-ASCII characters,
 each replaced in one ``str.replace``, and its ASCII part folded by one ``bytes.translate``.  Only
 characters whose folded form is not one character (``ß``, ligatures, Chinese and Japanese
 characters, lone combining marks) need a Python step each and an offset map.
@@ -22,6 +24,7 @@ characters, lone combining marks) need a Python step each and an offset map.
 from __future__ import annotations
 
 import bisect
+import codecs
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -122,7 +125,14 @@ class Folded:
 
 # The non-ASCII characters most common in news text (curly quotes, dashes, no-break space,
 # ellipsis, e acute) and their folded forms; each str.replace is a fast C loop.
-_COMMON = tuple((c, _TABLE[ord(c)]) for c in "\u2019\u201c\u201d\u2014\u2013\xa0\u2018\u2026\xe9")
+_COMMON = tuple(
+    (c, _TABLE[ord(c)]) for c in "\u2019\u201c\u201d\u2014\u2013\xa0\u2018\u2026\xe9\u201e"
+)
+
+
+# Latin-1 characters by byte: each folded, those whose folded form is not one character kept.
+_LATIN1 = "".join(f if len(f := _TABLE[b]) == 1 else chr(b) for b in range(256))
+_LATIN1_RESIZING = "".join(chr(b) for b in range(256) if len(_TABLE[b]) != 1)
 
 
 @lru_cache(maxsize=256)
@@ -144,6 +154,16 @@ def fold_segment(text: str) -> Folded:
         text = text.replace(c, folded)
     if text.isascii():
         return Folded(original, " " + text.translate(_ASCII) + " ")
+    try:
+        data = text.encode("latin-1")  # most other European text, once its quotes are replaced
+    except UnicodeEncodeError:
+        pass
+    else:
+        # each byte decoded to its character's folded form: one C pass (ß, ¼, ½, ¾ kept)
+        text = codecs.charmap_decode(data, "strict", _LATIN1)[0]
+        resizing = {c for c in _LATIN1_RESIZING if c in text}
+        if not resizing:
+            return Folded(original, " " + text + " ")
     data = text.encode("utf-8", "surrogatepass")
     others = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
     resizing = {c for c in others if len(_TABLE[ord(c)]) != 1}
