@@ -1,0 +1,344 @@
+"""Cluster mode with the real engines: redis-server, `newsmon worker` and `newsmon crawl`
+subprocesses, and a generated 300-page site on 127.0.0.1 that counts every request."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import newsmon, newsmon_command
+from tests.fixture_server import FixtureServer, Reply
+
+PAGES = 300
+FEEDS = 10
+WORDS = [
+    "chip",
+    "cloud",
+    "court",
+    "deal",
+    "fund",
+    "grid",
+    "lab",
+    "law",
+    "model",
+    "network",
+    "phone",
+    "price",
+    "probe",
+    "rocket",
+    "satellite",
+    "server",
+    "startup",
+    "storage",
+    "subsidy",
+    "tariff",
+    "update",
+    "vote",
+    "factory",
+    "battery",
+    "export",
+    "import",
+    "market",
+    "license",
+    "patent",
+    "outage",
+    "datacentre",
+    "regulator",
+    "supplier",
+    "quarter",
+    "forecast",
+    "investor",
+]
+PLACES = [
+    "Tokyo",
+    "Berlin",
+    "Austin",
+    "Seoul",
+    "Taipei",
+    "Nairobi",
+    "Lyon",
+    "Oslo",
+    "Pune",
+    "Leeds",
+    "Osaka",
+    "Quebec",
+]
+
+CONFIG = """
+[store]
+path = "news.db"
+
+[crawl]
+delay = 0  # our own server: no politeness delays
+
+[cluster]
+redis = "redis://127.0.0.1:{port}/0"
+key_prefix = "t{prefix}"
+worker_timeout = 2
+
+[[site]]
+name = "wire"
+home = "{origin}/"
+feeds = [{feeds}]
+"""
+
+
+def article_path(n: int) -> str:
+    return f"/2026/11/{1 + n % 28:02d}/story-{n:03d}.html"
+
+
+def site_routes() -> dict[str, Reply]:
+    """PAGES article pages (each its own text) behind FEEDS RSS feeds."""
+    rng = random.Random(13)
+    routes: dict[str, Reply] = {}
+    for n in range(PAGES):
+        title = (
+            f"{rng.choice(PLACES)} {rng.choice(WORDS)} report {n}: the {rng.choice(WORDS)} story"
+        )
+        paragraphs = "".join(
+            "<p>" + " ".join(rng.choice(WORDS) for _ in range(45)) + f" (story {n}).</p>"
+            for _ in range(4)
+        )
+        page = (
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f"<title>{title}</title>"
+            '<script type="application/ld+json">{"@context": "https://schema.org", '
+            f'"@type": "NewsArticle", "headline": "{title}", '
+            f'"datePublished": "2026-11-{1 + n % 28:02d}T08:00:00Z", '
+            '"author": {"@type": "Person", "name": "Ada Wire"}}</script></head>'
+            f"<body><main><article><h1>{title}</h1>{paragraphs}</article></main></body></html>"
+        )
+        routes[article_path(n)] = Reply(page.encode())
+    for k in range(FEEDS):
+        items = "".join(
+            f"<item><title>story {n}</title><link>__ORIGIN__{article_path(n)}</link>"
+            f"<guid>__ORIGIN__{article_path(n)}</guid></item>"
+            for n in range(k, PAGES, FEEDS)
+        )
+        feed = f'<rss version="2.0"><channel><title>feed {k}</title>{items}</channel></rss>'
+        routes[f"/feeds/{k}.xml"] = Reply(
+            feed.encode(), headers={"Content-Type": "application/rss+xml"}
+        )
+    routes["/robots.txt"] = Reply(
+        b"User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"}
+    )
+    return routes
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Redis:
+    """A redis-server of our own on 127.0.0.1, with an append-only file in `folder`."""
+
+    def __init__(self, binary: str, folder: Path) -> None:
+        self.binary = binary
+        self.folder = folder
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.folder),
+                "--appendonly",
+                "yes",
+                "--save",
+                "",
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        """SIGTERM: redis-server writes its append-only file and exits."""
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
+
+    def count(self, command: str) -> int:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+            s.sendall(command.encode() + b"\r\n")
+            reply = s.recv(64)
+        assert reply.startswith(b":"), reply
+        return int(reply[1:].split(b"\r\n")[0])
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[Redis]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("no redis-server on PATH: install it (apt-get install redis-server)")
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    server = Redis(binary, folder)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def site() -> Iterator[FixtureServer]:
+    with FixtureServer(routes=site_routes()).running() as server:
+        yield server
+
+
+def write_config(home: Path, redis: Redis, site: FixtureServer) -> None:
+    feeds = ", ".join(f'"{site.origin}/feeds/{k}.xml"' for k in range(FEEDS))
+    text = CONFIG.format(port=redis.port, prefix=redis.port, origin=site.origin, feeds=feeds)
+    (home / "newsmon.toml").write_text(text)
+
+
+def start_worker(home: Path) -> subprocess.Popen[bytes]:
+    """`newsmon -v worker` in a process group of its own (its extraction processes included),
+    logging to worker-<n>.log."""
+    environ = {k: v for k, v in os.environ.items() if k != "NEWSMON_CONFIG"}
+    log = home / f"worker-{len(list(home.glob('worker-*.log')))}.log"
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [*newsmon_command(), "-v", "worker"],
+            cwd=home,
+            env=environ,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def logs(home: Path) -> str:
+    return "\n".join(log.read_text() for log in sorted(home.glob("worker-*.log")))
+
+
+def stop_worker(worker: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
+    """Signal a worker; wait for it (SIGKILL its group if it hangs); its exit code."""
+    if worker.poll() is None:
+        os.killpg(worker.pid, sig)
+    try:
+        code = worker.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        code = worker.wait()
+    try:
+        os.killpg(worker.pid, signal.SIGKILL)  # extraction processes left by a SIGKILL
+    except ProcessLookupError:
+        pass
+    return code
+
+
+def page_hits(site: FixtureServer) -> Counter[str]:
+    return Counter(hit.path for hit in site.hits if "/story-" in hit.path)
+
+
+def stored(home: Path) -> list[str]:
+    conn = sqlite3.connect(home / "news.db")
+    try:
+        return [str(row[0]) for row in conn.execute("SELECT url FROM articles")]
+    finally:
+        conn.close()
+
+
+def test_two_workers_fetch_each_page_once_and_redis_restart_keeps_known_pages(
+    tmp_path: Path, redis_server: Redis, site: FixtureServer
+) -> None:
+    write_config(tmp_path, redis_server, site)
+    workers = [start_worker(tmp_path), start_worker(tmp_path)]
+    try:
+        crawl = newsmon("-v", "crawl", "--no-work", cwd=tmp_path)
+        assert crawl.returncode == 0, crawl.stderr
+    finally:
+        codes = [stop_worker(worker) for worker in workers]
+    assert codes == [0, 0], logs(tmp_path)
+    assert f"crawled: {PAGES + FEEDS} requests, {PAGES} new articles" in crawl.stdout
+    hits = page_hits(site)
+    assert sorted(hits) == sorted(article_path(n) for n in range(PAGES))
+    assert set(hits.values()) == {1}  # every page fetched exactly once, by one of the two
+    urls = stored(tmp_path)
+    assert len(urls) == len(set(urls)) == PAGES
+    assert redis_server.count(f"LLEN t{redis_server.port}:items") == 0
+
+    # Redis restarts (its append-only file kept); the feeds change their ETags; a new crawl
+    # reads every feed in full, and the persisted dupefilter keeps every page from a refetch
+    redis_server.stop()
+    redis_server.start()
+    site.routes["/feeds/0.xml"] = Reply(site.routes["/feeds/0.xml"].body + b"<!-- edited -->")
+    site.hits.clear()
+    worker = start_worker(tmp_path)
+    try:
+        again = newsmon("-v", "crawl", "--no-work", cwd=tmp_path)
+    finally:
+        stop_worker(worker)
+    assert again.returncode == 0, again.stderr
+    assert not page_hits(site)
+    assert "wire: 10 requests, 0 new, 0 updated, 30 known" in again.stdout
+    assert len(stored(tmp_path)) == PAGES
+
+
+def test_a_worker_killed_halfway_loses_nothing(
+    tmp_path: Path, redis_server: Redis, site: FixtureServer
+) -> None:
+    write_config(tmp_path, redis_server, site)
+    victim, survivor = start_worker(tmp_path), start_worker(tmp_path)
+    environ = {k: v for k, v in os.environ.items() if k != "NEWSMON_CONFIG"}
+    crawl = subprocess.Popen(
+        [*newsmon_command(), "-v", "crawl", "--no-work"],
+        cwd=tmp_path,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(page_hits(site)) < PAGES // 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert stop_worker(victim, signal.SIGKILL) == -signal.SIGKILL
+        killed_at = len(page_hits(site))
+        out, err = crawl.communicate(timeout=120)
+    finally:
+        if crawl.poll() is None:
+            crawl.kill()
+        stop_worker(survivor)
+    assert crawl.returncode == 0, err
+    assert killed_at < PAGES  # the kill came while pages were still to fetch
+    assert "requests are queued again" in err  # the victim's held requests
+    assert sorted(page_hits(site)) == sorted(article_path(n) for n in range(PAGES))
+    urls = stored(tmp_path)
+    assert len(urls) == len(set(urls)) == PAGES
+    assert f"{PAGES} new articles" in out
