@@ -14,6 +14,7 @@ import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -247,11 +248,17 @@ def test_two_workers_fetch_each_page_once_and_redis_restart_keeps_known_pages(
     assert len(urls) == len(set(urls)) == PAGES
     assert redis_server.count(f"LLEN t{redis_server.port}:items") == 0
 
-    # Redis restarts (its append-only file kept); the feeds change their ETags; a new crawl
-    # reads every feed in full, and the persisted dupefilter keeps every page from a refetch
+    # Redis restarts (its append-only file kept), feed 0 changes: it is read in full, the
+    # persisted dupefilter keeps its known pages from a refetch, except story 0, whose entry
+    # now says it was updated after it was fetched
     redis_server.stop()
     redis_server.start()
-    site.routes["/feeds/0.xml"] = Reply(site.routes["/feeds/0.xml"].body + b"<!-- edited -->")
+    later = (datetime.now(UTC) + timedelta(hours=1)).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    feed = site.routes["/feeds/0.xml"].body.replace(
+        b'<rss version="2.0">', b'<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+    )
+    feed = feed.replace(b"<title>story 0</title>", f"<dc:modified>{later}</dc:modified>".encode())
+    site.routes["/feeds/0.xml"] = Reply(feed, headers=site.routes["/feeds/0.xml"].headers)
     site.hits.clear()
     worker = start_worker(tmp_path)
     try:
@@ -259,9 +266,40 @@ def test_two_workers_fetch_each_page_once_and_redis_restart_keeps_known_pages(
     finally:
         stop_worker(worker)
     assert again.returncode == 0, again.stderr
-    assert not page_hits(site)
-    assert "wire: 10 requests, 0 new, 0 updated, 30 known" in again.stdout
+    assert page_hits(site) == {article_path(0): 1}
+    assert "wire: 11 requests, 0 new, 0 updated, 29 known" in again.stdout
     assert len(stored(tmp_path)) == PAGES
+    statuses = Counter(hit.status for hit in site.hits if hit.path.startswith("/feeds/"))
+    assert statuses == {200: 1, 304: FEEDS - 1}  # the stored validators went with the seeds
+
+
+def test_ingest_stores_what_a_killed_ingest_left_and_empties_the_lists(
+    tmp_path: Path, redis_server: Redis
+) -> None:
+    import redis
+
+    from crawler.article import Article
+    from crawler.cluster.records import item_record
+    from crawler.items import ArticleItem
+
+    with FixtureServer(routes={}).running() as site:
+        write_config(tmp_path, redis_server, site)
+
+    def item(n: int) -> bytes:
+        body = " ".join(f"word{n}x{k}" for k in range(60))
+        article = Article(url=f"https://wire.example/{n}", title=f"Story {n}", body=body)
+        return item_record(ArticleItem(article=article, site="wire", fetched_url=article.url))
+
+    server = redis.Redis(port=redis_server.port)
+    prefix = f"t{redis_server.port}"
+    server.rpush(f"{prefix}:ingesting", item(0))  # taken by an ingest killed before its commit
+    server.lpush(f"{prefix}:items", item(1), item(2))
+    result = newsmon("-v", "ingest", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "ingested 3 records" in result.stdout
+    assert sorted(stored(tmp_path)) == [f"https://wire.example/{n}" for n in range(3)]
+    assert server.llen(f"{prefix}:items") == server.llen(f"{prefix}:ingesting") == 0
+    server.close()
 
 
 def test_a_worker_killed_halfway_loses_nothing(
