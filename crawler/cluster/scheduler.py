@@ -20,6 +20,7 @@ import logging
 import os
 import secrets
 import socket
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -197,11 +198,23 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
         self.ticks += 1
         if self.ticks % REAP_EVERY == 0 and not closing:
             requeue_dead(self.server, self.keys)
+            self._requeue_strays()
         if not closing and not self.taken and self.server.llen(self.keys.requests):
             slot = getattr(self.crawler.engine, "_slot", None)
             nextcall = getattr(slot, "nextcall", None)
             if nextcall is not None:
                 nextcall.schedule()  # wake an idle engine now, not at its 5 s heartbeat
+
+    def _requeue_strays(self) -> None:
+        """Put back held entries this worker does not hold: a clearing lost with the last
+        writes of a crashed Redis would otherwise keep the crawl from ever being drained."""
+        mine = Counter(self.taken.values())
+        held = self.keys.held(self.worker)
+        for raw in self.server.lrange(held, 0, -1):
+            if mine[raw] > 0:
+                mine[raw] -= 1
+            elif self.server.lrem(held, 1, raw):
+                self.server.rpush(self.keys.requests, raw)
 
     def close(self, reason: str) -> None:
         """Scrapy has finished what it held (SIGTERM waits for it): clear it, put back what

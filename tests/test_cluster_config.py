@@ -1,0 +1,77 @@
+"""`[cluster]` in newsmon.toml, and the cluster commands where no Redis is needed."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from monitor.config import ClusterConfig, parse_config
+from monitor.errors import ConfigError
+from tests.conftest import newsmon
+
+
+def parse(text: str) -> ClusterConfig | None:
+    return parse_config(text, path=Path("newsmon.toml"), environ={}).cluster
+
+
+def test_a_cluster_table_with_defaults() -> None:
+    assert parse('[cluster]\nredis = "redis://store:6379/0"\n') == ClusterConfig(
+        redis="redis://store:6379/0", key_prefix="newsmon", worker_timeout=30.0
+    )
+    assert parse("") is None
+
+
+def test_every_cluster_key() -> None:
+    cluster = parse(
+        '[cluster]\nredis = "rediss://store:6380/2"\nkey_prefix = "news:eu"\nworker_timeout = 12\n'
+    )
+    assert cluster == ClusterConfig("rediss://store:6380/2", "news:eu", 12.0)
+    assert cluster.scrapy_settings() == {
+        "NEWSMON_REDIS": "rediss://store:6380/2",
+        "NEWSMON_KEY_PREFIX": "news:eu",
+        "NEWSMON_WORKER_TIMEOUT": "12.0",
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('redis = "redis://h/0"\nqueue = "x"', "cluster.queue: unknown key"),
+        ('key_prefix = "n"', "cluster: missing required key 'redis'"),
+        ('redis = "http://h:6379"', "cluster.redis: 'http://h:6379' is not a Redis URL"),
+        ('redis = "redis://h/0"\nkey_prefix = "a b"', "cluster.key_prefix: 'a b' is not a key"),
+        ('redis = "redis://h/0"\nworker_timeout = 0', "cluster.worker_timeout: 0 is not a number"),
+        ('redis = "redis://h/0"\nworker_timeout = "30s"', "cluster.worker_timeout: '30s'"),
+    ],
+)
+def test_bad_cluster_keys_are_named(body: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse(f"[cluster]\n{body}\n")
+    assert message in str(caught.value)
+
+
+def test_no_work_and_worker_without_a_cluster_table_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "newsmon.toml").write_text("")
+    crawl = newsmon("crawl", "--no-work", cwd=tmp_path)
+    assert crawl.returncode == 2
+    assert "--no-work needs a [cluster] table in newsmon.toml" in crawl.stderr
+    worker = newsmon("worker", cwd=tmp_path)
+    assert worker.returncode == 2
+    assert "newsmon.toml: no [cluster] table; add one with redis = " in worker.stderr
+
+
+def test_crawl_with_redis_down_fails_naming_the_url(tmp_path: Path) -> None:
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    (tmp_path / "newsmon.toml").write_text(
+        f'[cluster]\nredis = "redis://127.0.0.1:{port}/0"\n\n'
+        '[[site]]\nname = "wire"\nhome = "http://127.0.0.1:9/"\n'
+    )
+    result = newsmon("crawl", cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"cannot reach Redis at redis://127.0.0.1:{port}/0" in result.stderr
+    assert "fix [cluster] redis in newsmon.toml" in result.stderr
+    assert "Traceback" not in result.stderr
