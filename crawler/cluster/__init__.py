@@ -16,7 +16,7 @@ The Redis keys, all under one prefix (`[cluster] key_prefix`, default "newsmon")
     <p>:items           list   finished records (JSON) waiting for ingest
     <p>:ingesting       list   records ingest took and has not committed yet
     <p>:stats           hash   per-site counters of the current crawl (for crawl_runs)
-    <p>:checked         hash   article URL -> "<id> <checked>" (a newer feed entry re-fetches)
+    <p>:checked         hash   article URL -> when last fetched (a newer feed entry re-fetches)
 """
 
 from __future__ import annotations

@@ -144,16 +144,19 @@ class Ingest:
             outcome = save_item(self.store, item, self.sites.get(item.site), now=now)
             for key in outcome_counts(item, outcome):
                 self.counts[f"{item.site}/{key}"] += 1
-            known = self.store.lookup([item.link or item.fetched_url])
-            if known is not None:
-                for url in {item.link or item.fetched_url, item.fetched_url}:
-                    checked[url] = f"{known.id} {now.isoformat()}"
+            for url in {item.link or item.fetched_url, item.fetched_url}:
+                checked[url] = now.isoformat()
         elif kind == "checked":
             site = self.sites.get(record["site"])
             schedule = site.recheck if site else ()
             fetch = Fetch(url=record["url"], status=int(record["status"]), schedule=schedule)
-            self.store.checked(int(record["article_id"]), fetch, now=now)
-            checked[record["url"]] = f"{record['article_id']} {now.isoformat()}"
+            article_id = int(record["article_id"])
+            if not article_id:  # a re-check a worker started from a feed entry: by URL
+                known = self.store.lookup([record["url"]])
+                article_id = known.id if known else 0
+            if article_id:
+                self.store.checked(article_id, fetch, now=now)
+            checked[record["url"]] = now.isoformat()
         elif kind == "source":
             self.sources[record["url"]] = (record.get("etag"), record.get("last_modified"))
         elif kind == "spoiled":

@@ -2,7 +2,9 @@
 
 {"kind": "article", "item": {...}}          an ArticleItem (article, story keys, validators)
 {"kind": "checked", "article_id", "url", "status", "site"}   a re-check that ended without
-                                             a new version (304, 404, 410, error, no article)
+                                             a new version (304, 404, 410, error, no article);
+                                             article_id 0: ingest looks it up by url
+{"kind": "hold", "url", "status", "wait"}    a host's 429/503 Retry-After (HostGuard)
 {"kind": "source", "url", "etag", "last_modified"}   a feed's or sitemap's new validators
 {"kind": "spoiled", "url"}                   a source one of whose articles met a transient
                                              fault: its validators are not saved this crawl

@@ -122,13 +122,12 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
         updated = entry.get("updated")
         if not updated:
             return
-        raw = self.server.hget(self.keys.checked, request.url)
-        if raw is None:
+        checked = self.server.hget(self.keys.checked, request.url)
+        if checked is None:
             return
-        article_id, checked = raw.decode().split(" ", 1)
-        if _aware(updated) > _aware(checked):
+        if _aware(updated) > _aware(checked.decode()):
             request.dont_filter = True
-            request.meta[RECHECK] = int(article_id)
+            request.meta[RECHECK] = 0  # a stored article whose id ingest looks up by URL
             if "site" in request.cb_kwargs:
                 assert self.stats is not None
                 name = request.cb_kwargs["site"].name
