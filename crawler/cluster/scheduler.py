@@ -28,6 +28,7 @@ from redis.exceptions import RedisError
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
@@ -50,6 +51,7 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
     """The shared queue with a held list per worker, a heartbeat, and no closing when idle."""
 
     crawler: Crawler
+    df: Any  # scrapy-redis's RFPDupeFilter
     keys: Keys
     worker: str
     timeout: float
@@ -77,7 +79,13 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
     # --- taking and queueing ----------------------------------------------------------------
 
     def open(self, spider: Any) -> None:
-        super().open(spider)
+        # scrapy-redis's open(), without its deprecated Spider.log() call
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(
+            server=self.server, spider=spider, key=self.queue_key, serializer=self.serializer
+        )
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
         self.server.set(self.keys.alive(self.worker), "starting", px=int(self.timeout * 1000))
         self.server.sadd(self.keys.workers, self.worker)
         logger.info("worker %s takes requests from %s", self.worker, self.keys.requests)
@@ -105,11 +113,15 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
             request.dont_filter = True  # feeds, sitemaps, listings: read on every crawl
         elif not request.dont_filter:
             self._newer_entry(request, entry)
-        try:
-            queued: bool = super().enqueue_request(request)
+        try:  # scrapy-redis's enqueue_request, without the deprecated spider argument
+            queued = request.dont_filter or not self.df.request_seen(request)
+            if queued:
+                self.queue.push(request)
         except RedisError:
             self.taint()
             raise
+        if queued and self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
         if entry is not None and "site" in request.cb_kwargs and RECHECK not in request.meta:
             name = request.cb_kwargs["site"].name
             assert self.stats is not None
