@@ -140,11 +140,12 @@ def schedule(state: State, outbox: Path | None, timeout: float) -> None:
 def worker(state: State) -> None:
     """With [cluster]: fetch and extract requests from the shared queue and push the articles
     to Redis, until stopped (SIGTERM finishes or re-queues what it holds). Runs on any host."""
-    from monitor.cluster import worker_command
+    from monitor.cluster import reachable, worker_command
 
     state.mail = False
     log_level = "INFO" if state.verbose else "WARNING"
     command, env = worker_command(state.config, log_level=log_level)
+    reachable(state.config)  # a clear message now, not Scrapy's traceback later
     os.execve(command[0], command, env)  # signals go straight to Scrapy
 
 

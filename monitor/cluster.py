@@ -61,6 +61,11 @@ def _connect(config: Config) -> Any:
         ) from e
 
 
+def reachable(config: Config) -> None:
+    """Raise CrawlError naming the URL when the cluster's Redis does not answer."""
+    _connect(config).close()
+
+
 def ingest(config: Config) -> int:
     """Store every record the workers pushed; how many."""
     from crawler.cluster import Keys

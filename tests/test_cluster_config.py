@@ -62,7 +62,7 @@ def test_no_work_and_worker_without_a_cluster_table_exit_2(tmp_path: Path) -> No
     assert "newsmon.toml: no [cluster] table; add one with redis = " in worker.stderr
 
 
-def test_crawl_with_redis_down_fails_naming_the_url(tmp_path: Path) -> None:
+def test_crawl_worker_and_ingest_with_redis_down_fail_naming_the_url(tmp_path: Path) -> None:
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -70,8 +70,9 @@ def test_crawl_with_redis_down_fails_naming_the_url(tmp_path: Path) -> None:
         f'[cluster]\nredis = "redis://127.0.0.1:{port}/0"\n\n'
         '[[site]]\nname = "wire"\nhome = "http://127.0.0.1:9/"\n'
     )
-    result = newsmon("crawl", cwd=tmp_path)
-    assert result.returncode == 1
-    assert f"cannot reach Redis at redis://127.0.0.1:{port}/0" in result.stderr
-    assert "fix [cluster] redis in newsmon.toml" in result.stderr
-    assert "Traceback" not in result.stderr
+    for command in ("crawl", "worker", "ingest"):
+        result = newsmon(command, cwd=tmp_path)
+        assert result.returncode == 1, command
+        assert f"cannot reach Redis at redis://127.0.0.1:{port}/0" in result.stderr
+        assert "fix [cluster] redis in newsmon.toml" in result.stderr
+        assert "Traceback" not in result.stderr

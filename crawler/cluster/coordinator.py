@@ -49,7 +49,7 @@ def connect(url: str) -> Any:
         server = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
         server.ping()
     except (RedisError, ValueError) as e:
-        raise ClusterError(f"cannot reach Redis at {url}: {e}") from e
+        raise ClusterError(f"cannot reach Redis at {url}: {str(e).rstrip('.')}") from e
     return server
 
 
