@@ -106,12 +106,12 @@ def crawl(
 
     cluster = _cluster(config)
     keys = Keys(cluster.key_prefix)
-    server = _connect(config)
     run = uuid.uuid4().hex
     started = datetime.now(UTC)
     store = open_store(config)
     child: subprocess.Popen[bytes] | None = None
     try:
+        server = _connect(config)  # unreachable: a failed run per site, as for a crash
         sink = Ingest(server, keys, store, _by_name(config))
         try:
             sink.drain()  # what an earlier, interrupted crawl left

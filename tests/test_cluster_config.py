@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from monitor.cli import cli
 from monitor.config import ClusterConfig, parse_config
 from monitor.errors import ConfigError
-from tests.conftest import newsmon
 
 
 def parse(text: str) -> ClusterConfig | None:
@@ -52,27 +54,40 @@ def test_bad_cluster_keys_are_named(body: str, message: str) -> None:
     assert message in str(caught.value)
 
 
+def newsmon(config: Path, *args: str) -> tuple[int, str]:
+    """Run the CLI in this process; its exit code and stderr."""
+    result = CliRunner().invoke(cli, ["--config", str(config), *args])
+    return result.exit_code, result.stderr
+
+
 def test_no_work_and_worker_without_a_cluster_table_exit_2(tmp_path: Path) -> None:
-    (tmp_path / "newsmon.toml").write_text("")
-    crawl = newsmon("crawl", "--no-work", cwd=tmp_path)
-    assert crawl.returncode == 2
-    assert "--no-work needs a [cluster] table in newsmon.toml" in crawl.stderr
-    worker = newsmon("worker", cwd=tmp_path)
-    assert worker.returncode == 2
-    assert "newsmon.toml: no [cluster] table; add one with redis = " in worker.stderr
+    config = tmp_path / "newsmon.toml"
+    config.write_text("")
+    code, err = newsmon(config, "crawl", "--no-work")
+    assert code == 2
+    assert "--no-work needs a [cluster] table in newsmon.toml" in err
+    code, err = newsmon(config, "worker")
+    assert code == 2
+    assert "newsmon.toml: no [cluster] table; add one with redis = " in err
 
 
 def test_crawl_worker_and_ingest_with_redis_down_fail_naming_the_url(tmp_path: Path) -> None:
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    (tmp_path / "newsmon.toml").write_text(
+    config = tmp_path / "newsmon.toml"
+    config.write_text(
+        '[store]\npath = "news.db"\n\n'
         f'[cluster]\nredis = "redis://127.0.0.1:{port}/0"\n\n'
         '[[site]]\nname = "wire"\nhome = "http://127.0.0.1:9/"\n'
     )
     for command in ("crawl", "worker", "ingest"):
-        result = newsmon(command, cwd=tmp_path)
-        assert result.returncode == 1, command
-        assert f"cannot reach Redis at redis://127.0.0.1:{port}/0" in result.stderr
-        assert "fix [cluster] redis in newsmon.toml" in result.stderr
-        assert "Traceback" not in result.stderr
+        code, err = newsmon(config, command)
+        assert code == 1, command
+        assert f"cannot reach Redis at redis://127.0.0.1:{port}/0" in err
+        assert "fix [cluster] redis in newsmon.toml" in err
+    conn = sqlite3.connect(tmp_path / "news.db")  # the failed crawl is recorded per site
+    rows = conn.execute("SELECT site, ok, error FROM crawl_runs").fetchall()
+    conn.close()
+    assert [(site, ok) for site, ok, _ in rows] == [("wire", 0)]
+    assert "cannot reach Redis" in rows[0][2]
