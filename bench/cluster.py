@@ -9,7 +9,8 @@ there, else the demo templates), on 127.0.0.1, politeness lifted. A redis-server
 on a free port (append-only file on, as a cluster should run it). Printed, all from this run:
 
   (a) one `scrapy crawl news` with Scrapy's in-memory scheduler and duplicate filter, its items
-      pushed to Redis (the worker's pipeline; no SQLite write in the crawl);
+      pushed to Redis (the worker's pipeline; no SQLite write in the crawl), extracting in its
+      own process as a cluster worker does;
   (b) one cluster worker: the coordinator seeds the shared queue, one `scrapy crawl news` worker
       takes it to drained through scrapy-redis (its items pushed to Redis the same way);
   (c) ingest: the records of (b) stored into a fresh SQLite store by the single writer;
@@ -121,6 +122,7 @@ def main() -> None:
                     "REDIS_URL": url,
                     "NEWSMON_KEY_PREFIX": a_keys.prefix,
                     "ITEM_PIPELINES": json.dumps(PUSH_ONLY),
+                    "NEWSMON_EXTRACT_WORKERS": "0",  # one process, as a cluster worker runs
                 }
             )
             started = time.perf_counter()

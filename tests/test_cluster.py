@@ -229,20 +229,16 @@ def stored(home: Path) -> list[str]:
         conn.close()
 
 
-def test_two_workers_fetch_each_page_once_and_redis_restart_keeps_known_pages(
+def test_two_workers_fetch_each_page_once_through_a_stop_and_a_redis_restart(
     tmp_path: Path, redis_server: Redis, site: FixtureServer
 ) -> None:
     write_config(tmp_path, redis_server, site)
-    first, second = start_worker(tmp_path), start_worker(tmp_path)
-    try:
-        crawl = newsmon("-v", "crawl", "--no-work", cwd=tmp_path)
-        assert crawl.returncode == 0, crawl.stderr
-    finally:
-        stopped = stop_worker(first)
-        if crawl.returncode != 0:
-            stop_worker(second)
-    assert stopped == 0, logs(tmp_path)  # SIGTERM: a clean stop
-    assert f"crawled: {PAGES + FEEDS} requests, {PAGES} new articles" in crawl.stdout
+    # one of the two workers is stopped (SIGTERM, to its process group as systemd does) a
+    # quarter of the way: it finishes the requests it holds, the other does the rest
+    second, stopped_at, code, out, _ = crawl_stopping_one(tmp_path, site, PAGES, signal.SIGTERM)
+    assert code == 0, logs(tmp_path)
+    assert stopped_at < PAGES and "stopped (shutdown)" in logs(tmp_path)
+    assert f"crawled: {PAGES + FEEDS} requests, {PAGES} new articles" in out
     hits = page_hits(site)
     assert sorted(hits) == sorted(article_path(n) for n in range(PAGES))
     assert set(hits.values()) == {1}  # every page fetched exactly once, by one of the two
@@ -308,7 +304,11 @@ def test_a_worker_killed_halfway_loses_nothing(tmp_path: Path, redis_server: Red
     pages = 120  # fewer than PAGES: the suite's time
     with FixtureServer(routes=site_routes(pages)).running() as site:
         write_config(tmp_path, redis_server, site)
-        killed_at, out, err = crawl_and_kill_one(tmp_path, site, pages)
+        survivor, killed_at, code, out, err = crawl_stopping_one(
+            tmp_path, site, pages, signal.SIGKILL
+        )
+        stop_worker(survivor)
+    assert code == -signal.SIGKILL
     assert killed_at < pages  # the kill came while pages were still to fetch
     # the victim's held requests, put back by the coordinator or the other worker
     assert "requests are queued again" in err + logs(tmp_path)
@@ -318,9 +318,12 @@ def test_a_worker_killed_halfway_loses_nothing(tmp_path: Path, redis_server: Red
     assert f"{pages} new articles" in out
 
 
-def crawl_and_kill_one(home: Path, site: FixtureServer, pages: int) -> tuple[int, str, str]:
-    """Two workers and `newsmon crawl --no-work`; one worker SIGKILLed once a quarter of the
-    pages were asked for. How many pages had been asked for then, and the crawl's output."""
+def crawl_stopping_one(
+    home: Path, site: FixtureServer, pages: int, sig: int
+) -> tuple[subprocess.Popen[bytes], int, int, str, str]:
+    """Two workers and `newsmon crawl --no-work`; one worker gets `sig` once a quarter of the
+    pages were asked for. The other worker (still running), how many pages had been asked for
+    at the signal, the signalled worker's exit code, the crawl's stdout and stderr."""
     victim, survivor = start_worker(home), start_worker(home)
     environ = {k: v for k, v in os.environ.items() if k != "NEWSMON_CONFIG"}
     crawl = subprocess.Popen(
@@ -335,12 +338,12 @@ def crawl_and_kill_one(home: Path, site: FixtureServer, pages: int) -> tuple[int
         deadline = time.monotonic() + 60
         while len(page_hits(site)) < pages // 4 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert stop_worker(victim, signal.SIGKILL) == -signal.SIGKILL
-        killed_at = len(page_hits(site))
+        signalled_at = len(page_hits(site))
+        code = stop_worker(victim, sig)
         out, err = crawl.communicate(timeout=120)
     finally:
         if crawl.poll() is None:
             crawl.kill()
-        stop_worker(survivor)
-    assert crawl.returncode == 0, err
-    return killed_at, out, err
+            stop_worker(survivor)
+    assert crawl.returncode == 0, err + logs(home)
+    return survivor, signalled_at, code, out, err

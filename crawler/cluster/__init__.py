@@ -94,6 +94,9 @@ def cluster_settings(settings: dict[str, object]) -> dict[str, object]:
         "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
         "REDIS_URL": settings["NEWSMON_REDIS"],
         "STATS_CLASS": "crawler.cluster.worker.SiteStatsCollector",
+        # one process: a worker host runs one worker per core, and a stop signal sent to the
+        # worker's process group (systemd, Ctrl-C) then cannot break extraction mid-page
+        "NEWSMON_EXTRACT_WORKERS": "0",
         "ITEM_PIPELINES": pipelines,
         "DOWNLOADER_MIDDLEWARES": middlewares,
     }

@@ -7,12 +7,16 @@
   dupefilter and the coordinator's seeding).
 - `WorkerHostGuard`: HostGuard with its holds kept in memory, each pushed for ingest.
 - `SiteStatsCollector`: Scrapy's stats, whose per-site counters also go to `<p>:stats`.
+- `WorkerExtractPool`: the extraction pool, its processes deaf to SIGTERM and SIGINT.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import signal
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +35,7 @@ from crawler.cluster.records import item_record, record
 from crawler.hosts import HostGuard
 from crawler.items import ArticleItem
 from crawler.middlewares import RECHECK
+from crawler.pool import ExtractPool
 from crawler.sites import Site
 from crawler.store import Fetch
 
@@ -199,3 +204,24 @@ class SiteStatsCollector(MemoryStatsCollector):
         self.pending.update(counts)
         for key, value in firsts.items():
             self.firsts.setdefault(key, value)
+
+
+def _ignore_stop_signals() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class WorkerExtractPool(ExtractPool):
+    """The extraction pool of a worker. systemd (and Ctrl-C) signal the whole process group;
+    the pool's processes ignore that, so the pages a stopping worker holds are still
+    extracted, and the worker's close shuts them down."""
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self.executor is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["crawler.extract", "crawler.pool"])
+            self.executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=_ignore_stop_signals
+            )
+            logger.info("extracting in %d worker processes", self.workers)
+        return self.executor

@@ -126,12 +126,25 @@ class NewsSpider(scrapy.Spider):
                 f"NEWSMON_EXTRACT_WORKERS is {workers!r}; give 'auto' or a number of worker "
                 "processes (0: extract in the crawler's own process)"
             )
-        spider.pool = ExtractPool(default_workers() if workers == "auto" else int(workers))
+        count = default_workers() if workers == "auto" else int(workers)
+        spider.pool = ExtractPool(count)
+        if spider.sink is not None:
+            from crawler.cluster.worker import WorkerExtractPool
+
+            spider.pool = WorkerExtractPool(count)
+            crawler.signals.connect(spider.on_error, signal=scrapy.signals.spider_error)
         crawler.signals.connect(spider.pool.start, signal=scrapy.signals.spider_opened)
         crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
         return spider
 
     problems: Problems
+
+    def on_error(self, failure: Failure, response: Response) -> None:
+        """A cluster worker's callback failed on an article: the page was not stored, so the
+        next crawl may queue it again (one machine refetches such a page the same way)."""
+        request = response.request
+        if self.sink is not None and request is not None and ENTRY in request.meta:
+            self.sink.forget(request)
 
     def on_closed(self, reason: str = "finished") -> None:
         self.save_validators(reason)
