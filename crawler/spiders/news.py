@@ -128,10 +128,10 @@ class NewsSpider(scrapy.Spider):
             )
         count = default_workers() if workers == "auto" else int(workers)
         spider.pool = ExtractPool(count)
-        if spider.sink is not None:
+        if worker:
             from crawler.cluster.worker import WorkerExtractPool
 
-            spider.pool = WorkerExtractPool(count)
+            spider.pool = WorkerExtractPool(count)  # deaf to the stop signals of its group
             crawler.signals.connect(spider.on_error, signal=scrapy.signals.spider_error)
         crawler.signals.connect(spider.pool.start, signal=scrapy.signals.spider_opened)
         crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
