@@ -134,7 +134,7 @@ def main() -> None:
             site_bench.fetch_json(f"{origin}/__reset")
             b_keys = Keys("bench-b")
             store = ArticleStore.open(work / "b.db")
-            seed(client, b_keys, store, [site], now=site_bench.datetime.now(site_bench.UTC))
+            seed(client, b_keys, store, [site])
             command = scrapy_command(
                 {"NEWSMON_REDIS": url, "NEWSMON_KEY_PREFIX": b_keys.prefix, "LOG_LEVEL": "ERROR"}
             )

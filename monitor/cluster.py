@@ -116,7 +116,7 @@ def crawl(
         try:
             sink.drain()  # what an earlier, interrupted crawl left
             server.delete(keys.stats)
-            seed(server, keys, store, sites, now=started)
+            seed(server, keys, store, sites)
             if work:
                 command, env = worker_command(config, settings=settings, log_level=log_level)
                 child = subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)

@@ -53,8 +53,9 @@ def connect(url: str) -> Any:
     return server
 
 
-def seed_requests(store: ArticleStore, sites: Sequence[Site], *, now: datetime) -> list[Request]:
-    """Every discovery request of `sites` and their due re-checks, ready for any worker."""
+def seed_requests(store: ArticleStore, sites: Sequence[Site]) -> list[Request]:
+    """Every discovery request of `sites` and their due re-checks (due now), ready for any
+    worker."""
     spider = NewsSpider(list(sites), store)
     found = []
     for site in sites:
@@ -74,12 +75,10 @@ def seed_requests(store: ArticleStore, sites: Sequence[Site], *, now: datetime) 
     return found
 
 
-def seed(
-    server: Any, keys: Keys, store: ArticleStore, sites: Sequence[Site], *, now: datetime
-) -> int:
+def seed(server: Any, keys: Keys, store: ArticleStore, sites: Sequence[Site]) -> int:
     """Put the seeds on the queue (and count them as their sites' requests); how many."""
     spider = NewsSpider(list(sites), store)
-    requests = seed_requests(store, sites, now=now)
+    requests = seed_requests(store, sites)
     pipe = server.pipeline(transaction=False)
     for request in requests:
         site: Site = request.cb_kwargs["site"]
