@@ -76,3 +76,38 @@ def test_a_short_by_line_names_the_author(line: str, expected: tuple[str, ...]) 
     article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
     assert article is not None
     assert article.authors == expected
+
+
+def _with_head(head: str) -> tuple[str, ...]:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        f'<html><head><meta property="og:title" content="Harbour plan passes">{head}</head>'
+        f"<body><article><h1>Harbour plan passes</h1>{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
+    assert article is not None
+    return article.authors
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # a job title after the name, in the same value or as a value of its own
+        ('"Ines Moreau Senior Harbour Reporter"', ("Ines Moreau",)),
+        ('"Ines Q. Moreau Content Marketing Coordinator"', ("Ines Q. Moreau",)),
+        ('["Ines Moreau", "Marketing Director"]', ("Ines Moreau",)),
+        # a team or desk keeps its name, and so does a second author
+        ('"Harbour News Desk"', ("Harbour News Desk",)),
+        ('["Ines Moreau", "Gear Team"]', ("Ines Moreau", "Gear Team")),
+        ('"Guardian staff reporter"', ("Guardian staff reporter",)),
+    ],
+)
+def test_a_job_title_is_not_part_of_the_name(value: str, expected: tuple[str, ...]) -> None:
+    names = value if value.startswith("[") else f"[{value}]"
+    people = ", ".join(f'{{"@type": "Person", "name": {n}}}' for n in names[1:-1].split(", "))
+    head = (
+        '<script type="application/ld+json">'
+        f'{{"@type": "BlogPosting", "headline": "Harbour plan passes", "author": [{people}]}}'
+        "</script>"
+    )
+    assert _with_head(head) == expected

@@ -85,12 +85,43 @@ _ROLE_WORDS = frozenset(
         "contact",
         "email",
         "twitter",
+        "consultant",
+        "director",
+        "manager",
+        "coordinator",
+        "specialist",
+        "strategist",
+        "founder",
+        "co-founder",
+        "ceo",
+        "officer",
+        "president",
+        "winemaker",
         "기자",
         "특파원",
         "記者",
         "记者",
         "特派員",
     ]
+)
+# Titles that end "Jane Doe Senior Autos Reporter"; a team's name ("Travel Desk") keeps its own.
+_JOB_TITLES = frozenset(
+    {
+        "reporter",
+        "correspondent",
+        "columnist",
+        "journalist",
+        "analyst",
+        "consultant",
+        "director",
+        "manager",
+        "coordinator",
+        "specialist",
+        "strategist",
+        "officer",
+        "president",
+        "winemaker",
+    }
 )
 _ROLE_SUFFIXES = frozenset({"기자", "특파원", "記者", "记者", "特派員"})
 _NOT_NAMES = frozenset(
@@ -162,6 +193,13 @@ def _clean_piece(piece: str) -> str | None:
     words = text.split()
     while len(words) > 1 and words[-1] in _ROLE_SUFFIXES:  # "홍길동 기자"
         words.pop()
+    if (
+        len(words) > 2
+        and _words(words[-1])[-1:]
+        and _words(words[-1])[-1] in _JOB_TITLES
+        and not any(w in _ROLE_WORDS for w in _words(" ".join(words[:2])))
+    ):
+        words = _before_role(words)  # "Jane Doe Senior Autos Reporter"
     text = " ".join(words)
     if not text or _is_role(text) or not re.search(r"[^\W\d_]", text):
         return None
@@ -170,6 +208,13 @@ def _clean_piece(piece: str) -> str | None:
     if text.isupper() and len(text) > 4 and " " in text:
         text = text.title()
     return text
+
+
+def _before_role(words: list[str]) -> list[str]:
+    """A name's words without the job title after them: the first two, or three when the
+    middle one is an initial or a particle ("Jane Q. Doe", "Anna van Berg")."""
+    keep = 3 if len(words) > 3 and (len(words[1].strip(".")) == 1 or words[1] in _PARTICLES) else 2
+    return words[:keep]
 
 
 def split_byline(byline: str) -> list[str]:
@@ -224,6 +269,8 @@ def clean_names(values: Iterable[str]) -> list[str]:
         if re.match(r"^\s*(?:https?:)?//", value):
             continue
         for name in split_byline(value):
+            if names and _words(name)[-1:] and _words(name)[-1] in _JOB_TITLES:
+                continue  # ["Jane Doe", "Marketing Director"]: the role of the name before
             key = name_key(name)
             if key and key not in seen:
                 seen.add(key)
