@@ -111,3 +111,26 @@ def test_a_job_title_is_not_part_of_the_name(value: str, expected: tuple[str, ..
         "</script>"
     )
     assert _with_head(head) == expected
+
+
+@pytest.mark.parametrize(
+    ("under_headline", "expected"),
+    [
+        # a handle or a team's name in the short "by" line under the headline
+        ('<p class="meta">by ibby</p>', ("ibby",)),
+        ("<div><span>By 3i Harbour Group</span></div>", ("3i Harbour Group",)),
+        # a name beside the story's date
+        ("<div>Dec 19, 2025 \u00b7 Ines Moreau</div>", ("Ines Moreau",)),
+        # the same line far down the page is not the story's byline
+        ("<p>" + "The harbour plan was debated for hours. " * 8 + "</p><p>by ibby</p>", ()),
+    ],
+)
+def test_a_byline_just_under_the_headline(under_headline: str, expected: tuple[str, ...]) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head>'
+        f"<body><article><h1>Harbour plan passes</h1>{under_headline}{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
+    assert article is not None
+    assert article.authors == expected

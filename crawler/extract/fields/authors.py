@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
+from crawler.dates import parse_date
+from crawler.extract.primitives.dateline import byline_labels
 from crawler.extract.primitives.jsonld import texts
 from crawler.extract.primitives.page import Page, element_text
 from crawler.extract.primitives.people import clean_names, is_site_name, looks_like_name
@@ -143,6 +145,33 @@ def _by_line(page: Page) -> list[str]:
     return []
 
 
+_NEAR_BY = re.compile(r"(?i)(?:(?:written|posted|article)\s+)?by:?\s+(?P<names>\S.*)")
+_DATE_SEPARATOR = re.compile(r"\s+[\u00b7\u2022|]\s+")
+
+
+def _near_headline(page: Page) -> list[str]:
+    """Names in a short "By jane" line just under the headline, or beside its date there
+    ("Dec 19, 2025 \u00b7 Jane Doe"): so near the headline, a one-word handle is a name too.
+    """
+    for label in byline_labels(page.tree):
+        match = _NEAR_BY.fullmatch(label)
+        if match is not None:
+            part = _AFTER_NAMES.split(match.group("names"), maxsplit=1)[0]
+            names = [
+                n for n in clean_names([part]) if len(n) > 2 and not re.search(r"[^\w\s.'\-]", n)
+            ]
+            if names:
+                return names
+            continue
+        pieces = _DATE_SEPARATOR.split(label)
+        if len(pieces) > 1 and any(parse_date(p) for p in pieces):
+            named = [p for p in pieces if not parse_date(p)]
+            names = [n for n in clean_names(named) if looks_like_name(n)]
+            if names:
+                return names
+    return []
+
+
 def _credit_line(page: Page) -> list[str]:
     """Names alone in a bold paragraph that opens or closes the story: <p><b>Jane Doe</b></p>.
 
@@ -210,6 +239,7 @@ def authors(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
         lambda: _labelled_names(page),
         lambda: _by_line(page),
         lambda: _credit_line(page),
+        lambda: _near_headline(page),
     ]
     fallback: list[str] = []
     for source in sources:

@@ -17,6 +17,7 @@ from lxml import etree
 
 _BEFORE = 300  # characters of visible text before the headline that may hold its dateline
 _AFTER = 600  # characters after the headline's end
+_BYLINE_AFTER = 200  # characters after the headline's end where its byline may be
 _LABEL_CHARS = 60  # a dateline is a short label; a longer text is a sentence that cites a date
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _CONTEXT_CHARS = 30  # of the text before a date that may label it
@@ -45,6 +46,7 @@ class _Walk:
     """What a walk through the page collects: date labels by offset and the headline's span."""
 
     marks: list[tuple[int, Shown]] = field(default_factory=list)
+    labels: list[tuple[int, str]] = field(default_factory=list)  # every short text
     span: list[int] = field(default_factory=list)
     offset: int = 0
     previous: str = ""  # the last piece of text passed, which may label the next one
@@ -68,6 +70,19 @@ def shown_dates(tree: Any) -> list[Shown]:
     ]
     near.sort(key=lambda pair: pair[0])
     return [shown for _, shown in near]
+
+
+def byline_labels(tree: Any) -> list[str]:
+    """The short texts that follow the page's first <h1>, in order, up to where a dateline may
+    be: where a byline sits ("By Jane Doe", "Dec 19, 2025 \u00b7 Jane Doe")."""
+    body = tree.find("body")
+    if body is None:
+        return []
+    walk = _walk(body)
+    if len(walk.span) < 2:
+        return []
+    end = walk.span[1]
+    return [label for offset, label in walk.labels if end <= offset <= end + _BYLINE_AFTER]
 
 
 def _walk(body: Any) -> _Walk:
@@ -132,6 +147,8 @@ def _text(text: str | None, walk: _Walk) -> None:
     label = " ".join(text.split()) if text else ""
     if not label:
         return
+    if len(label) <= _LABEL_CHARS:
+        walk.labels.append((walk.offset, label))
     if not walk.in_time and len(label) <= _LABEL_CHARS and _YEAR.search(label):
         updated = _UPDATED.search(label) or _UPDATED.search(walk.previous)
         walk.marks.append((walk.offset, Shown(label, bool(updated))))
