@@ -134,3 +134,28 @@ def test_a_byline_just_under_the_headline(under_headline: str, expected: tuple[s
     article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
     assert article is not None
     assert article.authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ('<div class="byline">Ines Moreau \u25cf December 3, 2025</div>', ("Ines Moreau",)),
+        ('<div class="byline"><a href="/p/im">Ines Moreau</a> In</div>', ("Ines Moreau",)),
+        # a box's labels are not names: the name after them is
+        (
+            '<div class="author-box"><h4>Key Takeaways</h4></div>'
+            '<div class="author"><span>The Author</span> <a href="/p/im">Ines Moreau</a></div>',
+            ("Ines Moreau",),
+        ),
+        ('<div class="author-card"><span>Member Login</span></div>', ()),
+    ],
+)
+def test_what_a_byline_box_holds_besides_the_name(byline: str, expected: tuple[str, ...]) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head>'
+        f"<body><article><h1>Harbour plan passes</h1>{byline}{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
+    assert article is not None
+    assert article.authors == expected

@@ -141,6 +141,15 @@ _NOT_NAMES = frozenset(
         "read",
         "comments",
         "kommentare",
+        "login",
+        "article",
+        "takeaways",
+        "written",
+        "author",
+        "serve",
+        "buy",
+        "paid",
+        "pin",
     ]
 )
 _PARTICLES = frozenset(
@@ -166,6 +175,8 @@ _PARTICLES = frozenset(
         "e",
     ]
 )
+_BULLET = re.compile(r"[\u25cf\u00bb\u00ab\u203a]")  # "Jane Doe \u25cf December 3", "More \u00bb"
+_MORE_ABOUT = re.compile(r"^(?:more\s+(?:about|from|by)|about|meet)\s+", re.IGNORECASE)
 _MAX_WORDS = 6
 _MAX_LENGTH = 60
 
@@ -186,11 +197,14 @@ def _is_role(piece: str) -> bool:
 
 
 def _clean_piece(piece: str) -> str | None:
-    text = " ".join(piece.split()).strip(" \t-\u2013\u2014:\u00b7\u2022|,")
+    text = " ".join(_BULLET.split(piece)[0].split()).strip(" \t-\u2013\u2014:\u00b7\u2022|,")
+    text = _MORE_ABOUT.sub("", text)
     text = _LABEL.sub("", text)
     text = _PREFIX.sub("", text)
     text = text.strip(" -\u2013\u2014:\u00b7\u2022|,.")
     words = text.split()
+    if len(words) > 2 and words[-1].casefold() in {"in", "on", "at"}:
+        words.pop()  # "Jane Doe In" before a category's link
     while len(words) > 1 and words[-1] in _ROLE_SUFFIXES:  # "홍길동 기자"
         words.pop()
     if (
