@@ -100,6 +100,9 @@ def _with_head(head: str) -> tuple[str, ...]:
         ('"Harbour News Desk"', ("Harbour News Desk",)),
         ('["Ines Moreau", "Gear Team"]', ("Ines Moreau", "Gear Team")),
         ('"Guardian staff reporter"', ("Guardian staff reporter",)),
+        # a desk the markup names as the author, when no person is named anywhere
+        ('"News Desk"', ("News Desk",)),
+        ('"Staff"', ("Staff",)),
     ],
 )
 def test_a_job_title_is_not_part_of_the_name(value: str, expected: tuple[str, ...]) -> None:

@@ -242,10 +242,16 @@ def authors(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
         lambda: _near_headline(page),
     ]
     fallback: list[str] = []
-    for source in sources:
-        names = clean_names(source())
+    for index, source in enumerate(sources):
+        raw = source()
+        names = clean_names(raw)
         people = [n for n in names if not is_site_name(n, sites, hosts)]
         if people:
             return tuple(people)
+        if index < _MARKED_SOURCES and not names:
+            names = clean_names(raw, desks=True)  # the markup names a desk: "News Desk"
         fallback = fallback or names
     return tuple(fallback)
+
+
+_MARKED_SOURCES = 4  # the selector, JSON-LD, meta tags and microdata name authors as such

@@ -196,7 +196,7 @@ def _is_role(piece: str) -> bool:
     return bool(words) and all(word in _ROLE_WORDS for word in words)
 
 
-def _clean_piece(piece: str) -> str | None:
+def _clean_piece(piece: str, *, desks: bool = False) -> str | None:
     text = " ".join(_BULLET.split(piece)[0].split()).strip(" \t-\u2013\u2014:\u00b7\u2022|,")
     text = _MORE_ABOUT.sub("", text)
     text = _LABEL.sub("", text)
@@ -215,7 +215,7 @@ def _clean_piece(piece: str) -> str | None:
     ):
         words = _before_role(words)  # "Jane Doe Senior Autos Reporter"
     text = " ".join(words)
-    if not text or _is_role(text) or not re.search(r"[^\W\d_]", text):
+    if not text or (_is_role(text) and not desks) or not re.search(r"[^\W\d_]", text):
         return None
     if len(text) > _MAX_LENGTH or len(text.split()) > _MAX_WORDS:
         return None
@@ -231,14 +231,14 @@ def _before_role(words: list[str]) -> list[str]:
     return words[:keep]
 
 
-def split_byline(byline: str) -> list[str]:
+def split_byline(byline: str, *, desks: bool = False) -> list[str]:
     """The names in one byline string: "By A and B, Reporter" -> ["A", "B"]."""
     text = _NOISE.sub(" ", " ".join(byline.split()))
     text = _LABEL.sub("", text.strip())
     text = _PREFIX.sub("", text)
     names: list[str] = []
     for piece in _SEPARATORS.split(text):
-        name = _clean_piece(piece)
+        name = _clean_piece(piece, desks=desks)
         if name and names and _words(name)[-1:] and _words(name)[-1] in _ROLE_WORDS:
             continue  # "Jane Doe, Energy Correspondent": the role of the name before
         if name:
@@ -275,14 +275,14 @@ def looks_like_name(name: str) -> bool:
     return all(w[:1].isupper() or not w[:1].islower() or w in _PARTICLES for w in words)
 
 
-def clean_names(values: Iterable[str]) -> list[str]:
+def clean_names(values: Iterable[str], *, desks: bool = False) -> list[str]:
     """Distinct names from raw author values, dropping URLs, e-mail addresses and roles."""
     names: list[str] = []
     seen: set[str] = set()
     for value in values:
         if re.match(r"^\s*(?:https?:)?//", value):
             continue
-        for name in split_byline(value):
+        for name in split_byline(value, desks=desks):
             if names and _words(name)[-1:] and _words(name)[-1] in _JOB_TITLES:
                 continue  # ["Jane Doe", "Marketing Director"]: the role of the name before
             key = name_key(name)
