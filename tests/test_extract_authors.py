@@ -96,6 +96,7 @@ def _with_head(head: str) -> tuple[str, ...]:
         ('"Ines Moreau Senior Harbour Reporter"', ("Ines Moreau",)),
         ('"Ines Q. Moreau Content Marketing Coordinator"', ("Ines Q. Moreau",)),
         ('["Ines Moreau", "Marketing Director"]', ("Ines Moreau",)),
+        ('["Ines Moreau", "Former Harbour Master"]', ("Ines Moreau",)),
         # a team or desk keeps its name, and so does a second author
         ('"Harbour News Desk"', ("Harbour News Desk",)),
         ('["Ines Moreau", "Gear Team"]', ("Ines Moreau", "Gear Team")),

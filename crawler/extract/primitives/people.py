@@ -239,6 +239,8 @@ def split_byline(byline: str, *, desks: bool = False) -> list[str]:
     names: list[str] = []
     for piece in _SEPARATORS.split(text):
         name = _clean_piece(piece, desks=desks)
+        if name and names and _words(name)[:1] == ["former"]:
+            continue  # "Jane Doe, Former McKinsey Consultant"
         if name and names and _words(name)[-1:] and _words(name)[-1] in _ROLE_WORDS:
             continue  # "Jane Doe, Energy Correspondent": the role of the name before
         if name:
@@ -283,7 +285,8 @@ def clean_names(values: Iterable[str], *, desks: bool = False) -> list[str]:
         if re.match(r"^\s*(?:https?:)?//", value):
             continue
         for name in split_byline(value, desks=desks):
-            if names and _words(name)[-1:] and _words(name)[-1] in _JOB_TITLES:
+            words = _words(name)
+            if names and words and (words[0] == "former" or words[-1] in _JOB_TITLES):
                 continue  # ["Jane Doe", "Marketing Director"]: the role of the name before
             key = name_key(name)
             if key and key not in seen:
