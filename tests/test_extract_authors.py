@@ -163,3 +163,28 @@ def test_what_a_byline_box_holds_besides_the_name(byline: str, expected: tuple[s
     article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
     assert article is not None
     assert article.authors == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("", ("Ines Moreau",)),
+        # a page whose markup names only the site keeps the site's name
+        (
+            '<meta property="og:site_name" content="Harbour Times">'
+            '<meta name="author" content="Harbour Times">',
+            ("Harbour Times",),
+        ),
+    ],
+)
+def test_a_name_beside_the_date_under_the_headline(head: str, expected: tuple[str, ...]) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        f'<html><head><meta property="og:title" content="Harbour plan passes">{head}</head>'
+        "<body><article><h1>Harbour plan passes</h1>"
+        '<div class="meta"><span>Ines Moreau</span> <span>Dec 19, 2025</span></div>'
+        f"{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
+    assert article is not None
+    assert article.authors == expected

@@ -172,6 +172,18 @@ def _near_headline(page: Page) -> list[str]:
     return []
 
 
+def _beside_date(labels: list[str]) -> list[str]:
+    """A name in its own element next to the story's date: <span>Jane Doe</span> <time>."""
+    for index, label in enumerate(labels):
+        if not parse_date(label):
+            continue
+        for near in labels[max(0, index - 2) : index + 3]:
+            names = [n for n in clean_names([near]) if looks_like_name(n)]
+            if len(names) == 1 and not parse_date(near):
+                return names
+    return []
+
+
 def _credit_line(page: Page) -> list[str]:
     """Names alone in a bold paragraph that opens or closes the story: <p><b>Jane Doe</b></p>.
 
@@ -251,6 +263,8 @@ def authors(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
         if index < _MARKED_SOURCES and not names:
             names = clean_names(raw, desks=True)  # the markup names a desk: "News Desk"
         fallback = fallback or names
+    if not fallback:  # nothing names even the site: a name beside the story's date
+        fallback = _beside_date(byline_labels(page.tree))
     return tuple(fallback)
 
 
