@@ -188,3 +188,22 @@ def test_a_name_beside_the_date_under_the_headline(head: str, expected: tuple[st
     article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
     assert article is not None
     assert article.authors == expected
+
+
+@pytest.mark.parametrize(
+    ("under_headline", "expected"),
+    [
+        ('<div class="x"><p>Ines Q. Moreau</p></div>', ("Ines Q. Moreau",)),
+        # a standfirst is not a name
+        ("<p>Councillors vote on the harbour plan</p>", ()),
+    ],
+)
+def test_a_name_alone_under_the_headline(under_headline: str, expected: tuple[str, ...]) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head>'
+        f"<body><article><h1>Harbour plan passes</h1>{under_headline}{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
+    assert article is not None
+    assert article.authors == expected

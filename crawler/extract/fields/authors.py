@@ -173,7 +173,8 @@ def _near_headline(page: Page) -> list[str]:
 
 
 def _beside_date(labels: list[str]) -> list[str]:
-    """A name in its own element next to the story's date: <span>Jane Doe</span> <time>."""
+    """A name in its own element next to the story's date (<span>Jane Doe</span> <time>),
+    or alone among the first short texts under the headline."""
     for index, label in enumerate(labels):
         if not parse_date(label):
             continue
@@ -181,6 +182,10 @@ def _beside_date(labels: list[str]) -> list[str]:
             names = [n for n in clean_names([near]) if looks_like_name(n)]
             if len(names) == 1 and not parse_date(near):
                 return names
+    for label in labels[:3]:
+        names = [n for n in clean_names([label]) if looks_like_name(n)]
+        if len(names) == 1:
+            return names
     return []
 
 
