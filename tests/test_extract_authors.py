@@ -62,6 +62,7 @@ def test_names_inside_an_element_that_opens_with_a_label() -> None:
         ),
         ("<p>Mar 24, 2025 By Ines Moreau 0 comments</p>", ("Ines Moreau",)),
         ('<div class="top">Article by Ines Moreau</div>', ("Ines Moreau",)),
+        ("<h3>Written by Ines Moreau</h3>", ("Ines Moreau",)),  # an author box's heading
         # a menu's "by" line is not the story's, nor is a sentence that starts with "By"
         ("<nav><p>By Topic</p></nav>", ()),
         ("<p>By the end of the week the plan had passed.</p>", ()),

@@ -126,7 +126,21 @@ _BY_LINE = re.compile(
     re.IGNORECASE,
 )
 _AFTER_NAMES = re.compile(r"\s*[|\u00b7\u2022/]\s*|\s+(?:on|in|at)\s+|\s+\d|\s*[(\u2013\u2014]")
-_BY_TAGS = ("p", "span", "div", "a", "li", "address", "small", "em", "strong", "h4", "h5", "h6")
+_BY_TAGS = (
+    "p",
+    "span",
+    "div",
+    "a",
+    "li",
+    "address",
+    "small",
+    "em",
+    "strong",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+)
 
 
 def _by_line(page: Page) -> list[str]:
