@@ -62,7 +62,6 @@ def test_names_inside_an_element_that_opens_with_a_label() -> None:
         ),
         ("<p>Mar 24, 2025 By Ines Moreau 0 comments</p>", ("Ines Moreau",)),
         ('<div class="top">Article by Ines Moreau</div>', ("Ines Moreau",)),
-        ("<h3>Written by Ines Moreau</h3>", ("Ines Moreau",)),  # an author box's heading
         # a menu's "by" line is not the story's, nor is a sentence that starts with "By"
         ("<nav><p>By Topic</p></nav>", ()),
         ("<p>By the end of the week the plan had passed.</p>", ()),
@@ -208,3 +207,15 @@ def test_a_name_alone_under_the_headline(under_headline: str, expected: tuple[st
     article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
     assert article is not None
     assert article.authors == expected
+
+
+def test_an_author_box_heading_after_the_story() -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    box = '<div class="box"><h3>Written by Ines Moreau</h3><p>Ines covers the harbour.</p></div>'
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head>'
+        f"<body><article><h1>Harbour plan passes</h1>{text}{box}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
+    assert article is not None
+    assert article.authors == ("Ines Moreau",)
