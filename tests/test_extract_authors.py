@@ -219,3 +219,8 @@ def test_an_author_box_heading_after_the_story() -> None:
     article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
     assert article is not None
     assert article.authors == ("Ines Moreau",)
+
+
+def test_a_profile_address_is_not_a_name() -> None:
+    head = '<meta property="article:author" content="www.facebook.com/harbourwalker">'
+    assert _with_head(head) == ()

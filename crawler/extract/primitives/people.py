@@ -282,7 +282,7 @@ def clean_names(values: Iterable[str], *, desks: bool = False) -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     for value in values:
-        if re.match(r"^\s*(?:https?:)?//", value):
+        if re.match(r"^\s*(?:https?:)?//|^\s*(?:www\.)?[\w-]+(?:\.[\w-]+)+/", value):
             continue
         for name in split_byline(value, desks=desks):
             words = _words(name)
