@@ -211,3 +211,75 @@ def _is_headline_link(link: lxml.html.HtmlElement) -> bool:
         return False
     paragraph = next(link.iterancestors("p"), None)
     return paragraph is None or len(element_text(paragraph)) <= 1.5 * len(text)
+
+
+def _names(text: str) -> frozenset[str]:
+    """A set of names written as one space-separated string."""
+    return frozenset(text.split())
+
+
+# Path words of sections that hold stories, and of those that hold pages of another kind:
+# services, shops, courses, forums (documentation places are `kinds`'s, and spare og:type
+# article there).
+_STORY_SECTIONS = _names(
+    "blog blogs article articles post posts news story stories insights features guides "
+    "magazine journal notes resources reviews tips advice press newsroom editorial opinion "
+    "updates"
+)
+_OTHER_SECTIONS = _names(
+    "services service solutions programs program department departments products product "
+    "platform pricing what-we-do browse c collections shop store category categories courses "
+    "course locations catalog catalogs dp topic list forum forums t threads get-started"
+)
+# JSON-LD types of what a business offers or is, rather than of something it wrote.
+_OFFER_TYPES = _names(
+    "localbusiness service product course educationaloccupationalprogram professionalservice "
+    "collegeoruniversity hvacbusiness faqpage softwareapplication"
+)
+_STORY_SLUG_WORDS = 5  # a last path part of this many words reads as a story's headline
+_DATED_META = ("article:published_time", "datepublished", "og:published_time", "pubdate")
+
+
+def lacks_story_signs(page: Page, url: str, *, byline: bool) -> bool:
+    """A page that shows little of a story and something of a service, shop or course page: at
+    most one of a publication date (or <time>), a byline and a single-post template and no
+    article object, an address that does not read like a story's, and a section of another kind in
+    its path or an offer's JSON-LD.
+
+    Evergreen guides are stories without dates or bylines too; they keep a story's address
+    (a headline slug, a blog or news section). A page with no sign either way stays a story.
+    """
+    signs = sum(
+        (
+            2 * bool(page.article),  # the page's own article object outweighs one more sign
+            byline,
+            _dated_in_markup(page),
+            bool(page.body_classes & _STORY_BODY)
+            or any(c.startswith("postid-") for c in page.body_classes),
+        )
+    )
+    if signs > 1:
+        return False
+    try:
+        segments = [s.lower() for s in urlsplit(url).path.split("/") if s]
+    except ValueError:
+        segments = []
+    last = re.sub(r"\.\w{2,5}$", "", segments[-1]) if segments else ""
+    sections = set(segments[:-1])
+    if (
+        sections & _STORY_SECTIONS
+        or any(re.fullmatch(r"(?:19|20)\d\d", s) for s in sections)
+        or len([w for w in re.split(r"[-_+]", last) if w]) >= _STORY_SLUG_WORDS
+    ):
+        return False
+    offers = not page.article and any(types_of(n) & _OFFER_TYPES for n in page.jsonld.nodes)
+    return bool(sections & _OTHER_SECTIONS) or offers
+
+
+def _dated_in_markup(page: Page) -> bool:
+    """The page marks a publication date: JSON-LD, a meta tag or a <time> element."""
+    if any("datePublished" in node for node in page.jsonld.nodes):
+        return True
+    if any(page.meta.get(name) for name in _DATED_META):
+        return True
+    return bool(page.tree.xpath("//time"))
