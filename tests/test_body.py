@@ -270,3 +270,34 @@ def test_the_full_search_continues_a_story_fast_mode_cut(
     fast: str, full: str, expected: str
 ) -> None:
     assert _continued(fast, full) == expected
+
+
+def test_a_stray_end_of_document_after_the_header_keeps_the_story_after_it() -> None:
+    """`</body></html>` printed after the header: a browser shows what follows in the body."""
+    page = (FIXTURES / "stray_body_end.html").read_text(encoding="utf-8")
+    article = extract_article(page, "https://crumb.example/sourdough-starter-on-holiday")
+    assert article is not None
+    assert "rarely dies" in article.body
+    assert "as reliably as it did before you left" in article.body
+    assert "baking at home since 2009" not in article.body
+
+
+def test_collapsed_panels_of_a_guide_are_kept_together() -> None:
+    """An accordion's panels are hidden one by one, but together they are most of the story."""
+    body = body_of("accordion_steps.html")
+    for text in ("firm, level ground", "watering can fits", "fine saw", "over the rim"):
+        assert text in body
+    assert "We use cookies" not in body
+
+
+def test_parts_a_streaming_page_sends_late_are_read_where_they_belong() -> None:
+    """React's streamed parts arrive hidden at the end of the body; its script moves them."""
+    page = (FIXTURES / "streamed_parts.html").read_text(encoding="utf-8")
+    article = extract_article(page, "https://penny.example/savings/index-linked-savings")
+    assert article is not None
+    body = article.body
+    for text in ("keeps what it can buy", "fixed margin", "the worst year", "instant-access"):
+        assert text in body
+    assert body.index("keeps what it can buy") < body.index("fixed margin")
+    assert "reader-funded" not in body
+    assert "Loading" not in body  # what stood in for the parts until they came

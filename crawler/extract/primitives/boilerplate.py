@@ -143,7 +143,14 @@ def drop_furniture(root: lxml.html.HtmlElement, blocks: list[Block], share: floa
         )
         # Nested in a suspect of its kind, its text is counted there already.
         kinds[kind] = kinds.get(kind, 0.0) + (0.0 if nested else good.get(el, 0.0))
-    doomed = [el for el in hidden if good.get(el, 0.0) <= share * total]
+    # Collapsed parts of one kind (an accordion's panels, named by a class) count together.
+    folds: dict[tuple[str, str], float] = {}
+    for el in hidden:
+        fold = (el.tag, el.get("class", "") or str(id(el)))
+        folds[fold] = folds.get(fold, 0.0) + good.get(el, 0.0)
+    doomed = [
+        el for el in hidden if folds[(el.tag, el.get("class", "") or str(id(el)))] <= share * total
+    ]
     doomed += [
         el
         for el in suspects
