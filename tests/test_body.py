@@ -301,3 +301,16 @@ def test_parts_a_streaming_page_sends_late_are_read_where_they_belong() -> None:
     assert body.index("keeps what it can buy") < body.index("fixed margin")
     assert "reader-funded" not in body
     assert "Loading" not in body  # what stood in for the parts until they came
+
+
+def test_points_of_a_list_and_a_closing_list_of_headings_are_kept() -> None:
+    """A list of points between paragraphs, and `<li><h3>` items after the last paragraph, are
+    the text's own; a list of links to other guides after it is not.
+    """
+    body = body_of("point_lists.html")
+    for text in ("270 millimetres", "small radiators", "a metre of clear air", "What to check"):
+        assert text in body
+    for text in ("Quiet models", "Units with a hot-water tank", "Hybrid systems"):
+        assert text in body
+    assert "north-facing roof" not in body
+    assert "More guides" not in body

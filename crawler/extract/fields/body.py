@@ -41,6 +41,7 @@ _MAX_SEED_GAP = 2  # short or link-heavy blocks allowed between two seeds of one
 _CLUSTER_SHARE = 0.25  # seed clusters this big next to the biggest are article too
 _GROW_RATIO = 2.0  # growing needs this many chars of paragraphs per char of other text
 _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
+_ITEM_LINKS = 0.3  # a list item with more of its text in links is a list of links
 _TRUST = 0.2  # seeds holding this share of the text decide which containers are article
 _FLOOR = 0.3  # showing under this share of what trafilatura found: trust trafilatura
 _CUT_SHORT = 0.5  # fast mode kept under this share of the page's prose: run the full search
@@ -146,9 +147,26 @@ def _grow(
     return el
 
 
+def _list_item(block: Block) -> lxml.html.HtmlElement | None:
+    """The <li> a block is (or is the heading or paragraph of), else None."""
+    owner = block.owner
+    if owner.tag == "li":
+        return owner
+    parent = owner.getparent()
+    return parent if parent is not None and parent.tag == "li" else None
+
+
 def _signature(block: Block) -> tuple[str, str]:
-    parent = block.owner.getparent()
+    """The tag and class of the block's container; for a list item, those of its list's."""
+    item = _list_item(block)
+    element = item.getparent() if item is not None else block.owner
+    parent = element.getparent() if element is not None else None
     return ("", "") if parent is None else (parent.tag, parent.get("class", ""))
+
+
+def _is_item(block: Block) -> bool:
+    """A link-poor list item: a point of the text, not a list of links."""
+    return _list_item(block) is not None and block.link_density < _ITEM_LINKS
 
 
 def _select(
@@ -169,13 +187,19 @@ def _select(
     span = [i for i in inside if first <= i <= last]
     kept = {i for i in span if reference.coverage(blocks[i].text) >= _COVERED}
     kept_signatures = {_signature(blocks[i]) for i in kept}
-    keep = [
+    chosen = {
         i
-        for n, i in enumerate(span)
+        for i in span
         if i in kept
-        or (blocks[i].owner.tag in HEADINGS and n + 1 < len(span) and span[n + 1] in kept)
-        or (_is_good(blocks[i]) and _signature(blocks[i]) in kept_signatures)
-    ]
+        or (
+            (_is_good(blocks[i]) or _is_item(blocks[i]))
+            and _signature(blocks[i]) in kept_signatures
+        )
+    }
+    for n in range(len(span) - 2, -1, -1):  # a subheading over what is kept stays
+        if blocks[span[n]].owner.tag in HEADINGS and span[n + 1] in chosen:
+            chosen.add(span[n])
+    keep = sorted(chosen)
     sides = [[i for i in inside if i < first][::-1], [i for i in inside if i > last]]
     kept_chars = sum(len(blocks[i].text) for i in keep)
     side_chars = sum(len(blocks[i].text) for side in sides for i in side)
@@ -186,6 +210,7 @@ def _select(
         while (
             run
             and not _is_good(blocks[run[-1]])
+            and not _is_item(blocks[run[-1]])
             and reference.coverage(blocks[run[-1]].text) < _COVERED
         ):
             run.pop()
