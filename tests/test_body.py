@@ -314,3 +314,15 @@ def test_points_of_a_list_and_a_closing_list_of_headings_are_kept() -> None:
         assert text in body
     assert "north-facing roof" not in body
     assert "More guides" not in body
+
+
+def test_dense_cjk_prose_is_a_story_with_its_body() -> None:
+    """Japanese prose says in 460 characters what English says in 1,400: beside ten related
+    headlines it is still a story, not a list of teasers, and its short paragraphs are text.
+    """
+    page = (FIXTURES / "dense_cjk_story.html").read_text(encoding="utf-8")
+    article = extract_article(page, "https://minato.example/tram-line-opens")
+    assert article is not None
+    assert "六分間隔で運行し" in article.body
+    assert "改めて検討するとしている" in article.body
+    assert "関連記事その1" not in article.body

@@ -13,6 +13,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 
 from crawler.extract.kinds import not_an_article
+from crawler.extract.primitives.blocks import reading_length
 from crawler.extract.primitives.jsonld import NOT_ARTICLE_TYPES, types_of
 from crawler.extract.primitives.page import Page, element_text
 from crawler.urls import is_home_page
@@ -133,8 +134,8 @@ def lists_teasers(page: Page, url: str, canonical: str, published: datetime | da
 
 
 def _teasers(page: Page, addresses: set[str]) -> tuple[int, int, int]:
-    """How many headline links lead to other pages, the chars of text in their cards and the
-    chars of the longest run of prose outside them.
+    """How many headline links lead to other pages, the reading length of their cards' text
+    and of the longest run of prose outside them (`reading_length`).
     """
     here = {_address(address) for address in addresses}
     links: list[tuple[lxml.html.HtmlElement, str]] = []
@@ -146,7 +147,7 @@ def _teasers(page: Page, addresses: set[str]) -> tuple[int, int, int]:
         if target and target not in here and _is_headline_link(link):
             links.append((link, target))
     cards = _cards(links)
-    teaser_chars = sum(len(element_text(card)) for card in cards)
+    teaser_chars = sum(reading_length(element_text(card)) for card in cards)
     return len({target for _, target in links}), teaser_chars, _longest_prose(page, cards)
 
 
@@ -170,8 +171,8 @@ def _cards(links: list[tuple[lxml.html.HtmlElement, str]]) -> set[lxml.html.Html
 
 
 def _longest_prose(page: Page, cards: set[lxml.html.HtmlElement]) -> int:
-    """The chars of the largest group of text blocks (paragraphs, or text between <br>s) under
-    one element up to three levels up, outside cards and links.
+    """The reading length of the largest group of text blocks (paragraphs, or text between
+    <br>s) under one element up to three levels up, outside cards and links.
     """
     blocks: dict[lxml.html.HtmlElement, int] = {}
     for text in page.tree.xpath("//body//text()"):
@@ -185,7 +186,7 @@ def _longest_prose(page: Page, cards: set[lxml.html.HtmlElement]) -> int:
             continue
         block = next((e for e in around if e.tag in _BLOCK_TAGS), None)
         if block is not None:
-            blocks[block] = blocks.get(block, 0) + len(" ".join(text.split()))
+            blocks[block] = blocks.get(block, 0) + reading_length(" ".join(text.split()))
     groups: dict[lxml.html.HtmlElement, int] = {}
     for block, chars in blocks.items():
         if chars >= _MIN_BLOCK:

@@ -26,7 +26,13 @@ from collections.abc import Iterator
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from trafilatura import extract as _trafilatura_extract
 
-from crawler.extract.primitives.blocks import HEADINGS, Block, main_element, split_blocks
+from crawler.extract.primitives.blocks import (
+    HEADINGS,
+    Block,
+    main_element,
+    reading_length,
+    split_blocks,
+)
 from crawler.extract.primitives.boilerplate import drop_furniture, strip_non_text
 from crawler.extract.primitives.headline import is_headline, standfirst, titles
 from crawler.extract.primitives.shingles import Reference, words
@@ -58,7 +64,7 @@ _MORE_STORIES = re.compile(
 
 
 def _is_good(block: Block) -> bool:
-    return len(block.text) >= _GOOD_CHARS and block.link_density < 0.3
+    return reading_length(block.text) >= _GOOD_CHARS and block.link_density < 0.3
 
 
 def _is_bad(block: Block) -> bool:
@@ -109,7 +115,8 @@ def _seeds(blocks: list[Block], reference: Reference) -> list[int]:
     seeds = [
         i
         for i, block in enumerate(blocks)
-        if len(words(block.text)) >= _MIN_SEED_WORDS and reference.coverage(block.text) >= _COVERED
+        if (len(words(block.text)) >= _MIN_SEED_WORDS or reading_length(block.text) >= _GOOD_CHARS)
+        and reference.coverage(block.text) >= _COVERED
     ]
     if not seeds:
         return []
