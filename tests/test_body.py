@@ -282,9 +282,12 @@ def test_a_stray_end_of_document_after_the_header_keeps_the_story_after_it() -> 
     assert "baking at home since 2009" not in article.body
 
 
-def test_collapsed_panels_of_a_guide_are_kept_together() -> None:
-    """An accordion's panels are hidden one by one, but together they are most of the story."""
-    body = body_of("accordion_steps.html")
+@pytest.mark.parametrize("name", ["accordion_steps.html", "accordion_controls.html"])
+def test_collapsed_panels_of_a_guide_are_kept_together(name: str) -> None:
+    """An accordion's panels are hidden one by one, but together they are most of the story;
+    they share a class, or their controls name them (aria-controls).
+    """
+    body = body_of(name)
     for text in ("firm, level ground", "watering can fits", "fine saw", "over the rim"):
         assert text in body
     assert "We use cookies" not in body
