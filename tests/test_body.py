@@ -329,3 +329,26 @@ def test_dense_cjk_prose_is_a_story_with_its_body() -> None:
     assert "六分間隔で運行し" in article.body
     assert "改めて検討するとしている" in article.body
     assert "関連記事その1" not in article.body
+
+
+def test_a_story_the_page_shows_twice_is_given_once() -> None:
+    """A second copy of the text (for another screen size) adds nothing a reader sees."""
+    body = body_of("story_twice.html")
+    assert body.count("first ferry to the mainland") == 1
+    assert body.count("Fares stay as they are") == 1
+    assert "four hundred islanders" in body
+
+
+def test_a_paragraph_the_story_itself_repeats_stays_twice() -> None:
+    """One recurring paragraph in a long text is the author's, not a second copy of the page."""
+    chorus = (
+        "Which dish from your childhood would you cook for a guest who had never visited"
+        " the island, and what would you serve with it?"
+    )
+    answers = "".join(
+        f"<p>Answer {n}: the cook talks about fish stew, the market at dawn, her grandmother's"
+        " pot and the bread that has to be a day old to soak up the broth properly.</p>"
+        for n in range(8)
+    )
+    html = f"<html><body><article><p>{chorus}</p>{answers}<p>{chorus}</p></article></body></html>"
+    assert body_of_html(html).count("Which dish from your childhood") == 2

@@ -47,6 +47,8 @@ _MAX_SEED_GAP = 2  # short or link-heavy blocks allowed between two seeds of one
 _CLUSTER_SHARE = 0.25  # seed clusters this big next to the biggest are article too
 _GROW_RATIO = 2.0  # growing needs this many chars of paragraphs per char of other text
 _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
+_REPEATED_CHARS = 100  # a paragraph this long, shown twice, is one paragraph shown twice
+_REPEATED_SHARE = 0.3  # ... when repeats are this share of the text
 _ITEM_LINKS = 0.3  # a list item with more of its text in links is a list of links
 _TRUST = 0.2  # seeds holding this share of the text decide which containers are article
 _FLOOR = 0.3  # showing under this share of what trafilatura found: trust trafilatura
@@ -245,13 +247,29 @@ def _json_ld_bodies(tree: lxml.html.HtmlElement) -> Iterator[str]:
 
 
 def _paragraphs(texts: list[str]) -> str:
+    """The texts as paragraphs, whitespace tidied. A page that shows much of its text twice
+    (a second copy of the story for another screen size) gives each long paragraph once; a
+    few repeats (an interview's recurring question, a menu's recurring dish) stay.
+    """
     out = []
     for text in texts:
         for para in re.split(r"\n\s*\n", text):
             para = "\n".join(" ".join(line.split()) for line in para.splitlines()).strip()
             if para:
                 out.append(para)
-    return "\n\n".join(out)
+    seen: set[str] = set()
+    once = []
+    repeated = 0
+    for para in out:
+        key = " ".join(para.split())
+        if key in seen:
+            repeated += len(para)
+            continue
+        once.append(para)
+        if len(key) >= _REPEATED_CHARS:
+            seen.add(key)
+    total = sum(len(para) for para in out)
+    return "\n\n".join(once if repeated >= _REPEATED_SHARE * total else out)
 
 
 def _prefer(found: str, json_ld: str) -> str:
