@@ -67,6 +67,13 @@ COMMENTS = "".join(
         (OG_ARTICLE.replace("article", "website"), PROSE, "", "https://p.example/docs/pump/"),
         ("", PROSE, "", "https://docs.pump.example/guide/wiring"),
         ("", PROSE, "", "https://pump.example/wiki/Float_switch"),
+        # documentation that invites readers to correct it
+        (
+            "",
+            PROSE + '<a href="https://git.example/pump/edit/main/wiring.md">Edit this page</a>',
+            "",
+            "https://pump.example/wiring",
+        ),
         # shop products
         (OG_ARTICLE, PROSE, "single product-template-default postid-9", "https://s.example/p/x"),
         (
@@ -104,6 +111,8 @@ def test_forum_documentation_and_shop_pages_are_not_articles(
         (ARTICLE_LD, PROSE, "https://news.example/reference/bilge-pump-keeps-running"),
         (OG_ARTICLE, PROSE, "https://news.example/docs/bilge-pump-keeps-running"),
         (OG_ARTICLE, PROSE, "https://marina.example/news/bilge-pump-keeps-running"),
+        # a story inviting corrections, with its own article object
+        (ARTICLE_LD, PROSE + '<a href="/corrections">Suggest an edit</a>', "https://n.example/x"),
         # a review with the product it reviews
         (
             ARTICLE_LD
