@@ -140,7 +140,7 @@ def _locked(state: State) -> AbstractContextManager[None]:
     return run_lock(state.config)
 
 
-def _crawl(state: State, sites: Sequence[Site] | None = None) -> None:
+def _crawl(state: State, sites: Sequence[Site] | None = None, *, work: bool = True) -> None:
     """Crawl `sites` (default all); say which failed and why; exit 1 if every one failed."""
     from monitor.runner import crawl, failure_lines, health_warnings
 
@@ -162,7 +162,7 @@ def _crawl(state: State, sites: Sequence[Site] | None = None) -> None:
         )
 
     tick = progress if state.tty and not state.quiet else None
-    result = crawl(config, sites=chosen, log_level=log_level, tick=tick)
+    result = crawl(config, sites=chosen, log_level=log_level, tick=tick, work=work)
     if tick:
         click.echo("\r\033[K", nl=False)
     for row in result.sites:
@@ -389,15 +389,25 @@ outbox_option = click.option(
 
 @cli.command()
 @sites_option
+@click.option(
+    "--no-work",
+    is_flag=True,
+    help="With [cluster]: seed the shared queue and ingest, but leave fetching to the workers.",
+)
 @pass_state
 @reports_errors
-def crawl(state: State, site_names: tuple[str, ...]) -> None:
+def crawl(state: State, site_names: tuple[str, ...], no_work: bool) -> None:
     """Fetch new articles from every configured site (or --sites) into the store, whatever
     their `every` says."""
     state.mail = False
+    if no_work and state.config.cluster is None:
+        raise click.UsageError(
+            f"--no-work needs a [cluster] table in {state.config.path.name}: without one, "
+            "newsmon crawl does the fetching itself"
+        )
     sites = _chosen_sites(state, site_names)
     with _locked(state):
-        _crawl(state, sites)
+        _crawl(state, sites, work=not no_work)
 
 
 def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:

@@ -132,3 +132,34 @@ def schedule(state: State, outbox: Path | None, timeout: float) -> None:
         log_level=log_level,
         started=started,
     )
+
+
+@cli.command()
+@pass_state
+@reports_errors
+def worker(state: State) -> None:
+    """With [cluster]: fetch and extract requests from the shared queue and push the articles
+    to Redis, until stopped (SIGTERM finishes or re-queues what it holds). Runs on any host."""
+    from monitor.cluster import reachable, worker_command
+
+    state.mail = False
+    log_level = "INFO" if state.verbose else "WARNING"
+    command, env = worker_command(state.config, log_level=log_level)
+    reachable(state.config)  # a clear message now, not Scrapy's traceback later
+    os.execve(command[0], command, env)  # signals go straight to Scrapy
+
+
+@cli.command()
+@pass_state
+@reports_errors
+def ingest(state: State) -> None:
+    """With [cluster]: store the articles workers pushed to Redis (newsmon crawl does this
+    itself as it runs); exits when the list is empty."""
+    from monitor.cluster import ingest as drain
+    from monitor.runner import run_lock
+
+    state.mail = False
+    config = state.config
+    with run_lock(config):
+        count = drain(config)
+    state.out(f"ingested {count} records into {config.store.path}")

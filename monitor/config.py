@@ -46,7 +46,20 @@ SELECTOR_FIELDS = (
     "tags",
 )
 
-_TOP_KEYS = ("sites", "store", "site", "aliases", "watch", "email", "schedule", "crawl", "digest")
+_TOP_KEYS = (
+    "sites",
+    "store",
+    "site",
+    "aliases",
+    "watch",
+    "email",
+    "schedule",
+    "crawl",
+    "digest",
+    "cluster",
+)
+_CLUSTER_KEYS = ("redis", "key_prefix", "worker_timeout")
+_PREFIX = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _CRAWL_KEYS = ("delay", "contact", "max_page_size", "timeout")
 _STORE_KEYS = ("path", "keep")
 _SITE_KEYS = (
@@ -183,6 +196,27 @@ class CrawlConfig:
 
 
 @dataclass(frozen=True)
+class ClusterConfig:
+    """`[cluster]`: the Redis that holds the shared crawl queue (README: More than one machine).
+
+    `redis` a redis:// (or rediss://, unix://) URL, `key_prefix` the prefix of every key newsmon
+    writes there, `worker_timeout` seconds after which a silent worker counts as dead and its
+    requests are queued again."""
+
+    redis: str
+    key_prefix: str = "newsmon"
+    worker_timeout: float = 30.0
+
+    def scrapy_settings(self) -> dict[str, str]:
+        """The `-s` settings that make `scrapy crawl news` a cluster worker."""
+        return {
+            "NEWSMON_REDIS": self.redis,
+            "NEWSMON_KEY_PREFIX": self.key_prefix,
+            "NEWSMON_WORKER_TIMEOUT": str(self.worker_timeout),
+        }
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated newsmon.toml. `sites`: catalog sites named in `sites`, then [[site]]."""
 
@@ -195,6 +229,7 @@ class Config:
     crawl: CrawlConfig = CrawlConfig()
     digest: DigestConfig = DigestConfig()
     aliases: Mapping[str, tuple[Term, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    cluster: ClusterConfig | None = None
 
 
 def load_config(path: Path, *, environ: Mapping[str, str], mail: bool = True) -> Config:
@@ -242,6 +277,7 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str], mail: boo
     schedule = _schedule(p, data.get("schedule", {}))
     crawl = _crawl(p, data.get("crawl", {}))
     digest = _digest(p, data.get("digest", {}))
+    cluster = _cluster(p, data["cluster"]) if "cluster" in data else None
     if p.lines:
         raise ConfigError("\n".join(p.lines))
     return Config(
@@ -254,6 +290,7 @@ def parse_config(text: str, *, path: Path, environ: Mapping[str, str], mail: boo
         crawl=crawl,
         digest=digest,
         aliases=MappingProxyType(aliases),
+        cluster=cluster,
     )
 
 
@@ -672,6 +709,40 @@ def _crawl(p: Problems, value: object) -> CrawlConfig:
     contact = _contact(p, checks.string(p, table, "contact", "crawl.contact"))
     size = _size(p, table.get("max_page_size", default.max_page_size))
     return CrawlConfig(delay=delay, contact=contact, max_page_size=size, timeout=timeout)
+
+
+def _cluster(p: Problems, value: object) -> ClusterConfig | None:
+    table = checks.table(p, value, "cluster", _CLUSTER_KEYS, required=("redis",))
+    if table is None or "redis" not in table:
+        return None
+    default = ClusterConfig(redis="")
+    url = checks.string(p, table, "redis", "cluster.redis")
+    if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
+        p.add(
+            "cluster.redis",
+            f"{url!r} is not a Redis URL; write it like 'redis://store-host:6379/0'",
+        )
+        url = None
+    prefix = checks.string(p, table, "key_prefix", "cluster.key_prefix") or default.key_prefix
+    if not _PREFIX.fullmatch(prefix):
+        p.add(
+            "cluster.key_prefix",
+            f"{prefix!r} is not a key prefix; use letters, digits and _ . : - (at most 64)",
+        )
+    timeout = table.get("worker_timeout", default.worker_timeout)
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or not 1 <= timeout <= 3600
+    ):
+        p.add(
+            "cluster.worker_timeout",
+            f"{checks.show(timeout)} is not a number of seconds from 1 to 3600, like 30",
+        )
+        timeout = default.worker_timeout
+    if url is None:
+        return None
+    return ClusterConfig(redis=url, key_prefix=prefix, worker_timeout=float(timeout))
 
 
 def _seconds(

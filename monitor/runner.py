@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from crawler.sites import Site, site_to_dict
@@ -230,12 +231,31 @@ def crawl(
     log_level: str = "WARNING",
     timeout: float | None = None,
     tick: Callable[[dict[str, int]], None] | None = None,
+    work: bool = True,
 ) -> CrawlResult:
     """Run `scrapy crawl news` in a subprocess over `sites` (default: every configured site).
 
     A crawl that crashes or runs past `timeout` still leaves one crawl_runs row per site it
     was given (not ok, with the reason), then raises CrawlError. `tick` gets the crawl's
-    progress (pages, new, sites_done) about once a second."""
+    progress (pages, new, sites_done) about once a second. With `[cluster]`, the crawl is
+    coordinated through Redis (monitor.cluster); `work=False` leaves the fetching to workers."""
+    if config.cluster is not None:
+        from monitor.cluster import crawl as coordinate
+
+        chosen = list(config.sites if sites is None else sites)
+        run = coordinate(
+            config,
+            sites=chosen,
+            settings=settings,
+            log_level=log_level,
+            timeout=timeout,
+            work=work,
+        )
+        store = open_store(config)
+        try:
+            return _result(store.runs.of_run(run))
+        finally:
+            store.close()
     with tempfile.TemporaryDirectory(prefix="newsmon-") as scratch:
         progress = Path(scratch) / "progress.json"
         return _crawl(config, sites, settings, log_level, timeout, tick, progress)
@@ -298,7 +318,10 @@ def _crawl(
         store.close()
     if failure is not None:
         raise failure
+    return _result(rows)
 
+
+def _result(rows: Sequence[dict[str, Any]]) -> CrawlResult:
     def total(key: str) -> int:
         return sum(int(r[key]) for r in rows)
 

@@ -28,6 +28,8 @@ COMMANDS = [
     "init",
     "backup",
     "schedule",
+    "worker",
+    "ingest",
     "email test",
     "search",
     "watch test",

@@ -8,7 +8,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import scrapy
@@ -38,6 +38,11 @@ from crawler.pool import ExtractPool, default_workers
 from crawler.problems import Problems, classify, quiet_scrapy_noise
 from crawler.sites import Site, site_from_dict
 from crawler.store import ArticleStore, Fetch
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+    from crawler.cluster.worker import Sink
 
 logger = logging.getLogger(__name__)
 
@@ -69,26 +74,50 @@ def sites_from_setting(raw: str) -> list[Site]:
 
 
 class NewsSpider(scrapy.Spider):
-    """Discovers articles through feeds and fetches the ones the store does not know."""
+    """Discovers articles through feeds and fetches the ones the store does not know.
+
+    With NEWSMON_REDIS set it is a cluster worker (`crawler.cluster`): no store and no sites
+    of its own; it takes requests from the shared queue and pushes what it finds to `sink`."""
 
     name = "news"
 
-    def __init__(self, sites: list[Site], store: ArticleStore, **kwargs: Any) -> None:
+    def __init__(self, sites: list[Site], store: ArticleStore | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sites = sites
         self.store = store
+        self.sink: Sink | None = None
         self.pool = ExtractPool(0)
         self.validators: dict[str, tuple[str | None, str | None]] = {}
         self.spoiled: set[str] = set()  # sources whose validators must not be saved this run
 
     @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        if settings.get("NEWSMON_REDIS"):  # a cluster worker: see crawler.cluster
+            from crawler.cluster import cluster_settings
+
+            current = {
+                "NEWSMON_REDIS": settings.get("NEWSMON_REDIS"),
+                "NEWSMON_KEY_PREFIX": settings.get("NEWSMON_KEY_PREFIX"),
+                "ITEM_PIPELINES": settings.getdict("ITEM_PIPELINES"),
+                "DOWNLOADER_MIDDLEWARES": settings.getdict("DOWNLOADER_MIDDLEWARES"),
+            }
+            settings.setdict(cluster_settings(current), priority="spider")
+
+    @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        worker = bool(crawler.settings.get("NEWSMON_REDIS"))
         sites = sites_from_setting(crawler.settings.get("NEWSMON_SITES", "[]"))
-        if not sites:
+        if not sites and not worker:
             raise UsageError(NO_SITES)
-        store = ArticleStore.open(crawler.settings.get("NEWSMON_DB"))
+        store = None if worker else ArticleStore.open(crawler.settings.get("NEWSMON_DB"))
         spider = cls(sites, store, *args, **kwargs)
         spider._set_crawler(crawler)
+        if worker:
+            from crawler.cluster.worker import Sink
+
+            spider.sink = Sink.from_settings(crawler.settings)
+            spider.sink.crawler = crawler
         spider.problems = Problems(crawler)
         quiet_scrapy_noise()
         workers = str(crawler.settings.get("NEWSMON_EXTRACT_WORKERS", "auto"))
@@ -97,21 +126,36 @@ class NewsSpider(scrapy.Spider):
                 f"NEWSMON_EXTRACT_WORKERS is {workers!r}; give 'auto' or a number of worker "
                 "processes (0: extract in the crawler's own process)"
             )
-        spider.pool = ExtractPool(default_workers() if workers == "auto" else int(workers))
+        count = default_workers() if workers == "auto" else int(workers)
+        spider.pool = ExtractPool(count)
+        if worker:
+            from crawler.cluster.worker import WorkerExtractPool
+
+            spider.pool = WorkerExtractPool(count)  # deaf to the stop signals of its group
+            crawler.signals.connect(spider.on_error, signal=scrapy.signals.spider_error)
         crawler.signals.connect(spider.pool.start, signal=scrapy.signals.spider_opened)
         crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
         return spider
 
     problems: Problems
 
+    def on_error(self, failure: Failure, response: Response) -> None:
+        """A cluster worker's callback failed on an article: the page was not stored, so the
+        next crawl may queue it again (one machine refetches such a page the same way)."""
+        request = response.request
+        if self.sink is not None and request is not None and ENTRY in request.meta:
+            self.sink.forget(request)
+
     def on_closed(self, reason: str = "finished") -> None:
         self.save_validators(reason)
         self.pool.close()
-        self.store.close()
+        if self.store is not None:
+            self.store.close()
 
     def count(self, site: Site, key: str) -> None:
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"newsmon/site/{site.name}/{key}")
+        stats = self.crawler.stats if hasattr(self, "crawler") else None  # none: seeding
+        if stats is not None:
+            stats.inc_value(f"newsmon/site/{site.name}/{key}")
 
     def request(self, url: str, callback: Any, site: Site, **kwargs: Any) -> scrapy.Request:
         self.count(site, "requests")
@@ -138,6 +182,8 @@ class NewsSpider(scrapy.Spider):
         )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.sink is not None:
+            return  # a cluster worker: the coordinator seeds the shared queue
         for site in self.sites:
             for request in self.site_requests(site):
                 yield request
@@ -188,8 +234,12 @@ class NewsSpider(scrapy.Spider):
         recheck = response.meta.get(RECHECK)
         if article is None and recheck is not None:
             self.count(site, "not_article")
-            fetch = Fetch(url=entry.link, status=response.status, schedule=site.recheck)
-            self.store.checked(recheck, fetch, now=datetime.now(UTC))
+            if self.sink is not None:
+                self.sink.checked(int(recheck), entry.link, response.status, site.name)
+            else:
+                assert self.store is not None
+                fetch = Fetch(url=entry.link, status=response.status, schedule=site.recheck)
+                self.store.checked(recheck, fetch, now=datetime.now(UTC))
             logger.warning(
                 "site %s: %s no longer reads as an article (a paywall?); the stored copy is kept",
                 site.name,
@@ -235,6 +285,7 @@ class NewsSpider(scrapy.Spider):
         """Stored articles whose re-check has come, asked for whether or not a feed lists them
         (KnownArticleMiddleware makes them conditional; a feed listing one too is a duplicate
         Scrapy drops)."""
+        assert self.store is not None
         for url in self.store.fetch.due(site.name, datetime.now(UTC)):
             entry = FeedEntry(
                 link=url, guid=None, title=None, published=None, updated=None, source="recheck"
@@ -337,6 +388,8 @@ class NewsSpider(scrapy.Spider):
     def conditional(self, request: scrapy.Request) -> None:
         """Ask for a feed or sitemap with its stored validators; a 304 reaches the callback."""
         request.meta["handle_httpstatus_list"] = [304]
+        if self.store is None:
+            return  # a cluster worker: the coordinator put the validators in its seeds
         state = self.store.fetch.get(request.url)
         if state is not None and state.etag:
             request.headers[b"If-None-Match"] = state.etag
@@ -357,7 +410,9 @@ class NewsSpider(scrapy.Spider):
         url = str(response.meta.get("redirect_urls", [response.url])[0])
         etag = _header(response.headers.get(b"ETag"))
         last_modified = _header(response.headers.get(b"Last-Modified"))
-        if etag or last_modified:
+        if (etag or last_modified) and self.sink is not None:
+            self.sink.source(url, etag, last_modified)  # saved by the coordinator, if unspoiled
+        elif etag or last_modified:
             self.validators[url] = (etag, last_modified)
         return url
 
@@ -366,7 +421,7 @@ class NewsSpider(scrapy.Spider):
         they listed was stored or answered for good: not after a crash or a shutdown (the
         spider closes with another reason), nor for a source whose articles met a transient
         fault (a timeout, a dead host, a 5xx, a 429), which the next run must list again."""
-        if reason != "finished":
+        if reason != "finished" or self.store is None:
             return
         now = datetime.now(UTC)
         for url, (etag, last_modified) in self.validators.items():
@@ -407,6 +462,10 @@ class NewsSpider(scrapy.Spider):
         kind = fault_kind(error)
         if SOURCE in request.meta and is_transient(kind):
             self.spoiled.add(request.meta[SOURCE])
+            if self.sink is not None:
+                self.sink.spoiled(request.meta[SOURCE])
+        if self.sink is not None and ENTRY in request.meta and is_transient(kind):
+            self.sink.forget(request)  # never read: the next crawl may queue it again
         entry = request.cb_kwargs.get("entry")
         withheld = (
             self.feed_only(entry, site, getattr(getattr(error, "response", None), "status", 0))
