@@ -352,3 +352,12 @@ def test_a_paragraph_the_story_itself_repeats_stays_twice() -> None:
     )
     html = f"<html><body><article><p>{chorus}</p>{answers}<p>{chorus}</p></article></body></html>"
     assert body_of_html(html).count("Which dish from your childhood") == 2
+
+
+def test_a_list_of_links_to_other_sites_inside_the_text_is_kept() -> None:
+    """A listicle's linked names are its points; links to the site's own stories are not."""
+    body = body_of("linked_list.html")
+    for text in ("Footpath Planner", "Hill Maps", "GPX Draw", "nesting birds", "rucksack"):
+        assert text in body
+    assert "walking boots" not in body
+    assert "Compass basics" not in body

@@ -22,6 +22,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from trafilatura import extract as _trafilatura_extract
@@ -178,14 +179,35 @@ def _is_item(block: Block) -> bool:
     return _list_item(block) is not None and block.link_density < _ITEM_LINKS
 
 
+def _links_away(block: Block, host: str) -> bool:
+    """The block's links all lead to other sites than `host` (and it has some)."""
+    item = _list_item(block)
+    hrefs = [a.get("href") or "" for a in (item if item is not None else block.owner).iter("a")]
+    hosts = [_host(h) for h in hrefs]
+    return bool(hosts) and all(h and h != host for h in hosts)
+
+
+def _host(url: str) -> str:
+    try:
+        netloc = urlsplit(url.strip()).netloc.lower()
+    except ValueError:
+        return ""
+    return netloc.removeprefix("www.")
+
+
 def _select(
-    blocks: list[Block], main: lxml.html.HtmlElement, seeds: list[int], reference: Reference
+    blocks: list[Block],
+    main: lxml.html.HtmlElement,
+    seeds: list[int],
+    reference: Reference,
+    host: str,
 ) -> list[int]:
     """Indexes of the body blocks under `main`.
 
     Between the first and last seed, trafilatura saw the whole picture: keep what it kept, a
-    subheading it dropped over a paragraph it kept, and long paragraphs it dropped from a
-    container it kept others from. Before and after, trafilatura may have
+    subheading it dropped over a paragraph it kept, and long paragraphs, link-poor list items
+    and lists of links to other sites it dropped from a container it kept others from (a
+    list counts as sitting where the list sits). Before and after, trafilatura may have
     stopped early: keep what is not link-heavy, and when the seeds hold a fair share of the
     text, only what sits in containers like the seeds' (so a teaser list after the article
     stays out while the second half of a split body comes in). Short blocks trafilatura did not
@@ -205,6 +227,18 @@ def _select(
             and _signature(blocks[i]) in kept_signatures
         )
     }
+    # A list of links to other sites inside the text (a listicle's linked names, sources)
+    # sits in its container too; a list of links to the site's own stories does not.
+    span_all = [i for i, b in enumerate(blocks[: last + 1]) if i >= first and _inside(b, main)]
+    chosen |= {
+        i
+        for i in span_all
+        if _is_bad(blocks[i])
+        and _list_item(blocks[i]) is not None
+        and _signature(blocks[i]) in kept_signatures
+        and _links_away(blocks[i], host)
+    }
+    span = sorted({*span, *chosen})
     for n in range(len(span) - 2, -1, -1):  # a subheading over what is kept stays
         if blocks[span[n]].owner.tag in HEADINGS and span[n + 1] in chosen:
             chosen.add(span[n])
@@ -302,7 +336,7 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     headlines = titles(tree)
     keep = [
         i
-        for i in _select(blocks, main, seeds, reference)
+        for i in _select(blocks, main, seeds, reference, _host(url))
         if not is_headline(blocks[i].text, headlines)
     ]
     texts = [blocks[i].text for i in keep]
