@@ -15,14 +15,11 @@ term. Whitespace is collapsed; "…" marks every cut.
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 ELLIPSIS = "…"
 MIN_FRAGMENT = 70
-_WORDS = re.compile(r"\S+")
 
 Span = tuple[int, int]
 
@@ -57,28 +54,37 @@ def excerpt(text: str, spans: Sequence[Span], *, width: int = 240) -> Excerpt:
 
 
 def _collapse(text: str, spans: Sequence[Span]) -> tuple[str, list[Span]]:
-    """`text` with runs of whitespace made one space, and `spans` moved to match, merged."""
-    chunks = [(m.start(), m.end()) for m in _WORDS.finditer(text)]
-    starts = [s for s, _ in chunks]
-    flat_at: list[int] = []
-    at = 0
-    for s, e in chunks:
-        flat_at.append(at)
-        at += e - s + 1
+    """`text` with runs of whitespace made one space, and `spans` moved to match, merged.
 
-    def move(offset: int, closing: bool) -> int:
-        k = bisect.bisect_right(starts, offset - 1 if closing else offset) - 1
-        if k < 0:
-            return 0
-        s, e = chunks[k]
-        if closing:
-            return flat_at[k] + min(offset - s, e - s)
-        if offset < e:
-            return flat_at[k] + offset - s
-        return flat_at[k + 1] if k + 1 < len(chunks) else at
+    Only the spans' offsets are moved: the text up to each is split by str.split (C) once in
+    all, counting the non-space characters and the words begun before it."""
+    flat = " ".join(text.split())
+    size = len(text)
+    valid = [(s, e) for s, e in spans if 0 <= s < e <= size]
+    before: dict[int, tuple[int, int]] = {}  # offset -> (non-space characters, words begun)
+    solid = begun = previous = 0
+    for offset in sorted({o for span in valid for o in span}):
+        piece = text[previous:offset]
+        words = piece.split()
+        if words:
+            solid += sum(map(len, words))
+            begun += len(words)
+            if previous > 0 and not piece[0].isspace() and not text[previous - 1].isspace():
+                begun -= 1  # the piece's first word began before it
+        before[offset] = (solid, begun)
+        previous = offset
 
-    flat = " ".join(text[s:e] for s, e in chunks)
-    moved = sorted((move(s, False), move(e, True)) for s, e in spans if 0 <= s < e <= len(text))
+    def flat_end(offset: int) -> int:  # the words before offset, joined
+        solid, begun = before[offset]
+        return solid + begun - 1 if begun else 0
+
+    def flat_start(offset: int) -> int:
+        inside = 0 < offset < size and not text[offset - 1].isspace()
+        if inside and not text[offset].isspace():  # within a word
+            return flat_end(offset)
+        return flat_end(offset) + 1 if before[offset][1] else 0  # the next word's start
+
+    moved = sorted((flat_start(s), flat_end(e)) for s, e in valid)
     merged: list[Span] = []
     for s, e in moved:
         if s >= e:

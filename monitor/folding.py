@@ -5,21 +5,31 @@ removed (``é`` is ``e``, ``İ`` is ``i``).  A word is a run of letters, digits 
 marks; everything else separates words.  Chinese and Japanese characters are one word each, so a
 query in those scripts matches as a substring.
 
-`fold_segment` turns a text into `Folded`: its words, lower-cased and folded, each preceded and
-followed by exactly one space (``" japan s ai "`` for "Japan's AI"), so that a search for
-``" japan "`` finds the whole word and ``" japan display "`` the phrase whatever lay between the
-words.  Folding is one ``str.translate`` (a C loop) plus a split and a join; the way back to the
-original offsets is worked out only when a span is asked for.
+`fold_segment` turns a text into `Folded`: each character replaced by its folded form, anything
+that is not part of a word by a space, with one space added at each end (``" japan s ai  "``
+for "Japan's AI."), so that ``" japan "`` finds the whole word.  Runs of spaces are kept, so
+that in most texts (every character folding to one character) a folded offset is the original
+offset plus one and no map back is needed.
+
+Folding runs in C-level passes: ``str.translate`` for ASCII text.  Other text first has its most
+common non-ASCII characters replaced (curly quotes, dashes: one ``str.replace`` each), after which
+most news text is ASCII; most of the rest is Latin-1 (German, French, Spanish), encoded so and
+decoded byte by byte to each character's folded form (``codecs.charmap_decode``, one C pass);
+otherwise it is encoded once to find its other non-ASCII characters,
+each replaced in one ``str.replace``, and its ASCII part folded by one ``bytes.translate``.  Only
+characters whose folded form is not one character (``ß``, ligatures, Chinese and Japanese
+characters, lone combining marks) need a Python step each and an offset map.
 """
 
 from __future__ import annotations
 
 import bisect
+import codecs
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from itertools import accumulate
-from operator import sub
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Folded", "fold", "fold_segment", "words"]
 
@@ -27,12 +37,8 @@ __all__ = ["Folded", "fold", "fold_segment", "words"]
 # that are part of other scripts' letters (Devanagari vowel signs, viramas) are kept.
 _ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SPECIAL_FOLDS = str.maketrans({"\u0131": "i"})  # dotless i, whose capital is I
-_CJK = re.compile(
-    "[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
-)
-_NON_ASCII_RUN = re.compile("([^\x00-\x7f]+)")
-_RUNS = re.compile("  +")
-_BYTE_RUNS = re.compile(b"  +")
+_CJK_RANGES = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_CJK = re.compile(f"[{_CJK_RANGES}]")
 
 
 def fold(word: str) -> str:
@@ -71,40 +77,41 @@ class _Table(dict[int, str]):
 _TABLE = _Table()
 _ASCII = {cp: _fold_char(chr(cp)) for cp in range(128)}
 _ASCII_BYTES = bytes(range(128))
-_ASCII_BYTE_TABLE = bytes(ord(_ASCII[b]) if b < 128 else b for b in range(256))
+# ASCII bytes folded (every ASCII character folds to one); the bytes of other characters kept.
+_BYTE_TABLE = bytes(ord(_ASCII[b]) if b < 128 else b for b in range(256))
 
 
 @dataclass
 class Folded:
-    """One text folded: `text` is ``" w1 w2 ... "``; offsets map back to `original`."""
+    """One text folded: `text` is ``" " + folded + " "``; offsets map back to `original`."""
 
     original: str
     text: str
-    _spaced: str  # the translated text before runs of spaces were collapsed
-    # characters whose folded form is not one character: folded offsets, and for each its
-    # (original offset, folded length, folded minus original offset after it)
-    _resized_at: list[int]
-    _resized: list[tuple[int, int, int]]
-    _cuts: list[int] | None = field(default=None)  # collapsed offsets after each run of spaces
-    _dropped: list[int] = field(default_factory=list)  # spaces dropped up to each cut
+    # characters whose folded form is not one character: folded offsets (without the leading
+    # space), and for each its (original offset, folded length, folded minus original offset
+    # after it)
+    _resized_at: Sequence[int] = ()
+    _resized: Sequence[tuple[int, int, int]] = ()
+    _original_at: Sequence[int] = ()  # the original offsets alone
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original offsets of the words in text[start:end] (no leading/trailing space)."""
-        begin = self._to_original(self._uncollapse(start) - 1)
-        last = self._to_original(self._uncollapse(end - 1) - 1) + 1
+        if not self._resized:
+            return start - 1, end - 1
+        begin = self._to_original(start - 1)
+        last = self._to_original(end - 2) + 1
         while last < len(self.original) and _TABLE[ord(self.original[last])] == "":
             last += 1  # a dropped accent after the word belongs to it
         return begin, last
 
-    def _uncollapse(self, at: int) -> int:
-        if self._cuts is None:
-            # Each run of 2+ spaces became one space: after it, collapsed offsets are behind
-            # the spaced ones by the spaces dropped so far.
-            runs = [m.span() for m in _RUNS.finditer(" " + self._spaced + " ")]
-            self._dropped = list(accumulate(end - start - 1 for start, end in runs))
-            self._cuts = list(map(sub, (end for _, end in runs), self._dropped))
-        k = bisect.bisect_right(self._cuts, at) - 1
-        return at + self._dropped[k] if k >= 0 else at
+    def original_offset(self, at: int) -> int:
+        """The original offset of the character at folded offset `at`."""
+        return self._to_original(at - 1)
+
+    def folded_offset(self, at: int) -> int:
+        """The offset in `text` where the original offset `at` begins."""
+        k = bisect.bisect_left(self._original_at, at) - 1
+        return at + 1 + (self._resized[k][2] if k >= 0 else 0)
 
     def _to_original(self, at: int) -> int:
         k = bisect.bisect_right(self._resized_at, at) - 1
@@ -116,52 +123,85 @@ class Folded:
         return at - shift
 
 
+# The non-ASCII characters most common in news text (curly quotes, dashes, no-break space,
+# ellipsis, e acute) and their folded forms; each str.replace is a fast C loop.
+_COMMON = tuple(
+    (c, _TABLE[ord(c)]) for c in "\u2019\u201c\u201d\u2014\u2013\xa0\u2018\u2026\xe9\u201e"
+)
+
+
+# Latin-1 characters by byte: each folded, those whose folded form is not one character kept.
+_LATIN1 = "".join(f if len(f := _TABLE[b]) == 1 else chr(b) for b in range(256))
+_LATIN1_RESIZING = "".join(chr(b) for b in range(256) if len(_TABLE[b]) != 1)
+
+
+@lru_cache(maxsize=256)
+def _splitter(chars: frozenset[str], cjk: bool) -> re.Pattern[str]:
+    """A regex that splits a text at each of `chars` (the few characters other than Chinese
+    and Japanese ones whose folded form is not one character: ß, ligatures, lone accents) and,
+    when `cjk`, at each Chinese or Japanese character, so that a few patterns serve every
+    text."""
+    ranges = _CJK_RANGES if cjk else ""
+    return re.compile("([" + ranges + "".join(re.escape(c) for c in sorted(chars)) + "])")
+
+
 def fold_segment(text: str) -> Folded:
     """Fold `text` for matching (see the module's docstring)."""
     if text.isascii():
-        spaced = text.translate(_ASCII)
-        return Folded(text, " " + " ".join(spaced.split()) + " ", spaced, [], [])
-    quick = _fold_bytes(text)
-    if quick is not None:
-        return quick
-    # ASCII stretches take translate's fast path; the rest goes through the full table.
-    parts = _NON_ASCII_RUN.split(text)
-    out: list[str] = []
+        return Folded(text, " " + text.translate(_ASCII) + " ")
+    original = text
+    for c, folded in _COMMON:  # most texts have no other non-ASCII characters than these
+        text = text.replace(c, folded)
+    if text.isascii():
+        return Folded(original, " " + text.translate(_ASCII) + " ")
+    try:
+        data = text.encode("latin-1")  # most other European text, once its quotes are replaced
+    except UnicodeEncodeError:
+        pass
+    else:
+        # each byte decoded to its character's folded form: one C pass (ß, ¼, ½, ¾ kept)
+        text = codecs.charmap_decode(data, "strict", _LATIN1)[0]
+        resizing = {c for c in _LATIN1_RESIZING if c in text}
+        if not resizing:
+            return Folded(original, " " + text + " ")
+    data = text.encode("utf-8", "surrogatepass")
+    others = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+    resizing = {c for c in others if len(_TABLE[ord(c)]) != 1}
+    for c in others:
+        if c not in resizing:
+            folded = _TABLE[ord(c)]
+            if folded != c:
+                text = text.replace(c, folded)  # one character for one: a C loop, no search
     resized_at: list[int] = []
     resized: list[tuple[int, int, int]] = []
-    at = shift = 0  # offset in text; folded offset minus original offset so far
-    for number, part in enumerate(parts):
-        if number % 2 == 0:
-            out.append(part.translate(_ASCII))
-        else:
-            folded = part.translate(_TABLE)
-            out.append(folded)
-            if len(folded) != len(part) or _ACCENTS.search(part):
-                for k, c in enumerate(part):
-                    length = len(_TABLE[ord(c)])
-                    if length != 1:
-                        folded_at = at + k + shift
-                        shift += length - 1
-                        resized_at.append(folded_at)
-                        resized.append((at + k, length, shift))
-        at += len(part)
-    spaced = "".join(out)
-    return Folded(text, " " + " ".join(spaced.split()) + " ", spaced, resized_at, resized)
-
-
-def _fold_bytes(text: str) -> Folded | None:
-    """The fold of a text whose non-ASCII characters each fold to one ASCII character (curly
-    quotes, dashes, accented Latin letters), done on its UTF-8 bytes in a few C passes; None
-    for any other text."""
-    data = text.encode("utf-8")
-    for c in set(data.translate(None, _ASCII_BYTES).decode("utf-8")):
-        folded = _TABLE[ord(c)]
-        if len(folded) != 1 or not folded.isascii():
-            return None
-        data = data.replace(c.encode("utf-8"), folded.encode("ascii"))
-    spaced = data.translate(_ASCII_BYTE_TABLE)
-    collapsed = _BYTE_RUNS.sub(b" ", b" " + spaced + b" ")
-    return Folded(text, collapsed.decode("ascii"), spaced.decode("ascii"), [], [])
+    if resizing:
+        out: list[str] = []
+        at = shift = 0  # offset in the original; folded offset minus original offset so far
+        few = frozenset(c for c in resizing if not _CJK.match(c))
+        for number, part in enumerate(_splitter(few, len(few) < len(resizing)).split(text)):
+            if number % 2:
+                folded = _TABLE[ord(part)]
+                out.append(folded)
+                resized_at.append(at + shift)
+                shift += len(folded) - 1
+                resized.append((at, len(folded), shift))
+                at += 1
+            else:
+                out.append(part)
+                at += len(part)
+        text = "".join(out)
+    if text.isascii():  # what most texts are once their curly quotes and dashes are replaced
+        spaced = text.translate(_ASCII)
+    else:
+        data = text.encode("utf-8", "surrogatepass").translate(_BYTE_TABLE)
+        spaced = data.decode("utf-8", "surrogatepass")
+    return Folded(
+        original,
+        " " + spaced + " ",
+        resized_at,
+        resized,
+        [r[0] for r in resized],
+    )
 
 
 def words(text: str) -> tuple[str, ...]:

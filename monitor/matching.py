@@ -1,12 +1,15 @@
 """Match articles against every watch at once.
 
-All watches are compiled once into one Aho-Corasick automaton of their terms (folded, see
-`monitor.folding`) and one small function per watch.  Each article's fields are folded once and
-scanned once for all terms (`monitor.scan`).  A watch is evaluated only when one of its triggers
-occurred: the cheapest set of its term groups (a word, a phrase, an alias set) that it cannot
-match without, "cheapest" meaning looked for by the fewest watches; then a check that every group
-it requires is there; then its own function, over the occurrences and their positions (for
-fields, NEAR, SENTENCE, prominence and highlighting).
+All watches are compiled once into one Aho-Corasick automaton of one word of each term (folded,
+see `monitor.folding`; between spaces so that only whole words are found, the last word of a
+prefix open at its end; a phrase's longest word, so that "of" or "the" is never looked for alone)
+and one small function per watch.  Each article's fields are folded once and scanned once for all
+those words (`monitor.scan`); around each word found, the other words of its phrases are compared
+with the folded text (only spaces may lie between them).  A watch is evaluated
+only when one of its triggers occurred: the cheapest set of its term groups (a word, a phrase, an
+alias set) that it cannot match without, "cheapest" meaning looked for by the fewest watches;
+then a check that every group it requires is there; then its own function, over the occurrences
+and their positions (for fields, NEAR, SENTENCE, prominence and highlighting).
 
 Where plain terms look: the headline, the standfirst (subtitle) and the body.  ``title:`` looks in
 the headline, ``body:`` in the body, ``lead:`` in the headline, standfirst and first two paragraphs
@@ -20,7 +23,8 @@ Offsets (``Span``) always refer to the original, unfolded field text.
 
 from __future__ import annotations
 
-import re
+import itertools
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -42,14 +46,14 @@ from monitor.query import (
 )
 from monitor.scan import (
     ORDER,
+    REST,
     SCOPES,
     TEXT,
     Article,
-    FieldName,
+    Occurrence,
     Scan,
-    Segment,
     Span,
-    field_text,
+    new_span,
     segments,
 )
 
@@ -64,8 +68,6 @@ __all__ = [
 ]
 
 PROMINENCE_FIELDS = ("title", "lead", "body")
-# A sentence ends at a line break, a CJK full stop, or [.!?…] (and closing quotes) before a space.
-_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s)|[\u3002\uff01\uff1f\n]")
 
 
 @dataclass(frozen=True)
@@ -99,21 +101,27 @@ class Hit:
 
 
 _Test = Callable[[Scan], bool]
-# (field and item, first word, after the last word, original offset for SENTENCE)
-_Place = tuple[tuple[int, int], int, int, int]
+# (segment number, folded start, folded end)
+_Place = tuple[int, int, int]
+# After how many articles the triggers are picked again from how often each group occurred.
+_PICK_AT = frozenset({256, 4096})
+_LEARN_UNTIL = max(_PICK_AT)
 
 
 class _Keys:
     """The distinct folded terms of all watches, numbered; a term's key is `` w1 w2 `` (a prefix
-    has no closing space)."""
+    has no closing space).  The automaton looks for one word of each, its anchor: `` w `` (`` w``
+    for the last word of a prefix), numbered too."""
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
         self.texts: list[str] = []
-        self.prefix: list[bool] = []
-        self.sizes: list[int] = []
         self.groups: dict[tuple[int, ...], int] = {}  # sorted key ids -> group id
         self.of_key: list[list[int]] = []  # key id -> the groups it belongs to
+        # key id -> (words before the anchor, last first; words after it; the last a prefix)
+        self.around: list[tuple[tuple[str, ...], tuple[str, ...], bool]] = []
+        self.words: dict[str, int] = {}  # `` w `` or `` w`` -> word id
+        self.anchor_of: list[list[int]] = []  # word id -> the keys anchored on it
 
     def group(self, terms: Iterable[Term]) -> int:
         """The id of the set of these terms' keys: present where any of them occurred."""
@@ -142,17 +150,18 @@ class _Keys:
         if kid is None:
             kid = self.ids[key] = len(self.texts)
             self.texts.append(key)
-            self.prefix.append(term.prefix)
-            self.sizes.append(len(folded))
             self.of_key.append([])
+            anchor = max(range(len(folded)), key=lambda i: len(folded[i]))
+            prefix = term.prefix and anchor == len(folded) - 1
+            text = " " + folded[anchor] + ("" if prefix else " ")
+            wid = self.words.get(text)
+            if wid is None:
+                wid = self.words[text] = len(self.anchor_of)
+                self.anchor_of.append([])
+            self.anchor_of[wid].append(kid)
+            before = tuple(reversed(folded[:anchor]))
+            self.around.append((before, tuple(folded[anchor + 1 :]), term.prefix))
         return kid
-
-    def span(self, segment: Segment, kid: int, last: int) -> tuple[int, int]:
-        """The collapsed [start, end) of the words an occurrence ending at `last` covers."""
-        start = last - len(self.texts[kid]) + 2
-        if self.prefix[kid]:
-            return start, segment.folded.text.find(" ", last + 1)
-        return start, last
 
 
 @dataclass(frozen=True)
@@ -167,6 +176,7 @@ class _Watch:
 class _Compiler:
     def __init__(self, keys: _Keys) -> None:
         self.keys = keys
+        self.looked_in = 0  # the bits of every segment some term looks in
 
     def positive(self, node: Node, mask: int, negated: bool = False) -> list[tuple[int, int, str]]:
         if isinstance(node, Term):
@@ -181,6 +191,7 @@ class _Compiler:
 
     def test(self, node: Node, mask: int) -> _Test:
         if isinstance(node, Term | Alias):
+            self.looked_in |= mask
             gid = self.keys.group(node.terms if isinstance(node, Alias) else (node,))
             return lambda scan: bool(scan.present.get(gid, 0) & mask)
         if isinstance(node, Field):
@@ -191,9 +202,7 @@ class _Compiler:
         if isinstance(node, Near | Sentence):
             return self.proximity(node, mask)
         tests = tuple(self.test(c, mask) for c in node.children)
-        if isinstance(node, And):
-            return lambda scan: all(t(scan) for t in tests)
-        return lambda scan: any(t(scan) for t in tests)
+        return _all(tests) if isinstance(node, And) else _any(tests)
 
     def required(self, node: Node, mask: int) -> list[tuple[int, int]]:
         """(group, mask) pairs that an article must all have for the node to match."""
@@ -242,45 +251,30 @@ class _Compiler:
         return frozenset().union(*(t for t in found if t is not None))
 
     def proximity(self, node: Near | Sentence, mask: int) -> _Test:
-        keys = self.keys
+        self.looked_in |= mask
         args = tuple(tuple(self.keys.add(t) for t in _alternatives(c)) for c in node.children)
-        sentence = isinstance(node, Sentence)
-        distance = node.distance if isinstance(node, Near) else 0
+        if isinstance(node, Sentence):
+            return self.sentence(args, mask)
+        distance = node.distance
 
         def places(scan: Scan, kids: tuple[int, ...]) -> list[_Place]:
             out: list[_Place] = []
             for kid in kids:
                 if not scan.where.get(kid, 0) & mask:
                     continue
-                for number, last in scan.found[kid]:
-                    segment = scan.segments[number]
-                    if not segment.bit & mask:
-                        continue
-                    start, _ = keys.span(segment, kid, last)
-                    first = scan.word(number, start)
-                    at = 0
-                    if sentence:
-                        at = segment.base + segment.folded.original_span(start, start + 1)[0]
-                    where = (ORDER[segment.field], segment.item)
-                    out.append((where, first, first + keys.sizes[kid], at))
+                for number, start, end, bit in scan.found[kid]:
+                    if bit & mask:
+                        out.append((number, start, end))
             return out
 
-        def one_sentence(scan: Scan, where: tuple[int, int], chosen: list[_Place]) -> bool:
-            field = FieldName.__args__[where[0]]  # type: ignore[attr-defined]
-            text = field_text(scan.article, field, where[1])
-            ats = [p[3] for p in chosen]
-            return _SENTENCE_END.search(text, min(ats), max(ats)) is None
-
-        def close_enough(scan: Scan, where: tuple[int, int], chosen: list[_Place]) -> bool:
-            first = min(p[1] for p in chosen)
-            covered, end = 0, first
-            for _, s, e, _ in sorted(chosen, key=lambda p: p[1]):
-                covered += max(0, e - max(s, end))
-                end = max(end, e)
-            return end - first - covered <= distance
-
-        fits = one_sentence if sentence else close_enough
-        reach = None if sentence else distance
+        def close_enough(scan: Scan, chosen: list[_Place]) -> bool:
+            between = 0
+            ordered = sorted(chosen, key=lambda p: p[1])
+            end = ordered[0][1]
+            for number, start, stop in ordered:
+                between += scan.words_between(number, end, start, distance)
+                end = max(end, stop)
+            return between <= distance
 
         def test(scan: Scan) -> bool:
             found = []
@@ -289,9 +283,82 @@ class _Compiler:
                 if not got:
                     return False
                 found.append(got)
-            return _together(scan, found, fits, reach)
+            return _together(scan, found, close_enough, distance)
 
         return test
+
+    def sentence(self, args: tuple[tuple[int, ...], ...], mask: int) -> _Test:
+        """One place of each argument in one sentence.  For two arguments: some two places next
+        to each other in the field, one of each, with no sentence end between them; for more,
+        places are told apart by the sentence end that follows them (`Scan.sentence`)."""
+
+        def places(scan: Scan, kids: tuple[int, ...], arg: int) -> list[tuple[int, int, int]]:
+            out = []
+            for kid in kids:
+                if scan.where.get(kid, 0) & mask:
+                    for number, start, _, bit in scan.found[kid]:
+                        if bit & mask:
+                            out.append((number, start, arg))
+            return out
+
+        def pair(scan: Scan) -> bool:
+            first = places(scan, args[0], 0)
+            second = places(scan, args[1], 1) if first else None
+            if not second:
+                return False
+            ordered = sorted(first + second)
+            for (number, start, arg), (other, end, arg2) in itertools.pairwise(ordered):
+                if arg != arg2 and number == other and scan.one_sentence(number, start, end):
+                    return True
+            return False
+
+        if len(args) == 2:
+            return pair
+
+        def test(scan: Scan) -> bool:
+            common: set[tuple[int, int]] | None = None
+            for kids in args:
+                got = set()
+                for kid in kids:
+                    if not scan.where.get(kid, 0) & mask:
+                        continue
+                    for number, start, _, bit in scan.found[kid]:
+                        if bit & mask:
+                            got.add((number, scan.sentence(number, start)))
+                common = got if common is None else common & got
+                if not common:
+                    return False
+            return True
+
+        return test
+
+
+def _all(tests: tuple[_Test, ...]) -> _Test:
+    if len(tests) == 2:
+        first, second = tests
+        return lambda scan: first(scan) and second(scan)
+
+    def test(scan: Scan) -> bool:
+        for one in tests:  # noqa: SIM110 (a loop: no generator made for each article)
+            if not one(scan):
+                return False
+        return True
+
+    return test
+
+
+def _any(tests: tuple[_Test, ...]) -> _Test:
+    if len(tests) == 2:
+        first, second = tests
+        return lambda scan: first(scan) or second(scan)
+
+    def test(scan: Scan) -> bool:
+        for one in tests:  # noqa: SIM110 (a loop: no generator made for each article)
+            if one(scan):
+                return True
+        return False
+
+    return test
 
 
 def _alternatives(node: Node) -> Iterable[Term]:
@@ -307,27 +374,27 @@ def _alternatives(node: Node) -> Iterable[Term]:
 def _together(
     scan: Scan,
     found: list[list[_Place]],
-    fits: Callable[[Scan, tuple[int, int], list[_Place]], bool],
-    reach: int | None,
+    fits: Callable[[Scan, list[_Place]], bool],
+    reach: int,
 ) -> bool:
-    """Whether one place of each argument, all in one field, `fits` together.
+    """Whether one place of each argument, all in one segment, `fits` together.
 
     Each place is tried as the first, with the earliest place of every other argument after
     it; `reach` (words between) stops the search early."""
     wanted = len(found)
     places = sorted((p, arg) for arg, got in enumerate(found) for p in got)
     for i, (place, arg) in enumerate(places):
-        where, _, after, _ = place
+        number, _, after = place
         chosen = {arg: place}
         for other, arg2 in places[i + 1 :]:
-            if other[0] != where or (reach is not None and other[1] > after + reach):
+            if other[0] != number or scan.beyond(number, after, other[1], reach):
                 break
             if arg2 not in chosen:
                 chosen[arg2] = other
                 after = max(after, other[2])
                 if len(chosen) == wanted:
                     break
-        if len(chosen) == wanted and fits(scan, where, list(chosen.values())):
+        if len(chosen) == wanted and fits(scan, list(chosen.values())):
             return True
     return False
 
@@ -353,34 +420,56 @@ class Matcher:
             required = tuple(dict.fromkeys(compiler.required(query, mask)))
             self._watches.append(_Watch(name, test, positive, prominence.min_mentions, required))
         # Each watch is looked at only when one of its triggers occurred: groups of terms one of
-        # which it cannot match without, chosen among those the fewest watches look for.
-        popularity: dict[int, int] = {}
+        # which it cannot match without, chosen among those the fewest watches look for; once
+        # articles have been seen, among those that occurred in the fewest articles.
+        self._compiler, self._queries = compiler, queries
+        self._popularity: Counter[int] = Counter()
         for query in queries:
-            for gid in compiler.groups(query):
-                popularity[gid] = popularity.get(gid, 0) + 1
+            self._popularity.update(compiler.groups(query))
+        self._occurred: Counter[int] = Counter()  # group -> articles it occurred in
+        self._articles = 0
+        self._by_group: dict[int, tuple[int, ...]] = {}
+        self._by_key: list[tuple[int, ...]] = []
+        self._pick_triggers()
+        self._automaton: Any = None
+        if self._keys.words:
+            automaton = ahocorasick.Automaton()
+            around = self._keys.around
+            for text, wid in self._keys.words.items():
+                # (length, a prefix?, the keys that are this word alone, the keys anchored on
+                # it with the words around the anchor)
+                kids = self._keys.anchor_of[wid]
+                alone = tuple(k for k in kids if not around[k][0] and not around[k][1])
+                anchored = tuple((k, *around[k]) for k in kids if k not in alone)
+                automaton.add_word(text, (len(text), not text.endswith(" "), alone, anchored))
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def _pick_triggers(self) -> None:
+        popularity, occurred = self._popularity, self._occurred
+        weight = len(self._queries) + 1
 
         def cost(groups: frozenset[int]) -> int:
-            return sum(popularity.get(g, 0) for g in groups)
+            return sum(occurred[g] * weight + popularity[g] for g in groups)
 
         by_group: dict[int, set[int]] = {}
-        for number, (watch, query) in enumerate(zip(self._watches, queries, strict=True)):
-            triggers = compiler.triggers(query, cost)
+        for number, (watch, query) in enumerate(zip(self._watches, self._queries, strict=True)):
+            triggers = self._compiler.triggers(query, cost)
             if triggers is None:  # cannot happen for a parsed query; keep every positive term
                 triggers = frozenset(self._keys.single(kid) for kid, _, _ in watch.positive)
             for gid in triggers:
                 by_group.setdefault(gid, set()).add(number)
         self._by_group = {gid: tuple(sorted(ws)) for gid, ws in by_group.items()}
-        self._automaton: Any = None
-        if self._keys.texts:
-            automaton = ahocorasick.Automaton()
-            for kid, key in enumerate(self._keys.texts):
-                automaton.add_word(key, kid)
-            automaton.make_automaton()
-            self._automaton = automaton
+        # key id -> the watches one of whose triggers is a group of that key
+        self._by_key = [
+            tuple(sorted({w for gid in groups for w in by_group.get(gid, ())}))
+            for groups in self._keys.of_key
+        ]
 
     @property
     def keys(self) -> tuple[str, ...]:
-        """The folded keys the automaton looks for (`` japan ``, `` micro``), for benchmarks."""
+        """The folded terms of the watches (`` japan ``, `` japan display ``, `` micro``), for
+        benchmarks."""
         return tuple(self._keys.texts)
 
     def match(self, article: Article | str, body: str = "") -> list[Hit]:
@@ -391,60 +480,130 @@ class Matcher:
             article = Article(title=article, body=body)
         if self._automaton is None:
             return []
-        scan = Scan(segments(article), article)
+        scan = Scan(segments(article, self._compiler.looked_in), article)
+        self._find(scan)
+        return self._evaluate(scan)
+
+    def _find(self, scan: Scan) -> None:
+        """Every occurrence of every term in the article's segments."""
         found, where = scan.found, scan.where
-        scan_text = self._automaton.iter
+        iterate = self._automaton.iter
         for number, segment in enumerate(scan.segments):
-            bit = segment.bit
-            for last, kid in scan_text(segment.folded.text):
-                places = found.get(kid)
-                if places is None:
-                    found[kid] = [(number, last)]
-                    where[kid] = bit
-                else:
-                    places.append((number, last))
-                    where[kid] |= bit
+            text, cut, lead = segment.folded.text, segment.cut, segment.bit
+            for last, (size, prefix, alone, anchored) in iterate(text):
+                start = last - size + 2
+                end = text.index(" ", last) if prefix else last
+                bit = REST if 0 <= cut <= start else lead
+                for kid in alone:
+                    occurrences = found.get(kid)
+                    if occurrences is None:
+                        found[kid] = [(number, start, end, bit)]
+                        where[kid] = bit
+                    else:
+                        occurrences.append((number, start, end, bit))
+                        where[kid] |= bit
+                for kid, before, after, open_end in anchored:
+                    first, stop = _extend(text, start, end, before, after, open_end)
+                    if first < 0 or first < cut < stop:
+                        continue
+                    bit = REST if 0 <= cut <= first else lead
+                    occurrences = found.get(kid)
+                    if occurrences is None:
+                        found[kid] = [(number, first, stop, bit)]
+                        where[kid] = bit
+                    else:
+                        occurrences.append((number, first, stop, bit))
+                        where[kid] |= bit
+
+    def _evaluate(self, scan: Scan) -> list[Hit]:
+        """The hits among the watches one of whose triggers occurred."""
+        where = scan.where
         present, of_key = scan.present, self._keys.of_key
         for kid, bits in where.items():
             for gid in of_key[kid]:
                 present[gid] = present.get(gid, 0) | bits
+        if self._articles < _LEARN_UNTIL:  # how often each group occurs, for the triggers
+            self._occurred.update(present.keys())
+            self._articles += 1
+            if self._articles in _PICK_AT:
+                self._pick_triggers()
         candidates: set[int] = set()
-        by_group = self._by_group
-        for gid in present:
-            candidates.update(by_group.get(gid, ()))
+        by_key = self._by_key
+        for kid in where:
+            candidates.update(by_key[kid])
         hits: list[Hit] = []
+        watches = self._watches
         for number in sorted(candidates):
-            watch = self._watches[number]
-            if all(present.get(g, 0) & m for g, m in watch.required) and watch.test(scan):
-                hit = self._hit(watch, scan)
-                if hit is not None:
-                    hits.append(hit)
+            watch = watches[number]
+            for group, mask in watch.required:
+                if not present.get(group, 0) & mask:
+                    break
+            else:
+                if watch.test(scan):
+                    hit = self._hit(watch, scan)
+                    if hit is not None:
+                        hits.append(hit)
         return hits
 
     def _hit(self, watch: _Watch, scan: Scan) -> Hit | None:
+        where, rows_of = scan.where, scan.rows
         terms: dict[str, None] = {}
-        places: set[tuple[int, int, int]] = set()
+        spans: dict[tuple[int, int, int, int], Span] = {}  # (field, item, start, end) -> Span
+        # the distinct occurrences, counted only when more than one is asked for
+        counted: set[Occurrence] | None = set() if watch.min_mentions > 1 else None
         for kid, mask, text in watch.positive:
-            if not scan.where.get(kid, 0) & mask:
-                continue
-            for number, last in scan.found[kid]:
-                segment = scan.segments[number]
-                if segment.bit & mask:
-                    terms.setdefault(text)
-                    places.add((number, *self._keys.span(segment, kid, last)))
-        if len(places) < watch.min_mentions:
+            if where.get(kid, 0) & mask:  # the bits of all its occurrences: one is in the mask
+                terms[text] = None
+                rows = rows_of.get(kid)
+                if rows is None:
+                    rows = rows_of[kid] = _rows(scan, kid)
+                for bit, key, span, occurrence in rows:
+                    if bit & mask:
+                        spans[key] = span
+                        if counted is not None:
+                            counted.add(occurrence)
+        if len(spans if counted is None else counted) < watch.min_mentions:
             return None
-        spans = []
-        known = scan.spans
-        for place in places:
-            span = known.get(place)
-            if span is None:
-                number, start, end = place
-                segment = scan.segments[number]
-                s, e = segment.folded.original_span(start, end)
-                span = Span(segment.field, segment.base + s, segment.base + e, segment.item)
-                known[place] = span
-            spans.append(span)
-        spans.sort(key=lambda s: (ORDER[s.field], s.item, s.start, s.end))
-        unique = tuple(dict.fromkeys(spans))
-        return Hit(watch.name, tuple(terms), unique)
+        return Hit(watch.name, tuple(terms), tuple([spans[k] for k in sorted(spans)]))
+
+
+def _rows(scan: Scan, kid: int) -> list[tuple[int, tuple[int, int, int, int], Span, Occurrence]]:
+    """For each occurrence of key `kid`: its bit, where it is in the original text (field
+    order, item, start, end, which orders a hit's spans), its Span, the occurrence."""
+    segments = scan.segments
+    rows = []
+    for occurrence in scan.found[kid]:
+        number, start, end, bit = occurrence
+        segment = segments[number]
+        s, e = segment.folded.original_span(start, end)
+        span = new_span(segment.field, s, e, segment.item)
+        rows.append((bit, (ORDER[segment.field], segment.item, s, e), span, occurrence))
+    return rows
+
+
+def _extend(
+    text: str, start: int, end: int, before: tuple[str, ...], after: tuple[str, ...], prefix: bool
+) -> tuple[int, int]:
+    """The folded [start, end) of a phrase whose anchor word is at text[start:end], with the
+    words `before` it (nearest first) and `after` it, only spaces between them; (-1, -1) when
+    they are not there.  `prefix`: the last word of `after` may go on."""
+    for word in before:
+        at = start - 1
+        while at > 0 and text[at] == " ":
+            at -= 1
+        start = at + 1 - len(word)
+        if start < 1 or text[start - 1] != " " or not text.startswith(word, start):
+            return -1, -1
+    last, size = len(after) - 1, len(text)
+    for number, word in enumerate(after):
+        at = end
+        while at < size and text[at] == " ":
+            at += 1
+        if not text.startswith(word, at):  # False at the end of the text too
+            return -1, -1
+        end = at + len(word)
+        if prefix and number == last:
+            end = text.index(" ", end)
+        elif text[end] != " ":
+            return -1, -1
+    return start, end

@@ -301,15 +301,15 @@ def test_ingest_stores_what_a_killed_ingest_left_and_empties_the_lists(
 
 
 def test_a_worker_killed_halfway_loses_nothing(tmp_path: Path, redis_server: Redis) -> None:
-    pages = 120  # fewer than PAGES: the suite's time
+    pages = PAGES
     with FixtureServer(routes=site_routes(pages)).running() as site:
         write_config(tmp_path, redis_server, site)
         survivor, killed_at, code, out, err = crawl_stopping_one(
-            tmp_path, site, pages, signal.SIGKILL
+            tmp_path, site, pages, signal.SIGKILL, at=0.5
         )
         stop_worker(survivor)
     assert code == -signal.SIGKILL
-    assert killed_at < pages  # the kill came while pages were still to fetch
+    assert pages // 2 <= killed_at < pages  # the kill came halfway, pages still to fetch
     # the victim's held requests, put back by the coordinator or the other worker
     assert "requests are queued again" in err + logs(tmp_path)
     assert sorted(page_hits(site)) == sorted(article_path(n) for n in range(pages))
@@ -319,10 +319,10 @@ def test_a_worker_killed_halfway_loses_nothing(tmp_path: Path, redis_server: Red
 
 
 def crawl_stopping_one(
-    home: Path, site: FixtureServer, pages: int, sig: int
+    home: Path, site: FixtureServer, pages: int, sig: int, at: float = 0.25
 ) -> tuple[subprocess.Popen[bytes], int, int, str, str]:
-    """Two workers and `newsmon crawl --no-work`; one worker gets `sig` once a quarter of the
-    pages were asked for. The other worker (still running), how many pages had been asked for
+    """Two workers and `newsmon crawl --no-work`; one worker gets `sig` once the fraction `at`
+    of the pages were asked for. The other worker (still running), how many pages had been asked for
     at the signal, the signalled worker's exit code, the crawl's stdout and stderr."""
     victim, survivor = start_worker(home), start_worker(home)
     environ = {k: v for k, v in os.environ.items() if k != "NEWSMON_CONFIG"}
@@ -336,7 +336,7 @@ def crawl_stopping_one(
     )
     try:
         deadline = time.monotonic() + 60
-        while len(page_hits(site)) < pages // 4 and time.monotonic() < deadline:
+        while len(page_hits(site)) < int(pages * at) and time.monotonic() < deadline:
             time.sleep(0.05)
         signalled_at = len(page_hits(site))
         code = stop_worker(victim, sig)

@@ -76,3 +76,151 @@ def test_a_short_by_line_names_the_author(line: str, expected: tuple[str, ...]) 
     article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
     assert article is not None
     assert article.authors == expected
+
+
+def _with_head(head: str) -> tuple[str, ...]:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        f'<html><head><meta property="og:title" content="Harbour plan passes">{head}</head>'
+        f"<body><article><h1>Harbour plan passes</h1>{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
+    assert article is not None
+    return article.authors
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # a job title after the name, in the same value or as a value of its own
+        ('"Ines Moreau Senior Harbour Reporter"', ("Ines Moreau",)),
+        ('"Ines Q. Moreau Content Marketing Coordinator"', ("Ines Q. Moreau",)),
+        ('["Ines Moreau", "Marketing Director"]', ("Ines Moreau",)),
+        ('["Ines Moreau", "Former Harbour Master"]', ("Ines Moreau",)),
+        # a team or desk keeps its name, and so does a second author
+        ('"Harbour News Desk"', ("Harbour News Desk",)),
+        ('["Ines Moreau", "Gear Team"]', ("Ines Moreau", "Gear Team")),
+        ('"Guardian staff reporter"', ("Guardian staff reporter",)),
+        # a desk the markup names as the author, when no person is named anywhere
+        ('"News Desk"', ("News Desk",)),
+        ('"Staff"', ("Staff",)),
+    ],
+)
+def test_a_job_title_is_not_part_of_the_name(value: str, expected: tuple[str, ...]) -> None:
+    names = value if value.startswith("[") else f"[{value}]"
+    people = ", ".join(f'{{"@type": "Person", "name": {n}}}' for n in names[1:-1].split(", "))
+    head = (
+        '<script type="application/ld+json">'
+        f'{{"@type": "BlogPosting", "headline": "Harbour plan passes", "author": [{people}]}}'
+        "</script>"
+    )
+    assert _with_head(head) == expected
+
+
+@pytest.mark.parametrize(
+    ("under_headline", "expected"),
+    [
+        # a handle or a team's name in the short "by" line under the headline
+        ('<p class="meta">by ibby</p>', ("ibby",)),
+        ("<div><span>By 3i Harbour Group</span></div>", ("3i Harbour Group",)),
+        # a name beside the story's date
+        ("<div>Dec 19, 2025 \u00b7 Ines Moreau</div>", ("Ines Moreau",)),
+        # the same line far down the page is not the story's byline
+        ("<p>" + "The harbour plan was debated for hours. " * 8 + "</p><p>by ibby</p>", ()),
+    ],
+)
+def test_a_byline_just_under_the_headline(under_headline: str, expected: tuple[str, ...]) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head>'
+        f"<body><article><h1>Harbour plan passes</h1>{under_headline}{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
+    assert article is not None
+    assert article.authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ('<div class="byline">Ines Moreau \u25cf December 3, 2025</div>', ("Ines Moreau",)),
+        ('<div class="byline"><a href="/p/im">Ines Moreau</a> In</div>', ("Ines Moreau",)),
+        # a box's labels are not names: the name after them is
+        (
+            '<div class="author-box"><h4>Key Takeaways</h4></div>'
+            '<div class="author"><span>The Author</span> <a href="/p/im">Ines Moreau</a></div>',
+            ("Ines Moreau",),
+        ),
+        ('<div class="author-card"><span>Member Login</span></div>', ()),
+    ],
+)
+def test_what_a_byline_box_holds_besides_the_name(byline: str, expected: tuple[str, ...]) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head>'
+        f"<body><article><h1>Harbour plan passes</h1>{byline}{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
+    assert article is not None
+    assert article.authors == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("", ("Ines Moreau",)),
+        # a page whose markup names only the site keeps the site's name
+        (
+            '<meta property="og:site_name" content="Harbour Times">'
+            '<meta name="author" content="Harbour Times">',
+            ("Harbour Times",),
+        ),
+    ],
+)
+def test_a_name_beside_the_date_under_the_headline(head: str, expected: tuple[str, ...]) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        f'<html><head><meta property="og:title" content="Harbour plan passes">{head}</head>'
+        "<body><article><h1>Harbour plan passes</h1>"
+        '<div class="meta"><span>Ines Moreau</span> <span>Dec 19, 2025</span></div>'
+        f"{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
+    assert article is not None
+    assert article.authors == expected
+
+
+@pytest.mark.parametrize(
+    ("under_headline", "expected"),
+    [
+        ('<div class="x"><p>Ines Q. Moreau</p></div>', ("Ines Q. Moreau",)),
+        # a standfirst is not a name
+        ("<p>Councillors vote on the harbour plan</p>", ()),
+    ],
+)
+def test_a_name_alone_under_the_headline(under_headline: str, expected: tuple[str, ...]) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head>'
+        f"<body><article><h1>Harbour plan passes</h1>{under_headline}{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
+    assert article is not None
+    assert article.authors == expected
+
+
+def test_an_author_box_heading_after_the_story() -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    box = '<div class="box"><h3>Written by Ines Moreau</h3><p>Ines covers the harbour.</p></div>'
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head>'
+        f"<body><article><h1>Harbour plan passes</h1>{text}{box}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/harbour-plan-passes")
+    assert article is not None
+    assert article.authors == ("Ines Moreau",)
+
+
+def test_a_profile_address_is_not_a_name() -> None:
+    head = '<meta property="article:author" content="www.facebook.com/harbourwalker">'
+    assert _with_head(head) == ()

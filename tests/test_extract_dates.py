@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -147,6 +148,84 @@ def test_a_date_in_the_text_when_nothing_marks_it() -> None:
     doc = (
         '<html><head><meta property="og:title" content="Ferry timetables change"></head>'
         f"<body><article><p>Harbour office, March 3, 2024.</p>{text}</article></body></html>"
+    )
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None and article.published == date(2024, 3, 3)
+
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def fixture_date(name: str, url: str = "https://f.example/guides/ferry-trip") -> datetime | date:
+    article = extract_article((PAGES / name).read_text(encoding="utf-8"), url, now=NOW_LATER)
+    assert article is not None and article.published is not None
+    return article.published
+
+
+NOW_LATER = datetime(2026, 11, 30, 12, tzinfo=UTC)
+
+
+def test_the_date_beside_the_headline_wins_over_a_markup_date_it_contradicts() -> None:
+    # A refreshed guide: its markup keeps the first save, the page shows the new date; the
+    # navigation's "today" and a teaser's <time> in the sidebar are not the story's.
+    assert fixture_date("dateline_refreshed_guide.html") == date(2025, 3, 4)
+
+
+def test_a_date_labelled_as_an_update_is_not_the_publication_date() -> None:
+    published = fixture_date("dateline_updated_label.html")
+    assert published == datetime(2023, 5, 30, 18, 24, tzinfo=UTC)
+
+
+def test_a_news_article_keeps_its_markup_date_over_a_later_shown_time() -> None:
+    published = fixture_date("dateline_news_live.html")
+    assert published == datetime(2024, 10, 7, 9, 53, 36, tzinfo=tz(2))
+
+
+def test_a_utc_time_printed_as_the_local_day_is_that_day() -> None:
+    # <time datetime="...T04:13Z">December 18</time>: the site's own day is the 18th; the
+    # ticker's <time> at the top of the page is another story's.
+    assert fixture_date("dateline_utc_time.html") == date(2025, 12, 18)
+
+
+def dated(head: str, shown: str) -> datetime | date | None:
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        f'<html><head><meta property="og:title" content="Ferry timetables change">{head}</head>'
+        f"<body><article><h1>Ferry timetables change</h1>{shown}{text}</article></body></html>"
+    )
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None
+    return article.published
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        # "09.10.2024" read the US way is the markup's day: it agrees, the time stays
+        ('<p class="date">09.10.2024</p>', datetime(2024, 9, 10, 16, 7, tzinfo=UTC)),
+        # a day off a UTC time is the same moment in the site's zone
+        ("<p>Sep 11, 2024</p>", datetime(2024, 9, 10, 16, 7, tzinfo=UTC)),
+        # a sentence that cites a date is not a dateline
+        (
+            "<p>The timetable that came into force on March 2, 2024 is replaced on Monday.</p>",
+            datetime(2024, 9, 10, 16, 7, tzinfo=UTC),
+        ),
+        ("<p>Sep 20, 2024</p>", date(2024, 9, 20)),
+    ],
+)
+def test_a_shown_date_that_agrees_keeps_the_markup_time(
+    shown: str, expected: datetime | date
+) -> None:
+    head = '<meta property="article:published_time" content="2024-09-10T16:07:00+00:00">'
+    assert dated(head, shown) == expected
+
+
+def test_a_teasers_time_before_the_story_is_not_taken() -> None:
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        '<html><head><meta property="og:title" content="Ferry timetables change"></head><body>'
+        '<div class="rail"><time datetime="2024-01-05">Jan 5</time> Harbour fees rise</div>'
+        f'<article><time datetime="2024-03-03">March 3</time>{text}</article></body></html>'
     )
     article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
     assert article is not None and article.published == date(2024, 3, 3)

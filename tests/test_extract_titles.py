@@ -126,3 +126,21 @@ def test_the_h1_picks_the_headline_out_of_a_title_with_separators(
     title: str, h1: str, expected: str
 ) -> None:
     assert _title(f"<title>{title}</title>", f"<h1>{h1}</h1>") == expected
+
+
+GUIDE = '<meta property="og:title" content="Harbour Walks Guide">'
+
+
+@pytest.mark.parametrize(
+    ("h1", "expected"),
+    [
+        # the heading the page shows completes its shorter social title: the heading
+        ("Harbour Walks Guide: Nine Routes Ranked", "Harbour Walks Guide: Nine Routes Ranked"),
+        ("Harbour Walks Guide, Tested by a Rambler", "Harbour Walks Guide, Tested by a Rambler"),
+        # what follows a dash or a byline is the site's or the post's, not the headline's
+        ("Harbour Walks Guide \u2013 Harbour Trust", "Harbour Walks Guide"),
+        ("Harbour Walks Guide Posted on May 2, 2025 by admin", "Harbour Walks Guide"),
+    ],
+)
+def test_a_heading_that_completes_the_title_is_the_headline(h1: str, expected: str) -> None:
+    assert _title(GUIDE, f"<h1>{h1}</h1>") == expected

@@ -472,3 +472,133 @@ def test_many_watches_match_what_each_query_means(
             continue
     expected = [name for name, node in watches if _oracle(node, texts)]
     assert [hit.watch for hit in Matcher(watches).match(title, body)] == expected
+
+
+# --- the fast paths keep what matches -----------------------------------------------------------
+
+
+@settings(deadline=None)  # timing is not behaviour; the machine may be busy
+@given(st.text(max_size=40) | ARTICLE_TEXT)
+def test_every_folded_word_maps_back_to_the_original_text(text: str) -> None:
+    from monitor.folding import fold_segment
+
+    folded = fold_segment(text)
+    assert folded.text.startswith(" ") and folded.text.endswith(" ")
+    assert tuple(folded.text.split()) == words(text)
+    at = 0
+    for word in folded.text.split():
+        start = folded.text.index(f"{word} ", at)
+        at = start + len(word)
+        begin, end = folded.original_span(start, at)
+        assert 0 <= begin < end <= len(text)
+        assert word in words(text[begin:end])
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        # curly quotes, a dash: the common characters replaced first; then ü
+        ("\u201cJapan\u2019s\u201d \u2014 Z\u00fcrich", ((1, 6), (7, 8), (12, 18))),
+        ("Straße in Köln", ((0, 6), (7, 9), (10, 14))),  # ß folds to two letters
+        # Latin-1 once the quotes are replaced: folded by byte; ß and ½ grow, Ø stays non-ASCII
+        ("\u201eStraße\u201c \xbd \xd8re", ((1, 7), (9, 10), (9, 10), (11, 14))),
+        ("東京 Tokyo", ((0, 1), (1, 2), (3, 8))),  # each CJK character is a word
+        ("e\u0301cole!", ((0, 6),)),  # a combining accent is dropped but stays in the span
+    ],
+)
+def test_offsets_through_each_kind_of_fold(text: str, spans: tuple[tuple[int, int], ...]) -> None:
+    from monitor.folding import fold_segment
+
+    folded = fold_segment(text)
+    found = []
+    at = 0
+    for word in folded.text.split():
+        start = folded.text.index(f"{word} ", at)
+        at = start + len(word)
+        found.append(folded.original_span(start, at))
+    assert tuple(found) == spans
+
+
+def test_a_phrase_never_runs_from_the_lead_into_the_rest_of_the_body() -> None:
+    body = "One.\n\nTwo ends with Japan\n\nDisplay starts the third."
+    assert not matches('"Japan Display"', "", body)
+    assert matches('"Japan Display"', "", "One.\n\nTwo.\n\nJapan Display, in the rest.")
+    assert matches("NEAR/0(Japan, Display)", "", body)  # NEAR counts words, across paragraphs
+
+
+@pytest.mark.parametrize(
+    ("distance", "expected"), [(3, True), (2, False)]
+)  # three words between, with runs of punctuation and spaces around them
+def test_near_counts_words_not_separators(distance: int, expected: bool) -> None:
+    text = "Microsoft, (said) — “today”... in Japan"
+    assert matches(f"NEAR/{distance}(Microsoft, Japan)", text) is expected
+    assert matches(f"NEAR/{distance}(Japan, Microsoft)", text) is expected
+
+
+def test_triggers_picked_from_what_occurs_never_change_the_hits() -> None:
+    # "common" is looked for by one watch, "rare" by two: the first pick waits for "common",
+    # which every article has; after 256 articles the matcher waits for "rare" instead.
+    watches = [
+        ("both", parse("common AND rare")),
+        ("rare alone", parse("rare")),
+        ("rare or other", parse("rare OR other")),
+    ]
+    matcher = Matcher(watches)
+    for number in range(300):
+        body = "common words" + (" and a rare one" if number % 7 == 0 else "")
+        expected = Matcher(watches).match("title", body)
+        assert matcher.match("title", body) == expected
+        assert ("both" in {h.watch for h in expected}) is (number % 7 == 0)
+    assert matcher._by_group != Matcher(watches)._by_group  # the triggers did change
+
+
+@settings(deadline=None)  # timing is not behaviour; the machine may be busy
+@given(
+    st.sampled_from(["Microsoft", "Japan", "micro*", '"Japan Display"', "Tokyo OR 東京"]),
+    st.sampled_from(["Tokyo", "Display", "café", "jap*", "東京"]),
+    SENTENCES,
+)
+def test_two_sentence_arguments_match_as_a_repeated_third_would(a: str, b: str, text: str) -> None:
+    # two arguments are checked pair by pair, three by the sentence each place is in
+    two = matches(f"SENTENCE({a}, {b})", text, text)
+    assert matches(f"SENTENCE({a}, {b}, {b})", text, text) is two
+    assert matches(f"SENTENCE({b}, {a})", text, text) is two
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SENTENCE(Brad, Smith, minister)", True),
+        ("SENTENCE(Smith, minister, centres)", False),
+        ("SENTENCE(deal, data, centres)", True),
+    ],
+)
+def test_sentence_of_three(query: str, expected: bool) -> None:
+    assert story_matches(query) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Microsoft and Microsoft again. Then Japan.", False),  # two of one, the other apart
+        ("Japan first. Microsoft, then Microsoft with Japan.", True),
+        ("Japan. Japan and Microsoft", True),
+    ],
+)
+def test_sentence_pairs_need_one_place_of_each(title: str, expected: bool) -> None:
+    assert story_matches("SENTENCE(Microsoft, Japan)", Article(title=title)) is expected
+    assert story_matches("SENTENCE(Microsoft, Japan, Japan)", Article(title=title)) is expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Microsoft -site:mspoweruser", False),
+        ("Microsoft NOT author:Doe", False),
+        ("Microsoft NOT tag:AI", False),
+        ("Microsoft NOT tag:Sports", True),
+    ],
+)
+def test_fields_named_only_under_not_are_read(query: str, expected: bool) -> None:
+    # a matcher reads the site, authors and tags only when some watch looks there
+    assert story_matches(query) is expected

@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
+from crawler.dates import parse_date
+from crawler.extract.primitives.dateline import byline_labels
 from crawler.extract.primitives.jsonld import texts
 from crawler.extract.primitives.page import Page, element_text
 from crawler.extract.primitives.people import clean_names, is_site_name, looks_like_name
@@ -124,7 +126,21 @@ _BY_LINE = re.compile(
     re.IGNORECASE,
 )
 _AFTER_NAMES = re.compile(r"\s*[|\u00b7\u2022/]\s*|\s+(?:on|in|at)\s+|\s+\d|\s*[(\u2013\u2014]")
-_BY_TAGS = ("p", "span", "div", "a", "li", "address", "small", "em", "strong", "h4", "h5", "h6")
+_BY_TAGS = (
+    "p",
+    "span",
+    "div",
+    "a",
+    "li",
+    "address",
+    "small",
+    "em",
+    "strong",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+)
 
 
 def _by_line(page: Page) -> list[str]:
@@ -139,6 +155,50 @@ def _by_line(page: Page) -> list[str]:
         part = _AFTER_NAMES.split(match.group("names"), maxsplit=1)[0]
         names = [n for n in clean_names([part]) if looks_like_name(n)]
         if names:
+            return names
+    return []
+
+
+_NEAR_BY = re.compile(r"(?i)(?:(?:written|posted|article)\s+)?by:?\s+(?P<names>\S.*)")
+_DATE_SEPARATOR = re.compile(r"\s+[\u00b7\u2022|]\s+")
+
+
+def _near_headline(page: Page) -> list[str]:
+    """Names in a short "By jane" line just under the headline, or beside its date there
+    ("Dec 19, 2025 \u00b7 Jane Doe"): so near the headline, a one-word handle is a name too.
+    """
+    for label in byline_labels(page.tree):
+        match = _NEAR_BY.fullmatch(label)
+        if match is not None:
+            part = _AFTER_NAMES.split(match.group("names"), maxsplit=1)[0]
+            names = [
+                n for n in clean_names([part]) if len(n) > 2 and not re.search(r"[^\w\s.'\-]", n)
+            ]
+            if names:
+                return names
+            continue
+        pieces = _DATE_SEPARATOR.split(label)
+        if len(pieces) > 1 and any(parse_date(p) for p in pieces):
+            named = [p for p in pieces if not parse_date(p)]
+            names = [n for n in clean_names(named) if looks_like_name(n)]
+            if names:
+                return names
+    return []
+
+
+def _beside_date(labels: list[str]) -> list[str]:
+    """A name in its own element next to the story's date (<span>Jane Doe</span> <time>),
+    or alone among the first short texts under the headline."""
+    for index, label in enumerate(labels):
+        if not parse_date(label):
+            continue
+        for near in labels[max(0, index - 2) : index + 3]:
+            names = [n for n in clean_names([near]) if looks_like_name(n)]
+            if len(names) == 1 and not parse_date(near):
+                return names
+    for label in labels[:3]:
+        names = [n for n in clean_names([label]) if looks_like_name(n)]
+        if len(names) == 1:
             return names
     return []
 
@@ -210,12 +270,21 @@ def authors(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
         lambda: _labelled_names(page),
         lambda: _by_line(page),
         lambda: _credit_line(page),
+        lambda: _near_headline(page),
     ]
     fallback: list[str] = []
-    for source in sources:
-        names = clean_names(source())
+    for index, source in enumerate(sources):
+        raw = source()
+        names = clean_names(raw)
         people = [n for n in names if not is_site_name(n, sites, hosts)]
         if people:
             return tuple(people)
+        if index < _MARKED_SOURCES and not names:
+            names = clean_names(raw, desks=True)  # the markup names a desk: "News Desk"
         fallback = fallback or names
+    if not fallback:  # nothing names even the site: a name beside the story's date
+        fallback = _beside_date(byline_labels(page.tree))
     return tuple(fallback)
+
+
+_MARKED_SOURCES = 4  # the selector, JSON-LD, meta tags and microdata name authors as such

@@ -9,7 +9,8 @@ from datetime import date, datetime, time, timedelta
 from htmldate import find_date
 
 from crawler.dates import LATEST, SKEW, Stamp, day_of, is_plausible, not_before, parse_date
-from crawler.extract.primitives.jsonld import texts
+from crawler.extract.primitives.dateline import Shown, shown_dates
+from crawler.extract.primitives.jsonld import texts, types_of
 from crawler.extract.primitives.page import Page, element_text
 
 _PUBLISHED_META = (
@@ -72,7 +73,10 @@ def _time_elements(page: Page) -> list[str]:
         "//time[@pubdate or contains(@class, 'publish') or contains(@itemprop, 'datePublished')]"
         "/@datetime"
     )
-    first = page.tree.xpath("//article//time/@datetime | //time/@datetime")[:1]
+    # the story's own <article> before the page's teasers and sidebars
+    first = (
+        page.tree.xpath("//article//time/@datetime")[:1] or page.tree.xpath("//time/@datetime")[:1]
+    )
     return [str(v) for v in [*marked[:2], *first]]
 
 
@@ -116,9 +120,17 @@ def _first(
 
 
 def published(page: Page, selectors: Mapping[str, str], now: datetime | None) -> Stamp | None:
-    """The publication date: selector, JSON-LD, meta tags, microdata, <time>, the URL."""
+    """The publication date: selector, JSON-LD, meta tags, microdata, <time>, the URL.
+
+    Outside news, the date the page shows beside its headline wins over a markup date it
+    contradicts: such pages are re-dated when they are refreshed, and their markup keeps the
+    day the page was first saved. A date labelled as an update does not count, and a
+    NewsArticle's markup is the newsroom's own and stands.
+    """
+    selected = _first([_selected(page, selectors, "published")], now)
+    if selected is not None:
+        return selected
     sources: list[Iterable[str]] = [
-        _selected(page, selectors, "published"),
         _jsonld_values(page, "datePublished"),
         [v for name in _PUBLISHED_META for v in page.meta.get(name, ())],
         page.microdata("datepublished"),
@@ -127,7 +139,56 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
         _time_elements(page),
         _url_date(page),
     ]
-    return _local_day(_first(sources, now) or _guessed(page, now), page)
+    found = _first(sources, now)
+    if found is not None and _is_news(page):
+        return _local_day(found, page)
+    shown = _shown(page, now)
+    if found is None:
+        return shown[0] if shown else _local_day(_guessed(page, now), page)
+    if not shown or any(_agrees(value, found) for value in shown):
+        return _local_day(found, page)
+    return shown[0]
+
+
+def _is_news(page: Page) -> bool:
+    return any("newsarticle" in t for node in page.jsonld.articles() for t in types_of(node))
+
+
+def _shown(page: Page, now: datetime | None) -> list[Stamp]:
+    """The plausible publication dates shown beside the headline, nearest first."""
+    values = (_shown_stamp(d) for d in shown_dates(page.tree) if not d.updated)
+    return [v for v in values if v is not None and is_plausible(v, now)]
+
+
+def _shown_stamp(shown: Shown) -> Stamp | None:
+    """A shown date; a <time> in UTC whose text gives the day before or after is that day.
+
+    Sites that store times in UTC put them in the datetime attribute and print the reader's
+    (the site's) own day in the text: a story posted in the evening west of Greenwich is
+    the next day in UTC.
+    """
+    value = parse_date(shown.text)
+    if not isinstance(value, datetime) or value.utcoffset() != timedelta(0) or not shown.label:
+        return value
+    local = parse_date(shown.label)
+    if local is not None and abs((day_of(local) - value.date()).days) == 1:
+        return day_of(local)
+    return value
+
+
+def _agrees(shown: Stamp, found: Stamp) -> bool:
+    """Whether a date the page shows is the markup's `found` as a reader would see it.
+
+    The same day; or the day read the other way round ("09.10.2024" is 10 September in the
+    US); or, next to a time, a day before or after it: the same moment in another time zone.
+    """
+    day, other = day_of(shown), day_of(found)
+    if day == other:
+        return True
+    if day.day <= 12 and day.replace(day=day.month, month=day.day) == other:
+        return True
+    timed = isinstance(found, datetime) or isinstance(shown, datetime)
+    return timed and abs((day - other).days) == 1
 
 
 def _local_day(found: Stamp | None, page: Page) -> Stamp | None:

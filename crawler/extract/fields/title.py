@@ -153,7 +153,9 @@ def _shown(page: Page, chosen: str) -> str:
 
     Outside news (a NewsArticle's headline is the newsroom's own), og:title and JSON-LD are
     often written for search results and social cards, and the <h1> is what the reader is
-    shown. An <h1> that adds a topic or kicker to the chosen title keeps the chosen one.
+    shown. An <h1> that adds a topic or kicker to the chosen title keeps the chosen one; one
+    that completes it ("Title: what the guide covers") is the headline, unless what it adds
+    follows a dash or reads "Posted on ..." (the site's name, the post's byline).
     """
     confirmed = _segment_shown(page, chosen)
     if confirmed:
@@ -167,13 +169,16 @@ def _shown(page: Page, chosen: str) -> str:
         return chosen
     shown = " ".join(element_text(headings[0]).split())
     words, chosen_words = set(title_key(shown).split()), set(title_key(chosen).split())
-    if chosen_words <= words or len(shown) >= 1000:
+    rest = shown[len(chosen) :] if shown.casefold().startswith(chosen.casefold()) else None
+    extends = rest is not None and not _TAIL.match(rest)
+    if (chosen_words <= words and not extends) or len(shown) >= 1000:
         return chosen
     if len(words & chosen_words) >= _NEAR * len(words | chosen_words):
         return shown
     return chosen
 
 
+_TAIL = re.compile(r"\s+[-\u2013\u2014|(]|\s+\w+\s+(?:on|by)\b")  # " - Site", " Posted on"
 _KICKER = re.compile(r".{2,80}?(?::|\s[-\u2013\u2014|/])\s+(\S.*)")
 _ELLIPSIS = re.compile(r"(?:\.\.\.|\u2026)$")
 

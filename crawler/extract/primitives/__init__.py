@@ -1,5 +1,6 @@
 """Shared primitives of extraction: what the field readers read through, with no field logic.
 
 The parsed page (meta tags, JSON-LD, microdata, selectors), text blocks and page furniture,
-headline blocks, person and site names, word shingles. Primitives import only each other.
+headline blocks and the date labels beside the headline, person and site names, word shingles.
+Primitives import only each other.
 """

@@ -85,12 +85,43 @@ _ROLE_WORDS = frozenset(
         "contact",
         "email",
         "twitter",
+        "consultant",
+        "director",
+        "manager",
+        "coordinator",
+        "specialist",
+        "strategist",
+        "founder",
+        "co-founder",
+        "ceo",
+        "officer",
+        "president",
+        "winemaker",
         "기자",
         "특파원",
         "記者",
         "记者",
         "特派員",
     ]
+)
+# Titles that end "Jane Doe Senior Autos Reporter"; a team's name ("Travel Desk") keeps its own.
+_JOB_TITLES = frozenset(
+    {
+        "reporter",
+        "correspondent",
+        "columnist",
+        "journalist",
+        "analyst",
+        "consultant",
+        "director",
+        "manager",
+        "coordinator",
+        "specialist",
+        "strategist",
+        "officer",
+        "president",
+        "winemaker",
+    }
 )
 _ROLE_SUFFIXES = frozenset({"기자", "특파원", "記者", "记者", "特派員"})
 _NOT_NAMES = frozenset(
@@ -110,6 +141,15 @@ _NOT_NAMES = frozenset(
         "read",
         "comments",
         "kommentare",
+        "login",
+        "article",
+        "takeaways",
+        "written",
+        "author",
+        "serve",
+        "buy",
+        "paid",
+        "pin",
     ]
 )
 _PARTICLES = frozenset(
@@ -135,6 +175,8 @@ _PARTICLES = frozenset(
         "e",
     ]
 )
+_BULLET = re.compile(r"[\u25cf\u00bb\u00ab\u203a]")  # "Jane Doe \u25cf December 3", "More \u00bb"
+_MORE_ABOUT = re.compile(r"^(?:more\s+(?:about|from|by)|about|meet)\s+", re.IGNORECASE)
 _MAX_WORDS = 6
 _MAX_LENGTH = 60
 
@@ -154,16 +196,26 @@ def _is_role(piece: str) -> bool:
     return bool(words) and all(word in _ROLE_WORDS for word in words)
 
 
-def _clean_piece(piece: str) -> str | None:
-    text = " ".join(piece.split()).strip(" \t-\u2013\u2014:\u00b7\u2022|,")
+def _clean_piece(piece: str, *, desks: bool = False) -> str | None:
+    text = " ".join(_BULLET.split(piece)[0].split()).strip(" \t-\u2013\u2014:\u00b7\u2022|,")
+    text = _MORE_ABOUT.sub("", text)
     text = _LABEL.sub("", text)
     text = _PREFIX.sub("", text)
     text = text.strip(" -\u2013\u2014:\u00b7\u2022|,.")
     words = text.split()
+    if len(words) > 2 and words[-1].casefold() in {"in", "on", "at"}:
+        words.pop()  # "Jane Doe In" before a category's link
     while len(words) > 1 and words[-1] in _ROLE_SUFFIXES:  # "홍길동 기자"
         words.pop()
+    if (
+        len(words) > 2
+        and _words(words[-1])[-1:]
+        and _words(words[-1])[-1] in _JOB_TITLES
+        and not any(w in _ROLE_WORDS for w in _words(" ".join(words[:2])))
+    ):
+        words = _before_role(words)  # "Jane Doe Senior Autos Reporter"
     text = " ".join(words)
-    if not text or _is_role(text) or not re.search(r"[^\W\d_]", text):
+    if not text or (_is_role(text) and not desks) or not re.search(r"[^\W\d_]", text):
         return None
     if len(text) > _MAX_LENGTH or len(text.split()) > _MAX_WORDS:
         return None
@@ -172,14 +224,23 @@ def _clean_piece(piece: str) -> str | None:
     return text
 
 
-def split_byline(byline: str) -> list[str]:
+def _before_role(words: list[str]) -> list[str]:
+    """A name's words without the job title after them: the first two, or three when the
+    middle one is an initial or a particle ("Jane Q. Doe", "Anna van Berg")."""
+    keep = 3 if len(words) > 3 and (len(words[1].strip(".")) == 1 or words[1] in _PARTICLES) else 2
+    return words[:keep]
+
+
+def split_byline(byline: str, *, desks: bool = False) -> list[str]:
     """The names in one byline string: "By A and B, Reporter" -> ["A", "B"]."""
     text = _NOISE.sub(" ", " ".join(byline.split()))
     text = _LABEL.sub("", text.strip())
     text = _PREFIX.sub("", text)
     names: list[str] = []
     for piece in _SEPARATORS.split(text):
-        name = _clean_piece(piece)
+        name = _clean_piece(piece, desks=desks)
+        if name and names and _words(name)[:1] == ["former"]:
+            continue  # "Jane Doe, Former McKinsey Consultant"
         if name and names and _words(name)[-1:] and _words(name)[-1] in _ROLE_WORDS:
             continue  # "Jane Doe, Energy Correspondent": the role of the name before
         if name:
@@ -216,14 +277,17 @@ def looks_like_name(name: str) -> bool:
     return all(w[:1].isupper() or not w[:1].islower() or w in _PARTICLES for w in words)
 
 
-def clean_names(values: Iterable[str]) -> list[str]:
+def clean_names(values: Iterable[str], *, desks: bool = False) -> list[str]:
     """Distinct names from raw author values, dropping URLs, e-mail addresses and roles."""
     names: list[str] = []
     seen: set[str] = set()
     for value in values:
-        if re.match(r"^\s*(?:https?:)?//", value):
+        if re.match(r"^\s*(?:https?:)?//|^\s*(?:www\.)?[\w-]+(?:\.[\w-]+)+/", value):
             continue
-        for name in split_byline(value):
+        for name in split_byline(value, desks=desks):
+            words = _words(name)
+            if names and words and (words[0] == "former" or words[-1] in _JOB_TITLES):
+                continue  # ["Jane Doe", "Marketing Director"]: the role of the name before
             key = name_key(name)
             if key and key not in seen:
                 seen.add(key)

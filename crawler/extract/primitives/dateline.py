@@ -1,0 +1,156 @@
+"""The dates a page shows its reader beside the headline: the dateline and the byline's date.
+
+A story's page prints its date where the reader looks for it, just above or below the <h1>
+("March 1, 2024", "Updated: Dec 12, 2025", "12.12.2025 · 3 min read"). Dates further away
+belong to something else: teasers of other stories, comments, the footer's copyright line.
+Navigation, asides and footers are not read at all, and neither is text that is a sentence
+rather than a label.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+_BEFORE = 300  # characters of visible text before the headline that may hold its dateline
+_AFTER = 600  # characters after the headline's end
+_BYLINE_AFTER = 200  # characters after the headline's end where its byline may be
+_LABEL_CHARS = 60  # a dateline is a short label; a longer text is a sentence that cites a date
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_CONTEXT_CHARS = 30  # of the text before a date that may label it
+_UPDATED = re.compile(
+    r"(?i)updat|modif|revis|reviewed|edited|aktualisiert|ge\u00e4ndert|mis\s+\u00e0\s+jour"
+    r"|actualiza|aggiornat|bijgewerkt"
+)
+_PUBLISHED = re.compile(r"(?i)publi")
+_SKIPPED = frozenset(
+    {"script", "style", "noscript", "template", "svg", "nav", "aside", "footer", "select"}
+)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A date label the page shows (its text, or a <time>'s datetime) and whether the page
+    calls it an update ("Updated:", "Last modified", a <time class="updated">)."""
+
+    text: str
+    updated: bool
+    label: str = ""  # a <time>'s own text, which may give the day where the datetime is UTC
+
+
+@dataclass
+class _Walk:
+    """What a walk through the page collects: date labels by offset and the headline's span."""
+
+    marks: list[tuple[int, Shown]] = field(default_factory=list)
+    labels: list[tuple[int, str]] = field(default_factory=list)  # every short text
+    span: list[int] = field(default_factory=list)
+    offset: int = 0
+    previous: str = ""  # the last piece of text passed, which may label the next one
+    in_time: int = 0  # inside a <time> with a datetime, whose text is that datetime
+    heading: Any = None  # the <h1> being walked through
+
+
+def shown_dates(tree: Any) -> list[Shown]:
+    """The date labels near the page's first <h1>, nearest first; [] without an <h1>."""
+    body = tree.find("body")
+    if body is None:
+        return []
+    walk = _walk(body)
+    if len(walk.span) < 2:
+        return []
+    start, end = walk.span
+    near = [
+        (start - offset if offset < start else offset - end, shown)
+        for offset, shown in walk.marks
+        if start - _BEFORE <= offset <= end + _AFTER and not start <= offset < end
+    ]
+    near.sort(key=lambda pair: pair[0])
+    return [shown for _, shown in near]
+
+
+def byline_labels(tree: Any) -> list[str]:
+    """The short texts that follow the page's first <h1>, in order, up to where a dateline may
+    be: where a byline sits ("By Jane Doe", "Dec 19, 2025 \u00b7 Jane Doe")."""
+    body = tree.find("body")
+    if body is None:
+        return []
+    walk = _walk(body)
+    if len(walk.span) < 2:
+        return []
+    end = walk.span[1]
+    return [label for offset, label in walk.labels if end <= offset <= end + _BYLINE_AFTER]
+
+
+def _walk(body: Any) -> _Walk:
+    """The page's visible text in document order, up to _AFTER characters past the <h1>."""
+    walk = _Walk()
+    events = etree.iterwalk(body, events=("start", "end"))
+    for event, element in events:
+        visible = isinstance(element.tag, str) and element.tag not in _SKIPPED
+        if event == "start":
+            if not visible:
+                events.skip_subtree()
+                continue
+            _open(element, walk)
+            _text(element.text, walk)
+        else:
+            if visible:
+                _close(element, walk)
+            if len(walk.span) == 2 and walk.offset > walk.span[1] + _AFTER:
+                break
+            _text(element.tail, walk)
+    return walk
+
+
+def _open(element: Any, walk: _Walk) -> None:
+    if element.tag == "h1" and not walk.span:
+        walk.span.append(walk.offset)
+        walk.heading = element
+    stamp = element.get("datetime") if element.tag == "time" else None
+    if stamp:  # the datetime stands for the text inside, which is not read again
+        own = " ".join("".join(element.itertext()).split())[:_LABEL_CHARS]
+        walk.marks.append((walk.offset, Shown(stamp, _time_updated(element, own, walk), own)))
+        walk.in_time += 1
+
+
+def _close(element: Any, walk: _Walk) -> None:
+    if element.tag == "time" and element.get("datetime"):
+        walk.in_time -= 1
+    if element is walk.heading:
+        walk.heading = None
+        if walk.offset > walk.span[0]:
+            walk.span.append(walk.offset)
+        else:
+            walk.span.clear()  # an empty <h1> (a logo): the next one is the headline
+
+
+def _time_updated(element: Any, own: str, walk: _Walk) -> bool:
+    """Whether a <time> is an update's: by its itemprop, its label, or its class.
+
+    WordPress themes mark a never-edited post's date "entry-date published updated": a
+    class naming both is a publication date.
+    """
+    prop = (element.get("itemprop") or "").lower()
+    if prop in {"datepublished", "datemodified"}:
+        return prop == "datemodified"
+    if _UPDATED.search(own) or _UPDATED.search(walk.previous):
+        return True
+    marker = element.get("class") or ""
+    return bool(_UPDATED.search(marker)) and not _PUBLISHED.search(marker)
+
+
+def _text(text: str | None, walk: _Walk) -> None:
+    label = " ".join(text.split()) if text else ""
+    if not label:
+        return
+    if len(label) <= _LABEL_CHARS:
+        walk.labels.append((walk.offset, label))
+    if not walk.in_time and len(label) <= _LABEL_CHARS and _YEAR.search(label):
+        updated = _UPDATED.search(label) or _UPDATED.search(walk.previous)
+        walk.marks.append((walk.offset, Shown(label, bool(updated))))
+    walk.offset += len(label) + 1
+    walk.previous = label[-_CONTEXT_CHARS:]
