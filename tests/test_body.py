@@ -270,3 +270,94 @@ def test_the_full_search_continues_a_story_fast_mode_cut(
     fast: str, full: str, expected: str
 ) -> None:
     assert _continued(fast, full) == expected
+
+
+def test_a_stray_end_of_document_after_the_header_keeps_the_story_after_it() -> None:
+    """`</body></html>` printed after the header: a browser shows what follows in the body."""
+    page = (FIXTURES / "stray_body_end.html").read_text(encoding="utf-8")
+    article = extract_article(page, "https://crumb.example/sourdough-starter-on-holiday")
+    assert article is not None
+    assert "rarely dies" in article.body
+    assert "as reliably as it did before you left" in article.body
+    assert "baking at home since 2009" not in article.body
+
+
+@pytest.mark.parametrize("name", ["accordion_steps.html", "accordion_controls.html"])
+def test_collapsed_panels_of_a_guide_are_kept_together(name: str) -> None:
+    """An accordion's panels are hidden one by one, but together they are most of the story;
+    they share a class, or their controls name them (aria-controls).
+    """
+    body = body_of(name)
+    for text in ("firm, level ground", "watering can fits", "fine saw", "over the rim"):
+        assert text in body
+    assert "We use cookies" not in body
+
+
+def test_parts_a_streaming_page_sends_late_are_read_where_they_belong() -> None:
+    """React's streamed parts arrive hidden at the end of the body; its script moves them."""
+    page = (FIXTURES / "streamed_parts.html").read_text(encoding="utf-8")
+    article = extract_article(page, "https://penny.example/savings/index-linked-savings")
+    assert article is not None
+    body = article.body
+    for text in ("keeps what it can buy", "fixed margin", "the worst year", "instant-access"):
+        assert text in body
+    assert body.index("keeps what it can buy") < body.index("fixed margin")
+    assert "reader-funded" not in body
+    assert "Loading" not in body  # what stood in for the parts until they came
+
+
+def test_points_of_a_list_and_a_closing_list_of_headings_are_kept() -> None:
+    """A list of points between paragraphs, and `<li><h3>` items after the last paragraph, are
+    the text's own; a list of links to other guides after it is not.
+    """
+    body = body_of("point_lists.html")
+    for text in ("270 millimetres", "small radiators", "a metre of clear air", "What to check"):
+        assert text in body
+    for text in ("Quiet models", "Units with a hot-water tank", "Hybrid systems"):
+        assert text in body
+    assert "north-facing roof" not in body
+    assert "More guides" not in body
+
+
+def test_dense_cjk_prose_is_a_story_with_its_body() -> None:
+    """Japanese prose says in 460 characters what English says in 1,400: beside ten related
+    headlines it is still a story, not a list of teasers, and its short paragraphs are text.
+    """
+    page = (FIXTURES / "dense_cjk_story.html").read_text(encoding="utf-8")
+    article = extract_article(page, "https://minato.example/tram-line-opens")
+    assert article is not None
+    assert "六分間隔で運行し" in article.body
+    assert "改めて検討するとしている" in article.body
+    assert "関連記事その1" not in article.body
+
+
+def test_a_story_the_page_shows_twice_is_given_once() -> None:
+    """A second copy of the text (for another screen size) adds nothing a reader sees."""
+    body = body_of("story_twice.html")
+    assert body.count("first ferry to the mainland") == 1
+    assert body.count("Fares stay as they are") == 1
+    assert "four hundred islanders" in body
+
+
+def test_a_paragraph_the_story_itself_repeats_stays_twice() -> None:
+    """One recurring paragraph in a long text is the author's, not a second copy of the page."""
+    chorus = (
+        "Which dish from your childhood would you cook for a guest who had never visited"
+        " the island, and what would you serve with it?"
+    )
+    answers = "".join(
+        f"<p>Answer {n}: the cook talks about fish stew, the market at dawn, her grandmother's"
+        " pot and the bread that has to be a day old to soak up the broth properly.</p>"
+        for n in range(8)
+    )
+    html = f"<html><body><article><p>{chorus}</p>{answers}<p>{chorus}</p></article></body></html>"
+    assert body_of_html(html).count("Which dish from your childhood") == 2
+
+
+def test_a_list_of_links_to_other_sites_inside_the_text_is_kept() -> None:
+    """A listicle's linked names are its points; links to the site's own stories are not."""
+    body = body_of("linked_list.html")
+    for text in ("Footpath Planner", "Hill Maps", "GPX Draw", "nesting birds", "rucksack"):
+        assert text in body
+    assert "walking boots" not in body
+    assert "Compass basics" not in body

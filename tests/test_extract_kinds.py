@@ -67,6 +67,13 @@ COMMENTS = "".join(
         (OG_ARTICLE.replace("article", "website"), PROSE, "", "https://p.example/docs/pump/"),
         ("", PROSE, "", "https://docs.pump.example/guide/wiring"),
         ("", PROSE, "", "https://pump.example/wiki/Float_switch"),
+        # documentation that invites readers to correct it
+        (
+            "",
+            PROSE + '<a href="https://git.example/pump/edit/main/wiring.md">Edit this page</a>',
+            "",
+            "https://pump.example/wiring",
+        ),
         # shop products
         (OG_ARTICLE, PROSE, "single product-template-default postid-9", "https://s.example/p/x"),
         (
@@ -104,6 +111,8 @@ def test_forum_documentation_and_shop_pages_are_not_articles(
         (ARTICLE_LD, PROSE, "https://news.example/reference/bilge-pump-keeps-running"),
         (OG_ARTICLE, PROSE, "https://news.example/docs/bilge-pump-keeps-running"),
         (OG_ARTICLE, PROSE, "https://marina.example/news/bilge-pump-keeps-running"),
+        # a story inviting corrections, with its own article object
+        (ARTICLE_LD, PROSE + '<a href="/corrections">Suggest an edit</a>', "https://n.example/x"),
         # a review with the product it reviews
         (
             ARTICLE_LD
@@ -145,3 +154,67 @@ def test_every_address_declaring_the_home_page_still_makes_a_listing() -> None:
         '<meta property="og:url" content="https://edu.example">'
     )
     assert extract_article(doc(head), "https://edu.example/welcome-page", now=NOW) is None
+
+
+# A business's page about what it offers: a paragraph of sales prose, no date, no article
+# object.
+OFFER = (
+    "<h1>Data analytics services</h1>"
+    "<p>Our consultants turn the figures your teams already collect into dashboards, forecasts"
+    " and plain answers, so that decisions rest on evidence rather than on the loudest voice.</p>"
+    "<p>Book a free call</p><ul><li>Dashboards</li><li>Forecasting</li><li>Training</li></ul>"
+)
+EVERGREEN = "".join(
+    f"<p>Step {n}: before you call anyone, write down which rooms lose heat fastest, when the"
+    " boiler last had a service, and what the last three bills came to, so a quote can be"
+    " compared with what you pay now.</p>"
+    for n in range(5)
+)
+LOCAL_BUSINESS = ld('{"@type": "LocalBusiness", "name": "Harbour Analytics"}')
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "url"),
+    [
+        # a path section of services, products, courses ...
+        ("", OFFER + EVERGREEN, "https://firm.example/services/data-analytics/"),
+        ("", OFFER, "https://uni.example/programs/data-science"),
+        # the business's own JSON-LD, og:type article set by the theme on every page
+        (LOCAL_BUSINESS + OG_ARTICLE, OFFER + EVERGREEN, "https://firm.example/data-analytics"),
+        # a course's JSON-LD and a byline (a course's tutor)
+        (
+            ld('{"@type": "Course", "name": "Data analytics"}')
+            + '<meta name="author" content="Mira Okafor">',
+            OFFER,
+            "https://uni.example/data-analytics",
+        ),
+    ],
+)
+def test_service_pages_without_any_sign_of_a_story_are_not_articles(
+    head: str, body: str, url: str
+) -> None:
+    assert extract_article(doc(head, body), url, now=NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "url"),
+    [
+        # an evergreen guide: no date or byline, but a headline slug, a blog section, its prose
+        ("", EVERGREEN, "https://heat.example/how-to-compare-boiler-service-quotes"),
+        ("", OFFER, "https://heat.example/blog/boilers"),
+        # no sign either way
+        ("", OFFER, "https://heat.example/boilers"),
+        # a dated story under a services section
+        (
+            '<meta property="article:published_time" content="2025-02-01T09:00:00Z">'
+            '<meta name="author" content="Mira Okafor">',
+            OFFER,
+            "https://city.example/services/bin-collection-changes",
+        ),
+        (ARTICLE_LD + '<meta name="author" content="Mira Okafor">', OFFER, "https://c.example/x"),
+    ],
+)
+def test_stories_without_a_date_or_under_a_services_path_stay_articles(
+    head: str, body: str, url: str
+) -> None:
+    assert extract_article(doc(head, body), url, now=NOW) is not None

@@ -24,7 +24,12 @@ from types import MappingProxyType
 
 from crawler.article import Article
 from crawler.encoding import decode_html
-from crawler.extract.detect import has_article_signal, lists_teasers, looks_like_listing
+from crawler.extract.detect import (
+    has_article_signal,
+    lacks_story_signs,
+    lists_teasers,
+    looks_like_listing,
+)
 from crawler.extract.fields import authors, metadata, timestamps, title
 from crawler.extract.fields.body import extract_body
 from crawler.extract.primitives.page import Page, element_text, parse_tree
@@ -97,6 +102,8 @@ def _extract(
         tags=metadata.tags(page, selectors),
         image=metadata.image(page),
     )
+    if lacks_story_signs(page, url, byline=bool(article.authors)):
+        return None  # a service, shop, course or documentation page
     body = _selected_body(page, selectors) or extract_body(tree, url=url)
     if not body and not has_article_signal(page) and published is None:
         return None

@@ -13,6 +13,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 
 from crawler.extract.kinds import not_an_article
+from crawler.extract.primitives.blocks import reading_length
 from crawler.extract.primitives.jsonld import NOT_ARTICLE_TYPES, types_of
 from crawler.extract.primitives.page import Page, element_text
 from crawler.urls import is_home_page
@@ -133,8 +134,8 @@ def lists_teasers(page: Page, url: str, canonical: str, published: datetime | da
 
 
 def _teasers(page: Page, addresses: set[str]) -> tuple[int, int, int]:
-    """How many headline links lead to other pages, the chars of text in their cards and the
-    chars of the longest run of prose outside them.
+    """How many headline links lead to other pages, the reading length of their cards' text
+    and of the longest run of prose outside them (`reading_length`).
     """
     here = {_address(address) for address in addresses}
     links: list[tuple[lxml.html.HtmlElement, str]] = []
@@ -146,7 +147,7 @@ def _teasers(page: Page, addresses: set[str]) -> tuple[int, int, int]:
         if target and target not in here and _is_headline_link(link):
             links.append((link, target))
     cards = _cards(links)
-    teaser_chars = sum(len(element_text(card)) for card in cards)
+    teaser_chars = sum(reading_length(element_text(card)) for card in cards)
     return len({target for _, target in links}), teaser_chars, _longest_prose(page, cards)
 
 
@@ -170,8 +171,8 @@ def _cards(links: list[tuple[lxml.html.HtmlElement, str]]) -> set[lxml.html.Html
 
 
 def _longest_prose(page: Page, cards: set[lxml.html.HtmlElement]) -> int:
-    """The chars of the largest group of text blocks (paragraphs, or text between <br>s) under
-    one element up to three levels up, outside cards and links.
+    """The reading length of the largest group of text blocks (paragraphs, or text between
+    <br>s) under one element up to three levels up, outside cards and links.
     """
     blocks: dict[lxml.html.HtmlElement, int] = {}
     for text in page.tree.xpath("//body//text()"):
@@ -185,7 +186,7 @@ def _longest_prose(page: Page, cards: set[lxml.html.HtmlElement]) -> int:
             continue
         block = next((e for e in around if e.tag in _BLOCK_TAGS), None)
         if block is not None:
-            blocks[block] = blocks.get(block, 0) + len(" ".join(text.split()))
+            blocks[block] = blocks.get(block, 0) + reading_length(" ".join(text.split()))
     groups: dict[lxml.html.HtmlElement, int] = {}
     for block, chars in blocks.items():
         if chars >= _MIN_BLOCK:
@@ -211,3 +212,75 @@ def _is_headline_link(link: lxml.html.HtmlElement) -> bool:
         return False
     paragraph = next(link.iterancestors("p"), None)
     return paragraph is None or len(element_text(paragraph)) <= 1.5 * len(text)
+
+
+def _names(text: str) -> frozenset[str]:
+    """A set of names written as one space-separated string."""
+    return frozenset(text.split())
+
+
+# Path words of sections that hold stories, and of those that hold pages of another kind:
+# services, shops, courses, forums (documentation places are `kinds`'s, and spare og:type
+# article there).
+_STORY_SECTIONS = _names(
+    "blog blogs article articles post posts news story stories insights features guides "
+    "magazine journal notes resources reviews tips advice press newsroom editorial opinion "
+    "updates"
+)
+_OTHER_SECTIONS = _names(
+    "services service solutions programs program department departments products product "
+    "platform pricing what-we-do browse c collections shop store category categories courses "
+    "course locations catalog catalogs dp topic list forum forums t threads get-started"
+)
+# JSON-LD types of what a business offers or is, rather than of something it wrote.
+_OFFER_TYPES = _names(
+    "localbusiness service product course educationaloccupationalprogram professionalservice "
+    "collegeoruniversity hvacbusiness faqpage softwareapplication"
+)
+_STORY_SLUG_WORDS = 5  # a last path part of this many words reads as a story's headline
+_DATED_META = ("article:published_time", "datepublished", "og:published_time", "pubdate")
+
+
+def lacks_story_signs(page: Page, url: str, *, byline: bool) -> bool:
+    """A page that shows little of a story and something of a service, shop or course page: at
+    most one of a publication date (or <time>), a byline and a single-post template and no
+    article object, an address that does not read like a story's, and a section of another kind in
+    its path or an offer's JSON-LD.
+
+    Evergreen guides are stories without dates or bylines too; they keep a story's address
+    (a headline slug, a blog or news section). A page with no sign either way stays a story.
+    """
+    signs = sum(
+        (
+            2 * bool(page.article),  # the page's own article object outweighs one more sign
+            byline,
+            _dated_in_markup(page),
+            bool(page.body_classes & _STORY_BODY)
+            or any(c.startswith("postid-") for c in page.body_classes),
+        )
+    )
+    if signs > 1:
+        return False
+    try:
+        segments = [s.lower() for s in urlsplit(url).path.split("/") if s]
+    except ValueError:
+        segments = []
+    last = re.sub(r"\.\w{2,5}$", "", segments[-1]) if segments else ""
+    sections = set(segments[:-1])
+    if (
+        sections & _STORY_SECTIONS
+        or any(re.fullmatch(r"(?:19|20)\d\d", s) for s in sections)
+        or len([w for w in re.split(r"[-_+]", last) if w]) >= _STORY_SLUG_WORDS
+    ):
+        return False
+    offers = not page.article and any(types_of(n) & _OFFER_TYPES for n in page.jsonld.nodes)
+    return bool(sections & _OTHER_SECTIONS) or offers
+
+
+def _dated_in_markup(page: Page) -> bool:
+    """The page marks a publication date: JSON-LD, a meta tag or a <time> element."""
+    if any("datePublished" in node for node in page.jsonld.nodes):
+        return True
+    if any(page.meta.get(name) for name in _DATED_META):
+        return True
+    return bool(page.tree.xpath("//time"))

@@ -3,9 +3,9 @@ documentation, shop products and shop categories.
 
 Each kind is told by what its software or markup declares: schema.org types (JSON-LD or
 microdata), the `generator` meta tag of forum and documentation engines, the URL conventions
-of forum engines, documentation and shop paths. Blog and news templates also mark up
-comments and set og:type "article" on every page, so those weaker signs count only on pages
-that do not declare an article object of their own.
+of forum engines, documentation and shop paths, documentation's "Edit this page" link. Blog
+and news templates also mark up comments and set og:type "article" on every page, so those
+weaker signs count only on pages that do not declare an article object of their own.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from urllib.parse import urlsplit
 
 from crawler.extract.primitives.jsonld import types_of
-from crawler.extract.primitives.page import Page
+from crawler.extract.primitives.page import Page, element_text
 
 # schema.org types of a thread of posts or a question with its answers.
 _DISCUSSION_TYPES = frozenset({"discussionforumposting", "qapage"})
@@ -40,6 +40,11 @@ _DOC_PATH = re.compile(
     r"/(?:docs?|documentation|reference|manual|wiki|man-pages)(?:/|$)", re.IGNORECASE
 )
 _DOC_HOST = re.compile(r"^docs?\.|\.readthedocs\.io$", re.IGNORECASE)
+# The link documentation sites put on every page for readers to correct it.
+_EDIT_LINK = re.compile(
+    r"^(?:edit (?:this page|page|on github|on gitlab)|suggest an edit|improve this page)\W*$",
+    re.IGNORECASE,
+)
 _SHOP_PATH = re.compile(r"/(?:products?|shop|pdp)/[^/]", re.IGNORECASE)
 # WooCommerce's classes on a product's <body>.
 _SHOP_BODY = frozenset({"single-product", "product-template-default"})
@@ -86,6 +91,8 @@ def not_an_article(page: Page, url: str) -> str | None:
     doc_place = _DOC_PATH.search(parts.path) or _DOC_HOST.search(host)
     if doc_place and not own_article and not _says_article(page):
         return "documentation"
+    if not own_article and _invites_edits(page):
+        return "documentation"
     if page.body_classes & _SHOP_BODY:
         return "product"
     if declared & _PRODUCT_TYPES and not own_article and "offer" in declared:
@@ -99,3 +106,8 @@ def not_an_article(page: Page, url: str) -> str | None:
 
 def _says_article(page: Page) -> bool:
     return (page.first_meta("og:type") or "").lower() == "article"
+
+
+def _invites_edits(page: Page) -> bool:
+    """The page links to a place where readers edit it ("Edit this page", "Edit on GitHub")."""
+    return any(_EDIT_LINK.match(element_text(a)) for a in page.tree.iter("a"))

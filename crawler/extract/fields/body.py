@@ -22,11 +22,18 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from trafilatura import extract as _trafilatura_extract
 
-from crawler.extract.primitives.blocks import HEADINGS, Block, main_element, split_blocks
+from crawler.extract.primitives.blocks import (
+    HEADINGS,
+    Block,
+    main_element,
+    reading_length,
+    split_blocks,
+)
 from crawler.extract.primitives.boilerplate import drop_furniture, strip_non_text
 from crawler.extract.primitives.headline import is_headline, standfirst, titles
 from crawler.extract.primitives.shingles import Reference, words
@@ -41,6 +48,9 @@ _MAX_SEED_GAP = 2  # short or link-heavy blocks allowed between two seeds of one
 _CLUSTER_SHARE = 0.25  # seed clusters this big next to the biggest are article too
 _GROW_RATIO = 2.0  # growing needs this many chars of paragraphs per char of other text
 _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
+_REPEATED_CHARS = 100  # a paragraph this long, shown twice, is one paragraph shown twice
+_REPEATED_SHARE = 0.3  # ... when repeats are this share of the text
+_ITEM_LINKS = 0.3  # a list item with more of its text in links is a list of links
 _TRUST = 0.2  # seeds holding this share of the text decide which containers are article
 _FLOOR = 0.3  # showing under this share of what trafilatura found: trust trafilatura
 _CUT_SHORT = 0.5  # fast mode kept under this share of the page's prose: run the full search
@@ -57,7 +67,7 @@ _MORE_STORIES = re.compile(
 
 
 def _is_good(block: Block) -> bool:
-    return len(block.text) >= _GOOD_CHARS and block.link_density < 0.3
+    return reading_length(block.text) >= _GOOD_CHARS and block.link_density < 0.3
 
 
 def _is_bad(block: Block) -> bool:
@@ -108,7 +118,8 @@ def _seeds(blocks: list[Block], reference: Reference) -> list[int]:
     seeds = [
         i
         for i, block in enumerate(blocks)
-        if len(words(block.text)) >= _MIN_SEED_WORDS and reference.coverage(block.text) >= _COVERED
+        if (len(words(block.text)) >= _MIN_SEED_WORDS or reading_length(block.text) >= _GOOD_CHARS)
+        and reference.coverage(block.text) >= _COVERED
     ]
     if not seeds:
         return []
@@ -146,19 +157,57 @@ def _grow(
     return el
 
 
+def _list_item(block: Block) -> lxml.html.HtmlElement | None:
+    """The <li> a block is (or is the heading or paragraph of), else None."""
+    owner = block.owner
+    if owner.tag == "li":
+        return owner
+    parent = owner.getparent()
+    return parent if parent is not None and parent.tag == "li" else None
+
+
 def _signature(block: Block) -> tuple[str, str]:
-    parent = block.owner.getparent()
+    """The tag and class of the block's container; for a list item, those of its list's."""
+    item = _list_item(block)
+    element = item.getparent() if item is not None else block.owner
+    parent = element.getparent() if element is not None else None
     return ("", "") if parent is None else (parent.tag, parent.get("class", ""))
 
 
+def _is_item(block: Block) -> bool:
+    """A link-poor list item: a point of the text, not a list of links."""
+    return _list_item(block) is not None and block.link_density < _ITEM_LINKS
+
+
+def _links_away(block: Block, host: str) -> bool:
+    """The block's links all lead to other sites than `host` (and it has some)."""
+    item = _list_item(block)
+    hrefs = [a.get("href") or "" for a in (item if item is not None else block.owner).iter("a")]
+    hosts = [_host(h) for h in hrefs]
+    return bool(hosts) and all(h and h != host for h in hosts)
+
+
+def _host(url: str) -> str:
+    try:
+        netloc = urlsplit(url.strip()).netloc.lower()
+    except ValueError:
+        return ""
+    return netloc.removeprefix("www.")
+
+
 def _select(
-    blocks: list[Block], main: lxml.html.HtmlElement, seeds: list[int], reference: Reference
+    blocks: list[Block],
+    main: lxml.html.HtmlElement,
+    seeds: list[int],
+    reference: Reference,
+    host: str,
 ) -> list[int]:
     """Indexes of the body blocks under `main`.
 
     Between the first and last seed, trafilatura saw the whole picture: keep what it kept, a
-    subheading it dropped over a paragraph it kept, and long paragraphs it dropped from a
-    container it kept others from. Before and after, trafilatura may have
+    subheading it dropped over a paragraph it kept, and long paragraphs, link-poor list items
+    and lists of links to other sites it dropped from a container it kept others from (a
+    list counts as sitting where the list sits). Before and after, trafilatura may have
     stopped early: keep what is not link-heavy, and when the seeds hold a fair share of the
     text, only what sits in containers like the seeds' (so a teaser list after the article
     stays out while the second half of a split body comes in). Short blocks trafilatura did not
@@ -169,13 +218,31 @@ def _select(
     span = [i for i in inside if first <= i <= last]
     kept = {i for i in span if reference.coverage(blocks[i].text) >= _COVERED}
     kept_signatures = {_signature(blocks[i]) for i in kept}
-    keep = [
+    chosen = {
         i
-        for n, i in enumerate(span)
+        for i in span
         if i in kept
-        or (blocks[i].owner.tag in HEADINGS and n + 1 < len(span) and span[n + 1] in kept)
-        or (_is_good(blocks[i]) and _signature(blocks[i]) in kept_signatures)
-    ]
+        or (
+            (_is_good(blocks[i]) or _is_item(blocks[i]))
+            and _signature(blocks[i]) in kept_signatures
+        )
+    }
+    # A list of links to other sites inside the text (a listicle's linked names, sources)
+    # sits in its container too; a list of links to the site's own stories does not.
+    span_all = [i for i, b in enumerate(blocks[: last + 1]) if i >= first and _inside(b, main)]
+    chosen |= {
+        i
+        for i in span_all
+        if _is_bad(blocks[i])
+        and _list_item(blocks[i]) is not None
+        and _signature(blocks[i]) in kept_signatures
+        and _links_away(blocks[i], host)
+    }
+    span = sorted({*span, *chosen})
+    for n in range(len(span) - 2, -1, -1):  # a subheading over what is kept stays
+        if blocks[span[n]].owner.tag in HEADINGS and span[n + 1] in chosen:
+            chosen.add(span[n])
+    keep = sorted(chosen)
     sides = [[i for i in inside if i < first][::-1], [i for i in inside if i > last]]
     kept_chars = sum(len(blocks[i].text) for i in keep)
     side_chars = sum(len(blocks[i].text) for side in sides for i in side)
@@ -186,6 +253,7 @@ def _select(
         while (
             run
             and not _is_good(blocks[run[-1]])
+            and not _is_item(blocks[run[-1]])
             and reference.coverage(blocks[run[-1]].text) < _COVERED
         ):
             run.pop()
@@ -213,13 +281,29 @@ def _json_ld_bodies(tree: lxml.html.HtmlElement) -> Iterator[str]:
 
 
 def _paragraphs(texts: list[str]) -> str:
+    """The texts as paragraphs, whitespace tidied. A page that shows much of its text twice
+    (a second copy of the story for another screen size) gives each long paragraph once; a
+    few repeats (an interview's recurring question, a menu's recurring dish) stay.
+    """
     out = []
     for text in texts:
         for para in re.split(r"\n\s*\n", text):
             para = "\n".join(" ".join(line.split()) for line in para.splitlines()).strip()
             if para:
                 out.append(para)
-    return "\n\n".join(out)
+    seen: set[str] = set()
+    once = []
+    repeated = 0
+    for para in out:
+        key = " ".join(para.split())
+        if key in seen:
+            repeated += len(para)
+            continue
+        once.append(para)
+        if len(key) >= _REPEATED_CHARS:
+            seen.add(key)
+    total = sum(len(para) for para in out)
+    return "\n\n".join(once if repeated >= _REPEATED_SHARE * total else out)
 
 
 def _prefer(found: str, json_ld: str) -> str:
@@ -252,7 +336,7 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     headlines = titles(tree)
     keep = [
         i
-        for i in _select(blocks, main, seeds, reference)
+        for i in _select(blocks, main, seeds, reference, _host(url))
         if not is_headline(blocks[i].text, headlines)
     ]
     texts = [blocks[i].text for i in keep]

@@ -27,6 +27,10 @@ BLOCK_TAGS = _names(
     "tbody td tfoot th thead tr ul"
 )
 HEADINGS = _names("h2 h3 h4 h5 h6")
+# Han, kana, Hangul and full-width forms.
+_CJK = re.compile(
+    "[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
+)
 _SPACES = re.compile(r"[^\S\n]+")
 _LINES = re.compile(r"\s*\n\s*")
 
@@ -98,9 +102,16 @@ def split_blocks(root: lxml.html.HtmlElement) -> list[Block]:
     return blocks
 
 
+def reading_length(text: str) -> int:
+    """The length of `text` in Latin letters' worth: a Chinese, Japanese or Korean character
+    says about as much as three letters, so dense CJK prose is not taken for a label or blurb.
+    """
+    return len(text) + 2 * len(_CJK.findall(text))
+
+
 def block_weight(block: Block) -> float:
     """How much a block says "article text" (positive) or "page furniture" (negative)."""
-    size = len(block.text)
+    size = reading_length(block.text)
     density = block.link_density
     if density > 0.5:
         return -float(size)

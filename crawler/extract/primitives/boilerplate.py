@@ -143,7 +143,19 @@ def drop_furniture(root: lxml.html.HtmlElement, blocks: list[Block], share: floa
         )
         # Nested in a suspect of its kind, its text is counted there already.
         kinds[kind] = kinds.get(kind, 0.0) + (0.0 if nested else good.get(el, 0.0))
-    doomed = [el for el in hidden if good.get(el, 0.0) <= share * total]
+    # Collapsed parts of one kind count together: an accordion's or a tab list's panels,
+    # which a control names (aria-controls) or which share a class.
+    controlled = {name for value in root.xpath(".//@aria-controls") for name in str(value).split()}
+
+    def fold(el: lxml.html.HtmlElement) -> tuple[str, str]:
+        if el.get("id") in controlled:
+            return ("", "aria-controls")
+        return (el.tag, el.get("class", "") or str(id(el)))
+
+    folds: dict[tuple[str, str], float] = {}
+    for el in hidden:
+        folds[fold(el)] = folds.get(fold(el), 0.0) + good.get(el, 0.0)
+    doomed = [el for el in hidden if folds[fold(el)] <= share * total]
     doomed += [
         el
         for el in suspects

@@ -21,15 +21,80 @@ def parse_tree(text: str) -> lxml.html.HtmlElement | None:
 
     The text goes to libxml2 as UTF-8 bytes: it then ignores any encoding the document
     declares and copes with control characters that lxml refuses in a str. Buttons left
-    with open elements inside are closed first, as a browser would (see `markup`).
+    with open elements inside are closed first, and elements after a stray `</body>` moved
+    back into the body, as a browser would (see `markup`).
     """
     data = close_buttons(text).encode("utf-8", errors="replace")
     if not data.strip():
         return None
     try:
-        return lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(encoding="utf-8"))
+        tree = lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError):
         return None
+    _into_body(tree)
+    _place_streamed(tree)
+    return tree
+
+
+def _place_streamed(tree: lxml.html.HtmlElement) -> None:
+    """Put the parts a streaming React page sends late where its script puts them.
+
+    React's streamed rendering leaves `<template id="B:1">` (or "P:1") where a part belongs
+    and sends the part at the end of the body as `<div hidden id="S:1">`; a small inline
+    script swaps them once both have arrived. Without the swap the part is hidden, at the
+    bottom of the page, and often it is most of the story.
+    """
+    parts = tree.xpath("//div[@hidden][starts-with(@id, 'S:')]")
+    if not parts:
+        return
+    slots = {t.get("id"): t for t in tree.iter("template") if t.get("id", "")[1:2] == ":"}
+    for part in parts:
+        key = part.get("id", "")[2:]
+        slot = slots.get(f"B:{key}", slots.get(f"P:{key}"))
+        parent = slot.getparent() if slot is not None else None
+        if slot is None or parent is None:
+            continue
+        del part.attrib["hidden"]
+        part.tail = slot.tail
+        parent.replace(slot, part)
+        _drop_fallback(part)
+
+
+def _drop_fallback(part: lxml.html.HtmlElement) -> None:
+    """Remove what stood in for a streamed part until it came: up to the `<!--/$-->` mark."""
+    fallback = []
+    for sibling in part.itersiblings():
+        if not isinstance(sibling.tag, str) and (sibling.text or "").strip() == "/$":
+            break
+        fallback.append(sibling)
+    else:
+        return  # no end mark: leave the page as it is
+    for element in fallback:
+        part.getparent().remove(element)
+
+
+def _into_body(tree: lxml.html.HtmlElement) -> None:
+    """Move what libxml2 left after the document's end back into <body>, as a browser does.
+
+    A template that prints `</body></html>` after its header, with the page going on after
+    it, makes libxml2 start a second <html> beside the first, where a reader of <body> never
+    looks; a browser ignores those end tags and keeps everything in the one body.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    head = tree.find("head")
+    for stray in list(tree.itersiblings()):
+        if not isinstance(stray.tag, str):
+            continue
+        parts = [stray] if stray.tag != "html" else list(stray)
+        for part in parts:
+            if part.tag in ("body", "head"):
+                target = head if part.tag == "head" and head is not None else body
+                for child in list(part):
+                    target.append(child)
+            elif isinstance(part.tag, str):
+                body.append(part)
 
 
 @lru_cache(maxsize=256)
