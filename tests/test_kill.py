@@ -6,6 +6,7 @@ import os
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,11 +32,17 @@ feeds = ["{origin}/feed.atom"]
 
 
 class SlowHandler(SiteHandler):
-    """The fixture site, slowly: each article takes a while, so a crawl can be caught mid-way."""
+    """The fixture site, slowly: articles are served one at a time, each after a while, so a
+    crawl can be caught mid-way (in parallel, all of them would arrive at once)."""
+
+    one_at_a_time = threading.Lock()
 
     def do_GET(self) -> None:
         if self.path.startswith("/articles/"):
-            time.sleep(0.2)
+            with self.one_at_a_time:
+                time.sleep(0.2)
+                super().do_GET()
+            return
         super().do_GET()
 
 
