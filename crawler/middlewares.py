@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import NoReturn
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -85,23 +86,42 @@ class KnownArticleMiddleware:
             request.headers[b"If-Modified-Since"] = state.last_modified
 
     def process_response(self, request: Request, response: Response) -> Response:
-        article_id = request.meta.get(RECHECK)
-        if article_id is None or response.status < 300:
+        article_id = recheck_answer(request, response)
+        if article_id is None:
             return response
-        if 300 <= response.status < 400 and response.status != 304:
-            return response  # a redirect: the redirect middleware follows it
         site: Site = request.cb_kwargs["site"]
         fetch = Fetch(url=request.url, status=response.status, schedule=site.recheck)
         self.store.checked(article_id, fetch, now=datetime.now(UTC))
-        if response.status == 304:
-            self._count(request, "unchanged")
-            raise IgnoreRequest(f"{request.url} is unchanged (304)")
-        self._count(request, "gone" if response.status in (404, 410) else "errors")
-        logger.warning(
-            "site %s: re-check of %s answered HTTP %s; the stored article is kept%s",
-            site.name,
-            request.url,
-            response.status,
-            " and not checked again" if response.status == 410 else "",
-        )
-        raise IgnoreRequest(f"{request.url}: HTTP {response.status} on re-check")
+        drop_recheck(request, response, self.crawler)
+
+
+def recheck_answer(request: Request, response: Response) -> int | None:
+    """The stored article a re-check's response answers for without a new version (a 304, or an
+    error status such as 404 or 410), or None when the response goes on: not a re-check, a page
+    for the spider, or a redirect the redirect middleware follows."""
+    article_id = request.meta.get(RECHECK)
+    if article_id is None or response.status < 300:
+        return None
+    if 300 <= response.status < 400 and response.status != 304:
+        return None
+    return int(article_id)
+
+
+def drop_recheck(request: Request, response: Response, crawler: Crawler) -> NoReturn:
+    """Count a re-check answered without a new version, say so when it is an error, and drop
+    the response (the stored article is kept as it is)."""
+    assert crawler.stats is not None
+    site: Site = request.cb_kwargs["site"]
+    if response.status == 304:
+        crawler.stats.inc_value(f"newsmon/site/{site.name}/unchanged")
+        raise IgnoreRequest(f"{request.url} is unchanged (304)")
+    kind = "gone" if response.status in (404, 410) else "errors"
+    crawler.stats.inc_value(f"newsmon/site/{site.name}/{kind}")
+    logger.warning(
+        "site %s: re-check of %s answered HTTP %s; the stored article is kept%s",
+        site.name,
+        request.url,
+        response.status,
+        " and not checked again" if response.status == 410 else "",
+    )
+    raise IgnoreRequest(f"{request.url}: HTTP {response.status} on re-check")

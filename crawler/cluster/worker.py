@@ -23,7 +23,6 @@ from typing import Any
 from redis.exceptions import RedisError
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import MemoryStatsCollector
@@ -34,7 +33,7 @@ from crawler.cluster import DEFAULT_PREFIX, Keys
 from crawler.cluster.records import item_record, record
 from crawler.hosts import HostGuard
 from crawler.items import ArticleItem
-from crawler.middlewares import RECHECK
+from crawler.middlewares import drop_recheck, recheck_answer
 from crawler.pool import ExtractPool
 from crawler.sites import Site
 from crawler.store import Fetch
@@ -123,26 +122,12 @@ class RecheckMiddleware:
         return cls(crawler, _sink(crawler))
 
     def process_response(self, request: Request, response: Response) -> Response:
-        article_id = request.meta.get(RECHECK)
-        if article_id is None or response.status < 300:
+        article_id = recheck_answer(request, response)
+        if article_id is None:
             return response
-        if 300 <= response.status < 400 and response.status != 304:
-            return response  # a redirect: the redirect middleware follows it
         site: Site = request.cb_kwargs["site"]
-        self.sink.checked(int(article_id), request.url, response.status, site.name)
-        assert self.crawler.stats is not None
-        if response.status == 304:
-            self.crawler.stats.inc_value(f"newsmon/site/{site.name}/unchanged")
-            raise IgnoreRequest(f"{request.url} is unchanged (304)")
-        kind = "gone" if response.status in (404, 410) else "errors"
-        self.crawler.stats.inc_value(f"newsmon/site/{site.name}/{kind}")
-        logger.warning(
-            "site %s: re-check of %s answered HTTP %s; the stored article is kept",
-            site.name,
-            request.url,
-            response.status,
-        )
-        raise IgnoreRequest(f"{request.url}: HTTP {response.status} on re-check")
+        self.sink.checked(article_id, request.url, response.status, site.name)
+        drop_recheck(request, response, self.crawler)
 
 
 class _Holds:
