@@ -27,9 +27,8 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 
 from monitor.folding import fold, words
 from monitor.query import (
@@ -101,6 +100,11 @@ class Hit:
 
 
 _Test = Callable[[Scan], bool]
+# What the automaton's word stands for: (a prefix?, the keys that are the word alone, the keys
+# anchored on it with (key, words before it nearest first, words after it, the last a prefix))
+_Anchor = tuple[
+    bool, tuple[int, ...], tuple[tuple[int, tuple[str, ...], tuple[str, ...], bool], ...]
+]
 # (segment number, folded start, folded end)
 _Place = tuple[int, int, int]
 # After how many articles the triggers are picked again from how often each group occurred.
@@ -431,19 +435,23 @@ class Matcher:
         self._by_group: dict[int, tuple[int, ...]] = {}
         self._by_key: list[tuple[int, ...]] = []
         self._pick_triggers()
-        self._automaton: Any = None
+        # The automaton (ahocorasick-rs: a DFA in Rust, its offsets in characters) and for each
+        # of its words: (a prefix?, the keys that are this word alone, the keys anchored on it
+        # with the words around the anchor)
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None
+        self._values: list[_Anchor] = []
         if self._keys.words:
-            automaton = ahocorasick.Automaton()
             around = self._keys.around
             for text, wid in self._keys.words.items():
-                # (length, a prefix?, the keys that are this word alone, the keys anchored on
-                # it with the words around the anchor)
                 kids = self._keys.anchor_of[wid]
                 alone = tuple(k for k in kids if not around[k][0] and not around[k][1])
                 anchored = tuple((k, *around[k]) for k in kids if k not in alone)
-                automaton.add_word(text, (len(text), not text.endswith(" "), alone, anchored))
-            automaton.make_automaton()
-            self._automaton = automaton
+                self._values.append((not text.endswith(" "), alone, anchored))
+            self._automaton = ahocorasick_rs.AhoCorasick(
+                list(self._keys.words),
+                matchkind=ahocorasick_rs.MatchKind.Standard,
+                implementation=ahocorasick_rs.Implementation.DFA,
+            )
 
     def _pick_triggers(self) -> None:
         popularity, occurred = self._popularity, self._occurred
@@ -487,12 +495,17 @@ class Matcher:
     def _find(self, scan: Scan) -> None:
         """Every occurrence of every term in the article's segments."""
         found, where = scan.found, scan.where
-        iterate = self._automaton.iter
+        if self._automaton is None:
+            return
+        # every occurrence of every word, overlapping (`` us `` and `` japan `` share a space),
+        # as (word id, start, end) in characters
+        search, values = self._automaton.find_matches_as_indexes, self._values
         for number, segment in enumerate(scan.segments):
             text, cut, lead = segment.folded.text, segment.cut, segment.bit
-            for last, (size, prefix, alone, anchored) in iterate(text):
-                start = last - size + 2
-                end = text.index(" ", last) if prefix else last
+            for wid, start, end in search(text, True):
+                prefix, alone, anchored = values[wid]
+                start += 1
+                end = text.index(" ", end) if prefix else end - 1
                 bit = REST if 0 <= cut <= start else lead
                 for kid in alone:
                     occurrences = found.get(kid)
