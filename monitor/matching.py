@@ -50,11 +50,16 @@ from monitor.scan import (
     TEXT,
     Article,
     Occurrence,
+    Rows,
     Scan,
     Span,
-    new_span,
     segments,
 )
+
+# A Span or a Hit made with one attribute write (its __dict__) instead of the frozen dataclass's
+# __init__, which sets each field through object.__setattr__ (an article's hits have ~12 Spans).
+_new = object.__new__
+_set = object.__setattr__
 
 __all__ = [
     "Article",
@@ -171,7 +176,7 @@ class _Keys:
 @dataclass(frozen=True)
 class _Watch:
     name: str
-    test: _Test
+    test: _Test | None  # None: the required groups decide
     positive: tuple[tuple[int, int, str], ...]  # (key id, mask, canonical term)
     min_mentions: int
     required: tuple[tuple[int, int], ...]  # (group, mask): all must be present to match
@@ -221,6 +226,17 @@ class _Compiler:
         if isinstance(node, Or) and all(isinstance(c, Term | Alias) for c in node.children):
             return [(self.keys.group(_alternatives(node)), mask)]
         return []
+
+    def decided(self, node: Node) -> bool:
+        """Whether `required` says all there is to the node: the node matches exactly when
+        every (group, mask) pair it gives is present."""
+        if isinstance(node, Term | Alias):
+            return True
+        if isinstance(node, Field):
+            return self.decided(node.child)
+        if isinstance(node, And):
+            return all(self.decided(c) for c in node.children)
+        return isinstance(node, Or) and all(isinstance(c, Term | Alias) for c in node.children)
 
     def groups(self, node: Node) -> set[int]:
         """Every group of terms the node looks for positively."""
@@ -420,7 +436,9 @@ class Matcher:
             prominence = spec[2] if len(spec) == 3 else Prominence()
             mask = prominence.mask
             positive = tuple(p for p in compiler.positive(query, mask) if p[0] >= 0)
-            test = compiler.test(query, mask)
+            test: _Test | None = compiler.test(query, mask)  # (which notes where it looks)
+            if compiler.decided(query):  # words, phrases and aliases joined by AND, OR of words:
+                test = None  # its required groups say all, no test after them
             required = tuple(dict.fromkeys(compiler.required(query, mask)))
             self._watches.append(_Watch(name, test, positive, prominence.min_mentions, required))
         # Each watch is looked at only when one of its triggers occurred: groups of terms one of
@@ -439,6 +457,7 @@ class Matcher:
         # of its words: (a prefix?, the keys that are this word alone, the keys anchored on it
         # with the words around the anchor)
         self._automaton: ahocorasick_rs.AhoCorasick | None = None
+        self._bytes_automaton: ahocorasick_rs.BytesAhoCorasick | None = None
         self._values: list[_Anchor] = []
         if self._keys.words:
             around = self._keys.around
@@ -447,10 +466,15 @@ class Matcher:
                 alone = tuple(k for k in kids if not around[k][0] and not around[k][1])
                 anchored = tuple((k, *around[k]) for k in kids if k not in alone)
                 self._values.append((not text.endswith(" "), alone, anchored))
+            standard, dfa = ahocorasick_rs.MatchKind.Standard, ahocorasick_rs.Implementation.DFA
             self._automaton = ahocorasick_rs.AhoCorasick(
-                list(self._keys.words),
-                matchkind=ahocorasick_rs.MatchKind.Standard,
-                implementation=ahocorasick_rs.Implementation.DFA,
+                list(self._keys.words), matchkind=standard, implementation=dfa
+            )
+            # The same over bytes, for ASCII texts (most, once folded): a str is searched as
+            # UTF-8 with a map from each byte to its character made first, ~1 ns a character;
+            # in ASCII the offsets are the same.
+            self._bytes_automaton = ahocorasick_rs.BytesAhoCorasick(
+                [word.encode() for word in self._keys.words], matchkind=standard, implementation=dfa
             )
 
     def _pick_triggers(self) -> None:
@@ -495,38 +519,44 @@ class Matcher:
     def _find(self, scan: Scan) -> None:
         """Every occurrence of every term in the article's segments."""
         found, where = scan.found, scan.where
-        if self._automaton is None:
+        if self._automaton is None or self._bytes_automaton is None:
             return
         # every occurrence of every word, overlapping (`` us `` and `` japan `` share a space),
         # as (word id, start, end) in characters
         search, values = self._automaton.find_matches_as_indexes, self._values
+        search_bytes = self._bytes_automaton.find_matches_as_indexes
         for number, segment in enumerate(scan.segments):
             text, cut, lead = segment.folded.text, segment.cut, segment.bit
-            for wid, start, end in search(text, True):
+            if text.isascii():
+                matches = search_bytes(text.encode("ascii"), True)
+            else:
+                matches = search(text, True)
+            if cut < 0:
+                cut = len(text)  # no word starts there: every occurrence is in the lead bit
+            for wid, start, end in matches:
                 prefix, alone, anchored = values[wid]
                 start += 1
                 end = text.index(" ", end) if prefix else end - 1
-                bit = REST if 0 <= cut <= start else lead
+                bit = REST if cut <= start else lead
+                occurrence = (number, start, end, bit)
                 for kid in alone:
-                    occurrences = found.get(kid)
-                    if occurrences is None:
-                        found[kid] = [(number, start, end, bit)]
-                        where[kid] = bit
-                    else:
-                        occurrences.append((number, start, end, bit))
+                    if kid in where:
+                        found[kid].append(occurrence)
                         where[kid] |= bit
+                    else:
+                        found[kid] = [occurrence]
+                        where[kid] = bit
                 for kid, before, after, open_end in anchored:
                     first, stop = _extend(text, start, end, before, after, open_end)
                     if first < 0 or first < cut < stop:
                         continue
-                    bit = REST if 0 <= cut <= first else lead
-                    occurrences = found.get(kid)
-                    if occurrences is None:
+                    bit = REST if cut <= first else lead
+                    if kid in where:
+                        found[kid].append((number, first, stop, bit))
+                        where[kid] |= bit
+                    else:
                         found[kid] = [(number, first, stop, bit)]
                         where[kid] = bit
-                    else:
-                        occurrences.append((number, first, stop, bit))
-                        where[kid] |= bit
 
     def _evaluate(self, scan: Scan) -> list[Hit]:
         """The hits among the watches one of whose triggers occurred."""
@@ -552,7 +582,7 @@ class Matcher:
                 if not present.get(group, 0) & mask:
                     break
             else:
-                if watch.test(scan):
+                if watch.test is None or watch.test(scan):
                     hit = self._hit(watch, scan)
                     if hit is not None:
                         hits.append(hit)
@@ -565,33 +595,48 @@ class Matcher:
         # the distinct occurrences, counted only when more than one is asked for
         counted: set[Occurrence] | None = set() if watch.min_mentions > 1 else None
         for kid, mask, text in watch.positive:
-            if where.get(kid, 0) & mask:  # the bits of all its occurrences: one is in the mask
+            bits = where.get(kid, 0)  # the bits of all its occurrences
+            if bits & mask:
                 terms[text] = None
                 rows = rows_of.get(kid)
                 if rows is None:
                     rows = rows_of[kid] = _rows(scan, kid)
-                for bit, key, span, occurrence in rows:
+                if counted is None and not bits & ~mask:  # every occurrence counts
+                    spans.update(rows[0])
+                    continue
+                for bit, key, span, occurrence in rows[1]:
                     if bit & mask:
                         spans[key] = span
                         if counted is not None:
                             counted.add(occurrence)
         if len(spans if counted is None else counted) < watch.min_mentions:
             return None
-        return Hit(watch.name, tuple(terms), tuple([spans[k] for k in sorted(spans)]))
+        hit = _new(Hit)
+        _set(hit, "__dict__", {
+            "watch": watch.name,
+            "terms": tuple(terms),
+            "spans": tuple([spans[k] for k in sorted(spans)]),
+        })  # fmt: skip
+        return hit
 
 
-def _rows(scan: Scan, kid: int) -> list[tuple[int, tuple[int, int, int, int], Span, Occurrence]]:
-    """For each occurrence of key `kid`: its bit, where it is in the original text (field
-    order, item, start, end, which orders a hit's spans), its Span, the occurrence."""
+def _rows(scan: Scan, kid: int) -> Rows:
+    """For each occurrence of key `kid`: where it is in the original text (field order, item,
+    start, end, which orders a hit's spans) with its Span; and each one's bit, that place, its
+    Span and the occurrence."""
     segments = scan.segments
-    rows = []
+    pairs, rows = [], []
     for occurrence in scan.found[kid]:
         number, start, end, bit = occurrence
         segment = segments[number]
+        field, item = segment.field, segment.item
         s, e = segment.folded.original_span(start, end)
-        span = new_span(segment.field, s, e, segment.item)
-        rows.append((bit, (ORDER[segment.field], segment.item, s, e), span, occurrence))
-    return rows
+        span = _new(Span)
+        _set(span, "__dict__", {"field": field, "start": s, "end": e, "item": item})
+        key = (ORDER[field], item, s, e)
+        pairs.append((key, span))
+        rows.append((bit, key, span, occurrence))
+    return pairs, rows
 
 
 def _extend(
