@@ -459,6 +459,7 @@ class Matcher:
         self._automaton: ahocorasick_rs.AhoCorasick | None = None
         self._bytes_automaton: ahocorasick_rs.BytesAhoCorasick | None = None
         self._values: list[_Anchor] = []
+        self._ascii_values: list[_Anchor] = []
         if self._keys.words:
             around = self._keys.around
             for text, wid in self._keys.words.items():
@@ -470,12 +471,17 @@ class Matcher:
             self._automaton = ahocorasick_rs.AhoCorasick(
                 list(self._keys.words), matchkind=standard, implementation=dfa
             )
-            # The same over bytes, for ASCII texts (most, once folded): a str is searched as
-            # UTF-8 with a map from each byte to its character made first, ~1 ns a character;
-            # in ASCII the offsets are the same.
-            self._bytes_automaton = ahocorasick_rs.BytesAhoCorasick(
-                [word.encode() for word in self._keys.words], matchkind=standard, implementation=dfa
-            )
+            # The ASCII words over bytes, for ASCII texts (most, once folded): a str is searched
+            # as UTF-8 with a map from each byte to its character made first, ~1 ns a character;
+            # in ASCII the offsets are the same, and only ASCII words can occur.
+            ascii_words = [(w, wid) for w, wid in self._keys.words.items() if w.isascii()]
+            self._ascii_values = [self._values[wid] for _, wid in ascii_words]
+            if ascii_words:
+                self._bytes_automaton = ahocorasick_rs.BytesAhoCorasick(
+                    [w.encode("ascii") for w, _ in ascii_words],
+                    matchkind=standard,
+                    implementation=dfa,
+                )
 
     def _pick_triggers(self) -> None:
         popularity, occurred = self._popularity, self._occurred
@@ -519,22 +525,36 @@ class Matcher:
     def _find(self, scan: Scan) -> None:
         """Every occurrence of every term in the article's segments."""
         found, where = scan.found, scan.where
-        if self._automaton is None or self._bytes_automaton is None:
+        if self._automaton is None:
             return
         # every occurrence of every word, overlapping (`` us `` and `` japan `` share a space),
-        # as (word id, start, end) in characters
-        search, values = self._automaton.find_matches_as_indexes, self._values
-        search_bytes = self._bytes_automaton.find_matches_as_indexes
+        # as (word number, start, end) in characters
+        search = self._automaton.find_matches_as_indexes
+        search_bytes = (
+            self._bytes_automaton.find_matches_as_indexes if self._bytes_automaton else None
+        )
         for number, segment in enumerate(scan.segments):
             text, cut, lead = segment.folded.text, segment.cut, segment.bit
             if text.isascii():
-                matches = search_bytes(text.encode("ascii"), True)
+                if search_bytes is None:
+                    continue
+                matches, values = search_bytes(text.encode("ascii"), True), self._ascii_values
             else:
-                matches = search(text, True)
+                matches, values = search(text, True), self._values
             if cut < 0:
                 cut = len(text)  # no word starts there: every occurrence is in the lead bit
             for wid, start, end in matches:
                 prefix, alone, anchored = values[wid]
+                if not anchored and not prefix and len(alone) == 1:  # most: one key, one word
+                    kid = alone[0]
+                    bit = REST if cut <= start + 1 else lead
+                    if kid in where:
+                        found[kid].append((number, start + 1, end - 1, bit))
+                        where[kid] |= bit
+                    else:
+                        found[kid] = [(number, start + 1, end - 1, bit)]
+                        where[kid] = bit
+                    continue
                 start += 1
                 end = text.index(" ", end) if prefix else end - 1
                 bit = REST if cut <= start else lead
