@@ -238,6 +238,19 @@ class _Compiler:
             return all(self.decided(c) for c in node.children)
         return isinstance(node, Or) and all(isinstance(c, Term | Alias) for c in node.children)
 
+    def residual(self, node: Node, mask: int) -> _Test | None:
+        """A test of what `required` does not decide, for an article that has all the node's
+        required groups: None when they decide it all (words, phrases, aliases joined by AND,
+        OR of words), else the test of the parts of its ANDs they do not."""
+        if self.decided(node):
+            return None
+        if isinstance(node, Field):
+            return self.residual(node.child, SCOPES[node.name])
+        if isinstance(node, And):
+            tests = [t for c in node.children if (t := self.residual(c, mask)) is not None]
+            return tests[0] if len(tests) == 1 else _all(tuple(tests))
+        return self.test(node, mask)
+
     def groups(self, node: Node) -> set[int]:
         """Every group of terms the node looks for positively."""
         if isinstance(node, Term | Alias):
@@ -436,9 +449,8 @@ class Matcher:
             prominence = spec[2] if len(spec) == 3 else Prominence()
             mask = prominence.mask
             positive = tuple(p for p in compiler.positive(query, mask) if p[0] >= 0)
-            test: _Test | None = compiler.test(query, mask)  # (which notes where it looks)
-            if compiler.decided(query):  # words, phrases and aliases joined by AND, OR of words:
-                test = None  # its required groups say all, no test after them
+            compiler.test(query, mask)  # which notes where it looks
+            test = compiler.residual(query, mask)
             required = tuple(dict.fromkeys(compiler.required(query, mask)))
             self._watches.append(_Watch(name, test, positive, prominence.min_mentions, required))
         # Each watch is looked at only when one of its triggers occurred: groups of terms one of
@@ -453,6 +465,7 @@ class Matcher:
         self._by_group: dict[int, tuple[int, ...]] = {}
         self._by_key: list[tuple[int, ...]] = []
         self._pick_triggers()
+        self._checks = [(watch.required, watch.test) for watch in self._watches]
         # The automaton (ahocorasick-rs: a DFA in Rust, its offsets in characters) and for each
         # of its words: (a prefix?, the keys that are this word alone, the keys anchored on it
         # with the words around the anchor)
@@ -595,15 +608,15 @@ class Matcher:
         for kid in where:
             candidates.update(by_key[kid])
         hits: list[Hit] = []
-        watches = self._watches
+        watches, checks, get = self._watches, self._checks, present.get
         for number in sorted(candidates):
-            watch = watches[number]
-            for group, mask in watch.required:
-                if not present.get(group, 0) & mask:
+            required, test = checks[number]
+            for group, mask in required:
+                if not get(group, 0) & mask:
                     break
             else:
-                if watch.test is None or watch.test(scan):
-                    hit = self._hit(watch, scan)
+                if test is None or test(scan):
+                    hit = self._hit(watches[number], scan)
                     if hit is not None:
                         hits.append(hit)
         return hits
