@@ -94,6 +94,11 @@ class Folded:
     _resized: Sequence[tuple[int, int, int]] = ()
     _original_at: Sequence[int] = ()  # the original offsets alone
 
+    @property
+    def exact(self) -> bool:
+        """Whether every folded offset is the original one plus one (no character resized)."""
+        return not self._resized
+
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original offsets of the words in text[start:end] (no leading/trailing space)."""
         if not self._resized:

@@ -465,7 +465,11 @@ class Matcher:
         self._by_group: dict[int, tuple[int, ...]] = {}
         self._by_key: list[tuple[int, ...]] = []
         self._pick_triggers()
-        self._checks = [(watch.required, watch.test) for watch in self._watches]
+        # for each watch: its required groups (a set), its (group, mask) pairs, its test
+        self._checks = [
+            (frozenset(g for g, _ in watch.required), watch.required, watch.test)
+            for watch in self._watches
+        ]
         # The automaton (ahocorasick-rs: a DFA in Rust, its offsets in characters) and for each
         # of its words: (a prefix?, the keys that are this word alone, the keys anchored on it
         # with the words around the anchor)
@@ -608,9 +612,11 @@ class Matcher:
         for kid in where:
             candidates.update(by_key[kid])
         hits: list[Hit] = []
-        watches, checks, get = self._watches, self._checks, present.get
+        watches, checks, get, there = self._watches, self._checks, present.get, present.keys()
         for number in sorted(candidates):
-            required, test = checks[number]
+            groups, required, test = checks[number]
+            if not there >= groups:  # one of its required groups did not occur (most)
+                continue
             for group, mask in required:
                 if not get(group, 0) & mask:
                     break
@@ -659,14 +665,23 @@ def _rows(scan: Scan, kid: int) -> Rows:
     Span and the occurrence."""
     segments = scan.segments
     pairs, rows = [], []
+    last = -1
     for occurrence in scan.found[kid]:
         number, start, end, bit = occurrence
-        segment = segments[number]
-        field, item = segment.field, segment.item
-        s, e = segment.folded.original_span(start, end)
+        if number != last:  # occurrences come segment by segment
+            segment = segments[number]
+            field, item, order, folded = (
+                segment.field,
+                segment.item,
+                ORDER[segment.field],
+                segment.folded,
+            )
+            exact = folded.exact
+            last = number
+        s, e = (start - 1, end - 1) if exact else folded.original_span(start, end)
         span = _new(Span)
         _set(span, "__dict__", {"field": field, "start": s, "end": e, "item": item})
-        key = (ORDER[field], item, s, e)
+        key = (order, item, s, e)
         pairs.append((key, span))
         rows.append((bit, key, span, occurrence))
     return pairs, rows
