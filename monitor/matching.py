@@ -467,9 +467,11 @@ class Matcher:
         self._pick_triggers()
         # for each watch: its required groups (a set), its (group, mask) pairs, its test
         self._checks = [
-            (frozenset(g for g, _ in watch.required), watch.required, watch.test)
+            (sum(1 << g for g in {g for g, _ in watch.required}), watch.required, watch.test)
             for watch in self._watches
         ]
+        # key id -> the bits of the groups it is in
+        self._key_groups = [sum(1 << g for g in set(groups)) for groups in self._keys.of_key]
         # The automaton (ahocorasick-rs: a DFA in Rust, its offsets in characters) and for each
         # of its words: (a prefix?, the keys that are this word alone, the keys anchored on it
         # with the words around the anchor)
@@ -612,10 +614,16 @@ class Matcher:
         for kid in where:
             candidates.update(by_key[kid])
         hits: list[Hit] = []
-        watches, checks, get, there = self._watches, self._checks, present.get, present.keys()
+        # the groups that occurred, as bits of one integer: a watch whose required groups are
+        # not all there (most candidates) is passed over with one AND, touching one object
+        there = 0
+        key_groups = self._key_groups
+        for kid in where:
+            there |= key_groups[kid]
+        watches, checks, get = self._watches, self._checks, present.get
         for number in sorted(candidates):
             groups, required, test = checks[number]
-            if not there >= groups:  # one of its required groups did not occur (most)
+            if there & groups != groups:
                 continue
             for group, mask in required:
                 if not get(group, 0) & mask:
