@@ -180,6 +180,7 @@ class _Watch:
     positive: tuple[tuple[int, int, str], ...]  # (key id, mask, canonical term)
     min_mentions: int
     required: tuple[tuple[int, int], ...]  # (group, mask): all must be present to match
+    excluded: tuple[tuple[int, int], ...] = ()  # (group, mask): none may be present
 
 
 class _Compiler:
@@ -238,16 +239,32 @@ class _Compiler:
             return all(self.decided(c) for c in node.children)
         return isinstance(node, Or) and all(isinstance(c, Term | Alias) for c in node.children)
 
-    def residual(self, node: Node, mask: int) -> _Test | None:
+    def residual(self, node: Node, mask: int, excluded: list[tuple[int, int]]) -> _Test | None:
         """A test of what `required` does not decide, for an article that has all the node's
         required groups: None when they decide it all (words, phrases, aliases joined by AND,
-        OR of words), else the test of the parts of its ANDs they do not."""
+        OR of words), else the test of the parts of its ANDs they do not.  A NOT of a word,
+        phrase or alias under those ANDs is added to `excluded` as (group, mask) instead: the
+        node matches only when none of those is present."""
         if self.decided(node):
             return None
         if isinstance(node, Field):
-            return self.residual(node.child, SCOPES[node.name])
+            return self.residual(node.child, SCOPES[node.name], excluded)
+        if isinstance(node, Not):
+            inner: Node = node.child
+            scope = mask
+            if isinstance(node.child, Field):
+                inner, scope = node.child.child, SCOPES[node.child.name]
+            if isinstance(inner, Term | Alias):
+                self.looked_in |= scope
+                terms = inner.terms if isinstance(inner, Alias) else (inner,)
+                excluded.append((self.keys.group(terms), scope))
+                return None
         if isinstance(node, And):
-            tests = [t for c in node.children if (t := self.residual(c, mask)) is not None]
+            tests = [
+                t for c in node.children if (t := self.residual(c, mask, excluded)) is not None
+            ]
+            if not tests:
+                return None
             return tests[0] if len(tests) == 1 else _all(tuple(tests))
         return self.test(node, mask)
 
@@ -450,9 +467,12 @@ class Matcher:
             mask = prominence.mask
             positive = tuple(p for p in compiler.positive(query, mask) if p[0] >= 0)
             compiler.test(query, mask)  # which notes where it looks
-            test = compiler.residual(query, mask)
+            excluded: list[tuple[int, int]] = []
+            test = compiler.residual(query, mask, excluded)
             required = tuple(dict.fromkeys(compiler.required(query, mask)))
-            self._watches.append(_Watch(name, test, positive, prominence.min_mentions, required))
+            self._watches.append(
+                _Watch(name, test, positive, prominence.min_mentions, required, tuple(excluded))
+            )
         # Each watch is looked at only when one of its triggers occurred: groups of terms one of
         # which it cannot match without, chosen among those the fewest watches look for; once
         # articles have been seen, among those that occurred in the fewest articles.
@@ -467,7 +487,12 @@ class Matcher:
         self._pick_triggers()
         # for each watch: its required groups (a set), its (group, mask) pairs, its test
         self._checks = [
-            (sum(1 << g for g in {g for g, _ in watch.required}), watch.required, watch.test)
+            (
+                sum(1 << g for g in {g for g, _ in watch.required}),
+                watch.required,
+                watch.excluded,
+                watch.test,
+            )
             for watch in self._watches
         ]
         # key id -> the bits of the groups it is in
@@ -622,17 +647,22 @@ class Matcher:
             there |= key_groups[kid]
         watches, checks, get = self._watches, self._checks, present.get
         for number in sorted(candidates):
-            groups, required, test = checks[number]
+            groups, required, excluded, test = checks[number]
             if there & groups != groups:
                 continue
+            fits = True
             for group, mask in required:
                 if not get(group, 0) & mask:
+                    fits = False
                     break
-            else:
-                if test is None or test(scan):
-                    hit = self._hit(watches[number], scan)
-                    if hit is not None:
-                        hits.append(hit)
+            for group, mask in excluded if fits else ():
+                if get(group, 0) & mask:
+                    fits = False
+                    break
+            if fits and (test is None or test(scan)):
+                hit = self._hit(watches[number], scan)
+                if hit is not None:
+                    hits.append(hit)
         return hits
 
     def _hit(self, watch: _Watch, scan: Scan) -> Hit | None:
