@@ -12,7 +12,8 @@ sets, phrases, NOT clauses, some NEAR, SENTENCE, prefixes and fields. Beside new
   searched over each article's text (on the first 100 articles: it is slow);
 - floor: one bare pass of a pyahocorasick automaton of the watches' distinct terms, folded and
   padded (`` japan ``, `` data centre ``, `` chip``), over the same texts already folded (their
-  words, one space apart), doing nothing with what it finds.
+  words, one space apart), doing nothing with what it finds; beside it, for comparison, the same
+  pass with the matcher's engine (ahocorasick-rs, a DFA) over the same texts and terms.
 
 Each figure is the best of seven rounds that time the matcher (1,000 and 10 watches), the floor
 and the matcher's stages in turn, in CPU time of this process (the machine is shared). Ratios
@@ -355,11 +356,17 @@ def main() -> None:
     # (that pass and the phrase words around each anchor), evaluating the triggered watches.
     scans = [Scan(segments(a, looked_in), a) for a in articles]
     own = big._automaton.find_matches_as_indexes if big._automaton else None
+    own_bytes = big._bytes_automaton.find_matches_as_indexes if big._bytes_automaton else None
 
     def bare() -> None:
         for scan in scans:
             for segment in scan.segments:
-                for _ in own(segment.folded.text, True) if own else ():
+                text = segment.folded.text
+                if text.isascii():  # as the matcher searches: ASCII text as bytes
+                    found = own_bytes(text.encode("ascii"), True) if own_bytes else ()
+                else:
+                    found = own(text, True) if own else ()
+                for _ in found:
                     pass
 
     def finding() -> None:
