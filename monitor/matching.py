@@ -333,6 +333,8 @@ class _Compiler:
                 if not got:
                     return False
                 found.append(got)
+            if len(found) == 2:
+                return _near_pair(scan, found, close_enough, distance)
             return _together(scan, found, close_enough, distance)
 
         return test
@@ -436,7 +438,8 @@ def _together(
     for i, (place, arg) in enumerate(places):
         number, _, after = place
         chosen = {arg: place}
-        for other, arg2 in places[i + 1 :]:
+        for j in range(i + 1, len(places)):  # (not a slice: a copy of the rest for each place)
+            other, arg2 = places[j]
             if other[0] != number or scan.beyond(number, after, other[1], reach):
                 break
             if arg2 not in chosen:
@@ -446,6 +449,35 @@ def _together(
                     break
         if len(chosen) == wanted and fits(scan, list(chosen.values())):
             return True
+    return False
+
+
+def _near_pair(
+    scan: Scan,
+    found: list[list[_Place]],
+    fits: Callable[[Scan, list[_Place]], bool],
+    reach: int,
+) -> bool:
+    """`_together` for two arguments, in one pass over the places in order: each place is
+    tried with the place of the other argument before it in its segment that ends last (the
+    fewest words between; `_together` tries each with the next of the other argument, which
+    finds a pair exactly when this does)."""
+    places = sorted((p, arg) for arg, got in enumerate(found) for p in got)
+    number = -1
+    latest: list[_Place | None] = [None, None]  # for each argument, in this segment
+    for place, arg in places:
+        if place[0] != number:
+            number, latest = place[0], [None, None]
+        other = latest[1 - arg]
+        if (
+            other is not None
+            and not scan.beyond(number, other[2], place[1], reach)
+            and fits(scan, [other, place])
+        ):
+            return True
+        mine = latest[arg]
+        if mine is None or place[2] > mine[2]:
+            latest[arg] = place
     return False
 
 
