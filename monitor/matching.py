@@ -44,7 +44,6 @@ from monitor.query import (
     unparse,
 )
 from monitor.scan import (
-    ORDER,
     REST,
     SCOPES,
     TEXT,
@@ -700,7 +699,7 @@ class Matcher:
     def _hit(self, watch: _Watch, scan: Scan) -> Hit | None:
         where, rows_of = scan.where, scan.rows
         terms: dict[str, None] = {}
-        spans: dict[tuple[int, int, int, int], Span] = {}  # (field, item, start, end) -> Span
+        spans: dict[tuple[int, ...], Span] = {}  # place (see `Rows`) -> Span
         # the distinct occurrences, counted only when more than one is asked for
         counted: set[Occurrence] | None = set() if watch.min_mentions > 1 else None
         for kid, mask, text in watch.positive:
@@ -711,11 +710,11 @@ class Matcher:
                 if rows is None:
                     rows = rows_of[kid] = _rows(scan, kid)
                 if counted is None and not bits & ~mask:  # every occurrence counts
-                    spans.update(rows[0])
+                    spans.update(rows)
                     continue
-                for bit, key, span, occurrence in rows[1]:
-                    if bit & mask:
-                        spans[key] = span
+                for (place, span), occurrence in zip(rows, scan.found[kid], strict=True):
+                    if occurrence[3] & mask:
+                        spans[place] = span
                         if counted is not None:
                             counted.add(occurrence)
         if len(spans if counted is None else counted) < watch.min_mentions:
@@ -730,31 +729,28 @@ class Matcher:
 
 
 def _rows(scan: Scan, kid: int) -> Rows:
-    """For each occurrence of key `kid`: where it is in the original text (field order, item,
-    start, end, which orders a hit's spans) with its Span; and each one's bit, that place, its
-    Span and the occurrence."""
+    """For each occurrence of key `kid`, in order: its place, which orders a hit's spans and
+    tells equal ones apart, and its Span (see `Rows`)."""
     segments = scan.segments
-    pairs, rows = [], []
+    rows: Rows = []
     last = -1
     for occurrence in scan.found[kid]:
-        number, start, end, bit = occurrence
+        number, start, end, _ = occurrence
         if number != last:  # occurrences come segment by segment
             segment = segments[number]
-            field, item, order, folded = (
-                segment.field,
-                segment.item,
-                ORDER[segment.field],
-                segment.folded,
-            )
+            field, item, folded = segment.field, segment.item, segment.folded
             exact = folded.exact
             last = number
-        s, e = (start - 1, end - 1) if exact else folded.original_span(start, end)
         span = _new(Span)
-        _set(span, "__dict__", {"field": field, "start": s, "end": e, "item": item})
-        key = (order, item, s, e)
-        pairs.append((key, span))
-        rows.append((bit, key, span, occurrence))
-    return pairs, rows
+        if exact:  # the occurrence itself is its place: no tuple made
+            s, e = start - 1, end - 1
+            _set(span, "__dict__", {"field": field, "start": s, "end": e, "item": item})
+            rows.append((occurrence, span))
+        else:
+            s, e = folded.original_span(start, end)
+            _set(span, "__dict__", {"field": field, "start": s, "end": e, "item": item})
+            rows.append(((number, s, e), span))
+    return rows
 
 
 def _extend(

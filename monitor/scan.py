@@ -23,7 +23,6 @@ __all__ = [
     "Article",
     "FieldName",
     "Occurrence",
-    "Place",
     "Rows",
     "Scan",
     "Segment",
@@ -89,11 +88,12 @@ class Segment:
 
 # An occurrence of a term: (segment number, folded start, folded end, bit of its segment part)
 Occurrence = tuple[int, int, int, int]
-# A key's occurrences as a hit reports them: for each, its place in the original text (field
-# order, item, start, end: what orders a hit's spans) and its Span; and for each, its bit, that
-# place, its Span and the occurrence
-Place = tuple[int, int, int, int]
-Rows = tuple[list[tuple[Place, Span]], list[tuple[int, Place, Span, Occurrence]]]
+# A key's occurrences as a hit reports them: for each, in the order of the occurrences, its
+# place and its Span.  The place orders a hit's spans (by field, item and offsets: segments come
+# in that order) and tells equal ones apart: in a segment folded one character for one (most),
+# the occurrence itself (segment number, folded start and end, bit: the folded offsets are the
+# original ones plus one); in others (segment number, original start, original end).
+Rows = list[tuple[tuple[int, ...], Span]]
 
 
 class Scan:
