@@ -55,10 +55,12 @@ from monitor.scan import (
     segments,
 )
 
-# A Span or a Hit made with one attribute write (its __dict__) instead of the frozen dataclass's
-# __init__, which sets each field through object.__setattr__ (an article's hits have ~12 Spans).
+# A Hit made with one attribute write (its __dict__) instead of the frozen dataclass's __init__,
+# which sets each field through object.__setattr__; a Span (a named tuple) made without the
+# keyword handling of its generated __new__ (an article's hits report ~12 of them).
 _new = object.__new__
 _set = object.__setattr__
+_tuple = tuple.__new__
 
 __all__ = [
     "Article",
@@ -741,15 +743,11 @@ def _rows(scan: Scan, kid: int) -> Rows:
             field, item, folded = segment.field, segment.item, segment.folded
             exact = folded.exact
             last = number
-        span = _new(Span)
-        if exact:  # the occurrence itself is its place: no tuple made
-            s, e = start - 1, end - 1
-            _set(span, "__dict__", {"field": field, "start": s, "end": e, "item": item})
-            rows.append((occurrence, span))
+        if exact:  # the occurrence itself is its place: no tuple made for it
+            rows.append((occurrence, _tuple(Span, (field, start - 1, end - 1, item))))
         else:
             s, e = folded.original_span(start, end)
-            _set(span, "__dict__", {"field": field, "start": s, "end": e, "item": item})
-            rows.append(((number, s, e), span))
+            rows.append(((number, s, e), _tuple(Span, (field, s, e, item))))
     return rows
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from monitor.folding import Folded, fold_segment
 
@@ -63,10 +63,11 @@ class Article:
     tags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Where a positive term occurred: a field (its `item`-th author or tag) and offsets into
-    its original text."""
+    its original text.  Immutable like the dataclasses, but a named tuple: the matcher makes
+    one for each occurrence a hit reports, and a tuple is made in one step (one object, not an
+    object and its attribute dict)."""
 
     field: FieldName
     start: int
