@@ -537,6 +537,9 @@ class Matcher:
         self._bytes_automaton: ahocorasick_rs.BytesAhoCorasick | None = None
         self._values: list[_Anchor] = []
         self._ascii_values: list[_Anchor] = []
+        # for each word: the key it is alone, when it is one key alone and no prefix (most), or -1
+        self._simple: list[int] = []
+        self._ascii_simple: list[int] = []
         if self._keys.words:
             around = self._keys.around
             for text, wid in self._keys.words.items():
@@ -553,6 +556,11 @@ class Matcher:
             # in ASCII the offsets are the same, and only ASCII words can occur.
             ascii_words = [(w, wid) for w, wid in self._keys.words.items() if w.isascii()]
             self._ascii_values = [self._values[wid] for _, wid in ascii_words]
+            self._simple = [
+                alone[0] if not prefix and not anchored and len(alone) == 1 else -1
+                for prefix, alone, anchored in self._values
+            ]
+            self._ascii_simple = [self._simple[wid] for _, wid in ascii_words]
             if ascii_words:
                 self._bytes_automaton = ahocorasick_rs.BytesAhoCorasick(
                     [w.encode("ascii") for w, _ in ascii_words],
@@ -615,15 +623,15 @@ class Matcher:
             if text.isascii():
                 if search_bytes is None:
                     continue
-                matches, values = search_bytes(text.encode("ascii"), True), self._ascii_values
+                matches = search_bytes(text.encode("ascii"), True)
+                values, simple = self._ascii_values, self._ascii_simple
             else:
-                matches, values = search(text, True), self._values
+                matches, values, simple = search(text, True), self._values, self._simple
             if cut < 0:
                 cut = len(text)  # no word starts there: every occurrence is in the lead bit
             for wid, start, end in matches:
-                prefix, alone, anchored = values[wid]
-                if not anchored and not prefix and len(alone) == 1:  # most: one key, one word
-                    kid = alone[0]
+                kid = simple[wid]
+                if kid >= 0:  # most: one key, one word
                     bit = REST if cut <= start + 1 else lead
                     if kid in where:
                         found[kid].append((number, start + 1, end - 1, bit))
@@ -632,6 +640,7 @@ class Matcher:
                         found[kid] = [(number, start + 1, end - 1, bit)]
                         where[kid] = bit
                     continue
+                prefix, alone, anchored = values[wid]
                 start += 1
                 end = text.index(" ", end) if prefix else end - 1
                 bit = REST if cut <= start else lead
