@@ -204,7 +204,7 @@ class _Compiler:
         if isinstance(node, Term | Alias):
             self.looked_in |= mask
             gid = self.keys.group(node.terms if isinstance(node, Alias) else (node,))
-            return lambda scan: bool(scan.present.get(gid, 0) & mask)
+            return lambda scan: bool(scan.there_in(mask) >> gid & 1)
         if isinstance(node, Field):
             return self.test(node.child, SCOPES[node.name])
         if isinstance(node, Not):
@@ -518,12 +518,13 @@ class Matcher:
         self._by_group: dict[int, tuple[int, ...]] = {}
         self._by_key: list[tuple[int, ...]] = []
         self._pick_triggers()
-        # for each watch: its required groups (a set), its (group, mask) pairs, its test
+        # for each watch: its required groups, its required and excluded groups by the fields
+        # they are looked for in (mask, groups), as bits of integers, and its test
         self._checks = [
             (
                 sum(1 << g for g in {g for g, _ in watch.required}),
-                watch.required,
-                watch.excluded,
+                _by_mask(watch.required),
+                _by_mask(watch.excluded),
                 watch.test,
             )
             for watch in self._watches
@@ -667,12 +668,19 @@ class Matcher:
     def _evaluate(self, scan: Scan) -> list[Hit]:
         """The hits among the watches one of whose triggers occurred."""
         where = scan.where
-        present, of_key = scan.present, self._keys.of_key
+        # the groups that occurred, as bits of one integer: a watch whose required groups are
+        # not all there (most candidates) is passed over with one AND, touching one object; and
+        # by where their keys occurred, for the groups that occurred in some fields
+        there = 0
+        key_groups, by_bits = self._key_groups, scan.groups_by_bits
         for kid, bits in where.items():
-            for gid in of_key[kid]:
-                present[gid] = present.get(gid, 0) | bits
+            groups = key_groups[kid]
+            there |= groups
+            by_bits[bits] = by_bits.get(bits, 0) | groups
+        scan.there = there
         if self._articles < _LEARN_UNTIL:  # how often each group occurs, for the triggers
-            self._occurred.update(present.keys())
+            of_key = self._keys.of_key
+            self._occurred.update({gid for kid in where for gid in of_key[kid]})
             self._articles += 1
             if self._articles in _PICK_AT:
                 self._pick_triggers()
@@ -681,24 +689,18 @@ class Matcher:
         for kid in where:
             candidates.update(by_key[kid])
         hits: list[Hit] = []
-        # the groups that occurred, as bits of one integer: a watch whose required groups are
-        # not all there (most candidates) is passed over with one AND, touching one object
-        there = 0
-        key_groups = self._key_groups
-        for kid in where:
-            there |= key_groups[kid]
-        watches, checks, get = self._watches, self._checks, present.get
+        watches, checks, there_in = self._watches, self._checks, scan.there_in
         for number in sorted(candidates):
             groups, required, excluded, test = checks[number]
             if there & groups != groups:
                 continue
             fits = True
-            for group, mask in required:
-                if not get(group, 0) & mask:
+            for mask, wanted in required:
+                if there_in(mask) & wanted != wanted:
                     fits = False
                     break
-            for group, mask in excluded if fits else ():
-                if get(group, 0) & mask:
+            for mask, unwanted in excluded if fits else ():
+                if there_in(mask) & unwanted:
                     fits = False
                     break
             if fits and (test is None or test(scan)):
@@ -737,6 +739,14 @@ class Matcher:
             "spans": tuple([spans[k] for k in sorted(spans)]),
         })  # fmt: skip
         return hit
+
+
+def _by_mask(pairs: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """(group, mask) pairs as (mask, groups), the groups as bits of an integer."""
+    out: dict[int, int] = {}
+    for group, mask in pairs:
+        out[mask] = out.get(mask, 0) | 1 << group
+    return tuple(out.items())
 
 
 def _rows(scan: Scan, kid: int) -> Rows:

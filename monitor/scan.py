@@ -105,10 +105,25 @@ class Scan:
         self.article = article
         self.found: dict[int, list[Occurrence]] = {}  # key id -> occurrences
         self.where: dict[int, int] = {}  # key id -> bits of the segments it occurred in
-        self.present: dict[int, int] = {}  # group id -> bits of the segments any occurred in
+        # the groups any of whose keys occurred, as bits of an integer (bit n: group id n); and
+        # by the bits of the segments where keys occurred, the groups of those keys
+        self.there = 0
+        self.groups_by_bits: dict[int, int] = {}
+        self._there_in: dict[int, int] = {}  # mask -> the groups that occurred in its segments
         self._sentences: dict[tuple[int, int], int] = {}  # (segment, start) -> sentence end
         # key id -> its occurrences' places and Spans, made when a hit first needs them
         self.rows: dict[int, Rows] = {}
+
+    def there_in(self, mask: int) -> int:
+        """The groups that occurred in the segments of `mask`, as bits of an integer."""
+        found = self._there_in.get(mask)
+        if found is None:
+            found = 0
+            for bits, groups in self.groups_by_bits.items():
+                if bits & mask:
+                    found |= groups
+            self._there_in[mask] = found
+        return found
 
     def words_between(self, number: int, start: int, end: int, limit: int) -> int:
         """The words of segment `number` between folded offsets `start` and `end`, counted up
