@@ -310,12 +310,15 @@ class _Compiler:
 
         def places(scan: Scan, kids: tuple[int, ...]) -> list[_Place]:
             out: list[_Place] = []
+            where, found = scan.where, scan.found
             for kid in kids:
-                if not scan.where.get(kid, 0) & mask:
+                bits = where.get(kid, 0)
+                if not bits & mask:
                     continue
-                for number, start, end, bit in scan.found[kid]:
-                    if bit & mask:
-                        out.append((number, start, end))
+                if bits & ~mask:  # some of its occurrences are elsewhere
+                    out += [(n, start, end) for n, start, end, bit in found[kid] if bit & mask]
+                else:
+                    out += [(n, start, end) for n, start, end, _ in found[kid]]
             return out
 
         def close_enough(scan: Scan, chosen: list[_Place]) -> bool:
@@ -346,12 +349,16 @@ class _Compiler:
         places are told apart by the sentence end that follows them (`Scan.sentence`)."""
 
         def places(scan: Scan, kids: tuple[int, ...], arg: int) -> list[tuple[int, int, int]]:
-            out = []
+            out: list[tuple[int, int, int]] = []
+            where, found = scan.where, scan.found
             for kid in kids:
-                if scan.where.get(kid, 0) & mask:
-                    for number, start, _, bit in scan.found[kid]:
-                        if bit & mask:
-                            out.append((number, start, arg))
+                bits = where.get(kid, 0)
+                if not bits & mask:
+                    continue
+                if bits & ~mask:  # some of its occurrences are elsewhere
+                    out += [(n, start, arg) for n, start, _, bit in found[kid] if bit & mask]
+                else:
+                    out += [(n, start, arg) for n, start, _, _ in found[kid]]
             return out
 
         def pair(scan: Scan) -> bool:
