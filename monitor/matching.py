@@ -523,17 +523,14 @@ class Matcher:
         self._occurred: Counter[int] = Counter()  # group -> articles it occurred in
         self._articles = 0
         self._by_group: dict[int, tuple[int, ...]] = {}
-        self._by_key: list[tuple[int, ...]] = []
+        # for each watch: its required groups, as bits of an integer
+        self._needs = [sum(1 << g for g in {g for g, _ in w.required}) for w in self._watches]
+        self._by_key: list[tuple[tuple[int, int], ...]] = []
         self._pick_triggers()
-        # for each watch: its required groups, its required and excluded groups by the fields
-        # they are looked for in (mask, groups), as bits of integers, and its test
+        # for each watch: its required and excluded groups by the fields they are looked for in
+        # (mask, groups), the groups as bits of integers, and its test
         self._checks = [
-            (
-                sum(1 << g for g in {g for g, _ in watch.required}),
-                _by_mask(watch.required),
-                _by_mask(watch.excluded),
-                watch.test,
-            )
+            (_by_mask(watch.required), _by_mask(watch.excluded), watch.test)
             for watch in self._watches
         ]
         # key id -> the bits of the groups it is in
@@ -591,9 +588,11 @@ class Matcher:
             for gid in triggers:
                 by_group.setdefault(gid, set()).add(number)
         self._by_group = {gid: tuple(sorted(ws)) for gid, ws in by_group.items()}
-        # key id -> the watches one of whose triggers is a group of that key
+        # key id -> the watches one of whose triggers is a group of that key, as (the groups it
+        # requires, its number)
+        needs = self._needs
         self._by_key = [
-            tuple(sorted({w for gid in groups for w in by_group.get(gid, ())}))
+            tuple((needs[w], w) for w in sorted({w for g in groups for w in by_group.get(g, ())}))
             for groups in self._keys.of_key
         ]
 
@@ -691,16 +690,14 @@ class Matcher:
             self._articles += 1
             if self._articles in _PICK_AT:
                 self._pick_triggers()
-        candidates: set[int] = set()
+        # the watches one of whose triggers occurred, and all of whose required groups (most
+        # do not have them all)
         by_key = self._by_key
-        for kid in where:
-            candidates.update(by_key[kid])
+        ready = [w for kid in where for needs, w in by_key[kid] if there & needs == needs]
         hits: list[Hit] = []
         watches, checks, there_in = self._watches, self._checks, scan.there_in
-        for number in sorted(candidates):
-            groups, required, excluded, test = checks[number]
-            if there & groups != groups:
-                continue
+        for number in sorted(set(ready)):
+            required, excluded, test = checks[number]
             fits = True
             for mask, wanted in required:
                 if there_in(mask) & wanted != wanted:
