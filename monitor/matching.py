@@ -107,9 +107,12 @@ class Hit:
 
 _Test = Callable[[Scan], bool]
 # What the automaton's word stands for: (a prefix?, the keys that are the word alone, the keys
-# anchored on it with (key, words before it nearest first, words after it, the last a prefix))
+# anchored on it with (key, words before it nearest first, words after it, the last a prefix,
+# the last letter of the word before it and the first of the word after it, "" for none))
 _Anchor = tuple[
-    bool, tuple[int, ...], tuple[tuple[int, tuple[str, ...], tuple[str, ...], bool], ...]
+    bool,
+    tuple[int, ...],
+    tuple[tuple[int, tuple[str, ...], tuple[str, ...], bool, str, str], ...],
 ]
 # (segment number, folded start, folded end)
 _Place = tuple[int, int, int]
@@ -550,7 +553,14 @@ class Matcher:
             for text, wid in self._keys.words.items():
                 kids = self._keys.anchor_of[wid]
                 alone = tuple(k for k in kids if not around[k][0] and not around[k][1])
-                anchored = tuple((k, *around[k]) for k in kids if k not in alone)
+                # with the last letter of the word before the anchor and the first of the word
+                # after it ("" when there is none), to pass over most places at once
+                anchored = tuple(
+                    (k, *around[k], around[k][0][0][-1:] if around[k][0] else "",
+                     around[k][1][0][:1] if around[k][1] else "")
+                    for k in kids
+                    if k not in alone
+                )  # fmt: skip
                 self._values.append((not text.endswith(" "), alone, anchored))
             standard, dfa = ahocorasick_rs.MatchKind.Standard, ahocorasick_rs.Implementation.DFA
             self._automaton = ahocorasick_rs.AhoCorasick(
@@ -659,7 +669,14 @@ class Matcher:
                     else:
                         found[kid] = [occurrence]
                         where[kid] = bit
-                for kid, before, after, open_end in anchored:
+                size = len(text)
+                for kid, before, after, open_end, last, next_ in anchored:
+                    # the letter next to the space before or after the anchor is not the one
+                    # the phrase wants there (a space there: more spaces, looked at below)
+                    if last and start >= 2 and text[start - 2] not in (" ", last):
+                        continue
+                    if next_ and end + 1 < size and text[end + 1] not in (" ", next_):
+                        continue
                     first, stop = _extend(text, start, end, before, after, open_end)
                     if first < 0 or first < cut < stop:
                         continue
