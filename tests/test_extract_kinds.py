@@ -218,3 +218,57 @@ def test_stories_without_a_date_or_under_a_services_path_stay_articles(
     head: str, body: str, url: str
 ) -> None:
     assert extract_article(doc(head, body), url, now=NOW) is not None
+
+
+def card(n: int) -> str:
+    """One blurb of a landing page, in its own row of the grid, as page builders nest them."""
+    return (
+        f'<section><div class="row"><div class="col"><div class="card"><h2>Plan {n}</h2>'
+        f"<p>Our crew checks the pump, the float switch and the wiring on every visit, plan {n}"
+        " included, with parts at cost.</p></div></div></div></section>"
+    )
+
+
+CALLS = "".join(
+    f'<a href="/{slug}">{text}</a>'
+    for slug, text in (
+        ("start", "Get started"),
+        ("demo", "Request a demo"),
+        ("contact", "Contact us"),
+        ("book", "Book a visit"),
+    )
+)
+NAV = "<nav>" + "".join(f'<a href="/s{n}">Service area {n}</a>' for n in range(12)) + "</nav>"
+STORY = "".join(
+    f"<p>Part {n}: a bilge pump that keeps running after the float switch drops usually has a"
+    " stuck switch, a check valve letting water back, or a leak it is keeping up with; here is"
+    " how to tell which, starting with the cheapest test and working up to the wiring.</p>"
+    for n in range(8)
+)
+
+
+def landing(main: str, head: str = "") -> str:
+    return (
+        f"<html><head><title>Bilge Care</title>{head}</head><body>{NAV}<main><h1>Bilge Care</h1>"
+        f"{main}</main><footer>{CALLS}</footer></body></html>"
+    )
+
+
+def test_a_landing_page_of_blurbs_and_calls_to_action_is_not_an_article() -> None:
+    # no article object, template, dateline or story address; short headline, four calls to
+    # action, no byline or date, and no run of prose longer than a blurb
+    page = landing("".join(card(n) for n in range(6)))
+    assert extract_article(page, "https://pumps.example/bilge-care", now=NOW) is None
+
+
+@pytest.mark.parametrize(
+    "main",
+    [
+        # an evergreen guide at the same kind of address: one long run of prose
+        "".join(card(n) for n in range(2)) + STORY,
+        # a dateline beside the headline
+        "<p>March 1, 2025</p>" + "".join(card(n) for n in range(6)),
+    ],
+)
+def test_a_guide_with_calls_to_action_is_still_an_article(main: str) -> None:
+    assert extract_article(landing(main), "https://pumps.example/bilge-care", now=NOW) is not None

@@ -14,6 +14,7 @@ import lxml.html  # type: ignore[import-untyped, unused-ignore]
 
 from crawler.extract.kinds import not_an_article
 from crawler.extract.primitives.blocks import reading_length
+from crawler.extract.primitives.dateline import shown_dates
 from crawler.extract.primitives.jsonld import NOT_ARTICLE_TYPES, types_of
 from crawler.extract.primitives.page import Page, element_text
 from crawler.urls import is_home_page
@@ -241,40 +242,63 @@ _STORY_SLUG_WORDS = 5  # a last path part of this many words reads as a story's 
 _DATED_META = ("article:published_time", "datepublished", "og:published_time", "pubdate")
 
 
-def lacks_story_signs(page: Page, url: str, *, byline: bool) -> bool:
-    """A page that shows little of a story and something of a service, shop or course page: at
-    most one of a publication date (or <time>), a byline and a single-post template and no
-    article object, an address that does not read like a story's, and a section of another kind in
-    its path or an offer's JSON-LD.
+def lacks_story_signs(page: Page, url: str, headline: str, *, byline: bool) -> bool:
+    """A page that shows little of a story and something of a service, shop or course page.
+
+    Either at most one of a publication date (or <time>), a byline and a single-post template
+    and no article object, an address that does not read like a story's, and a section of
+    another kind in its path or an offer's JSON-LD; or a page that reads like a landing page
+    (`reads_like_a_landing_page`).
 
     Evergreen guides are stories without dates or bylines too; they keep a story's address
     (a headline slug, a blog or news section). A page with no sign either way stays a story.
     """
-    signs = sum(
+    segments = _segments(url)
+    if _story_signs(page, byline=byline) <= 1 and not _story_address(segments):
+        sections = set(segments[:-1])
+        offers = not page.article and any(types_of(n) & _OFFER_TYPES for n in page.jsonld.nodes)
+        if sections & _OTHER_SECTIONS or offers:
+            return True
+    return reads_like_a_landing_page(page, url, headline, byline=byline)
+
+
+def _story_signs(page: Page, *, byline: bool) -> int:
+    """Signs of a story: its own article object (counting twice), a byline, a date in the
+    markup, a single-post template.
+    """
+    return sum(
         (
             2 * bool(page.article),  # the page's own article object outweighs one more sign
             byline,
             _dated_in_markup(page),
-            bool(page.body_classes & _STORY_BODY)
-            or any(c.startswith("postid-") for c in page.body_classes),
+            _post_template(page),
         )
     )
-    if signs > 1:
-        return False
+
+
+def _post_template(page: Page) -> bool:
+    """The <body> of a WordPress or Ghost single post."""
+    return bool(page.body_classes & _STORY_BODY) or any(
+        c.startswith("postid-") for c in page.body_classes
+    )
+
+
+def _segments(url: str) -> list[str]:
+    """The parts of the URL's path, lower-cased; [] when the URL is malformed."""
     try:
-        segments = [s.lower() for s in urlsplit(url).path.split("/") if s]
+        return [s.lower() for s in urlsplit(url).path.split("/") if s]
     except ValueError:
-        segments = []
+        return []
+
+
+def _story_address(segments: list[str]) -> bool:
+    """An address that reads like a story's: a headline slug, a blog or news section, a year."""
     last = re.sub(r"\.\w{2,5}$", "", segments[-1]) if segments else ""
-    sections = set(segments[:-1])
-    if (
-        sections & _STORY_SECTIONS
-        or any(re.fullmatch(r"(?:19|20)\d\d", s) for s in sections)
+    return (
+        bool(set(segments[:-1]) & _STORY_SECTIONS)
+        or any(re.fullmatch(r"(?:19|20)\d\d", s) for s in segments[:-1])
         or len([w for w in re.split(r"[-_+]", last) if w]) >= _STORY_SLUG_WORDS
-    ):
-        return False
-    offers = not page.article and any(types_of(n) & _OFFER_TYPES for n in page.jsonld.nodes)
-    return bool(sections & _OTHER_SECTIONS) or offers
+    )
 
 
 def _dated_in_markup(page: Page) -> bool:
@@ -284,3 +308,59 @@ def _dated_in_markup(page: Page) -> bool:
     if any(page.meta.get(name) for name in _DATED_META):
         return True
     return bool(page.tree.xpath("//time"))
+
+
+# What a landing page asks its reader to do: start, book, buy, call. Stories link to
+# "Read more" and "Share"; these are a business's calls to action.
+_CALL_TO_ACTION = re.compile(
+    r"^(?:get (?:started|a (?:free )?(?:quote|demo|consultation))|"
+    r"request (?:a )?(?:demo|quote|consultation|info\w*)|book (?:a |an |your )?\w+|"
+    r"contact (?:us|sales)|talk to (?:an? )?\w+|schedule (?:a |an |your )?\w+|sign up|"
+    r"start (?:your )?free trial|try (?:it )?(?:for )?free|buy now|add to (?:cart|bag|basket)|"
+    r"shop now|learn more|apply now|enroll now|get (?:in touch|help)|call (?:us|now)|"
+    r"free consultation|see pricing|view pricing|compare plans|get quote)\b",
+    re.IGNORECASE,
+)
+_CART = re.compile(r"\badd to (?:cart|bag|basket)\b|^buy now\b", re.IGNORECASE)
+_PRICE = re.compile(r"[$€£¥]\s?\d[\d,.]*|\d[\d,.]*\s?(?:€|USD|EUR|GBP)\b")
+_LANDING_SIGNS = 5  # of the nine counted in `reads_like_a_landing_page`
+_CALLS = (4, 10)  # calls to action that count as one sign, and as a second
+_PROSE_SHARE = (0.2, 0.1)  # the longest run of prose under this share of the page's text
+_SHORT_HEADLINE = 5  # words: a product's or service's name, not a story's headline
+_PRICES = 10
+
+
+def reads_like_a_landing_page(page: Page, url: str, headline: str, *, byline: bool) -> bool:
+    """A service, product or shop page: no sign that would make it a story, and most of the
+    marks of a page built to sell.
+
+    A story is spared by its own article object, a single-post template, a date beside its
+    headline, or an address that reads like a story's. Otherwise the page is a landing page
+    when it shows at least `_LANDING_SIGNS` of: calls to action (two at `_CALLS[1]`), text
+    broken into short blurbs with no long run of prose (two when the longest run is under a
+    tenth of the page), a headline of a few words, prices or an add-to-cart button, no byline,
+    no date in the markup, a WordPress static page (not a post). An evergreen guide without
+    date or byline still tells a story at length, under a headline that says what it covers.
+    """
+    if page.article or _post_template(page) or _story_address(_segments(url)):
+        return False
+    texts = [element_text(e) for e in page.tree.iter("a", "button")]
+    calls = sum(1 for text in texts if len(text) < 40 and _CALL_TO_ACTION.match(text))
+    body = page.tree.find("body")
+    page_text = element_text(body) if body is not None else ""
+    selling = len(_PRICE.findall(page_text)) >= _PRICES or any(_CART.search(t) for t in texts)
+    signs = (
+        sum(calls >= n for n in _CALLS)
+        + (len(headline.split()) < _SHORT_HEADLINE)
+        + selling
+        + (not byline)
+        + (not _dated_in_markup(page))
+        + any(c.startswith(("page-id-", "page-template")) for c in page.body_classes)
+    )
+    if signs + len(_PROSE_SHARE) < _LANDING_SIGNS:
+        return False  # the costlier measures below cannot make up the difference
+    if any(not shown.updated for shown in shown_dates(page.tree)):
+        return False  # a date beside the headline: a story's dateline
+    share = _longest_prose(page, set()) / max(1, reading_length(page_text))
+    signs += sum(share < limit for limit in _PROSE_SHARE)
+    return signs >= _LANDING_SIGNS
