@@ -272,3 +272,12 @@ def test_a_landing_page_of_blurbs_and_calls_to_action_is_not_an_article() -> Non
 )
 def test_a_guide_with_calls_to_action_is_still_an_article(main: str) -> None:
     assert extract_article(landing(main), "https://pumps.example/bilge-care", now=NOW) is not None
+
+
+def test_an_explainer_under_a_services_section_is_an_article() -> None:
+    # a services section in the path and no date or byline, but the headline asks what the
+    # page answers
+    page = doc(body=PROSE).replace("Bilge pump keeps running", "What is a float switch?")
+    assert extract_article(page, "https://pumps.example/services/what-is", now=NOW) is not None
+    how_to = doc(body=PROSE).replace("Bilge pump keeps running", "How to test a float switch")
+    assert extract_article(how_to, "https://pumps.example/services/testing", now=NOW) is not None

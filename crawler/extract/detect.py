@@ -238,6 +238,8 @@ _OFFER_TYPES = _names(
     "localbusiness service product course educationaloccupationalprogram professionalservice "
     "collegeoruniversity hvacbusiness faqpage softwareapplication"
 )
+# A question of several words ("What is SEO? (Search Engine Optimization)"), or a how-to.
+_QUESTION = re.compile(r"^\W*(?:\w+\W+){2,}\w+\s*\?|^\W*how to\b", re.IGNORECASE)
 _STORY_SLUG_WORDS = 5  # a last path part of this many words reads as a story's headline
 _DATED_META = ("article:published_time", "datepublished", "og:published_time", "pubdate")
 
@@ -254,6 +256,8 @@ def lacks_story_signs(page: Page, url: str, headline: str, *, byline: bool) -> b
     (a headline slug, a blog or news section). A page with no sign either way stays a story.
     """
     segments = _segments(url)
+    if _explains(headline):
+        return False
     if _story_signs(page, byline=byline) <= 1 and not _story_address(segments):
         sections = set(segments[:-1])
         offers = not page.article and any(types_of(n) & _OFFER_TYPES for n in page.jsonld.nodes)
@@ -299,6 +303,15 @@ def _story_address(segments: list[str]) -> bool:
         or any(re.fullmatch(r"(?:19|20)\d\d", s) for s in segments[:-1])
         or len([w for w in re.split(r"[-_+]", last) if w]) >= _STORY_SLUG_WORDS
     )
+
+
+def _explains(headline: str) -> bool:
+    """A headline that asks what the story answers: "What is a smartphone?", "How to ...".
+
+    Explainers and guides are stories without dates or bylines on sites that sell too; a
+    service or product page names what it offers instead.
+    """
+    return bool(_QUESTION.search(headline[:300]))
 
 
 def _dated_in_markup(page: Page) -> bool:
