@@ -281,3 +281,29 @@ def test_an_explainer_under_a_services_section_is_an_article() -> None:
     assert extract_article(page, "https://pumps.example/services/what-is", now=NOW) is not None
     how_to = doc(body=PROSE).replace("Bilge pump keeps running", "How to test a float switch")
     assert extract_article(how_to, "https://pumps.example/services/testing", now=NOW) is not None
+
+
+CODE = "<pre>pump --test --float 12v</pre><p>Then read the current:</p><pre>pump --amps</pre>"
+
+
+def test_code_examples_that_no_one_signs_or_dates_are_documentation() -> None:
+    page = doc(body=PROSE + CODE)
+    assert extract_article(page, "https://pump.example/guide/wiring", now=NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "url"),
+    [
+        # a programmer's post: signed
+        ('<p class="byline">By Jane Doe</p>' + PROSE + CODE, "https://pump.example/guide/wiring"),
+        # dated beside its headline
+        (
+            "<h1>Bilge pump keeps running</h1><p>March 1, 2025</p>" + PROSE + CODE,
+            "https://pump.example/wiring",
+        ),
+        # in the site's blog
+        (PROSE + CODE, "https://pump.example/blog/wiring"),
+    ],
+)
+def test_a_signed_or_dated_post_with_code_is_an_article(body: str, url: str) -> None:
+    assert extract_article(doc(body=body), url, now=NOW) is not None

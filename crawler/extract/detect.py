@@ -240,6 +240,7 @@ _OFFER_TYPES = _names(
 )
 # A question of several words ("What is SEO? (Search Engine Optimization)"), or a how-to.
 _QUESTION = re.compile(r"^\W*(?:\w+\W+){2,}\w+\s*\?|^\W*how to\b", re.IGNORECASE)
+_CODE_BLOCKS = 2
 _STORY_SLUG_WORDS = 5  # a last path part of this many words reads as a story's headline
 _DATED_META = ("article:published_time", "datepublished", "og:published_time", "pubdate")
 
@@ -263,7 +264,22 @@ def lacks_story_signs(page: Page, url: str, headline: str, *, byline: bool) -> b
         offers = not page.article and any(types_of(n) & _OFFER_TYPES for n in page.jsonld.nodes)
         if sections & _OTHER_SECTIONS or offers:
             return True
+    if _code_without_author(page, segments, byline=byline):
+        return True
     return reads_like_a_landing_page(page, url, headline, byline=byline)
+
+
+def _code_without_author(page: Page, segments: list[str], *, byline: bool) -> bool:
+    """Documentation: code examples (`_CODE_BLOCKS` <pre> blocks and more) on a page that no
+    one signs or dates (no byline, no date in the markup or beside the headline, no article
+    object or post template), outside a blog or news section. A programmer's blog post with
+    code has an author and a day.
+    """
+    if _story_signs(page, byline=byline) or set(segments[:-1]) & _STORY_SECTIONS:
+        return False
+    if len(page.tree.xpath("//pre")) < _CODE_BLOCKS:
+        return False
+    return not any(not shown.updated for shown in shown_dates(page.tree))
 
 
 def _story_signs(page: Page, *, byline: bool) -> int:
