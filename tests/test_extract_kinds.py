@@ -94,6 +94,9 @@ COMMENTS = "".join(
         # a section named for what it lists
         ("", PROSE, "", "https://marina.example/news"),
         ("", PROSE, "", "https://marina.example/about/blog/"),
+        # ... whatever og:type the site gives every page
+        (OG_ARTICLE, PROSE, "", "https://marina.example/news"),
+        (OG_ARTICLE, PROSE, "", "https://marina.example/search?q=pump"),
     ],
 )
 def test_forum_documentation_and_shop_pages_are_not_articles(

@@ -76,12 +76,14 @@ def looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     og_type = (page.first_meta("og:type") or "").lower()
     if og_type.startswith("product") or _declares_listing(page):
         return True
-    if has_article_signal(page):  # a review may carry Product data and still be a story
+    if page.article:  # a review may carry Product data and still be a story
         return False
-    if page.jsonld.top_has_type(NOT_ARTICLE_TYPES):
-        return True
     parts = urlsplit(url)
     if _SEARCH_QUERY.search(parts.query) or _SECTION_END.search(parts.path):
+        return True
+    if has_article_signal(page):
+        return False
+    if page.jsonld.top_has_type(NOT_ARTICLE_TYPES):
         return True
     return bool(_LISTING_PATH.search(parts.path)) and not _story_like(url)
 
