@@ -257,10 +257,18 @@ def landing(main: str, head: str = "") -> str:
     )
 
 
-def test_a_landing_page_of_blurbs_and_calls_to_action_is_not_an_article() -> None:
+# What an SEO plugin puts on every page, a service's too: the page dated, no article in it.
+WEBPAGE_DATED = ld(
+    '{"@graph": [{"@type": "WebPage", "name": "Bilge Care", "datePublished": "2024-05-01"},'
+    ' {"@type": "Organization", "name": "Pumps"}]}'
+)
+
+
+@pytest.mark.parametrize("head", ["", WEBPAGE_DATED])
+def test_a_landing_page_of_blurbs_and_calls_to_action_is_not_an_article(head: str) -> None:
     # no article object, template, dateline or story address; short headline, four calls to
-    # action, no byline or date, and no run of prose longer than a blurb
-    page = landing("".join(card(n) for n in range(6)))
+    # action, no byline or date of a story, and no run of prose longer than a blurb
+    page = landing("".join(card(n) for n in range(6)), head)
     assert extract_article(page, "https://pumps.example/bilge-care", now=NOW) is None
 
 

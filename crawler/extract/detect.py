@@ -333,8 +333,12 @@ def _explains(headline: str) -> bool:
 
 
 def _dated_in_markup(page: Page) -> bool:
-    """The page marks a publication date: JSON-LD, a meta tag or a <time> element."""
-    if any("datePublished" in node for node in page.jsonld.nodes):
+    """The page marks a publication date: its article object, a meta tag or a <time> element.
+
+    A WebPage's datePublished does not count: SEO plugins date every page of a site so,
+    services and shop pages too.
+    """
+    if any("datePublished" in node for node in page.jsonld.articles()):
         return True
     if any(page.meta.get(name) for name in _DATED_META):
         return True
