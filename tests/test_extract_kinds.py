@@ -264,11 +264,19 @@ WEBPAGE_DATED = ld(
 )
 
 
-@pytest.mark.parametrize("head", ["", WEBPAGE_DATED])
-def test_a_landing_page_of_blurbs_and_calls_to_action_is_not_an_article(head: str) -> None:
+# A customer's name under a testimonial, which a reader of bylines may take for an author's.
+TESTIMONIAL = (
+    "<blockquote>Great crew, fixed our pump in an hour.</blockquote><p><b>Jane Doe</b></p>"
+)
+
+
+@pytest.mark.parametrize(("head", "extra"), [("", ""), (WEBPAGE_DATED, ""), ("", TESTIMONIAL)])
+def test_a_landing_page_of_blurbs_and_calls_to_action_is_not_an_article(
+    head: str, extra: str
+) -> None:
     # no article object, template, dateline or story address; short headline, four calls to
     # action, no byline or date of a story, and no run of prose longer than a blurb
-    page = landing("".join(card(n) for n in range(6)), head)
+    page = landing(extra + "".join(card(n) for n in range(6)), head)
     assert extract_article(page, "https://pumps.example/bilge-care", now=NOW) is None
 
 

@@ -285,13 +285,13 @@ def _code_without_author(page: Page, segments: list[str], *, byline: bool) -> bo
 
 
 def _story_signs(page: Page, *, byline: bool) -> int:
-    """Signs of a story: its own article object (counting twice), a byline, a date in the
-    markup, a single-post template.
+    """Signs of a story: its own article object (counting twice), a byline the markup marks
+    as such (`_signed`), a date in the markup, a single-post template.
     """
     return sum(
         (
             2 * bool(page.article),  # the page's own article object outweighs one more sign
-            byline,
+            byline and _signed(page),
             _dated_in_markup(page),
             _post_template(page),
         )
@@ -373,9 +373,10 @@ def reads_like_a_landing_page(page: Page, url: str, headline: str, *, byline: bo
     headline, or an address that reads like a story's. Otherwise the page is a landing page
     when it shows at least `_LANDING_SIGNS` of: calls to action (two at `_CALLS[1]`), text
     broken into short blurbs with no long run of prose (two when the longest run is under a
-    tenth of the page), a headline of a few words, prices or an add-to-cart button, no byline,
-    no date in the markup, a WordPress static page (not a post). An evergreen guide without
-    date or byline still tells a story at length, under a headline that says what it covers.
+    tenth of the page), a headline of a few words, prices or an add-to-cart button, no byline
+    the markup marks as such, no date in the markup, a WordPress static page (not a post). An
+    evergreen guide without date or byline still tells a story at length, under a headline
+    that says what it covers.
     """
     if page.article or _post_template(page) or _story_address(_segments(url)):
         return False
@@ -388,7 +389,7 @@ def reads_like_a_landing_page(page: Page, url: str, headline: str, *, byline: bo
         sum(calls >= n for n in _CALLS)
         + (len(headline.split()) < _SHORT_HEADLINE)
         + selling
-        + (not byline)
+        + (not (byline and _signed(page)))
         + (not _dated_in_markup(page))
         + any(c.startswith(("page-id-", "page-template")) for c in page.body_classes)
     )
@@ -399,3 +400,23 @@ def reads_like_a_landing_page(page: Page, url: str, headline: str, *, byline: bo
     share = _longest_prose(page, set()) / max(1, reading_length(page_text))
     signs += sum(share < limit for limit in _PROSE_SHARE)
     return signs >= _LANDING_SIGNS
+
+
+_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+
+
+def _signed(page: Page) -> bool:
+    """The markup names an author: a meta tag, JSON-LD, microdata, rel=author, an author
+    link or an element classed as a byline. Names found only by reading the page's text may
+    be a button's label on a page that sells.
+    """
+    if any(page.meta.get(name) for name in _AUTHOR_META) or "author" in page.links:
+        return True
+    if any("author" in node for node in page.jsonld.nodes) or page.itemprops.get("author"):
+        return True
+    return bool(
+        page.tree.xpath(
+            "//a[contains(@href, '/author/') or contains(@rel, 'author')]"
+            " | //*[contains(@class, 'byline') or contains(@class, 'author')]"
+        )
+    )
