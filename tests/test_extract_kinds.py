@@ -326,3 +326,21 @@ def test_code_examples_that_no_one_signs_or_dates_are_documentation() -> None:
 )
 def test_a_signed_or_dated_post_with_code_is_an_article(body: str, url: str) -> None:
     assert extract_article(doc(body=body), url, now=NOW) is not None
+
+
+@pytest.mark.parametrize(
+    ("author", "is_article"),
+    [
+        ('{"@type": "Organization", "name": "Pumps Inc"}', False),  # the company's reference
+        ('{"@type": "Person", "name": "Jane Doe"}', True),  # a developer's post
+        ('"Jane Doe"', True),
+    ],
+)
+def test_a_technical_article_that_a_company_signs_is_documentation(
+    author: str, is_article: bool
+) -> None:
+    head = ld(
+        f'{{"@type": "TechArticle", "headline": "Bilge pump keeps running", "author": {author}}}'
+    )
+    found = extract_article(doc(head), "https://pumps.example/pump/wiring", now=NOW)
+    assert (found is not None) == is_article

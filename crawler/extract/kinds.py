@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from crawler.extract.primitives.jsonld import types_of
+from crawler.extract.primitives.jsonld import Node, types_of
 from crawler.extract.primitives.page import Page, element_text
 
 # schema.org types of a thread of posts or a question with its answers.
@@ -45,6 +45,9 @@ _EDIT_LINK = re.compile(
     r"^(?:edit (?:this page|page|on github|on gitlab)|suggest an edit|improve this page)\W*$",
     re.IGNORECASE,
 )
+# Article types of documentation, and the types of an author that is no person.
+_REFERENCE_TYPES = frozenset({"techarticle", "apireference"})
+_ORGANIZATION_TYPES = frozenset({"organization", "corporation"})
 _SHOP_PATH = re.compile(r"/(?:products?|shop|pdp)/[^/]", re.IGNORECASE)
 # WooCommerce's classes on a product's <body>.
 _SHOP_BODY = frozenset({"single-product", "product-template-default"})
@@ -86,7 +89,7 @@ def not_an_article(page: Page, url: str) -> str | None:
     own_article = bool(stories) or "article" in declared or "blogposting" in declared
     if declared & _COMMENT_TYPES and not own_article:
         return "forum"
-    if _DOC_ENGINES.search(generator):
+    if _DOC_ENGINES.search(generator) or _company_reference(page, stories):
         return "documentation"
     doc_place = _DOC_PATH.search(parts.path) or _DOC_HOST.search(host)
     if doc_place and not own_article and not _says_article(page):
@@ -102,6 +105,25 @@ def not_an_article(page: Page, url: str) -> str | None:
     if not own_article and (declared & _CATALOGUE_TYPES or _CATALOGUE_PATH.search(parts.path)):
         return "catalogue"
     return None
+
+
+def _company_reference(page: Page, stories: list[Node]) -> bool:
+    """Technical articles that a company, not a person, signs: its product's documentation.
+
+    Every article object of the page is a TechArticle (or APIReference) and none names a
+    person as its author; a developer's post marked up as a TechArticle names its writer.
+    """
+    if not stories or not all(types_of(n) & _REFERENCE_TYPES for n in stories):
+        return False
+    for node in stories:
+        value = node.get("author")
+        for author in value if isinstance(value, list) else [value]:
+            author = page.jsonld.resolve(author)
+            if isinstance(author, dict) and not types_of(author) & _ORGANIZATION_TYPES:
+                return False  # a person, or an author of no stated type
+            if isinstance(author, str) and author.strip():
+                return False
+    return True
 
 
 def _says_article(page: Page) -> bool:
