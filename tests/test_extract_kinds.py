@@ -344,3 +344,29 @@ def test_a_technical_article_that_a_company_signs_is_documentation(
     )
     found = extract_article(doc(head), "https://pumps.example/pump/wiring", now=NOW)
     assert (found is not None) == is_article
+
+
+def teasers(count: int) -> str:
+    return "".join(
+        f'<div class="teaser"><h3><a href="/boats/pump-story-number-{n}">Pump story number {n}'
+        f" and what the crew found</a></h3><p>A short summary of story {n}.</p></div>"
+        for n in range(count)
+    )
+
+
+@pytest.mark.parametrize(
+    ("main", "is_article"),
+    [
+        # a section's page of teasers, on a site that calls every page og:type article
+        (teasers(10), False),
+        # a listicle: linked picks with the story's long paragraphs between them
+        (teasers(5) + "<div>" + PROSE + PROSE + "</div>" + teasers(5), True),
+    ],
+)
+def test_og_type_article_alone_does_not_make_a_page_of_teasers_a_story(
+    main: str, is_article: bool
+) -> None:
+    head = OG_ARTICLE + '<meta property="article:published_time" content="2025-02-01">'
+    page = doc(head, main).replace("Bilge pump keeps running", "The latest news from our boats")
+    found = extract_article(page, "https://marina.example/boats/", now=NOW)
+    assert (found is not None) == is_article

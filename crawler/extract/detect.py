@@ -123,14 +123,25 @@ def _declares_listing(page: Page) -> bool:
 
 
 def lists_teasers(page: Page, url: str, canonical: str, published: datetime | date | None) -> bool:
-    """A page of many linked headlines, little prose beside them and no sign of being a story."""
-    if has_article_signal(page) or page.body_classes & _STORY_BODY:
+    """A page of many linked headlines, little prose beside them and no sign of being a story.
+
+    og:type "article" alone is a weak sign (some sites set it on every page, their sections
+    too): such a page lists teasers when its longest prose is under a quarter of their text,
+    however short (a listicle of linked picks has long paragraphs between them, a short
+    story beside its related links more text than their headlines).
+    """
+    if page.article or page.body_classes & _STORY_BODY:
         return False
     og_type = (page.first_meta("og:type") or "website").lower()
-    if og_type not in _NOT_ARTICLE_OG or any("videoobject" in types_of(n) for n in page.jsonld.top):
+    if og_type not in _NOT_ARTICLE_OG | {"article"} or any(
+        "videoobject" in types_of(n) for n in page.jsonld.top
+    ):
         return False  # a video page is a story, however many videos it suggests next
     headlines, teaser_chars, prose = _teasers(page, {url, canonical})
-    if headlines < _MIN_TEASERS or prose >= max(_STORY_PROSE, teaser_chars / 2):
+    # a short story beside its related links has more prose than a quarter of their text
+    weak = og_type == "article"
+    limit = teaser_chars / 4 if weak else max(_STORY_PROSE, teaser_chars / 2)
+    if headlines < _MIN_TEASERS or prose >= limit:
         return False
     path = urlsplit(url).path
     return published is None or not _story_like(url) or bool(_LISTING_PATH.search(path))
