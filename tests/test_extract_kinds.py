@@ -29,6 +29,11 @@ def ld(value: str) -> str:
 
 ARTICLE_LD = ld('{"@type": "BlogPosting", "headline": "Bilge pump keeps running"}')
 OG_ARTICLE = '<meta property="og:type" content="article">'
+SIGNED_DATED = (
+    OG_ARTICLE
+    + '<meta name="author" content="Jane Doe">'
+    + '<meta property="article:published_time" content="2025-02-01">'
+)
 COMMENTS = "".join(
     f'<div itemscope itemtype="https://schema.org/Comment"><p itemprop="text">Comment {n}</p></div>'
     for n in range(3)
@@ -59,6 +64,10 @@ COMMENTS = "".join(
         ("", PROSE, "", "https://boats.example/t/bilge-pump-keeps-running/4021"),
         ("", PROSE, "", "https://social.example/r/boating/comments/abc12/bilge_pump/"),
         ("", PROSE, "", "https://boats.example/index.php?topic=4021.0"),
+        # a site's forum by its name, though its thread is signed and dated as a story is
+        (SIGNED_DATED, PROSE, "", "https://forum.boats.example/topic/bilge-pump"),
+        (SIGNED_DATED, PROSE, "", "https://boats.example/forum/bilge-pump?page=2"),
+        (SIGNED_DATED, PROSE, "", "https://boats.example/discussions/bilge-pump-keeps-running"),
         # posts marked up as comments, with no article object of the page's own
         ("", COMMENTS + PROSE, "", "https://boats.example/bilge-pump-keeps-running"),
         # documentation engines and places
@@ -114,6 +123,8 @@ def test_forum_documentation_and_shop_pages_are_not_articles(
         (ARTICLE_LD, PROSE, "https://news.example/reference/bilge-pump-keeps-running"),
         (OG_ARTICLE, PROSE, "https://news.example/docs/bilge-pump-keeps-running"),
         (OG_ARTICLE, PROSE, "https://marina.example/news/bilge-pump-keeps-running"),
+        # a newspaper's opinion section called Forum
+        (ARTICLE_LD, PROSE, "https://news.example/forum/bilge-pump-keeps-running"),
         # a story inviting corrections, with its own article object
         (ARTICLE_LD, PROSE + '<a href="/corrections">Suggest an edit</a>', "https://n.example/x"),
         # a review with the product it reviews

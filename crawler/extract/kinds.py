@@ -30,6 +30,9 @@ _FORUM_PATH = re.compile(
     r"/r/\w+/comments/|/thread-\d+[\w-]*\.html$|/d/\d+-",
     re.IGNORECASE,
 )
+# A site's forum by its name: forum.example.org, example.org/forums/..., /discussions/...
+_FORUM_HOST = re.compile(r"^(?:forums?|discuss|discussions?|community|boards?)\.", re.IGNORECASE)
+_FORUM_SECTION = re.compile(r"/(?:forums?|discussions?)/", re.IGNORECASE)
 _FORUM_QUERY = re.compile(r"(?:^|&)topic=\d", re.IGNORECASE)
 _DOC_ENGINES = re.compile(
     r"\b(?:docutils|sphinx|mkdocs|docusaurus|rustdoc|mediawiki|dokuwiki|gitbook|bookdown|"
@@ -88,6 +91,8 @@ def not_an_article(page: Page, url: str) -> str | None:
         return "forum"
     own_article = bool(stories) or "article" in declared or "blogposting" in declared
     if declared & _COMMENT_TYPES and not own_article:
+        return "forum"
+    if not own_article and (_FORUM_HOST.search(host) or _FORUM_SECTION.search(parts.path)):
         return "forum"
     if _DOC_ENGINES.search(generator) or _company_reference(page, stories):
         return "documentation"
