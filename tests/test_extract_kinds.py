@@ -74,6 +74,7 @@ COMMENTS = "".join(
         ('<meta name="generator" content="Docutils 0.19">', PROSE, "", "https://p.example/pump"),
         ('<meta name="generator" content="MkDocs 1.6">', PROSE, "", "https://p.example/pump"),
         (OG_ARTICLE.replace("article", "website"), PROSE, "", "https://p.example/docs/pump/"),
+        (OG_ARTICLE, PROSE, "", "https://p.example/docs/18/pump.html"),
         ("", PROSE, "", "https://docs.pump.example/guide/wiring"),
         ("", PROSE, "", "https://pump.example/wiki/Float_switch"),
         # documentation that invites readers to correct it
@@ -121,7 +122,7 @@ def test_forum_documentation_and_shop_pages_are_not_articles(
         (ARTICLE_LD, PROSE + COMMENTS, "https://boats.example/2025/02/bilge-pump-keeps-running"),
         # a story filed under a section named "reference" or "docs"
         (ARTICLE_LD, PROSE, "https://news.example/reference/bilge-pump-keeps-running"),
-        (OG_ARTICLE, PROSE, "https://news.example/docs/bilge-pump-keeps-running"),
+        (OG_ARTICLE, PROSE, "https://news.example/doc/7715044"),
         (OG_ARTICLE, PROSE, "https://marina.example/news/bilge-pump-keeps-running"),
         # a newspaper's opinion section called Forum
         (ARTICLE_LD, PROSE, "https://news.example/forum/bilge-pump-keeps-running"),

@@ -42,6 +42,9 @@ _DOC_ENGINES = re.compile(
 _DOC_PATH = re.compile(
     r"/(?:docs?|documentation|reference|manual|wiki|man-pages)(?:/|$)", re.IGNORECASE
 )
+# Plural "docs" is documentation's own word; newspapers file stories under "/doc/<id>" and
+# "/reference/", so those count only on pages that do not call themselves articles.
+_DOCS_SECTION = re.compile(r"/(?:docs|documentation)/", re.IGNORECASE)
 _DOC_HOST = re.compile(r"^docs?\.|\.readthedocs\.io$", re.IGNORECASE)
 # The link documentation sites put on every page for readers to correct it.
 _EDIT_LINK = re.compile(
@@ -99,6 +102,8 @@ def not_an_article(page: Page, url: str) -> str | None:
     doc_place = _DOC_PATH.search(parts.path) or _DOC_HOST.search(host)
     if doc_place and not own_article and not _says_article(page):
         return "documentation"
+    if _DOCS_SECTION.search(parts.path) and not own_article:
+        return "documentation"  # whatever og:type a documentation engine sets
     if not own_article and _invites_edits(page):
         return "documentation"
     if page.body_classes & _SHOP_BODY:
