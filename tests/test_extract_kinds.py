@@ -262,11 +262,16 @@ STORY = "".join(
 )
 
 
-def landing(main: str, head: str = "") -> str:
+def landing(main: str, head: str = "", calls: str = CALLS) -> str:
     return (
         f"<html><head><title>Bilge Care</title>{head}</head><body>{NAV}<main><h1>Bilge Care</h1>"
-        f"{main}</main><footer>{CALLS}</footer></body></html>"
+        f"{main}</main><footer>{calls}</footer></body></html>"
     )
+
+
+def priced(n: int) -> str:
+    """A blurb with the plan's price."""
+    return card(n).replace(", with parts at cost.", f", from ${49 + 10 * n} a month.")
 
 
 # What an SEO plugin puts on every page, a service's too: the page dated, no article in it.
@@ -282,13 +287,22 @@ TESTIMONIAL = (
 )
 
 
-@pytest.mark.parametrize(("head", "extra"), [("", ""), (WEBPAGE_DATED, ""), ("", TESTIMONIAL)])
+@pytest.mark.parametrize(
+    ("head", "extra", "calls", "prices"),
+    [
+        ("", "", CALLS, 0),
+        (WEBPAGE_DATED, "", CALLS, 0),
+        ("", TESTIMONIAL, CALLS, 0),
+        ("", "", "", 5),  # no calls to action, but its plans' prices
+    ],
+)
 def test_a_landing_page_of_blurbs_and_calls_to_action_is_not_an_article(
-    head: str, extra: str
+    head: str, extra: str, calls: str, prices: int
 ) -> None:
     # no article object, template, dateline or story address; short headline, four calls to
-    # action, no byline or date of a story, and no run of prose longer than a blurb
-    page = landing(extra + "".join(card(n) for n in range(6)), head)
+    # action or five prices, no byline or date of a story, no run of prose longer than a blurb
+    blurbs = "".join(priced(n) if n < prices else card(n) for n in range(6))
+    page = landing(extra + blurbs, head, calls)
     assert extract_article(page, "https://pumps.example/bilge-care", now=NOW) is None
 
 

@@ -373,7 +373,7 @@ _LANDING_SIGNS = 5  # of the nine counted in `reads_like_a_landing_page`
 _CALLS = (4, 10)  # calls to action that count as one sign, and as a second
 _PROSE_SHARE = (0.2, 0.1)  # the longest run of prose under this share of the page's text
 _SHORT_HEADLINE = 5  # words: a product's or service's name, not a story's headline
-_PRICES = 10
+_PRICES = 5
 
 
 def reads_like_a_landing_page(page: Page, url: str, headline: str, *, byline: bool) -> bool:
