@@ -259,15 +259,18 @@ _DATED_META = ("article:published_time", "datepublished", "og:published_time", "
 
 
 def lacks_story_signs(page: Page, url: str, headline: str, *, byline: bool) -> bool:
-    """A page that shows little of a story and something of a service, shop or course page.
+    """A page that shows little of a story and something of a service, shop, course or
+    documentation page.
 
     Either at most one of a publication date (or <time>), a byline and a single-post template
     and no article object, an address that does not read like a story's, and a section of
-    another kind in its path or an offer's JSON-LD; or a page that reads like a landing page
+    another kind in its path or an offer's JSON-LD; or code examples that no one signs or dates
+    (`_code_without_author`); or a page that reads like a landing page
     (`reads_like_a_landing_page`).
 
     Evergreen guides are stories without dates or bylines too; they keep a story's address
-    (a headline slug, a blog or news section). A page with no sign either way stays a story.
+    (a headline slug, a blog or news section) or a headline that asks what they answer
+    (`_explains`). A page with no sign either way stays a story.
     """
     segments = _segments(url)
     if _explains(headline):

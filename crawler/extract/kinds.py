@@ -3,9 +3,11 @@ documentation, shop products and shop categories.
 
 Each kind is told by what its software or markup declares: schema.org types (JSON-LD or
 microdata), the `generator` meta tag of forum and documentation engines, the URL conventions
-of forum engines, documentation and shop paths, documentation's "Edit this page" link. Blog
-and news templates also mark up comments and set og:type "article" on every page, so those
-weaker signs count only on pages that do not declare an article object of their own.
+of forum engines, a site's forum or docs by name (forum.example.org, /forums/, /docs/),
+documentation and shop paths, documentation's "Edit this page" link, TechArticles that a
+company rather than a person signs. Blog and news templates also mark up comments and set
+og:type "article" on every page, so those weaker signs count only on pages that do not
+declare an article object of their own.
 """
 
 from __future__ import annotations
