@@ -229,3 +229,15 @@ def test_a_teasers_time_before_the_story_is_not_taken() -> None:
     )
     article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
     assert article is not None and article.published == date(2024, 3, 3)
+
+
+def test_an_updated_date_is_the_shown_date_when_no_other_states_the_first_publication() -> None:
+    # JSON-LD keeps the first draft's day; the page shows its reader only "Updated ...", and
+    # no OpenGraph article:published_time states a first publication
+    assert fixture_date("dateline_updated_only.html") == date(2025, 9, 17)
+
+
+def test_an_updated_date_shown_beside_the_headline_before_a_date_in_the_text() -> None:
+    # no date markup at all: the page's "Last updated" label, not the menu's date that
+    # htmldate's search finds first
+    assert fixture_date("dateline_updated_no_markup.html") == date(2025, 12, 12)

@@ -124,8 +124,11 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
 
     Outside news, the date the page shows beside its headline wins over a markup date it
     contradicts: such pages are re-dated when they are refreshed, and their markup keeps the
-    day the page was first saved. A date labelled as an update does not count, and a
-    NewsArticle's markup is the newsroom's own and stands.
+    day the page was first saved. A date labelled as an update does not count while the page
+    states its first publication in OpenGraph (article:published_time) or shows a date not so
+    labelled; without either, the "Updated" date is the one the page gives its reader (sites
+    that re-publish a guide show only that, and their JSON-LD keeps the first draft's day).
+    A NewsArticle's markup is the newsroom's own and stands.
     """
     selected = _first([_selected(page, selectors, "published")], now)
     if selected is not None:
@@ -143,6 +146,8 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
     if found is not None and _is_news(page):
         return _local_day(found, page)
     shown = _shown(page, now)
+    if not shown and (found is None or not _states_first_publication(page)):
+        shown = _shown(page, now, updated=True)
     if found is None:
         return shown[0] if shown else _local_day(_guessed(page, now), page)
     if not shown or any(_agrees(value, found) for value in shown):
@@ -154,9 +159,15 @@ def _is_news(page: Page) -> bool:
     return any("newsarticle" in t for node in page.jsonld.articles() for t in types_of(node))
 
 
-def _shown(page: Page, now: datetime | None) -> list[Stamp]:
-    """The plausible publication dates shown beside the headline, nearest first."""
-    values = (_shown_stamp(d) for d in shown_dates(page.tree) if not d.updated)
+def _states_first_publication(page: Page) -> bool:
+    """Whether the page gives OpenGraph's article:published_time, a day that sites set once."""
+    return bool(page.meta.get("article:published_time"))
+
+
+def _shown(page: Page, now: datetime | None, *, updated: bool = False) -> list[Stamp]:
+    """The plausible dates shown beside the headline, nearest first: publication dates, or
+    with `updated` those labelled as an update."""
+    values = (_shown_stamp(d) for d in shown_dates(page.tree) if d.updated is updated)
     return [v for v in values if v is not None and is_plausible(v, now)]
 
 
