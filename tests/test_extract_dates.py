@@ -205,6 +205,8 @@ def dated(head: str, shown: str) -> datetime | date | None:
         ('<p class="date">09.10.2024</p>', datetime(2024, 9, 10, 16, 7, tzinfo=UTC)),
         # a day off a UTC time is the same moment in the site's zone
         ("<p>Sep 11, 2024</p>", datetime(2024, 9, 10, 16, 7, tzinfo=UTC)),
+        # but no zone on Earth (-12:00 to +14:00) puts 16:07 UTC on the 9th: another day
+        ("<p>Sep 9, 2024</p>", date(2024, 9, 9)),
         # a sentence that cites a date is not a dateline
         (
             "<p>The timetable that came into force on March 2, 2024 is replaced on Monday.</p>",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from htmldate import find_date
 
@@ -198,8 +198,15 @@ def _agrees(shown: Stamp, found: Stamp) -> bool:
         return True
     if day.day <= 12 and day.replace(day=day.month, month=day.day) == other:
         return True
-    timed = isinstance(found, datetime) or isinstance(shown, datetime)
-    return timed and abs((day - other).days) == 1
+    if isinstance(found, datetime):
+        return day in _local_days(found)
+    return isinstance(shown, datetime) and other in _local_days(shown)
+
+
+def _local_days(moment: datetime) -> set[date]:
+    """The calendar days `moment` falls on somewhere on Earth (offsets from -12:00 to +14:00)."""
+    utc = moment.astimezone(UTC)
+    return {(utc + timedelta(hours=hours)).date() for hours in (-12, 14)} | {utc.date()}
 
 
 def _local_day(found: Stamp | None, page: Page) -> Stamp | None:
