@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 
 Stamp = datetime | date
@@ -65,15 +67,43 @@ _MONTHS = {
         start=1,
     )
     for name in names.split()
+} | {
+    name: number
+    for number, names in enumerate(
+        (  # Russian (nominative, genitive, abbreviated) and Ukrainian (genitive)
+            "январь января янв січня",
+            "февраль февраля фев февр лютого",
+            "март марта мар березня",
+            "апрель апреля апр квітня",
+            "май мая травня",
+            "июнь июня июн червня",
+            "июль июля июл липня",
+            "август августа авг серпня",
+            "сентябрь сентября сен сент вересня",
+            "октябрь октября окт жовтня",
+            "ноябрь ноября ноя нояб листопада",
+            "декабрь декабря дек грудня",
+        ),
+        start=1,
+    )
+    for name in names.split()
 }
 _WORD_MDY = re.compile(
     r"\b(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})"
 )
 _WORD_DMY = re.compile(
-    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<mon>[^\W\d_]{3,10})\.?,?\s+(?:de\s+)?(?P<y>\d{4})"
+    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(?P<mon>[^\W\d_]{3,10})\.?,?\s+(?:de\s+)?(?P<y>\d{4})"
 )
+# Chinese and Japanese 2025年3月4日, Korean 2025년 3월 4일 (and its dotted 2025. 3. 4.)
+_CJK_YMD = re.compile(
+    r"(?<!\d)(?P<y>\d{4})\s*(?:年|년)\s*(?P<m>\d{1,2})\s*(?:月|월)\s*(?P<d>\d{1,2})(?!\d)"
+    r"|(?<!\d)(?P<ky>\d{4})\.\s(?P<km>\d{1,2})\.\s(?P<kd>\d{1,2})\.?(?!\d)"
+)
+# an ISO day inside a label: "Last updated: 2025-02-22", "Posted 2025-02-22T10:00:00Z"
+_ISO_WITHIN = re.compile(r"(?<![\d./-])(?:19|20)\d\d-\d\d-\d\d(?!\d)")
 
 Time = tuple[int, int, int, int]  # hour, minute, second, microsecond
+Ymd = tuple[int, int, int]
 # What a parser read: year, month, day, the time if given, the offset if given and known.
 Fields = tuple[int, int, int, Time | None, timezone | None]
 
@@ -158,49 +188,79 @@ def _time_of(text: str) -> tuple[Time | None, timezone | None]:
     return (hour, minute, int(match.group("S") or 0), 0), _zone(label)
 
 
-def _parse_written(text: str) -> Fields | None:
-    day = month = year = None
+def _parse_written(text: str, day_first: bool | None = None) -> Fields | None:
     for pattern in (_WORD_MDY, _WORD_DMY):
         match = pattern.search(text)
         if match and match.group("mon").lower() in _MONTHS:
-            day, month, year = (
-                int(match.group("d")),
-                _MONTHS[match.group("mon").lower()],
+            ymd = (
                 int(match.group("y")),
+                _MONTHS[match.group("mon").lower()],
+                int(match.group("d")),
             )
-            rest = text[: match.start()] + " " + text[match.end() :]
             break
     else:
-        match = _NUMERIC_YMD.search(text) or _NUMERIC_DMY.search(text)
-        if match:
-            day, month = int(match.group("d")), int(match.group("m"))
-        else:
-            match = _NUMERIC_SLASHED.search(text)
-            if not match:
-                return None
-            first, second = int(match.group("a")), int(match.group("b"))
-            if (first > 12) == (second > 12):
-                return None
-            day, month = (first, second) if first > 12 else (second, first)
-        year = int(match.group("y"))
-        rest = text[: match.start()] + " " + text[match.end() :]
-    return (year, month, day, *_time_of(rest))
+        found = _numeric(text, day_first)
+        if found is None:
+            return None
+        match, ymd = found
+    rest = text[: match.start()] + " " + text[match.end() :]
+    return (*ymd, *_time_of(rest))
 
 
-def parse_date(text: str) -> Stamp | None:
+def _numeric(text: str, day_first: bool | None) -> tuple[re.Match[str], Ymd] | None:
+    """A date in digits: year first (also in CJK writing), day first with dots, or slashed.
+
+    A slashed date whose parts could both be the month ("05/03/2024") is read only when
+    `day_first` says which order the page uses.
+    """
+    if match := _CJK_YMD.search(text):
+        parts = match.group("y", "m", "d") if match.group("y") else match.group("ky", "km", "kd")
+        return match, (int(parts[0]), int(parts[1]), int(parts[2]))
+    if match := _NUMERIC_YMD.search(text) or _NUMERIC_DMY.search(text):
+        return match, (int(match.group("y")), int(match.group("m")), int(match.group("d")))
+    match = _NUMERIC_SLASHED.search(text)
+    if not match:
+        return None
+    first, second = int(match.group("a")), int(match.group("b"))
+    if first > 12 and second > 12:
+        return None
+    if first > 12 or second > 12:
+        day_first = first > 12
+    elif day_first is None:
+        return None
+    day, month = (first, second) if day_first else (second, first)
+    return match, (int(match.group("y")), month, day)
+
+
+def _parse_iso_within(text: str) -> Fields | None:
+    match = _ISO_WITHIN.search(text)
+    return _parse_iso(text[match.start() :]) if match else None
+
+
+def parse_date(text: str, *, day_first: bool | None = None) -> Stamp | None:
     """A datetime (aware, with the page's own offset) or a date from `text`; None if unreadable.
 
     Pages write dates every way there is, often inside other words, and a time without an offset
-    names no instant, so only its day is kept.
+    names no instant, so only its day is kept. `day_first` tells how to read a slashed date
+    such as 03/04/2025 (True in most of the world, False in the US); without it such a date,
+    one that either part could be the month of, is not read.
     """
     value = " ".join(text.split())[:200]
     if not value:
         return None
+    if not value.isascii():  # full-width digits and letters as ASCII
+        value = unicodedata.normalize("NFKC", value)
     if _EPOCH.match(value):
         seconds = int(value[:10])
         return datetime.fromtimestamp(seconds, tz=UTC)
-    for parser in (_parse_iso, _parse_rfc822, _parse_written):
-        fields = parser(value)
+    readers: tuple[Callable[[str], Fields | None], ...] = (
+        _parse_iso,
+        _parse_rfc822,
+        lambda v: _parse_written(v, day_first),
+        _parse_iso_within,
+    )
+    for reader in readers:
+        fields = reader(value)
         if fields is not None and (result := _build(fields)) is not None:
             return result
     return None

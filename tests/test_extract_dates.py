@@ -39,6 +39,19 @@ def tz(hours: float) -> timezone:
         ("12/25/2023", date(2023, 12, 25)),
         ("05/03/2024", None),  # March or May: left to other sources
         ("1714751262", datetime(2024, 5, 3, 15, 47, 42, tzinfo=UTC)),
+        ("Last updated: 2025-02-22", date(2025, 2, 22)),  # an ISO day inside a label
+        ("Posted 2025-02-22T10:05:00Z", datetime(2025, 2, 22, 10, 5, tzinfo=UTC)),
+        ("December 15th 2025", date(2025, 12, 15)),
+        ("1er mars 2025", date(2025, 3, 1)),
+        ("4 de marzo de 2025", date(2025, 3, 4)),
+        ("4. März 2025", date(2025, 3, 4)),
+        ("2025年3月4日 10:30", date(2025, 3, 4)),
+        ("公開日\uff1a\uff12\uff10\uff12\uff15年\uff13月\uff14日", date(2025, 3, 4)),  # full-width
+        ("2025년 3월 4일", date(2025, 3, 4)),
+        ("2025. 3. 4. 오후", date(2025, 3, 4)),
+        ("4 марта 2025 \u0433.", date(2025, 3, 4)),  # with the abbreviation of the word for year
+        ("Опубликовано: 12 сентября 2024, 10:15 MSK", datetime(2024, 9, 12, 10, 15, tzinfo=tz(3))),
+        ("4 березня 2025", date(2025, 3, 4)),
         ("yesterday", None),
         ("2024-13-45", None),
         ("", None),
@@ -51,6 +64,22 @@ def test_parse_date(text: str, expected: datetime | date | None) -> None:
         assert isinstance(result, datetime) and result.utcoffset() == expected.utcoffset()
     elif expected is not None:
         assert not isinstance(result, datetime)
+
+
+@pytest.mark.parametrize(
+    ("text", "day_first", "expected"),
+    [
+        ("03/04/2025", True, date(2025, 4, 3)),
+        ("03/04/2025", False, date(2025, 3, 4)),
+        ("03/04/2025", None, None),
+        ("25/12/2023", False, date(2023, 12, 25)),  # a part above 12 decides for itself
+        ("13/14/2023", True, None),
+    ],
+)
+def test_slashed_dates_read_in_the_order_given(
+    text: str, day_first: bool | None, expected: date | None
+) -> None:
+    assert parse_date(text, day_first=day_first) == expected
 
 
 @pytest.mark.parametrize(
