@@ -272,3 +272,20 @@ def test_an_updated_date_shown_beside_the_headline_before_a_date_in_the_text() -
     # no date markup at all: the page's "Last updated" label, not the menu's date that
     # htmldate's search finds first
     assert fixture_date("dateline_updated_no_markup.html") == date(2025, 12, 12)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en-GB", date(2025, 4, 3)), ("en-US", date(2025, 3, 4)), ("de", date(2025, 4, 3))],
+)
+def test_a_slashed_date_beside_the_headline_is_read_in_the_pages_order(
+    lang: str, expected: date
+) -> None:
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        f'<html lang="{lang}"><head><title>Ferry timetables change</title></head><body>'
+        f'<main><h1>Ferry timetables change</h1><p class="date">03/04/2025</p>{text}</main>'
+        "</body></html>"
+    )
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None and article.published == expected

@@ -167,21 +167,42 @@ def _states_first_publication(page: Page) -> bool:
 def _shown(page: Page, now: datetime | None, *, updated: bool = False) -> list[Stamp]:
     """The plausible dates shown beside the headline, nearest first: publication dates, or
     with `updated` those labelled as an update."""
-    values = (_shown_stamp(d) for d in shown_dates(page.tree) if d.updated is updated)
+    day_first = _day_first(page)
+    values = (_shown_stamp(d, day_first) for d in shown_dates(page.tree) if d.updated is updated)
     return [v for v in values if v is not None and is_plausible(v, now)]
 
 
-def _shown_stamp(shown: Shown) -> Stamp | None:
+_MONTH_FIRST_REGIONS = frozenset({"us", "ph", "fm", "mh", "pw"})
+_YEAR_FIRST_LANGUAGES = frozenset({"zh", "ja", "ko", "hu", "lt", "mn"})
+
+
+def _day_first(page: Page) -> bool | None:
+    """Whether the page writes 03/04/2025 for 3 April: by its language and region.
+
+    The US (and a few places that follow it) put the month first; English without a region,
+    Canada (both orders in use) and languages that put the year first leave it open.
+    """
+    tag = page.tree.get("lang") or page.first_meta("og:locale") or ""
+    parts = tag.strip().lower().replace("_", "-").split("-")
+    language, region = parts[0], parts[1] if len(parts) > 1 else ""
+    if not language or language in _YEAR_FIRST_LANGUAGES or region == "ca":
+        return None
+    if region in _MONTH_FIRST_REGIONS:
+        return False
+    return None if language == "en" and not region else True
+
+
+def _shown_stamp(shown: Shown, day_first: bool | None = None) -> Stamp | None:
     """A shown date; a <time> in UTC whose text gives the day before or after is that day.
 
     Sites that store times in UTC put them in the datetime attribute and print the reader's
     (the site's) own day in the text: a story posted in the evening west of Greenwich is
     the next day in UTC.
     """
-    value = parse_date(shown.text)
+    value = parse_date(shown.text, day_first=day_first)
     if not isinstance(value, datetime) or value.utcoffset() != timedelta(0) or not shown.label:
         return value
-    local = parse_date(shown.label)
+    local = parse_date(shown.label, day_first=day_first)
     if local is not None and abs((day_of(local) - value.date()).days) == 1:
         return day_of(local)
     return value
