@@ -102,6 +102,20 @@ _CJK_YMD = re.compile(
 # an ISO day inside a label: "Last updated: 2025-02-22", "Posted 2025-02-22T10:00:00Z"
 _ISO_WITHIN = re.compile(r"(?<![\d./-])(?:19|20)\d\d-\d\d-\d\d(?!\d)")
 
+# "3 days ago" and its kin in the languages of _MONTHS: a number (or "a", "one") and a unit
+_RELATIVE = re.compile(
+    r"(?i)\b(?:(?P<en>\d{1,3}|an?|one)\s+(?P<en_unit>min(?:ute)?|hour|hr|day|week)s?\s+ago"
+    r"|vor\s+(?P<de>\d{1,3}|einer|einem)\s+(?P<de_unit>Minute|Stunde|Tag|Woche)(?:e?n)?"
+    r"|il\s+y\s+a\s+(?P<fr>\d{1,3}|une?)\s+(?P<fr_unit>minute|heure|jour|semaine)s?"
+    r"|hace\s+(?P<es>\d{1,3}|una?)\s+(?P<es_unit>minuto|hora|d[i\u00ed]a|semana)s?)\b"
+    r"|^(?:\W*\w+\W+)?(?P<yesterday>yesterday|gestern|hier(?=\s+\u00e0)|ayer|ieri|gisteren)\b"
+)
+_UNITS = {
+    "min": 60, "minute": 60, "minuto": 60, "hour": 3600, "hr": 3600, "stunde": 3600,
+    "heure": 3600, "hora": 3600, "day": 86400, "tag": 86400, "jour": 86400, "dia": 86400,
+    "d\u00eda": 86400, "week": 604800, "woche": 604800, "semaine": 604800, "semana": 604800,
+}  # fmt: skip
+
 Time = tuple[int, int, int, int]  # hour, minute, second, microsecond
 Ymd = tuple[int, int, int]
 # What a parser read: year, month, day, the time if given, the offset if given and known.
@@ -264,6 +278,33 @@ def parse_date(text: str, *, day_first: bool | None = None) -> Stamp | None:
         if fields is not None and (result := _build(fields)) is not None:
             return result
     return None
+
+
+def parse_relative(text: str, now: datetime) -> date | None:
+    """The day a relative label ("3 days ago", "vor 2 Stunden", "Yesterday") means at `now`.
+
+    Only for a short label that is the relative date (a sentence may say "two weeks ago" of
+    anything); months and years ago name no day. The day is `now`'s own calendar's.
+    """
+    value = " ".join(text.split())
+    if not value or len(value) > 40:
+        return None
+    match = _RELATIVE.search(value)
+    if match is None:
+        return None
+    if match.group("yesterday"):
+        return now.date() - timedelta(days=1)
+    for lang in ("en", "de", "fr", "es"):
+        if match.group(lang):
+            count, unit = match.group(lang).lower(), match.group(f"{lang}_unit").lower()
+            number = int(count) if count.isdigit() else 1
+            return (now - timedelta(seconds=number * _UNITS[unit])).date()
+    return None
+
+
+def mentions_relative_day(text: str) -> bool:
+    """Whether a short label gives a relative date ("3 days ago"); see parse_relative."""
+    return len(text) <= 40 and _RELATIVE.search(text) is not None
 
 
 def parse_feed_date(text: str) -> datetime | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.dates import is_plausible, parse_date
+from crawler.dates import is_plausible, parse_date, parse_relative
 from crawler.extract import extract_article
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
@@ -289,3 +289,37 @@ def test_a_slashed_date_beside_the_headline_is_read_in_the_pages_order(
     )
     article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
     assert article is not None and article.published == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 days ago", date(2025, 5, 29)),
+        ("Posted an hour ago", date(2025, 6, 1)),
+        ("2 weeks ago", date(2025, 5, 18)),
+        ("Yesterday, 10:30", date(2025, 5, 31)),
+        ("vor 3 Tagen", date(2025, 5, 29)),
+        ("Gestern, 18:04 Uhr", date(2025, 5, 31)),
+        ("il y a 2 jours", date(2025, 5, 30)),
+        ("hier \u00e0 10h", date(2025, 5, 31)),
+        ("hace 5 d\u00edas", date(2025, 5, 27)),
+        ("Klik hier", None),  # Dutch "here", not French "yesterday"
+        ("2 months ago", None),  # no day
+        ("The harbour master said three weeks ago that the fees would rise again", None),
+    ],
+)
+def test_parse_relative(text: str, expected: date | None) -> None:
+    assert parse_relative(text, NOW) == expected
+
+
+def test_a_relative_date_beside_the_headline_counts_from_now_and_only_with_now() -> None:
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        "<html><head><title>Ferry timetables change</title></head><body><main>"
+        f'<h1>Ferry timetables change</h1><p class="meta">3 days ago</p>{text}</main></body></html>'
+    )
+    url = "https://f.example/news/ferry-timetables-change"
+    article = extract_article(doc, url, now=NOW)
+    assert article is not None and article.published == date(2025, 5, 29)
+    article = extract_article(doc, url)
+    assert article is not None and article.published is None

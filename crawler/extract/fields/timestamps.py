@@ -8,7 +8,16 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from htmldate import find_date
 
-from crawler.dates import LATEST, SKEW, Stamp, day_of, is_plausible, not_before, parse_date
+from crawler.dates import (
+    LATEST,
+    SKEW,
+    Stamp,
+    day_of,
+    is_plausible,
+    not_before,
+    parse_date,
+    parse_relative,
+)
 from crawler.extract.primitives.dateline import Shown, shown_dates
 from crawler.extract.primitives.jsonld import texts, types_of
 from crawler.extract.primitives.page import Page, element_text
@@ -168,7 +177,9 @@ def _shown(page: Page, now: datetime | None, *, updated: bool = False) -> list[S
     """The plausible dates shown beside the headline, nearest first: publication dates, or
     with `updated` those labelled as an update."""
     day_first = _day_first(page)
-    values = (_shown_stamp(d, day_first) for d in shown_dates(page.tree) if d.updated is updated)
+    values = (
+        _shown_stamp(d, day_first, now) for d in shown_dates(page.tree) if d.updated is updated
+    )
     return [v for v in values if v is not None and is_plausible(v, now)]
 
 
@@ -192,14 +203,19 @@ def _day_first(page: Page) -> bool | None:
     return None if language == "en" and not region else True
 
 
-def _shown_stamp(shown: Shown, day_first: bool | None = None) -> Stamp | None:
+def _shown_stamp(
+    shown: Shown, day_first: bool | None = None, now: datetime | None = None
+) -> Stamp | None:
     """A shown date; a <time> in UTC whose text gives the day before or after is that day.
 
     Sites that store times in UTC put them in the datetime attribute and print the reader's
     (the site's) own day in the text: a story posted in the evening west of Greenwich is
-    the next day in UTC.
+    the next day in UTC. A relative label ("3 hours ago") counts from `now`, and only
+    when `now` is given.
     """
     value = parse_date(shown.text, day_first=day_first)
+    if value is None and now is not None:
+        return parse_relative(shown.text, now)
     if not isinstance(value, datetime) or value.utcoffset() != timedelta(0) or not shown.label:
         return value
     local = parse_date(shown.label, day_first=day_first)

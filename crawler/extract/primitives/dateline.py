@@ -1,10 +1,10 @@
 """The dates a page shows its reader beside the headline: the dateline and the byline's date.
 
 A story's page prints its date where the reader looks for it, just above or below the <h1>
-("March 1, 2024", "Updated: Dec 12, 2025", "12.12.2025 · 3 min read"). Dates further away
-belong to something else: teasers of other stories, comments, the footer's copyright line.
-Navigation, asides and footers are not read at all, and neither is text that is a sentence
-rather than a label.
+("March 1, 2024", "Updated: Dec 12, 2025", "12.12.2025 · 3 min read", "3 hours ago"). Dates
+further away belong to something else: teasers of other stories, comments, the footer's
+copyright line. Navigation, asides and footers are not read at all, and neither is text that
+is a sentence rather than a label.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
+
+from crawler.dates import mentions_relative_day
 
 _BEFORE = 300  # characters of visible text before the headline that may hold its dateline
 _AFTER = 600  # characters after the headline's end
@@ -149,7 +151,8 @@ def _text(text: str | None, walk: _Walk) -> None:
         return
     if len(label) <= _LABEL_CHARS:
         walk.labels.append((walk.offset, label))
-    if not walk.in_time and len(label) <= _LABEL_CHARS and _YEAR.search(label):
+    dated = _YEAR.search(label) or mentions_relative_day(label)
+    if not walk.in_time and len(label) <= _LABEL_CHARS and dated:
         updated = _UPDATED.search(label) or _UPDATED.search(walk.previous)
         walk.marks.append((walk.offset, Shown(label, bool(updated))))
     walk.offset += len(label) + 1
