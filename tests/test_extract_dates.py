@@ -323,3 +323,18 @@ def test_a_relative_date_beside_the_headline_counts_from_now_and_only_with_now()
     assert article is not None and article.published == date(2025, 5, 29)
     article = extract_article(doc, url)
     assert article is not None and article.published is None
+
+
+def test_a_date_outside_the_headlines_article_is_not_its_dateline() -> None:
+    # the site's "today" line sits just above the story's <article>; the story's own date
+    # comes after its standfirst
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        "<html><head><title>Ferry timetables change</title></head><body>"
+        '<div class="today"><strong>Friday</strong>, December 19, 2025</div>'
+        "<article><h1>Ferry timetables change</h1>"
+        "<p>What the new timetable means for commuters on the island routes.</p>"
+        f'<div class="meta">12.12.2025</div>{text}</article></body></html>'
+    )
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW_LATER)
+    assert article is not None and article.published == date(2025, 12, 12)

@@ -54,6 +54,8 @@ class _Walk:
     previous: str = ""  # the last piece of text passed, which may label the next one
     in_time: int = 0  # inside a <time> with a datetime, whose text is that datetime
     heading: Any = None  # the <h1> being walked through
+    articles: dict[Any, list[int]] = field(default_factory=dict)  # <article>: start, end
+    story: Any = None  # the <article> the headline stands in, if any
 
 
 def shown_dates(tree: Any) -> list[Shown]:
@@ -65,10 +67,15 @@ def shown_dates(tree: Any) -> list[Shown]:
     if len(walk.span) < 2:
         return []
     start, end = walk.span
+    # the <article> that holds the headline bounds its dateline: what lies outside it (a
+    # "today" line, a ticker) is not the story's
+    bounds = walk.articles.get(walk.story, [])
+    first, last = bounds[0] if bounds else 0, bounds[1] if len(bounds) > 1 else walk.offset
     near = [
         (start - offset if offset < start else offset - end, shown)
         for offset, shown in walk.marks
-        if start - _BEFORE <= offset <= end + _AFTER and not start <= offset < end
+        if max(start - _BEFORE, first) <= offset <= min(end + _AFTER, last)
+        and not start <= offset < end
     ]
     near.sort(key=lambda pair: pair[0])
     return [shown for _, shown in near]
@@ -109,9 +116,12 @@ def _walk(body: Any) -> _Walk:
 
 
 def _open(element: Any, walk: _Walk) -> None:
+    if element.tag == "article":
+        walk.articles[element] = [walk.offset]
     if element.tag == "h1" and not walk.span:
         walk.span.append(walk.offset)
         walk.heading = element
+        walk.story = next(element.iterancestors("article"), None)
     stamp = element.get("datetime") if element.tag == "time" else None
     if stamp:  # the datetime stands for the text inside, which is not read again
         own = " ".join("".join(element.itertext()).split())[:_LABEL_CHARS]
@@ -120,6 +130,8 @@ def _open(element: Any, walk: _Walk) -> None:
 
 
 def _close(element: Any, walk: _Walk) -> None:
+    if element.tag == "article" and element in walk.articles:
+        walk.articles[element].append(walk.offset)
     if element.tag == "time" and element.get("datetime"):
         walk.in_time -= 1
     if element is walk.heading:
