@@ -338,3 +338,12 @@ def test_a_date_outside_the_headlines_article_is_not_its_dateline() -> None:
     )
     article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW_LATER)
     assert article is not None and article.published == date(2025, 12, 12)
+
+
+def test_one_label_with_an_update_and_the_publication_gives_the_publication() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "Article", "headline": "Ferry timetables'
+        ' change", "datePublished": "2019-08-14T13:00:00Z"}</script>'
+    )
+    shown = '<p class="meta">Updated May 3, 2024 | Published May 1, 2024</p>'
+    assert dated(head, shown) == date(2024, 5, 1)

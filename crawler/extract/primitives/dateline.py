@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from lxml import etree
@@ -25,7 +26,7 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _CONTEXT_CHARS = 30  # of the text before a date that may label it
 _UPDATED = re.compile(
     r"(?i)updat|modif|revis|reviewed|edited|aktualisiert|ge\u00e4ndert|mis\s+\u00e0\s+jour"
-    r"|actualiza|aggiornat|bijgewerkt"
+    r"|actualiza|aggiornat|bijgewerkt|g\u00fcncel"
 )
 _PUBLISHED = re.compile(r"(?i)publi")
 _SKIPPED = frozenset(
@@ -163,9 +164,34 @@ def _text(text: str | None, walk: _Walk) -> None:
         return
     if len(label) <= _LABEL_CHARS:
         walk.labels.append((walk.offset, label))
-    dated = _YEAR.search(label) or mentions_relative_day(label)
-    if not walk.in_time and len(label) <= _LABEL_CHARS and dated:
-        updated = _UPDATED.search(label) or _UPDATED.search(walk.previous)
-        walk.marks.append((walk.offset, Shown(label, bool(updated))))
+    if not walk.in_time and len(label) <= _LABEL_CHARS and _dated(label):
+        for piece, updated in _pieces(label, walk.previous):
+            walk.marks.append((walk.offset, Shown(piece, updated)))
     walk.offset += len(label) + 1
     walk.previous = label[-_CONTEXT_CHARS:]
+
+
+def _dated(text: str) -> bool:
+    return bool(_YEAR.search(text)) or mentions_relative_day(text)
+
+
+def _pieces(label: str, previous: str) -> list[tuple[str, bool]]:
+    """A label's dates, each with whether it is an update's.
+
+    One label may give both ("Published May 1, 2024 \u00b7 Updated May 3, 2024", "December 3,
+    2025. Updated: December 7, 2025"): each word opens its own piece. A date before any such
+    word is an update's when the text just before the label says so.
+    """
+    starts = sorted(
+        {m.start() for m in _UPDATED.finditer(label)}
+        | {m.start() for m in _PUBLISHED.finditer(label)}
+    )
+    pieces = []
+    head = label[: starts[0]] if starts else label
+    if _dated(head):
+        pieces.append((head, bool(_UPDATED.search(previous))))
+    for start, end in pairwise([*starts, len(label)]):
+        piece = label[start:end]
+        if _dated(piece):
+            pieces.append((piece, bool(_UPDATED.match(piece))))
+    return pieces
