@@ -347,3 +347,19 @@ def test_one_label_with_an_update_and_the_publication_gives_the_publication() ->
     )
     shown = '<p class="meta">Updated May 3, 2024 | Published May 1, 2024</p>'
     assert dated(head, shown) == date(2024, 5, 1)
+
+
+def test_the_headlines_article_gives_the_time_before_a_marked_teaser_time() -> None:
+    # a teaser card marks its <time> as a publication time; the story's own <time>, at the
+    # foot of its text, is not marked and too far from the headline to be its dateline
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 20 + "</p>"
+    doc = (
+        "<html><head><title>Ferry timetables change</title></head><body>"
+        '<aside><article class="card"><a href="/news/harbour-fees">Harbour fees rise</a>'
+        '<time class="published" datetime="2024-01-05">Jan 5</time></article></aside>'
+        f"<main><article><h1>Ferry timetables change</h1>{text}"
+        '<p class="foot">Posted <time datetime="2024-03-03T09:00:00+01:00">3 March</time></p>'
+        "</article></main></body></html>"
+    )
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None and article.published == datetime(2024, 3, 3, 9, tzinfo=tz(1))

@@ -76,17 +76,27 @@ def _jsonld_values(page: Page, key: str, *, any_node: bool = False) -> Iterator[
             yield from texts(node.get(key))
 
 
+_MARKED_TIME = (
+    ".//time[@pubdate or contains(@class, 'publish') or contains(@itemprop, 'datePublished')]"
+    "/@datetime"
+)
+
+
 def _time_elements(page: Page) -> list[str]:
-    """datetime attributes of <time>: marked publication times first, then the first one."""
-    marked = page.tree.xpath(
-        "//time[@pubdate or contains(@class, 'publish') or contains(@itemprop, 'datePublished')]"
-        "/@datetime"
-    )
+    """datetime attributes of <time>: marked publication times first, then the first one.
+
+    Those in the <article> that holds the headline come before the rest of the page's, whose
+    teasers and sidebars carry other stories' times.
+    """
+    story = next(iter(page.tree.xpath("(//h1)[1]/ancestor::article[1]")), None)
+    scoped = [] if story is None else story.xpath(_MARKED_TIME)[:2]
+    scoped += [] if story is None else story.xpath(".//time/@datetime")[:1]
+    marked = page.tree.xpath(_MARKED_TIME)
     # the story's own <article> before the page's teasers and sidebars
     first = (
         page.tree.xpath("//article//time/@datetime")[:1] or page.tree.xpath("//time/@datetime")[:1]
     )
-    return [str(v) for v in [*marked[:2], *first]]
+    return [str(v) for v in [*scoped, *marked[:2], *first]]
 
 
 def _url_date(page: Page) -> list[str]:
