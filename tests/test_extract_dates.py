@@ -363,3 +363,14 @@ def test_the_headlines_article_gives_the_time_before_a_marked_teaser_time() -> N
     )
     article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
     assert article is not None and article.published == datetime(2024, 3, 3, 9, tzinfo=tz(1))
+
+
+def test_a_news_page_that_shows_only_its_update_gives_that_date() -> None:
+    # NewsArticle markup from the first version, no OpenGraph publication time, and the page
+    # shows its reader only when it was updated
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferry'
+        ' timetables change", "datePublished": "2018-04-03T16:50:31Z"}</script>'
+    )
+    shown = '<p class="meta">Updated: Dec 19, 2024 1:06 PM EST</p>'
+    assert dated(head, shown) == datetime(2024, 12, 19, 13, 6, tzinfo=tz(-5))

@@ -147,7 +147,7 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
     states its first publication in OpenGraph (article:published_time) or shows a date not so
     labelled; without either, the "Updated" date is the one the page gives its reader (sites
     that re-publish a guide show only that, and their JSON-LD keeps the first draft's day).
-    A NewsArticle's markup is the newsroom's own and stands.
+    A NewsArticle's markup is the newsroom's own and stands over any other shown date.
     """
     selected = _first([_selected(page, selectors, "published")], now)
     if selected is not None:
@@ -162,9 +162,9 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
         _url_date(page),
     ]
     found = _first(sources, now)
-    if found is not None and _is_news(page):
-        return _local_day(found, page)
     shown = _shown(page, now)
+    if found is not None and _is_news(page) and (shown or _states_first_publication(page)):
+        return _local_day(found, page)
     if not shown and (found is None or not _states_first_publication(page)):
         shown = _shown(page, now, updated=True)
     if found is None:
