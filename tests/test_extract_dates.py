@@ -374,3 +374,17 @@ def test_a_news_page_that_shows_only_its_update_gives_that_date() -> None:
     )
     shown = '<p class="meta">Updated: Dec 19, 2024 1:06 PM EST</p>'
     assert dated(head, shown) == datetime(2024, 12, 19, 13, 6, tzinfo=tz(-5))
+
+
+def test_an_update_shown_beside_the_headline_yields_to_a_publication_the_page_shows_too() -> None:
+    # the markup's day is printed at the foot of the story: the reader is given both dates
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 20 + "</p>"
+    doc = (
+        '<html><head><script type="application/ld+json">{"@type": "Article", "headline":'
+        ' "Ferry timetables change", "datePublished": "2025-01-05"}</script></head><body>'
+        '<main><h1>Ferry timetables change</h1><p class="meta">Updated Jun 16, 2025</p>'
+        f'{text}<p class="foot">First published January 5, 2025</p></main></body></html>'
+    )
+    url = "https://f.example/news/ferry-timetables-change"
+    article = extract_article(doc, url, now=NOW_LATER)
+    assert article is not None and article.published == date(2025, 1, 5)

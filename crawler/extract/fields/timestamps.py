@@ -167,6 +167,8 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
         return _local_day(found, page)
     if not shown and (found is None or not _states_first_publication(page)):
         shown = _shown(page, now, updated=True)
+        if found is not None and shown and day_of(found) in _visible_days(page):
+            shown = []  # the page does show its first publication, further from the headline
     if found is None:
         return shown[0] if shown else _local_day(_guessed(page, now), page)
     if not shown or any(_agrees(value, found) for value in shown):
@@ -176,6 +178,22 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
 
 def _is_news(page: Page) -> bool:
     return any("newsarticle" in t for node in page.jsonld.articles() for t in types_of(node))
+
+
+_WRITTEN_DATE = re.compile(
+    r"[^\W\d_]{3,10}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}"
+    r"|\d{1,2}(?:st|nd|rd|th|er)?\.? (?:de )?[^\W\d_]{3,10}\.?,? (?:de )?\d{4}"
+    r"|(?<!\d)\d{4}-\d\d-\d\d(?!\d)|(?<!\d)\d{1,2}[./]\d{1,2}[./]\d{4}(?!\d)"
+)
+
+
+def _visible_days(page: Page) -> set[date]:
+    """The days written anywhere in the page's visible text."""
+    body = page.tree.find("body")
+    text = element_text(body) if body is not None else ""
+    day_first = _day_first(page)
+    values = (parse_date(m.group(0), day_first=day_first) for m in _WRITTEN_DATE.finditer(text))
+    return {day_of(value) for value in values if value is not None}
 
 
 def _states_first_publication(page: Page) -> bool:
