@@ -388,3 +388,19 @@ def test_an_update_shown_beside_the_headline_yields_to_a_publication_the_page_sh
     url = "https://f.example/news/ferry-timetables-change"
     article = extract_article(doc, url, now=NOW_LATER)
     assert article is not None and article.published == date(2025, 1, 5)
+
+
+def test_a_modification_date_alone_is_the_pages_date_before_a_guess_from_the_text() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "Article", "headline": "Ferry timetables'
+        ' change", "dateModified": "2025-12-11 00:00:00"}</script>'
+    )
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        f"<html><head>{head}</head><body>"
+        '<nav class="top"><span class="post-date">October 17, 2025</span></nav>'
+        f"<main><h1>Ferry timetables change</h1>{text}</main></body></html>"
+    )
+    url = "https://f.example/news/ferry-timetables-change"
+    article = extract_article(doc, url, now=NOW_LATER)
+    assert article is not None and article.published == date(2025, 12, 11)

@@ -148,6 +148,7 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
     labelled; without either, the "Updated" date is the one the page gives its reader (sites
     that re-publish a guide show only that, and their JSON-LD keeps the first draft's day).
     A NewsArticle's markup is the newsroom's own and stands over any other shown date.
+    Without a publication date anywhere, the markup's modification date is the page's date.
     """
     selected = _first([_selected(page, selectors, "published")], now)
     if selected is not None:
@@ -169,8 +170,11 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
         shown = _shown(page, now, updated=True)
         if found is not None and shown and day_of(found) in _visible_days(page):
             shown = []  # the page does show its first publication, further from the headline
+    if found is None and shown:
+        return shown[0]
     if found is None:
-        return shown[0] if shown else _local_day(_guessed(page, now), page)
+        # a markup modification date (the only day the page gives) before htmldate's guess
+        return _local_day(modified(page, selectors, now, None) or _guessed(page, now), page)
     if not shown or any(_agrees(value, found) for value in shown):
         return _local_day(found, page)
     return shown[0]
