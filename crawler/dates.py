@@ -107,13 +107,21 @@ _RELATIVE = re.compile(
     r"(?i)\b(?:(?P<en>\d{1,3}|an?|one)\s+(?P<en_unit>min(?:ute)?|hour|hr|day|week)s?\s+ago"
     r"|vor\s+(?P<de>\d{1,3}|einer|einem)\s+(?P<de_unit>Minute|Stunde|Tag|Woche)(?:e?n)?"
     r"|il\s+y\s+a\s+(?P<fr>\d{1,3}|une?)\s+(?P<fr_unit>minute|heure|jour|semaine)s?"
-    r"|hace\s+(?P<es>\d{1,3}|una?)\s+(?P<es_unit>minuto|hora|d[i\u00ed]a|semana)s?)\b"
+    r"|hace\s+(?P<es>\d{1,3}|una?)\s+(?P<es_unit>minuto|hora|d[i\u00ed]a|semana)s?"
+    r"|(?P<ru>\d{1,3})\s+(?P<ru_unit>\u043c\u0438\u043d\u0443\u0442|\u0447\u0430\u0441|\u0434\u043d|\u0434\u0435\u043d\u044c|\u043d\u0435\u0434\u0435\u043b)\w*\s+\u043d\u0430\u0437\u0430\u0434)\b"
+    r"|(?<!\d)(?P<cjk>\d{1,3})\s*(?P<cjk_unit>\u5206\u949f|\u5206|\ubd84|\u5c0f\u65f6|\u6642\u9593|\uc2dc\uac04|\u5929|\u65e5|\uc77c|\u9031\u9593|\u5468|\uc8fc)\s*(?:\u524d|\uc804)"
     r"|^(?:\W*\w+\W+)?(?P<yesterday>yesterday|gestern|hier(?=\s+\u00e0)|ayer|ieri|gisteren)\b"
 )
 _UNITS = {
     "min": 60, "minute": 60, "minuto": 60, "hour": 3600, "hr": 3600, "stunde": 3600,
     "heure": 3600, "hora": 3600, "day": 86400, "tag": 86400, "jour": 86400, "dia": 86400,
     "d\u00eda": 86400, "week": 604800, "woche": 604800, "semaine": 604800, "semana": 604800,
+    # Russian stems; Chinese, Japanese and Korean units
+    "\u043c\u0438\u043d\u0443\u0442": 60, "\u0447\u0430\u0441": 3600, "\u0434\u043d": 86400,
+    "\u0434\u0435\u043d\u044c": 86400, "\u043d\u0435\u0434\u0435\u043b": 604800,
+    "\u5206\u949f": 60, "\u5206": 60, "\ubd84": 60, "\u5c0f\u65f6": 3600, "\u6642\u9593": 3600,
+    "\uc2dc\uac04": 3600, "\u5929": 86400, "\u65e5": 86400, "\uc77c": 86400,
+    "\u9031\u9593": 604800, "\u5468": 604800, "\uc8fc": 604800,
 }  # fmt: skip
 
 Time = tuple[int, int, int, int]  # hour, minute, second, microsecond
@@ -281,7 +289,7 @@ def parse_date(text: str, *, day_first: bool | None = None) -> Stamp | None:
 
 
 def parse_relative(text: str, now: datetime) -> date | None:
-    """The day a relative label ("3 days ago", "vor 2 Stunden", "Yesterday") means at `now`.
+    """The day a relative label ("3 days ago", "vor 2 Stunden", "3日前") means at `now`.
 
     Only for a short label that is the relative date (a sentence may say "two weeks ago" of
     anything); months and years ago name no day. The day is `now`'s own calendar's.
@@ -294,7 +302,7 @@ def parse_relative(text: str, now: datetime) -> date | None:
         return None
     if match.group("yesterday"):
         return now.date() - timedelta(days=1)
-    for lang in ("en", "de", "fr", "es"):
+    for lang in ("en", "de", "fr", "es", "ru", "cjk"):
         if match.group(lang):
             count, unit = match.group(lang).lower(), match.group(f"{lang}_unit").lower()
             number = int(count) if count.isdigit() else 1

@@ -303,6 +303,10 @@ def test_a_slashed_date_beside_the_headline_is_read_in_the_pages_order(
         ("il y a 2 jours", date(2025, 5, 30)),
         ("hier \u00e0 10h", date(2025, 5, 31)),
         ("hace 5 d\u00edas", date(2025, 5, 27)),
+        ("3 \u0434\u043d\u044f \u043d\u0430\u0437\u0430\u0434", date(2025, 5, 29)),  # Russian
+        ("3日前", date(2025, 5, 29)),
+        ("发布于2周前", date(2025, 5, 18)),
+        ("3일 전", date(2025, 5, 29)),
         ("Klik hier", None),  # Dutch "here", not French "yesterday"
         ("2 months ago", None),  # no day
         ("The harbour master said three weeks ago that the fees would rise again", None),
