@@ -408,3 +408,32 @@ def test_a_modification_date_alone_is_the_pages_date_before_a_guess_from_the_tex
     url = "https://f.example/news/ferry-timetables-change"
     article = extract_article(doc, url, now=NOW_LATER)
     assert article is not None and article.published == date(2025, 12, 11)
+
+
+@pytest.mark.parametrize(
+    ("foot", "expected"),
+    [
+        (
+            "This guide was <em>originally published</em> on 26 Sep 2019 at 4:12pm and has been"
+            " updated on March 1, 2025.",
+            date(2019, 9, 26),
+        ),
+        # the statement's own date is unreadable: its update's date is not taken for it
+        (
+            "Originally published on the 21st of June 2017 and updated on July 18, 2020.",
+            datetime(2025, 3, 1, 9, tzinfo=UTC),
+        ),
+    ],
+)
+def test_a_page_that_says_when_it_was_originally_published(
+    foot: str, expected: datetime | date
+) -> None:
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 20 + "</p>"
+    doc = (
+        '<html><head><meta property="article:published_time" content="2025-03-01T09:00:00Z">'
+        "</head><body><main><h1>Ferry timetables change</h1>"
+        f'{text}<p class="foot">{foot}</p></main></body></html>'
+    )
+    url = "https://f.example/news/ferry-timetables-change"
+    article = extract_article(doc, url, now=NOW_LATER)
+    assert article is not None and article.published == expected

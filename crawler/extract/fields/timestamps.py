@@ -150,7 +150,7 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
     A NewsArticle's markup is the newsroom's own and stands over any other shown date.
     Without a publication date anywhere, the markup's modification date is the page's date.
     """
-    selected = _first([_selected(page, selectors, "published")], now)
+    selected = _first([_selected(page, selectors, "published")], now) or _stated(page, now)
     if selected is not None:
         return selected
     sources: list[Iterable[str]] = [
@@ -178,6 +178,37 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
     if not shown or any(_agrees(value, found) for value in shown):
         return _local_day(found, page)
     return shown[0]
+
+
+_ORIGINALLY = re.compile(r"(?i)\boriginally\s+(?:published|posted)\b.{0,60}")
+_LATER = re.compile(r"(?i)\b(?:updat|edit|modif|revis|republish)")
+
+
+def _stated(page: Page, now: datetime | None) -> Stamp | None:
+    """The day a page says in words it was first published: "This article was originally
+    published on 26 Sep 2019 and has been updated since", "Originally posted November 9, 2022".
+    """
+    nodes = page.tree.xpath("//body//text()[contains(translate(., 'O', 'o'), 'originally')]")
+    for node in nodes[:5]:
+        element = node.getparent()
+        if element is not None and node.is_tail:  # the text after an element is its parent's
+            element = element.getparent()
+        for _ in range(2):  # the words may be in an <em> or <a> inside the sentence
+            if element is None:
+                break
+            if (value := _stated_in(element_text(element), page, now)) is not None:
+                return value
+            element = element.getparent()
+    return None
+
+
+def _stated_in(text: str, page: Page, now: datetime | None) -> Stamp | None:
+    for match in _ORIGINALLY.finditer(text):
+        said = _LATER.split(match.group(0), maxsplit=1)[0]
+        value = parse_date(said, day_first=_day_first(page))
+        if value is not None and is_plausible(value, now):
+            return value
+    return None
 
 
 def _is_news(page: Page) -> bool:
