@@ -503,6 +503,13 @@ class Matcher:
         compiler = _Compiler(self._keys)
         self._watches: list[_Watch] = []
         queries: list[Node] = []
+        # What is checked for each watch, as entries: (watch number, node, required (group,
+        # mask) pairs, excluded pairs, test); one for most watches, its query; one for each
+        # alternative of an OR of alternatives its required groups decide (``title:@c OR
+        # lead:(@k AI)``), each checked like a watch of its own and triggered by its own groups.
+        entries: list[
+            tuple[int, Node, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...], _Test | None]
+        ] = []
         for spec in watches:
             name, query = spec[0], spec[1]
             queries.append(query)
@@ -516,6 +523,13 @@ class Matcher:
             self._watches.append(
                 _Watch(name, test, positive, prominence.min_mentions, required, tuple(excluded))
             )
+            number = len(self._watches) - 1
+            if isinstance(query, Or) and all(compiler.decided(c) for c in query.children):
+                for child in query.children:
+                    wanted = tuple(dict.fromkeys(compiler.required(child, mask)))
+                    entries.append((number, child, wanted, (), None))
+            else:
+                entries.append((number, query, required, tuple(excluded), test))
         # Each watch is looked at only when one of its triggers occurred: groups of terms one of
         # which it cannot match without, chosen among those the fewest watches look for; once
         # articles have been seen, among those that occurred in the fewest articles.
@@ -526,15 +540,16 @@ class Matcher:
         self._occurred: Counter[int] = Counter()  # group -> articles it occurred in
         self._articles = 0
         self._by_group: dict[int, tuple[int, ...]] = {}
-        # for each watch: its required groups, as bits of an integer
-        self._needs = [sum(1 << g for g in {g for g, _ in w.required}) for w in self._watches]
+        self._entries = [(number, node) for number, node, _, _, _ in entries]
+        # for each entry: its required groups, as bits of an integer
+        self._needs = [sum(1 << g for g in {g for g, _ in e[2]}) for e in entries]
         self._by_key: list[tuple[tuple[int, int], ...]] = []
         self._pick_triggers()
-        # for each watch: its required and excluded groups by the fields they are looked for in
-        # (mask, groups), the groups as bits of integers, and its test
+        # for each entry: its watch's number, its required and excluded groups by the fields
+        # they are looked for in (mask, groups), the groups as bits of integers, and its test
         self._checks = [
-            (_by_mask(watch.required), _by_mask(watch.excluded), watch.test)
-            for watch in self._watches
+            (number, _by_mask(required), _by_mask(excluded), test)
+            for number, _, required, excluded, test in entries
         ]
         # key id -> the bits of the groups it is in
         self._key_groups = [sum(1 << g for g in set(groups)) for groups in self._keys.of_key]
@@ -590,19 +605,20 @@ class Matcher:
         def cost(groups: frozenset[int]) -> int:
             return sum(occurred[g] * weight + popularity[g] for g in groups)
 
-        by_group: dict[int, set[int]] = {}
-        for number, (watch, query) in enumerate(zip(self._watches, self._queries, strict=True)):
-            triggers = self._compiler.triggers(query, cost)
+        by_group: dict[int, set[int]] = {}  # group -> the entries it triggers
+        for entry, (number, node) in enumerate(self._entries):
+            triggers = self._compiler.triggers(node, cost)
             if triggers is None:  # cannot happen for a parsed query; keep every positive term
-                triggers = frozenset(self._keys.single(kid) for kid, _, _ in watch.positive)
+                positive = self._watches[number].positive
+                triggers = frozenset(self._keys.single(kid) for kid, _, _ in positive)
             for gid in triggers:
-                by_group.setdefault(gid, set()).add(number)
-        self._by_group = {gid: tuple(sorted(ws)) for gid, ws in by_group.items()}
-        # key id -> the watches one of whose triggers is a group of that key, as (the groups it
-        # requires, its number)
+                by_group.setdefault(gid, set()).add(entry)
+        self._by_group = {gid: tuple(sorted(es)) for gid, es in by_group.items()}
+        # key id -> the entries one of whose triggers is a group of that key, as (the groups
+        # the entry requires, its number)
         needs = self._needs
         self._by_key = [
-            tuple((needs[w], w) for w in sorted({w for g in groups for w in by_group.get(g, ())}))
+            tuple((needs[e], e) for e in sorted({e for g in groups for e in by_group.get(g, ())}))
             for groups in self._keys.of_key
         ]
 
@@ -707,14 +723,17 @@ class Matcher:
             self._articles += 1
             if self._articles in _PICK_AT:
                 self._pick_triggers()
-        # the watches one of whose triggers occurred, and all of whose required groups (most
-        # do not have them all)
+        # the entries one of whose triggers occurred, and all of whose required groups (most
+        # do not have them all); a watch's entries are numbered together, in the watches' order
         by_key = self._by_key
-        ready = [w for kid in where for needs, w in by_key[kid] if there & needs == needs]
+        ready = [e for kid in where for needs, e in by_key[kid] if there & needs == needs]
         hits: list[Hit] = []
         watches, checks, there_in = self._watches, self._checks, scan.there_in
-        for number in sorted(set(ready)):
-            required, excluded, test = checks[number]
+        matched = -1  # the last watch that matched (by one of its entries)
+        for entry in sorted(set(ready)):
+            number, required, excluded, test = checks[entry]
+            if number == matched:
+                continue
             fits = True
             for mask, wanted in required:
                 if there_in(mask) & wanted != wanted:
@@ -725,6 +744,7 @@ class Matcher:
                     fits = False
                     break
             if fits and (test is None or test(scan)):
+                matched = number
                 hit = self._hit(watches[number], scan)
                 if hit is not None:
                     hits.append(hit)
