@@ -606,3 +606,21 @@ def test_sentence_pairs_need_one_place_of_each(title: str, expected: bool) -> No
 def test_fields_named_only_under_not_are_read(query: str, expected: bool) -> None:
     # a matcher reads the site, authors and tags only when some watch looks there
     assert story_matches(query) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        ("Microsoft earnings", "", ["either"]),  # the first alternative
+        ("Earnings", "Microsoft in Japan.", []),  # Microsoft, but not in the title
+        ("Earnings", "Japan and AI.\n\nMore.", ["either"]),  # the second, in the lead
+        ("Earnings", "Japan.\n\nMore.\n\nAI, in the rest of the body.", []),
+        ("Microsoft and AI", "Japan and AI.", ["either"]),  # both alternatives: one hit
+    ],
+)
+def test_an_or_of_fields_matches_by_either_alternative_once(
+    title: str, body: str, expected: list[str]
+) -> None:
+    watches = [("either", parse("title:Microsoft OR lead:(Japan AI)")), ("ai", parse("AI"))]
+    hits = [h.watch for h in Matcher(watches).match(title, body) if h.watch != "ai"]
+    assert hits == expected
