@@ -8,8 +8,11 @@ those words (`monitor.scan`); around each word found, the other words of its phr
 with the folded text (only spaces may lie between them).  A watch is evaluated
 only when one of its triggers occurred: the cheapest set of its term groups (a word, a phrase, an
 alias set) that it cannot match without, "cheapest" meaning looked for by the fewest watches;
-then a check that every group it requires is there; then its own function, over the occurrences
-and their positions (for fields, NEAR, SENTENCE, prominence and highlighting).
+then a check that every group it requires is there (as bits of integers, by the fields looked
+in); then its own function, over the occurrences and their positions (for fields, NEAR,
+SENTENCE, prominence and highlighting).  A watch that is an OR of alternatives its required
+groups decide (``title:@c OR lead:(@k AI)``) is checked as one entry per alternative, each with
+its own triggers, and needs no function.
 
 Where plain terms look: the headline, the standfirst (subtitle) and the body.  ``title:`` looks in
 the headline, ``body:`` in the body, ``lead:`` in the headline, standfirst and first two paragraphs
