@@ -796,10 +796,16 @@ def _by_mask(pairs: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
 def _rows(scan: Scan, kid: int) -> Rows:
     """For each occurrence of key `kid`, in order: its place, which orders a hit's spans and
     tells equal ones apart, and its Span (see `Rows`)."""
-    segments = scan.segments
+    segments, found = scan.segments, scan.found[kid]
+    number = found[0][0]
+    if found[-1][0] == number:  # all in one segment (most)
+        segment = segments[number]
+        field, item, folded = segment.field, segment.item, segment.folded
+        if folded.exact:
+            return [(o, _tuple(Span, (field, o[1] - 1, o[2] - 1, item))) for o in found]
     rows: Rows = []
     last = -1
-    for occurrence in scan.found[kid]:
+    for occurrence in found:
         number, start, end, _ = occurrence
         if number != last:  # occurrences come segment by segment
             segment = segments[number]
