@@ -12,10 +12,10 @@ PAGES = Path(__file__).parent / "fixtures" / "pages"
 URL = "https://news.example/harbour/2024/story-about-the-harbour"
 
 
-def _title(head: str, body: str) -> str | None:
+def _title(head: str, body: str, url: str = URL) -> str | None:
     text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
     page = f"<html><head>{head}</head><body><article>{body}{text}</article></body></html>"
-    article = extract_article(page, URL)
+    article = extract_article(page, url)
     return article.title if article else None
 
 
@@ -144,3 +144,13 @@ GUIDE = '<meta property="og:title" content="Harbour Walks Guide">'
 )
 def test_a_heading_that_completes_the_title_is_the_headline(h1: str, expected: str) -> None:
     assert _title(GUIDE, f"<h1>{h1}</h1>") == expected
+
+
+def test_a_headline_holding_the_sites_one_word_name_is_not_taken_for_the_site() -> None:
+    # the host's label "gardening" is a word of the headline, not the site's name before it
+    url = "https://gardening.example.edu/guides/warming-world"
+    title = "<title>Gardening in a Warming World | Harbour Garden Learning</title>"
+    assert _title(title, "", url) == "Gardening in a Warming World"
+    # the site's name with a word more still goes, before the headline as after it
+    title = "<title>Gardening News | Frost dates move two weeks later</title>"
+    assert _title(title, "", url) == "Frost dates move two weeks later"

@@ -20,7 +20,10 @@ _DOMAIN = re.compile(
 )
 
 
-def _is_site(segment: str, sites: list[str]) -> bool:
+def _is_site(segment: str, sites: list[str], *, opening: bool = False) -> bool:
+    """True when a title segment names the site. A segment that opens the title holds the
+    site's name with at most two words more ("Harbour Trust News | ..."); one that follows the
+    headline may hold it anywhere ("... | The Go Programming Language")."""
     key = title_key(segment)
     if not key or _DOMAIN.search(segment):
         return True
@@ -32,7 +35,10 @@ def _is_site(segment: str, sites: list[str]) -> bool:
         if compact == site_key.replace(" ", ""):
             return True
         padded, site_padded = f" {key} ", f" {site_key} "
-        if len(key) < 40 and (padded in site_padded or site_padded in padded):
+        if len(key) < 40 and padded in site_padded:
+            return True
+        extra = len(key.split()) - len(site_key.split())
+        if len(key) < 40 and site_padded in padded and (not opening or extra <= 2):
             return True
         if " " not in site_key and _abbreviates(key, site_key):
             return True
@@ -50,12 +56,12 @@ def _abbreviates(key: str, label: str) -> bool:
     return label in {initials, initials[:-1] + words[-1]}
 
 
-def _is_removable(segment: str, sites: list[str]) -> bool:
+def _is_removable(segment: str, sites: list[str], *, opening: bool = False) -> bool:
     """A title segment that names the site, a date, or an author rather than the story."""
     stripped = segment.strip()
     if re.fullmatch(r"[\d\s./:-]{6,}", stripped) or re.match(r"(?i)by\s", stripped):
         return True
-    return _is_site(stripped, sites)
+    return _is_site(stripped, sites, opening=opening)
 
 
 def strip_site_name(title: str, sites: list[str], *, headline: bool = False) -> str:
@@ -78,7 +84,7 @@ def strip_site_name(title: str, sites: list[str], *, headline: bool = False) -> 
     while len(pieces) > 1 and _is_removable(pieces[-1], sites):
         pieces.pop()
         separators.pop()
-    while len(pieces) > 1 and _is_removable(pieces[0], sites):
+    while len(pieces) > 1 and _is_removable(pieces[0], sites, opening=True):
         pieces.pop(0)
         separators.pop(0)
     if len(pieces) > 1:
