@@ -154,3 +154,42 @@ def test_a_headline_holding_the_sites_one_word_name_is_not_taken_for_the_site() 
     # the site's name with a word more still goes, before the headline as after it
     title = "<title>Gardening News | Frost dates move two weeks later</title>"
     assert _title(title, "", url) == "Frost dates move two weeks later"
+
+
+SOCIAL = '<meta property="og:title" content="Nine routes we love by the water">'
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # the page's <title> and its heading agree against a social title in other words
+        (
+            SOCIAL + "<title>Best Harbour Walks of 2025 | Harbour Trust</title>",
+            "Best Harbour Walks of 2025",
+        ),
+        # a social title that is only a shorter form of the heading stays
+        (
+            '<meta property="og:title" content="Harbour Walks of 2025">'
+            "<title>Best Harbour Walks of 2025 | Harbour Trust</title>",
+            "Harbour Walks of 2025",
+        ),
+        # a news story's headline is the newsroom's: it stays
+        (
+            SOCIAL
+            + _jsonld("Nine routes we love by the water")
+            + "<title>Best Harbour Walks of 2025 | Harbour Trust</title>",
+            "Nine routes we love by the water",
+        ),
+    ],
+)
+def test_the_title_and_heading_agreeing_outvote_the_social_title(head: str, expected: str) -> None:
+    assert _title(head, "<h1>Best Harbour Walks of 2025</h1>") == expected
+
+
+def test_a_source_giving_only_the_sites_name_is_passed_over() -> None:
+    head = (
+        '<meta property="og:site_name" content="Harbour Trust">'
+        '<meta property="og:title" content="Harbour Trust">'
+        "<title>Tide tables explained | Harbour Trust</title>"
+    )
+    assert _title(head, "") == "Tide tables explained"

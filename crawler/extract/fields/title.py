@@ -131,10 +131,13 @@ def title(page: Page, selectors: Mapping[str, str]) -> str | None:
         for c, headline in raw
         if c and c.strip() and len(c) < 1000
     ]
-    candidates = [c for c in candidates if title_key(c)]
+    # a source that gives only the site's name ("Robomow") has no headline to offer
+    names = {title_key(site).replace(" ", "") for site in site_names(page)}
+    candidates = [c for c in candidates if title_key(c).replace(" ", "") not in {"", *names}]
     if not candidates:
         return None
-    return _shown(page, _choose(candidates))
+    page_title = next((element_text(e) for e in page.tree.xpath("//title")[:1]), "")
+    return _shown(page, _choose(candidates), strip_site_name(page_title, sites))
 
 
 _NEAR = 0.3  # share of words a page's <h1> must have in common with the chosen title
@@ -154,27 +157,31 @@ def _segment_shown(page: Page, chosen: str) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _shown(page: Page, chosen: str) -> str:
+def _shown(page: Page, chosen: str, page_title: str) -> str:
     """The page's one <h1> instead of `chosen` when it is another wording of the same title.
 
     Outside news (a NewsArticle's headline is the newsroom's own), og:title and JSON-LD are
     often written for search results and social cards, and the <h1> is what the reader is
     shown. An <h1> that adds a topic or kicker to the chosen title keeps the chosen one; one
     that completes it ("Title: what the guide covers") is the headline, unless what it adds
-    follows a dash or reads "Posted on ..." (the site's name, the post's byline).
+    follows a dash or reads "Posted on ..." (the site's name, the post's byline). Where the
+    page's own <title> says what the <h1> says, both outvote another wording of og:title or
+    JSON-LD, unless that is only a shorter form of the <h1>.
     """
     confirmed = _segment_shown(page, chosen)
     if confirmed:
         return confirmed
-    if not page.first_meta("og:title") or any(
-        "newsarticle" in types_of(node) for node in page.jsonld.articles()
-    ):
+    if any("newsarticle" in types_of(node) for node in page.jsonld.articles()):
         return chosen
     headings = [e for e in page.tree.xpath("//h1") if title_key(element_text(e))]
     if len(headings) != 1:
         return chosen
     shown = " ".join(element_text(headings[0]).split())
     words, chosen_words = set(title_key(shown).split()), set(title_key(chosen).split())
+    if title_key(page_title) == title_key(shown) != title_key(chosen) and not chosen_words < words:
+        return shown  # the page's <title> and its <h1> agree against the social title
+    if not page.first_meta("og:title"):
+        return chosen
     rest = shown[len(chosen) :] if shown.casefold().startswith(chosen.casefold()) else None
     extends = rest is not None and not _TAIL.match(rest)
     if (chosen_words <= words and not extends) or len(shown) >= 1000:
