@@ -193,3 +193,13 @@ def test_a_source_giving_only_the_sites_name_is_passed_over() -> None:
         "<title>Tide tables explained | Harbour Trust</title>"
     )
     assert _title(head, "") == "Tide tables explained"
+
+
+def test_a_logo_heading_naming_the_site_does_not_count_as_a_heading() -> None:
+    head = (
+        '<meta property="og:site_name" content="Harbour Trust">'
+        + SOCIAL
+        + "<title>Best Harbour Walks of 2025 | Harbour Trust</title>"
+    )
+    body = "<h1>Harbour Trust</h1><h1>Best Harbour Walks of 2025</h1>"
+    assert _title(head, body) == "Best Harbour Walks of 2025"

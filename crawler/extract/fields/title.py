@@ -122,7 +122,7 @@ def title(page: Page, selectors: Mapping[str, str]) -> str | None:
         *((text, True) for text in page.microdata("headline")[:1]),
         (page.first_meta("parsely-title", "sailthru.title", "dc.title", "dcterms.title"), False),
         *((element_text(e), False) for e in page.tree.xpath("//title")[:1]),
-        *((element_text(e), True) for e in page.tree.xpath("//h1")[:1]),
+        *((text, True) for text in _headings(page)[:1]),
     ]
     sections = [t for v in page.article_values("articleSection") for t in texts(v)]
     sites = [*sites, *sections, *page.meta.get("article:section", ())]
@@ -131,13 +131,23 @@ def title(page: Page, selectors: Mapping[str, str]) -> str | None:
         for c, headline in raw
         if c and c.strip() and len(c) < 1000
     ]
-    # a source that gives only the site's name ("Robomow") has no headline to offer
-    names = {title_key(site).replace(" ", "") for site in site_names(page)}
-    candidates = [c for c in candidates if title_key(c).replace(" ", "") not in {"", *names}]
+    candidates = [c for c in candidates if title_key(c) and not _only_site(c, page)]
     if not candidates:
         return None
     page_title = next((element_text(e) for e in page.tree.xpath("//title")[:1]), "")
     return _shown(page, _choose(candidates), strip_site_name(page_title, sites))
+
+
+def _headings(page: Page) -> list[str]:
+    """The texts of the page's <h1>s, without those that give only the site's name (a logo)."""
+    texts_ = [" ".join(element_text(e).split()) for e in page.tree.xpath("//h1")]
+    return [t for t in texts_ if title_key(t) and not _only_site(t, page)]
+
+
+def _only_site(text: str, page: Page) -> bool:
+    """True when a source gives only the site's name ("Robomow"): no headline to offer."""
+    names = {title_key(site).replace(" ", "") for site in site_names(page)}
+    return title_key(text).replace(" ", "") in names
 
 
 _NEAR = 0.3  # share of words a page's <h1> must have in common with the chosen title
@@ -173,10 +183,10 @@ def _shown(page: Page, chosen: str, page_title: str) -> str:
         return confirmed
     if any("newsarticle" in types_of(node) for node in page.jsonld.articles()):
         return chosen
-    headings = [e for e in page.tree.xpath("//h1") if title_key(element_text(e))]
+    headings = _headings(page)
     if len(headings) != 1:
         return chosen
-    shown = " ".join(element_text(headings[0]).split())
+    shown = headings[0]
     words, chosen_words = set(title_key(shown).split()), set(title_key(chosen).split())
     if title_key(page_title) == title_key(shown) != title_key(chosen) and not chosen_words < words:
         return shown  # the page's <title> and its <h1> agree against the social title
