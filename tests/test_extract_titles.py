@@ -203,3 +203,14 @@ def test_a_logo_heading_naming_the_site_does_not_count_as_a_heading() -> None:
     )
     body = "<h1>Harbour Trust</h1><h1>Best Harbour Walks of 2025</h1>"
     assert _title(head, body) == "Best Harbour Walks of 2025"
+
+
+@pytest.mark.parametrize(
+    ("head", "body"),
+    [
+        ('<meta property="og:title" content="Tide tables&amp;#8230; explained">', ""),
+        ("", "<h1>Tide tables&amp;#8230; explained</h1>"),
+    ],
+)
+def test_a_title_the_page_escaped_twice_is_read_once_more(head: str, body: str) -> None:
+    assert _title(head, body) == "Tide tables\u2026 explained"

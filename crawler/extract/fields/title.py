@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 
@@ -127,7 +128,7 @@ def title(page: Page, selectors: Mapping[str, str]) -> str | None:
     sections = [t for v in page.article_values("articleSection") for t in texts(v)]
     sites = [*sites, *sections, *page.meta.get("article:section", ())]
     candidates = [
-        strip_site_name(c, sites, headline=headline)
+        strip_site_name(_unescaped(c), sites, headline=headline)
         for c, headline in raw
         if c and c.strip() and len(c) < 1000
     ]
@@ -138,9 +139,17 @@ def title(page: Page, selectors: Mapping[str, str]) -> str | None:
     return _shown(page, _choose(candidates), strip_site_name(page_title, sites))
 
 
+_ENTITY = re.compile(r"&(?:#\d{2,7}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
+
+
+def _unescaped(text: str) -> str:
+    """A text escaped twice by the page ("And finally&#8230;", "SQL &amp; AI") read once more."""
+    return html.unescape(text) if _ENTITY.search(text) else text
+
+
 def _headings(page: Page) -> list[str]:
     """The texts of the page's <h1>s, without those that give only the site's name (a logo)."""
-    texts_ = [" ".join(element_text(e).split()) for e in page.tree.xpath("//h1")]
+    texts_ = [_unescaped(" ".join(element_text(e).split())) for e in page.tree.xpath("//h1")]
     return [t for t in texts_ if title_key(t) and not _only_site(t, page)]
 
 
