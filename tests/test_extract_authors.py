@@ -224,3 +224,55 @@ def test_an_author_box_heading_after_the_story() -> None:
 def test_a_profile_address_is_not_a_name() -> None:
     head = '<meta property="article:author" content="www.facebook.com/harbourwalker">'
     assert _with_head(head) == ()
+
+
+def _personal(url: str, head: str, footer: str) -> tuple[str, ...]:
+    text = "<p>" + "I rebuilt the harbour model railway over the winter. " * 8 + "</p>"
+    raw = (
+        f"<html><head><title>Rebuilding the harbour railway{head}</head><body>"
+        f"<article><h1>Rebuilding the harbour railway</h1>{text}</article>"
+        f"<footer>{footer}</footer></body></html>"
+    )
+    article = extract_article(raw, url)
+    assert article is not None
+    return article.authors
+
+
+@pytest.mark.parametrize(
+    ("url", "head", "footer", "expected"),
+    [
+        # a personal site's address spells its owner's name: the owner wrote the post
+        (
+            "https://owain.example/posts/railway",
+            '</title><meta property="og:site_name" content="Owain Brennan">',
+            "",
+            ("Owain Brennan",),
+        ),
+        ("https://owain.example/posts/railway", " | Owain Brennan</title>", "", ("Owain Brennan",)),
+        (
+            "https://tobyhede.example/blog/railway",
+            "</title>",
+            "\u00a9 2025 Toby Hede. All rights reserved.",
+            ("Toby Hede",),
+        ),
+        # an organisation's site: also named shorter, or its copyright ends in "Int."
+        (
+            "https://parkview.example/blog/railway",
+            ' | Parkview Health</title><meta property="og:site_name" content="Parkview">',
+            "",
+            (),
+        ),
+        (
+            "https://acme.example/blog/railway",
+            "</title>",
+            "\u00a9 Acme Int. All rights reserved",
+            (),
+        ),
+        # an address that does not spell the name says nothing about who wrote the post
+        ("https://railways.example/posts/railway", " | Owain Brennan</title>", "", ()),
+    ],
+)
+def test_a_personal_sites_owner_wrote_its_posts(
+    url: str, head: str, footer: str, expected: tuple[str, ...]
+) -> None:
+    assert _personal(url, head, footer) == expected
