@@ -276,3 +276,40 @@ def test_a_personal_sites_owner_wrote_its_posts(
     url: str, head: str, footer: str, expected: tuple[str, ...]
 ) -> None:
     assert _personal(url, head, footer) == expected
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        # a heading labels the name after it
+        (
+            "",
+            "<div><h2>Article by</h2><div>Ines Moreau</div><button>Share</button></div>",
+            ("Ines Moreau",),
+        ),
+        # a box of the story's facts aside inside the <article> is the story's own
+        ("<aside><h3>Author</h3><p>Ines Moreau</p></aside>", "", ("Ines Moreau",)),
+    ],
+)
+def test_a_heading_labels_the_author(before: str, after: str, expected: tuple[str, ...]) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head><body>'
+        f"<article><h1>Harbour plan passes</h1>{before}{text}{after}</article>"
+        "<aside><h3>Author</h3><p>Tom Berg</p></aside></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/plan-passes")
+    assert article is not None
+    assert article.authors == expected
+
+
+def test_a_sidebar_outside_the_story_names_no_author() -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head><body>'
+        f"<article><h1>Harbour plan passes</h1>{text}</article>"
+        "<aside><h3>Author</h3><p>Tom Berg</p></aside></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/plan-passes")
+    assert article is not None
+    assert article.authors == ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.dates import parse_date
@@ -89,14 +90,25 @@ def _author_links(page: Page) -> list[str]:
 
 
 _FIELD_LABEL = re.compile(
-    r"(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|author|authors|by|von|text|written by|"
+    r"(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|author|authors|by|von|text|"
+    r"(?:written|article|posted|words) by|"
     r"verfasser(?:in)?|auteur|autore|door|av|af|por|par)\s*:?",
     re.IGNORECASE,
 )
 
 
-_LABEL_TAGS = ("strong", "b", "em", "span", "dt", "th", "label", "li", "p", "div", "dd")
+_LABEL_TAGS = ("strong", "b", "em", "span", "dt", "th", "label", "li", "p", "div", "dd", "h2", "h3")
+_LABEL_TAGS += ("h4", "h5", "h6")
 _OUTSIDE_STORY = frozenset({"nav", "footer", "aside"})
+
+
+def _outside_story(element: Any) -> bool:
+    """In a menu, a footer or a sidebar; a box aside inside the <article> (its facts:
+    published, author, topics) is the story's own."""
+    tags = [ancestor.tag for ancestor in element.iterancestors()]
+    if "nav" in tags or "footer" in tags:
+        return True
+    return "aside" in tags and "article" not in tags[tags.index("aside") :]
 
 
 def _labelled_names(page: Page) -> list[str]:
@@ -104,7 +116,7 @@ def _labelled_names(page: Page) -> list[str]:
     for element in page.tree.iter(*_LABEL_TAGS):
         if not element.text or not _FIELD_LABEL.fullmatch(" ".join(element.text.split())):
             continue
-        if any(a.tag in _OUTSIDE_STORY for a in element.iterancestors()):
+        if _outside_story(element):
             continue
         if len(element):  # the names are in the label's own children
             text = element_text(element)
