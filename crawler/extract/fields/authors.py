@@ -97,8 +97,10 @@ _FIELD_LABEL = re.compile(
 )
 
 
-_LABEL_TAGS = ("strong", "b", "em", "span", "dt", "th", "label", "li", "p", "div", "dd", "h2", "h3")
-_LABEL_TAGS += ("h4", "h5", "h6")
+_LABEL_TAGS = (
+    *("strong", "b", "em", "span", "dt", "th", "label", "li", "p", "div", "dd"),
+    *("h2", "h3", "h4", "h5", "h6"),
+)
 _OUTSIDE_STORY = frozenset({"nav", "footer", "aside"})
 
 
