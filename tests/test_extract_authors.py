@@ -313,3 +313,29 @@ def test_a_sidebar_outside_the_story_names_no_author() -> None:
     article = extract_article(raw, "https://harbour.example/news/plan-passes")
     assert article is not None
     assert article.authors == ()
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        # typed as a Person, the author is one even on a site whose address is their name
+        ('{"@type": "Person", "name": "Ines Moreau"}', ("Ines Moreau",)),
+        # a bare string there may be the site's own name: a visible author link wins
+        ('"Ines Moreau"', ("Tom Berg",)),
+    ],
+)
+def test_a_person_the_site_is_named_after(author: str, expected: tuple[str, ...]) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    head = (
+        '<script type="application/ld+json">{"@type": "BlogPosting", "headline": "Harbour plan",'
+        f' "author": {author},'
+        ' "publisher": {"@type": "Organization", "name": "Moreau on Ports"}}</script>'
+    )
+    raw = (
+        f"<html><head>{head}</head><body><article><h1>Harbour plan</h1>{text}</article>"
+        '<section><p>Reply from <a href="/authors/tom-berg">Tom Berg</a></p></section>'
+        "</body></html>"
+    )
+    article = extract_article(raw, "https://inesmoreau.example/p/harbour-plan")
+    assert article is not None
+    assert article.authors == expected

@@ -9,9 +9,14 @@ from urllib.parse import urlsplit
 
 from crawler.dates import parse_date
 from crawler.extract.primitives.dateline import byline_labels
-from crawler.extract.primitives.jsonld import texts
+from crawler.extract.primitives.jsonld import texts, types_of
 from crawler.extract.primitives.page import Page, element_text
-from crawler.extract.primitives.people import clean_names, is_site_name, looks_like_name
+from crawler.extract.primitives.people import (
+    clean_names,
+    is_site_name,
+    looks_like_name,
+    name_key,
+)
 from crawler.extract.primitives.publisher import site_names
 
 
@@ -24,6 +29,18 @@ def _jsonld_people(page: Page) -> list[str]:
         if names:
             break
     return names
+
+
+def _jsonld_persons(page: Page) -> set[str]:
+    """Keys of the JSON-LD authors typed as a Person: people even where the site's address is
+    their name (a newsletter on janedoe.example), though not where the site's name is."""
+    keys: set[str] = set()
+    for value in page.article_values("author", "creator"):
+        for item in value if isinstance(value, list) else [value]:
+            item = page.jsonld.resolve(item)
+            if isinstance(item, dict) and "person" in types_of(item):
+                keys.update(name_key(t) for t in texts(item.get("name")))
+    return keys
 
 
 def _microdata_people(page: Page) -> list[str]:
@@ -290,7 +307,10 @@ def authors(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
     for index, source in enumerate(sources):
         raw = source()
         names = clean_names(raw)
-        people = [n for n in names if not is_site_name(n, sites, hosts)]
+        persons = _jsonld_persons(page) if index == 1 and names else set()
+        people = [
+            n for n in names if not is_site_name(n, sites, () if name_key(n) in persons else hosts)
+        ]
         if people:
             return tuple(people)
         if index < _MARKED_SOURCES and not names:
