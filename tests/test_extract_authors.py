@@ -339,3 +339,56 @@ def test_a_person_the_site_is_named_after(author: str, expected: tuple[str, ...]
     article = extract_article(raw, "https://inesmoreau.example/p/harbour-plan")
     assert article is not None
     assert article.authors == expected
+
+
+def _marked_and_shown(meta_author: str, shown: str) -> tuple[str, ...]:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes">'
+        f'<meta name="author" content="{meta_author}"></head><body>'
+        f"<article><h1>Harbour plan passes</h1>{shown}{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/blog/plan-passes")
+    assert article is not None
+    return article.authors
+
+
+@pytest.mark.parametrize(
+    ("meta_author", "shown", "expected"),
+    [
+        # the markup names someone the page never shows (the account that uploaded it)
+        ("Luke Daigle", '<p class="meta">By Ines Moreau</p>', ("Ines Moreau",)),
+        # shown on the page, the markup's name stands
+        (
+            "Luke Daigle",
+            '<p class="meta">By Ines Moreau</p><p class="bio">Edited by Luke Daigle</p>',
+            ("Luke Daigle",),
+        ),
+        # in another script it may be the same person spelled differently: it stands
+        ("\u65b0\u9593", '<p class="meta">By Ines Moreau</p>', ("\u65b0\u9593",)),
+    ],
+)
+def test_a_visible_byline_beats_a_name_the_page_never_shows(
+    meta_author: str, shown: str, expected: tuple[str, ...]
+) -> None:
+    assert _marked_and_shown(meta_author, shown) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Ines Moreau Nov 12, 2025",
+        "By Ines Moreau Last updated",
+        "By Ines Moreau - Harbour Desk",
+    ],
+)
+def test_a_by_line_ends_where_its_date_or_desk_begins(line: str) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head><body>'
+        f'<article><h1>Harbour plan passes</h1><p class="meta">{line}</p>{text}</article>'
+        "</body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/blog/plan-passes")
+    assert article is not None
+    assert article.authors == ("Ines Moreau",)

@@ -31,6 +31,26 @@ def _jsonld_people(page: Page) -> list[str]:
     return names
 
 
+def _shown_instead(page: Page, people: list[str]) -> list[str]:
+    """The names a visible "By ..." line gives when the page shows none of the names its
+    markup gives (the account that uploaded the story rather than its writer)."""
+    for source in (_by_line, _labelled_names):
+        names = [n for n in clean_names(source(page)) if looks_like_name(n)]
+        if names:
+            break
+    if not names or _latin(names) != _latin(people):
+        return []
+    body = page.tree.find("body")
+    text = name_key(element_text(body)) if body is not None else ""
+    return [] if any(name_key(n) in text for n in people) else names
+
+
+def _latin(names: list[str]) -> bool:
+    """True when the names are written in Latin letters: a name in another script may be the
+    same person as one the page shows in Latin letters, so it is not known to be missing."""
+    return all(ord(c) < 0x250 for n in names for c in n if c.isalpha())
+
+
 def _jsonld_persons(page: Page) -> set[str]:
     """Keys of the JSON-LD authors typed as a Person: people even where the site's address is
     their name (a newsletter on janedoe.example), though not where the site's name is."""
@@ -156,7 +176,11 @@ _BY_LINE = re.compile(
     r"by:?\s+(?P<names>\S.*)",
     re.IGNORECASE,
 )
-_AFTER_NAMES = re.compile(r"\s*[|\u00b7\u2022/]\s*|\s+(?:on|in|at)\s+|\s+\d|\s*[(\u2013\u2014]")
+_AFTER_NAMES = re.compile(
+    r"\s*[|\u00b7\u2022/]\s*|\s+(?:on|in|at)\s+|\s+\d|\s*[(\u2013\u2014]|\s+-\s+"
+    r"|\s+(?i:last\s+updated|updated|published)\b"
+    r"|\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d"
+)
 _BY_TAGS = (
     "p",
     "span",
@@ -311,6 +335,8 @@ def authors(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
         people = [
             n for n in names if not is_site_name(n, sites, () if name_key(n) in persons else hosts)
         ]
+        if people and 0 < index < _MARKED_SOURCES:
+            return tuple(_shown_instead(page, people) or people)
         if people:
             return tuple(people)
         if index < _MARKED_SOURCES and not names:
