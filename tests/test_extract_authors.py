@@ -392,3 +392,25 @@ def test_a_by_line_ends_where_its_date_or_desk_begins(line: str) -> None:
     article = extract_article(raw, "https://harbour.example/blog/plan-passes")
     assert article is not None
     assert article.authors == ("Ines Moreau",)
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        '<p>By <a href="/authors/ines-moreau">Ines Moreau</a>.'
+        ' Reviewed by <a href="/authors/tom-berg">Tom Berg</a></p>',
+        '<div itemprop="author" itemscope><meta itemprop="name" content="Ines Moreau">'
+        "<span>Ines Moreau</span></div><p>Fact checked by</p>"
+        '<div itemprop="author" itemscope><meta itemprop="name" content="Tom Berg">'
+        "<span>Tom Berg</span></div>",
+    ],
+)
+def test_a_reviewer_is_not_an_author(byline: str) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head><body>'
+        f"<article><h1>Harbour plan passes</h1>{byline}{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/blog/plan-passes")
+    assert article is not None
+    assert article.authors == ("Ines Moreau",)

@@ -69,9 +69,11 @@ def _microdata_people(page: Page) -> list[str]:
     scope = None
     for element in page.itemprops.get("author", ()):
         owner = next(iter(element.xpath("ancestor::*[@itemscope][1]")), None)
-        if scope is not None and owner is not scope:
+        if (scope is not None and owner is not scope) or _credited_otherwise(element):
             continue
         named = element.xpath(".//*[@itemprop='name']")
+        if named and _credited_otherwise(named[0]):
+            continue
         value = (named[0].get("content") or element_text(named[0])) if named else None
         if value is None:
             value = element.get("content") or element_text(element)
@@ -121,9 +123,24 @@ def _author_links(page: Page) -> list[str]:
         group = link.getparent()
         group = group.getparent() if group is not None and group.getparent() is not None else group
         siblings = [a for a in links if group is not None and group in a.iterancestors()]
+        siblings = [a for a in siblings if not _credited_otherwise(a)]
         texts_ = [element_text(a) for a in siblings[:6]] or [element_text(link)]
         return [n for n in clean_names(texts_) if looks_like_name(n)]
     return []
+
+
+_OTHER_CREDIT = re.compile(
+    r"(?:reviewed|checked|researched|edited|illustrated|photographed|photos?|illustrations?)"
+    r"\s+by\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _credited_otherwise(element: Any) -> bool:
+    """True for a name that follows "Reviewed by", "Fact checked by", "Photos by": a person
+    who checked or illustrated the story rather than wrote it."""
+    before = " ".join(" ".join(element.xpath("preceding::text()[position() <= 12]")).split())
+    return bool(_OTHER_CREDIT.search(before[-40:]))
 
 
 _FIELD_LABEL = re.compile(
