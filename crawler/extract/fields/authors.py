@@ -13,11 +13,13 @@ from crawler.extract.primitives.jsonld import texts, types_of
 from crawler.extract.primitives.page import Page, element_text
 from crawler.extract.primitives.people import (
     clean_names,
+    credited_otherwise,
+    is_latin,
     is_site_name,
     looks_like_name,
     name_key,
 )
-from crawler.extract.primitives.publisher import site_names
+from crawler.extract.primitives.publisher import site_names, site_owner
 
 
 def _jsonld_people(page: Page) -> list[str]:
@@ -38,17 +40,11 @@ def _shown_instead(page: Page, people: list[str]) -> list[str]:
         names = [n for n in clean_names(source(page)) if looks_like_name(n)]
         if names:
             break
-    if not names or _latin(names) != _latin(people):
+    if not names or is_latin(names) != is_latin(people):
         return []
     body = page.tree.find("body")
     text = name_key(element_text(body)) if body is not None else ""
     return [] if any(name_key(n) in text for n in people) else names
-
-
-def _latin(names: list[str]) -> bool:
-    """True when the names are written in Latin letters: a name in another script may be the
-    same person as one the page shows in Latin letters, so it is not known to be missing."""
-    return all(ord(c) < 0x250 for n in names for c in n if c.isalpha())
 
 
 def _jsonld_persons(page: Page) -> set[str]:
@@ -69,10 +65,10 @@ def _microdata_people(page: Page) -> list[str]:
     scope = None
     for element in page.itemprops.get("author", ()):
         owner = next(iter(element.xpath("ancestor::*[@itemscope][1]")), None)
-        if (scope is not None and owner is not scope) or _credited_otherwise(element):
+        if (scope is not None and owner is not scope) or credited_otherwise(element):
             continue
         named = element.xpath(".//*[@itemprop='name']")
-        if named and _credited_otherwise(named[0]):
+        if named and credited_otherwise(named[0]):
             continue
         value = (named[0].get("content") or element_text(named[0])) if named else None
         if value is None:
@@ -123,24 +119,10 @@ def _author_links(page: Page) -> list[str]:
         group = link.getparent()
         group = group.getparent() if group is not None and group.getparent() is not None else group
         siblings = [a for a in links if group is not None and group in a.iterancestors()]
-        siblings = [a for a in siblings if not _credited_otherwise(a)]
+        siblings = [a for a in siblings if not credited_otherwise(a)]
         texts_ = [element_text(a) for a in siblings[:6]] or [element_text(link)]
         return [n for n in clean_names(texts_) if looks_like_name(n)]
     return []
-
-
-_OTHER_CREDIT = re.compile(
-    r"(?:reviewed|checked|researched|edited|illustrated|photographed|photos?|illustrations?)"
-    r"\s+by\s*:?\s*$",
-    re.IGNORECASE,
-)
-
-
-def _credited_otherwise(element: Any) -> bool:
-    """True for a name that follows "Reviewed by", "Fact checked by", "Photos by": a person
-    who checked or illustrated the story rather than wrote it."""
-    before = " ".join(" ".join(element.xpath("preceding::text()[position() <= 12]")).split())
-    return bool(_OTHER_CREDIT.search(before[-40:]))
 
 
 _FIELD_LABEL = re.compile(
@@ -362,53 +344,8 @@ def authors(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
     if not fallback:  # nothing names even the site: a name beside the story's date
         fallback = _beside_date(byline_labels(page.tree))
     if not fallback:  # a personal site: its owner wrote it
-        fallback = _site_owner(page, host)
+        fallback = site_owner(page)
     return tuple(fallback)
-
-
-_COPYRIGHT = re.compile(
-    r"(?:\u00a9|\(c\)|copyright)\s*(?:\d{4}\s*[-\u2013]?\s*)*(?P<name>[^.|\u00b7\u2022]{4,60})",
-    re.IGNORECASE,
-)
-_TITLE_PARTS = re.compile(r"\s+[|\-\u2013\u2014\u00b7\u2022]\s+")
-_GENERIC_LABELS = frozenset({"blog", "news", "www", "shop", "store", "home", "docs", "app", "my"})
-
-
-def _site_owner(page: Page, host: str) -> list[str]:
-    """The person a personal site is named after, when its address spells the name: the
-    copyright holder ("\u00a9 2025 Jane Doe" on janedoe.example), or the site's name when the
-    address is one of its two words ("Jane Doe" on jane.example). A site whose name is also
-    given shorter ("Parkview" beside "Parkview Health") is an organisation's."""
-    label = host.split(".")[0].casefold() if host else ""
-    if len(label) < 3 or label in _GENERIC_LABELS:
-        return []
-    footers = [element_text(e) for e in page.tree.xpath("//footer")[-1:]]
-    for text in footers:
-        match = _COPYRIGHT.search(text)
-        if match is None or re.search(r"\b\w{1,3}$", match.group("name").strip()):
-            continue  # "\u00a9 Acme Int. All rights reserved": an abbreviation ends it
-        names = clean_names([match.group("name")])
-        if len(names) == 1 and looks_like_name(names[0]) and len(names[0].split()) <= 3:
-            words = [w.casefold() for w in re.findall(r"\w+", names[0])]
-            if label == "".join(words) or label in words:
-                return names
-    sites = site_names(page, with_host=False)
-    titles = [element_text(e) for e in page.tree.xpath("//title")[:1]]
-    tails = [_TITLE_PARTS.split(t)[-1] for t in titles if _TITLE_PARTS.search(t)]
-    keys = {" ".join(re.findall(r"\w+", site.casefold())) for site in sites}
-    dotted = {" ".join(re.findall(r"\w+", site.casefold())) for site in sites if "." in site}
-    for candidate in [*sites, *tails]:
-        words = re.findall(r"\w+", candidate.casefold())
-        if len(words) != 2 or min(len(w) for w in words) < 3:
-            continue
-        if "." in candidate or " ".join(words) in dotted:  # "Acme Int.", "acme.example"
-            continue
-        if label not in words or any(k and k != " ".join(words) and k in words for k in keys):
-            continue
-        names = clean_names([candidate])
-        if len(names) == 1 and looks_like_name(names[0]):
-            return names
-    return []
 
 
 _MARKED_SOURCES = 4  # the selector, JSON-LD, meta tags and microdata name authors as such
