@@ -287,8 +287,13 @@ def test_a_personal_sites_owner_wrote_its_posts(
             "<div><h2>Article by</h2><div>Ines Moreau</div><button>Share</button></div>",
             ("Ines Moreau",),
         ),
-        # a box of the story's facts aside inside the <article> is the story's own
+        # a box of the page's facts aside is the page's own
         ("<aside><h3>Author</h3><p>Ines Moreau</p></aside>", "", ("Ines Moreau",)),
+        (
+            "<aside><h6>Author(s)</h6><ul><li>Ines Moreau</li><li>Tom Berg</li></ul></aside>",
+            "",
+            ("Ines Moreau", "Tom Berg"),
+        ),
     ],
 )
 def test_a_heading_labels_the_author(before: str, after: str, expected: tuple[str, ...]) -> None:
@@ -296,19 +301,19 @@ def test_a_heading_labels_the_author(before: str, after: str, expected: tuple[st
     raw = (
         '<html><head><meta property="og:title" content="Harbour plan passes"></head><body>'
         f"<article><h1>Harbour plan passes</h1>{before}{text}{after}</article>"
-        "<aside><h3>Author</h3><p>Tom Berg</p></aside></body></html>"
+        "<footer><h3>Author</h3><p>Tom Berg</p></footer></body></html>"
     )
     article = extract_article(raw, "https://harbour.example/news/plan-passes")
     assert article is not None
     assert article.authors == expected
 
 
-def test_a_sidebar_outside_the_story_names_no_author() -> None:
+def test_a_label_in_the_footer_names_no_author() -> None:
     text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
     raw = (
         '<html><head><meta property="og:title" content="Harbour plan passes"></head><body>'
         f"<article><h1>Harbour plan passes</h1>{text}</article>"
-        "<aside><h3>Author</h3><p>Tom Berg</p></aside></body></html>"
+        "<footer><h3>Author</h3><p>Tom Berg</p></footer></body></html>"
     )
     article = extract_article(raw, "https://harbour.example/news/plan-passes")
     assert article is not None
@@ -410,6 +415,18 @@ def test_a_reviewer_is_not_an_author(byline: str) -> None:
     raw = (
         '<html><head><meta property="og:title" content="Harbour plan passes"></head><body>'
         f"<article><h1>Harbour plan passes</h1>{byline}{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/blog/plan-passes")
+    assert article is not None
+    assert article.authors == ("Ines Moreau",)
+
+
+def test_a_by_line_after_a_numeric_date() -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    line = '<div class="meta">03/01/2017 by Ines Moreau, Harbour Desk</div>'
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head><body>'
+        f"<article><h1>Harbour plan passes</h1>{line}{text}</article></body></html>"
     )
     article = extract_article(raw, "https://harbour.example/blog/plan-passes")
     assert article is not None

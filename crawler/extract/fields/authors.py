@@ -126,7 +126,7 @@ def _author_links(page: Page) -> list[str]:
 
 
 _FIELD_LABEL = re.compile(
-    r"(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|author|authors|by|von|text|"
+    r"(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|author|authors|author\(s\)|by|von|text|"
     r"(?:written|article|posted|words) by|"
     r"verfasser(?:in)?|auteur|autore|door|av|af|por|par)\s*:?",
     re.IGNORECASE,
@@ -138,40 +138,42 @@ _LABEL_TAGS = (
     *("h2", "h3", "h4", "h5", "h6"),
 )
 _OUTSIDE_STORY = frozenset({"nav", "footer", "aside"})
-
-
-def _outside_story(element: Any) -> bool:
-    """In a menu, a footer or a sidebar; a box aside inside the <article> (its facts:
-    published, author, topics) is the story's own."""
-    tags = [ancestor.tag for ancestor in element.iterancestors()]
-    if "nav" in tags or "footer" in tags:
-        return True
-    return "aside" in tags and "article" not in tags[tags.index("aside") :]
+_MENUS = frozenset({"nav", "footer"})  # a label there is a menu's; in an aside, the page's facts
 
 
 def _labelled_names(page: Page) -> list[str]:
-    """Names after a label: <b>Autorin/Autor</b> Jane Doe, <li>Von: <a>Jane Doe</a></li>."""
+    """Names after a label: <b>Autorin/Autor</b> Jane Doe, <li>Von: <a>Jane Doe</a></li>,
+    <h6>Author(s)</h6><ul><li>Jane Doe</li><li>Ines Moreau</li></ul>, also in a box aside."""
     for element in page.tree.iter(*_LABEL_TAGS):
         if not element.text or not _FIELD_LABEL.fullmatch(" ".join(element.text.split())):
             continue
-        if _outside_story(element):
+        if any(a.tag in _MENUS for a in element.iterancestors()):
             continue
         if len(element):  # the names are in the label's own children
             text = element_text(element)
         else:  # the names follow the label
             following = element.getnext()
             text = " ".join((element.tail or "").split())
-            text = text or (element_text(following) if following is not None else "")
+            text = text or _list_text(following)
         names = [n for n in clean_names([text]) if looks_like_name(n)] if len(text) < 120 else []
         if names:
             return names
     return []
 
 
+def _list_text(element: Any) -> str:
+    """An element's text, a list's items joined by commas: <ul><li>A</li><li>B</li></ul>."""
+    if element is None:
+        return ""
+    if element.tag in {"ul", "ol"}:
+        return ", ".join(t for t in (element_text(li) for li in element.iter("li")) if t)
+    return element_text(element)
+
+
 # A short line that credits the story: "By Jane Doe", "Written by: Jane Doe · 4 min read",
 # "Mar 24, 2025 by Jane Doe". What follows the names (a date, a separator) is cut off.
 _BY_LINE = re.compile(
-    r"(?:[\w ,.]{0,20}\d{4}\s+)?(?:(?:written|article|posted|published|words|story|text)\s+)?"
+    r"(?:[\w ,./-]{0,20}\d{4}\s+)?(?:(?:written|article|posted|published|words|story|text)\s+)?"
     r"by:?\s+(?P<names>\S.*)",
     re.IGNORECASE,
 )
