@@ -214,3 +214,9 @@ def test_a_logo_heading_naming_the_site_does_not_count_as_a_heading() -> None:
 )
 def test_a_title_the_page_escaped_twice_is_read_once_more(head: str, body: str) -> None:
     assert _title(head, body) == "Tide tables\u2026 explained"
+
+
+def test_a_heading_repeated_for_another_screen_size_is_one_heading() -> None:
+    body = "<h1>Best Harbour Walks of 2025</h1><h1>Best Harbour Walks of 2025</h1>"
+    head = SOCIAL + "<title>Best Harbour Walks of 2025 | Harbour Trust</title>"
+    assert _title(head, body) == "Best Harbour Walks of 2025"

@@ -148,9 +148,17 @@ def _unescaped(text: str) -> str:
 
 
 def _headings(page: Page) -> list[str]:
-    """The texts of the page's <h1>s, without those that give only the site's name (a logo)."""
+    """The texts of the page's <h1>s, each once (a copy for another screen size is the same
+    heading), without those that give only the site's name (a logo)."""
     texts_ = [_unescaped(" ".join(element_text(e).split())) for e in page.tree.xpath("//h1")]
-    return [t for t in texts_ if title_key(t) and not _only_site(t, page)]
+    seen: set[str] = set()
+    headings = []
+    for text in texts_:
+        key = title_key(text)
+        if key and key not in seen and not _only_site(text, page):
+            headings.append(text)
+        seen.add(key)
+    return headings
 
 
 def _only_site(text: str, page: Page) -> bool:
