@@ -220,3 +220,15 @@ def test_a_heading_repeated_for_another_screen_size_is_one_heading() -> None:
     body = "<h1>Best Harbour Walks of 2025</h1><h1>Best Harbour Walks of 2025</h1>"
     head = SOCIAL + "<title>Best Harbour Walks of 2025 | Harbour Trust</title>"
     assert _title(head, body) == "Best Harbour Walks of 2025"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://harbour.example.com/2025/walks", "Best Harbour Walks"),
+        # another site's address opening a headline is part of it
+        ("https://news.example/2025/walks", "harbour.example.com Best Harbour Walks"),
+    ],
+)
+def test_the_sites_own_address_before_a_title_is_dropped(url: str, expected: str) -> None:
+    assert _title("<title>harbour.example.com Best Harbour Walks</title>", "", url) == expected

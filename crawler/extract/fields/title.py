@@ -73,6 +73,9 @@ def strip_site_name(title: str, sites: list[str], *, headline: bool = False) -> 
     there it is the headline's own ending ("Fire in a factory - Heavy smoke").
     """
     text = " ".join(title.split())
+    first, _, rest = text.partition(" ")
+    if rest and "." in first and first.casefold() in {s.casefold() for s in sites}:
+        text = rest  # "example.com Headline" on example.com
     for site in sites:  # "Site: Headline"
         if len(site) > 2 and text.casefold().startswith(site.casefold() + ":"):
             text = text[len(site) + 1 :].strip()
