@@ -232,3 +232,12 @@ def test_a_heading_repeated_for_another_screen_size_is_one_heading() -> None:
 )
 def test_the_sites_own_address_before_a_title_is_dropped(url: str, expected: str) -> None:
     assert _title("<title>harbour.example.com Best Harbour Walks</title>", "", url) == expected
+
+
+def test_a_headline_the_markup_also_gives_as_the_sites_name_is_still_the_headline() -> None:
+    headline = "Ferry service to the outer islands resumes"
+    head = (
+        f'<script type="application/ld+json">{{"@type": "WebSite", "name": "{headline}"}}</script>'
+        f'<meta property="og:title" content="{headline}"><title>{headline}</title>'
+    )
+    assert _title(head, f"<h1>{headline}</h1>") == headline

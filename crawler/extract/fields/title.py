@@ -135,7 +135,9 @@ def title(page: Page, selectors: Mapping[str, str]) -> str | None:
         for c, headline in raw
         if c and c.strip() and len(c) < 1000
     ]
-    candidates = [c for c in candidates if title_key(c) and not _only_site(c, page)]
+    candidates = [c for c in candidates if title_key(c)]
+    # where every source gives the "site's name", the markup named the site after the page
+    candidates = [c for c in candidates if not _only_site(c, page)] or candidates
     if not candidates:
         return None
     page_title = next((element_text(e) for e in page.tree.xpath("//title")[:1]), "")
