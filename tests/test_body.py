@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from crawler.extract import extract_article
 from crawler.extract.fields.body import _continued, extract_body
+from crawler.extract.primitives.blocks import split_blocks
+from crawler.extract.primitives.boilerplate import drop_furniture
 
 FIXTURES = Path(__file__).parent / "fixtures" / "body"
 URL = "https://news.example/2026/03/story/"
@@ -361,3 +363,39 @@ def test_a_list_of_links_to_other_sites_inside_the_text_is_kept() -> None:
         assert text in body
     assert "walking boots" not in body
     assert "Compass basics" not in body
+
+
+def test_a_story_in_a_wrapper_named_like_a_sidebar_outweighs_comments_and_hidden_copies() -> None:
+    """The share that keeps a furniture-named wrapper is of the text a reader sees: a long
+    comment thread and a hidden copy of the story (a 'republish' dialog) do not count."""
+    comments = "".join(
+        f"<li><p>Reader {n} writes a long reply about the harbour plan, explaining at length "
+        "why the council should have asked the fishermen first before spending the money.</p></li>"
+        for n in range(4)
+    )
+    html = (
+        "<html><body><div class='sidebar-layout'><div class='sidebar-content'>"
+        f"<div class='entry'><h1>Harbour plan</h1>{story(5)}</div></div>"
+        "<div class='sidebar'><p>Most read: five other stories you might enjoy today.</p></div>"
+        f"</div><div id='comments'><ol>{comments}</ol></div>"
+        f"<div class='republish' hidden><p>Republish this story</p>{story(5)}</div>"
+        "</body></html>"
+    )
+    root = lxml.html.document_fromstring(html).find("body")
+    drop_furniture(root, split_blocks(root))
+    text = root.text_content()
+    assert "Paragraph 5 of the story" in text
+    assert "Reader 1" not in text
+    assert "Most read" not in text
+    assert "Republish" not in text
+
+
+def test_a_reviews_spec_lines_and_pros_and_cons_stay_with_its_text() -> None:
+    """Short lines between a review's paragraphs that trafilatura kept do not split the text
+    into clusters too small to count."""
+    body = body_of("review_specs.html")
+    for text in ("lightest hammock we tested", "Price: $142", "Weight: 1 lb 1 oz", "Pros"):
+        assert text in body
+    assert "Roomy" in body and "Long zipper pulls" in body
+    assert "We slept in every hammock" in body
+    assert "reader-supported" not in body

@@ -44,7 +44,8 @@ _NO_DATES = {"original_date": True, "extensive_search": False, "max_date": "2199
 
 _MIN_SEED_WORDS = 6  # a shorter block matches trafilatura's text by chance
 _COVERED = 0.5  # share of a block's shingles trafilatura must hold to have kept it
-_MAX_SEED_GAP = 2  # short or link-heavy blocks allowed between two seeds of one cluster
+_MAX_SEED_GAP = 2  # short or link-heavy blocks trafilatura dropped allowed between two seeds
+# of one cluster (short texts it kept do not part them: a review's spec lines, pros and cons)
 _CLUSTER_SHARE = 0.25  # seed clusters this big next to the biggest are article too
 _GROW_RATIO = 2.0  # growing needs this many chars of paragraphs per char of other text
 _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
@@ -68,6 +69,11 @@ _MORE_STORIES = re.compile(
 
 def _is_good(block: Block) -> bool:
     return reading_length(block.text) >= _GOOD_CHARS and block.link_density < 0.3
+
+
+def _is_kept_text(block: Block, reference: Reference) -> bool:
+    """trafilatura kept the block, and it is text rather than a link."""
+    return block.link_density <= 0.5 and reference.coverage(block.text) >= _COVERED
 
 
 def _is_bad(block: Block) -> bool:
@@ -126,7 +132,8 @@ def _seeds(blocks: list[Block], reference: Reference) -> list[int]:
     clusters = [[seeds[0]]]
     for i in seeds[1:]:
         gap = blocks[clusters[-1][-1] + 1 : i]
-        if sum(1 for b in gap if not _is_good(b)) <= _MAX_SEED_GAP:
+        strays = [b for b in gap if not _is_good(b) and not _is_kept_text(b, reference)]
+        if len(strays) <= _MAX_SEED_GAP:
             clusters[-1].append(i)
         else:
             clusters.append([i])

@@ -123,7 +123,8 @@ def drop_furniture(root: lxml.html.HtmlElement, blocks: list[Block], share: floa
     Pages mislabel too: a wrapper called "withSidebar", article text in a hidden element that a
     script reveals, paragraphs all classed "paywall". So a hidden element that holds more than
     `share` of the page's paragraph text stays, and so do furniture-named elements of one kind
-    (tag and class) that together hold that much.
+    (tag and class) that together hold that much of the text a reader sees (comment sections
+    and hidden parts left out).
     """
     good: dict[lxml.html.HtmlElement, float] = {}
     for block in blocks:
@@ -131,9 +132,18 @@ def drop_furniture(root: lxml.html.HtmlElement, blocks: list[Block], share: floa
         if weight > 0:
             for el in (block.owner, *block.owner.iterancestors()):
                 good[el] = good.get(el, 0.0) + weight
-    total = good.get(root, 0.0)
     hidden = [el for el in root.iter() if is_hidden(el)]
     suspects = [el for el in root.iter() if el.tag in FURNITURE_TAGS or is_furniture(el)]
+    # The share is of the text a reader sees as the page's own: a long comment thread, or a
+    # hidden copy of the story (a "republish this" dialog), must not outweigh the story and
+    # get its furniture-named wrapper ("sidebar-content") dropped with it.
+    unseen = {id(el) for el in hidden} | {id(el) for el in suspects if is_comments(el)}
+    everything = good.get(root, 0.0)
+    total = everything - sum(
+        good.get(el, 0.0)
+        for el in root.iter()
+        if id(el) in unseen and not any(id(a) in unseen for a in el.iterancestors())
+    )
     kinds: dict[tuple[str, str], float] = {}
     suspect_ids = {id(el) for el in suspects}
     for el in suspects:
@@ -155,7 +165,7 @@ def drop_furniture(root: lxml.html.HtmlElement, blocks: list[Block], share: floa
     folds: dict[tuple[str, str], float] = {}
     for el in hidden:
         folds[fold(el)] = folds.get(fold(el), 0.0) + good.get(el, 0.0)
-    doomed = [el for el in hidden if folds[fold(el)] <= share * total]
+    doomed = [el for el in hidden if folds[fold(el)] <= share * everything]
     doomed += [
         el
         for el in suspects
