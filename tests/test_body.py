@@ -399,3 +399,17 @@ def test_a_reviews_spec_lines_and_pros_and_cons_stay_with_its_text() -> None:
     assert "Roomy" in body and "Long zipper pulls" in body
     assert "We slept in every hammock" in body
     assert "reader-supported" not in body
+
+
+def test_comments_in_a_code_block_are_part_of_the_code() -> None:
+    """A syntax highlighter classes a code comment "hljs-comment": that is not a comment section."""
+    code = (
+        "<pre><code class='language-bash hljs'><span class='hljs-comment'># fetch the timetable"
+        "</span>\ncurl -O https://ferry.example/timetable.csv\n"
+        "<span class='hljs-comment'># count the sailings per day</span>\n"
+        "cut -d, -f1 timetable.csv | sort | uniq -c</code></pre>"
+    )
+    html = f"<html><body><article><h1>Ferry data</h1>{story(3)}{code}{story(2)}</article></body>"
+    body = body_of_html(html)
+    assert "# fetch the timetable" in body
+    assert "# count the sailings per day\ncut -d, -f1" in body

@@ -133,7 +133,13 @@ def drop_furniture(root: lxml.html.HtmlElement, blocks: list[Block], share: floa
             for el in (block.owner, *block.owner.iterancestors()):
                 good[el] = good.get(el, 0.0) + weight
     hidden = [el for el in root.iter() if is_hidden(el)]
-    suspects = [el for el in root.iter() if el.tag in FURNITURE_TAGS or is_furniture(el)]
+    code = {id(el) for pre in root.iter("pre", "code") for el in pre.iter()}
+    # In code, classes name syntax ("hljs-comment", "token keyword"), never page furniture.
+    suspects = [
+        el
+        for el in root.iter()
+        if (el.tag in FURNITURE_TAGS or is_furniture(el)) and id(el) not in code
+    ]
     # The share is of the text a reader sees as the page's own: a long comment thread, or a
     # hidden copy of the story (a "republish this" dialog), must not outweigh the story and
     # get its furniture-named wrapper ("sidebar-content") dropped with it.
