@@ -13,7 +13,11 @@ from hypothesis import strategies as st
 from crawler.extract import extract_article
 from crawler.extract.fields.body import _continued, extract_body
 from crawler.extract.primitives.blocks import split_blocks
-from crawler.extract.primitives.boilerplate import drop_furniture
+from crawler.extract.primitives.boilerplate import (
+    collapsed_panels,
+    drop_furniture,
+    strip_non_text,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "body"
 URL = "https://news.example/2026/03/story/"
@@ -413,3 +417,39 @@ def test_comments_in_a_code_block_are_part_of_the_code() -> None:
     body = body_of_html(html)
     assert "# fetch the timetable" in body
     assert "# count the sailings per day\ncut -d, -f1" in body
+
+
+def test_answers_an_accordion_hides_until_opened_are_kept() -> None:
+    """A collapsed panel a button opens (aria-expanded, aria-controls) is text a reader can
+    read; a collapsed menu of links and a hidden panel nothing opens are not."""
+    faq = "".join(
+        f"<div class='faq-item'><h3><button aria-expanded='false'>Question {n}?</button></h3>"
+        f"<div class='faq-answer' hidden><p>Answer {n}: the ferry leaves at seven from the "
+        "north pier, and tickets are sold on board until the ramp goes up.</p></div></div>"
+        for n in range(3)
+    )
+    named = (
+        "<button aria-expanded='false' aria-controls='more'>Read more</button>"
+        "<p>Between the button and its panel.</p>"
+        "<div id='more' style='display:none'><p>The panel named by its control, with the "
+        "timetable for the winter months and the fares for bicycles.</p></div>"
+    )
+    menu = (
+        "<button aria-expanded='false'>Menu</button><div hidden><a href='/a'>Ferries</a> "
+        "<a href='/b'>Buses</a> <a href='/c'>Trams</a></div>"
+        "<div hidden><p>A hidden promotion that nothing on the page ever opens.</p></div>"
+    )
+    html = (
+        f"<html><body><article><h1>Ferry questions</h1>{story(4)}{faq}{named}{menu}"
+        "</article></body></html>"
+    )
+    root = lxml.html.document_fromstring(html).find("body")
+    panels = collapsed_panels(root)
+    strip_non_text(root)
+    drop_furniture(root, split_blocks(root), panels=panels)
+    text = root.text_content()
+    for n in range(3):
+        assert f"Answer {n}: the ferry leaves" in text
+    assert "The panel named by its control" in text
+    assert "Trams" not in text
+    assert "hidden promotion" not in text

@@ -34,7 +34,11 @@ from crawler.extract.primitives.blocks import (
     reading_length,
     split_blocks,
 )
-from crawler.extract.primitives.boilerplate import drop_furniture, strip_non_text
+from crawler.extract.primitives.boilerplate import (
+    collapsed_panels,
+    drop_furniture,
+    strip_non_text,
+)
 from crawler.extract.primitives.headline import is_headline, standfirst, titles
 from crawler.extract.primitives.shingles import Reference, words
 
@@ -323,9 +327,10 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     json_ld = _paragraphs([max(_json_ld_bodies(tree), key=len, default="")])
     body = tree.find("body")
     root = body if body is not None else tree
+    panels = collapsed_panels(root)
     strip_non_text(root)
     blocks = split_blocks(root)
-    if drop_furniture(root, blocks):
+    if drop_furniture(root, blocks, panels=panels):
         blocks = split_blocks(root)
     trafilatura_text = _trafilatura_text(tree, url)
     prose = sum(len(b.text) for b in blocks if _is_good(b))

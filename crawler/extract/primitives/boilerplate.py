@@ -59,6 +59,9 @@ _HIDDEN_CLASSES = _names(
 )
 
 
+_PANEL_LINKS = 0.3  # a collapsed panel with more of its text in links is a menu
+
+
 def _words(value: str) -> set[str]:
     """Lower-case words of a class name, and each two neighbours joined ("read-more": readmore)."""
     parts = [w.lower() for w in _WORD_SPLIT.split(value) if w]
@@ -109,6 +112,35 @@ def is_hidden(el: lxml.html.HtmlElement) -> bool:
     return bool(style) and _HIDDEN_STYLE.search(style) is not None
 
 
+def collapsed_panels(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The panels a reader opens with a control (an accordion's answers, a "read more"):
+    what a control's aria-controls names, else the element after the one holding a control
+    that says whether it is expanded. Call before strip_non_text, which drops the buttons.
+    """
+    by_id = {el.get("id"): el for el in root.iter() if el.get("id")}
+    panels = []
+    for control in root.xpath(".//*[@aria-expanded]"):
+        named = [by_id[n] for n in (control.get("aria-controls") or "").split() if n in by_id]
+        if named:
+            panels.extend(named)
+            continue
+        el = control
+        while el is not None and el is not root and el.getnext() is None:
+            el = el.getparent()
+        if el is not None and el is not root:
+            following = el.getnext()
+            if following is not None and isinstance(following.tag, str):
+                panels.append(following)
+    return panels
+
+
+def _is_text(el: lxml.html.HtmlElement) -> bool:
+    """The element holds some text, and little of it in links."""
+    text = len(" ".join(el.text_content().split()))
+    links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    return text > 0 and links < _PANEL_LINKS * text
+
+
 def strip_non_text(root: lxml.html.HtmlElement) -> None:
     """Remove comments, scripts, styles, embeds and form controls from `root`, keeping tails."""
     doomed = [el for el in root.iter() if not isinstance(el.tag, str) or el.tag in DROP_TAGS]
@@ -117,14 +149,20 @@ def strip_non_text(root: lxml.html.HtmlElement) -> None:
             el.drop_tree()
 
 
-def drop_furniture(root: lxml.html.HtmlElement, blocks: list[Block], share: float = 0.5) -> bool:
+def drop_furniture(
+    root: lxml.html.HtmlElement,
+    blocks: list[Block],
+    share: float = 0.5,
+    panels: list[lxml.html.HtmlElement] | None = None,
+) -> bool:
     """Remove hidden and furniture elements from `root`; True if anything was removed.
 
     Pages mislabel too: a wrapper called "withSidebar", article text in a hidden element that a
     script reveals, paragraphs all classed "paywall". So a hidden element that holds more than
     `share` of the page's paragraph text stays, and so do furniture-named elements of one kind
     (tag and class) that together hold that much of the text a reader sees (comment sections
-    and hidden parts left out).
+    and hidden parts left out). A hidden panel a control opens (`panels`, from
+    collapsed_panels) stays when it holds text rather than links: an accordion's answers.
     """
     good: dict[lxml.html.HtmlElement, float] = {}
     for block in blocks:
@@ -132,7 +170,8 @@ def drop_furniture(root: lxml.html.HtmlElement, blocks: list[Block], share: floa
         if weight > 0:
             for el in (block.owner, *block.owner.iterancestors()):
                 good[el] = good.get(el, 0.0) + weight
-    hidden = [el for el in root.iter() if is_hidden(el)]
+    opened = {id(el) for panel in panels or () if _is_text(panel) for el in panel.iter()}
+    hidden = [el for el in root.iter() if is_hidden(el) and id(el) not in opened]
     code = {id(el) for pre in root.iter("pre", "code") for el in pre.iter()}
     # In code, classes name syntax ("hljs-comment", "token keyword"), never page furniture.
     suspects = [
