@@ -453,3 +453,23 @@ def test_answers_an_accordion_hides_until_opened_are_kept() -> None:
     assert "The panel named by its control" in text
     assert "Trams" not in text
     assert "hidden promotion" not in text
+
+
+def test_a_quote_between_paragraphs_stays_where_it_sits() -> None:
+    """A pull quote sits in the text's own container (in its <figure>), like a list does."""
+    quote = (
+        "<figure class='Quote_component'><div class='Quote_content'>"
+        "<blockquote class='Quote_blockquote'><p>Quote {n}: ferries are the buses of the "
+        "islands; if they stop, everything stops, from the school run to the doctor's rounds."
+        "</p></blockquote><figcaption>Ana Ruiz, harbour master</figcaption></div></figure>"
+    )
+    paragraphs = [PARAGRAPH.format(cls="", n=n) for n in range(1, 7)]
+    text = "".join(p + (quote.format(n=n) if n in (1, 3) else "") for n, p in enumerate(paragraphs))
+    html = (
+        "<html><body><div class='layout'><nav><a href='/'>Home</a></nav>"
+        f"<div class='ArticleBody'><h1>Ferry plan</h1>{text}</div></div></body></html>"
+    )
+    body = body_of_html(html)
+    assert "Quote 1: ferries are" in body
+    assert "Quote 3: ferries are" in body
+    assert body.index("Paragraph 2 of") < body.index("Quote 1") < body.index("Paragraph 3 of")

@@ -55,6 +55,7 @@ _GROW_RATIO = 2.0  # growing needs this many chars of paragraphs per char of oth
 _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
 _REPEATED_CHARS = 100  # a paragraph this long, shown twice, is one paragraph shown twice
 _REPEATED_SHARE = 0.3  # ... when repeats are this share of the text
+_QUOTE_DEPTH = 3  # a block this many levels under a <blockquote> is part of the quote
 _ITEM_LINKS = 0.3  # a list item with more of its text in links is a list of links
 _TRUST = 0.2  # seeds holding this share of the text decide which containers are article
 _FLOOR = 0.3  # showing under this share of what trafilatura found: trust trafilatura
@@ -177,10 +178,23 @@ def _list_item(block: Block) -> lxml.html.HtmlElement | None:
     return parent if parent is not None and parent.tag == "li" else None
 
 
+def _quote(block: Block) -> lxml.html.HtmlElement | None:
+    """The quote a block is part of (a <blockquote>, in its <figure> if it has one), else None."""
+    for depth, el in enumerate((block.owner, *block.owner.iterancestors())):
+        if el.tag == "blockquote":
+            near = list(el.iterancestors())[:2]
+            return next((a for a in near if a.tag == "figure"), el)
+        if depth >= _QUOTE_DEPTH:
+            return None
+    return None
+
+
 def _signature(block: Block) -> tuple[str, str]:
-    """The tag and class of the block's container; for a list item, those of its list's."""
+    """The tag and class of the block's container; for a list item, those of its list's; for
+    a quote, those of the element the quote sits in."""
     item = _list_item(block)
-    element = item.getparent() if item is not None else block.owner
+    quote = _quote(block)
+    element = item.getparent() if item is not None else quote if quote is not None else block.owner
     parent = element.getparent() if element is not None else None
     return ("", "") if parent is None else (parent.tag, parent.get("class", ""))
 
