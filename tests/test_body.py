@@ -473,3 +473,27 @@ def test_a_quote_between_paragraphs_stays_where_it_sits() -> None:
     assert "Quote 1: ferries are" in body
     assert "Quote 3: ferries are" in body
     assert body.index("Paragraph 2 of") < body.index("Quote 1") < body.index("Paragraph 3 of")
+
+
+def test_text_loose_in_the_page_beside_its_paragraphs_is_kept() -> None:
+    """Hand-written pages put paragraphs straight in <body> after a figure, between <p>s:
+    such text sits where the paragraphs do."""
+    para = (
+        "Paragraph {n} of the story tells the reader something new about the council's plan "
+        "for the harbour, with enough words to read as article text, and a <a href='/p{n}'>"
+        "link</a> or two."
+    )
+    loose = (
+        "Loose text {n} sits straight in the page's body, as hand-written pages have it, "
+        "telling of <a href='/l{n}'>the old harbour</a> with enough words to read as article text."
+    )
+    parts = [
+        f"<h2 class='section'>Part {n}</h2><div class='float'><a href='/i{n}'>"
+        f"<img src='/p{n}.png'></a><br><a href='/b{n}'><i>The book</i></a> by a harbour "
+        f"master, 1721.</div>\n{loose.format(n=n)}<p>{para.format(n=n)}<p>{para.format(n=n + 10)}"
+        for n in range(1, 5)
+    ]
+    body = body_of_html(f"<html><body><h1>Harbour</h1>{''.join(parts)}</body></html>")
+    for n in range(1, 5):
+        assert f"Loose text {n} sits straight" in body
+    assert body.index("Loose text 2") < body.index("Paragraph 2 of") < body.index("Loose text 3")

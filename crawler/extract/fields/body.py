@@ -28,6 +28,7 @@ import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from trafilatura import extract as _trafilatura_extract
 
 from crawler.extract.primitives.blocks import (
+    BLOCK_TAGS,
     HEADINGS,
     Block,
     main_element,
@@ -195,6 +196,12 @@ def _signature(block: Block) -> tuple[str, str]:
     item = _list_item(block)
     quote = _quote(block)
     element = item.getparent() if item is not None else quote if quote is not None else block.owner
+    if element is block.owner and any(
+        isinstance(child.tag, str) and child.tag in BLOCK_TAGS for child in element
+    ):
+        # Text loose in an element beside its paragraphs ("text<br><br>text<p>...") sits where
+        # they do: in that element.
+        return (element.tag, element.get("class", ""))
     parent = element.getparent() if element is not None else None
     return ("", "") if parent is None else (parent.tag, parent.get("class", ""))
 
