@@ -497,3 +497,28 @@ def test_text_loose_in_the_page_beside_its_paragraphs_is_kept() -> None:
     for n in range(1, 5):
         assert f"Loose text {n} sits straight" in body
     assert body.index("Loose text 2") < body.index("Paragraph 2 of") < body.index("Loose text 3")
+
+
+def test_a_story_wrapped_in_an_element_named_for_comments_is_kept() -> None:
+    """Some sites wrap the story in a "commentOnSelection" element (readers comment on a
+    selected passage): its text runs in sibling paragraphs and lists of one parent, unlike a
+    thread, whose comments each sit in an item of their own."""
+    points = "".join(
+        f"<li>Point {n}: the new timetable adds a late sailing on Fridays and Saturdays for "
+        "people who work in town and want to get home after the last bus.</li>"
+        for n in range(4)
+    )
+    comments = "".join(
+        f"<div class='comment'><p>Reader {n} writes a long reply about the harbour plan, "
+        "explaining why the council should have asked the fishermen first.</p></div>"
+        for n in range(3)
+    )
+    html = (
+        "<html><body><h1>Harbour plan</h1><div class='commentOnSelection'><div id='post'>"
+        f"{story(3)}<ul>{points}</ul>{story(2)}</div></div>"
+        f"<div class='comments-section'>{comments}</div></body></html>"
+    )
+    body = body_of_html(html)
+    assert "Paragraph 3 of the story" in body
+    assert "Point 3: the new timetable" in body
+    assert "Reader 1" not in body

@@ -60,6 +60,7 @@ _HIDDEN_CLASSES = _names(
 
 
 _PANEL_LINKS = 0.3  # a collapsed panel with more of its text in links is a menu
+_ONE_TEXT = 0.8  # share of a comment-named element's text in one run of sibling paragraphs
 
 
 def _words(value: str) -> set[str]:
@@ -141,6 +142,22 @@ def _is_text(el: lxml.html.HtmlElement) -> bool:
     return text > 0 and links < _PANEL_LINKS * text
 
 
+def _is_one_text(el: lxml.html.HtmlElement, blocks: list[Block]) -> bool:
+    """Most of the element's paragraph text sits in sibling paragraphs (and lists) of one
+    parent, as a story's does: a comment thread puts each comment in an item of its own.
+    (Some pages wrap the story in a "commentOnSelection" element.)"""
+    by_parent: dict[int, float] = {}
+    for block in blocks:
+        weight = block_weight(block)
+        parent = block.owner.getparent()
+        if block.owner.tag == "li" and parent is not None:  # a list sits where the list sits
+            parent = parent.getparent()
+        if weight > 0 and parent is not None and any(a is el for a in block.owner.iterancestors()):
+            by_parent[id(parent)] = by_parent.get(id(parent), 0.0) + weight
+    total = sum(by_parent.values())
+    return total > 0 and max(by_parent.values()) >= _ONE_TEXT * total
+
+
 def strip_non_text(root: lxml.html.HtmlElement) -> None:
     """Remove comments, scripts, styles, embeds and form controls from `root`, keeping tails."""
     doomed = [el for el in root.iter() if not isinstance(el.tag, str) or el.tag in DROP_TAGS]
@@ -182,7 +199,8 @@ def drop_furniture(
     # The share is of the text a reader sees as the page's own: a long comment thread, or a
     # hidden copy of the story (a "republish this" dialog), must not outweigh the story and
     # get its furniture-named wrapper ("sidebar-content") dropped with it.
-    unseen = {id(el) for el in hidden} | {id(el) for el in suspects if is_comments(el)}
+    threads = {id(el) for el in suspects if is_comments(el) and not _is_one_text(el, blocks)}
+    unseen = {id(el) for el in hidden} | threads
     everything = good.get(root, 0.0)
     total = everything - sum(
         good.get(el, 0.0)
@@ -214,7 +232,7 @@ def drop_furniture(
     doomed += [
         el
         for el in suspects
-        if kinds[(el.tag, el.get("class", ""))] <= share * total or is_comments(el)
+        if kinds[(el.tag, el.get("class", ""))] <= share * total or id(el) in threads
     ]
     dropped = False
     for el in doomed:
