@@ -142,20 +142,29 @@ def _is_text(el: lxml.html.HtmlElement) -> bool:
     return text > 0 and links < _PANEL_LINKS * text
 
 
-def _is_one_text(el: lxml.html.HtmlElement, blocks: list[Block]) -> bool:
-    """Most of the element's paragraph text sits in sibling paragraphs (and lists) of one
-    parent, as a story's does: a comment thread puts each comment in an item of its own.
-    (Some pages wrap the story in a "commentOnSelection" element.)"""
-    by_parent: dict[int, float] = {}
+def _threads(suspects: list[lxml.html.HtmlElement], blocks: list[Block]) -> set[int]:
+    """The ids of the comment sections among `suspects`: comment-named elements whose text
+    does not run in sibling paragraphs (and lists) of one parent, as a story's does (a thread
+    puts each comment in an item of its own; some pages wrap the story itself in a
+    "commentOnSelection" element)."""
+    named = {id(el) for el in suspects if is_comments(el)}
+    by_parent: dict[int, dict[int, float]] = {n: {} for n in named}
     for block in blocks:
         weight = block_weight(block)
         parent = block.owner.getparent()
         if block.owner.tag == "li" and parent is not None:  # a list sits where the list sits
             parent = parent.getparent()
-        if weight > 0 and parent is not None and any(a is el for a in block.owner.iterancestors()):
-            by_parent[id(parent)] = by_parent.get(id(parent), 0.0) + weight
-    total = sum(by_parent.values())
-    return total > 0 and max(by_parent.values()) >= _ONE_TEXT * total
+        if weight <= 0 or parent is None:
+            continue
+        for ancestor in block.owner.iterancestors():
+            if id(ancestor) in named:
+                runs = by_parent[id(ancestor)]
+                runs[id(parent)] = runs.get(id(parent), 0.0) + weight
+    return {
+        n
+        for n, runs in by_parent.items()
+        if not runs or max(runs.values()) < _ONE_TEXT * sum(runs.values())
+    }
 
 
 def strip_non_text(root: lxml.html.HtmlElement) -> None:
@@ -199,7 +208,7 @@ def drop_furniture(
     # The share is of the text a reader sees as the page's own: a long comment thread, or a
     # hidden copy of the story (a "republish this" dialog), must not outweigh the story and
     # get its furniture-named wrapper ("sidebar-content") dropped with it.
-    threads = {id(el) for el in suspects if is_comments(el) and not _is_one_text(el, blocks)}
+    threads = _threads(suspects, blocks)
     unseen = {id(el) for el in hidden} | threads
     everything = good.get(root, 0.0)
     total = everything - sum(
