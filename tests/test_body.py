@@ -522,3 +522,29 @@ def test_a_story_wrapped_in_an_element_named_for_comments_is_kept() -> None:
     assert "Paragraph 3 of the story" in body
     assert "Point 3: the new timetable" in body
     assert "Reader 1" not in body
+
+
+def test_a_callout_box_inside_the_text_stays_and_a_photo_caption_does_not() -> None:
+    """A paragraph in a box one level inside the text (a highlighted quote, a callout) is the
+    story's; the same box holding a picture holds its caption."""
+    callout = (
+        "<div><p class='c-block-quote-embed'>Callout {n}: the harbour plan bridges the gap "
+        "between the fishermen's needs and the town's budget, and the council means to keep it "
+        "that way.</p></div>"
+    )
+    photo = (
+        "<div><img src='/quay.jpg'><p class='caption'>The new quay at dawn, seen from the "
+        "lighthouse, with the first ferry of the season tied up and waiting. Photo: Harbour "
+        "Archive</p></div>"
+    )
+    paragraphs = [PARAGRAPH.format(cls="", n=n) for n in range(1, 8)]
+    extra = {2: callout.format(n=2), 4: callout.format(n=4), 5: photo}
+    text = "".join(p + extra.get(n, "") for n, p in enumerate(paragraphs, 1))
+    html = (
+        "<html><body><nav><a href='/'>Home</a></nav>"
+        f"<div class='c-rich-text-blog'><h1>Harbour</h1>{text}</div></body></html>"
+    )
+    body = body_of_html(html)
+    assert "Callout 2: the harbour plan" in body
+    assert body.index("Paragraph 4 of") < body.index("Callout 4") < body.index("Paragraph 5 of")
+    assert "Harbour Archive" not in body

@@ -57,6 +57,7 @@ _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as art
 _REPEATED_CHARS = 100  # a paragraph this long, shown twice, is one paragraph shown twice
 _REPEATED_SHARE = 0.3  # ... when repeats are this share of the text
 _QUOTE_DEPTH = 3  # a block this many levels under a <blockquote> is part of the quote
+_MEDIA = ("img", "picture", "video", "figure")
 _ITEM_LINKS = 0.3  # a list item with more of its text in links is a list of links
 _TRUST = 0.2  # seeds holding this share of the text decide which containers are article
 _FLOOR = 0.3  # showing under this share of what trafilatura found: trust trafilatura
@@ -206,6 +207,17 @@ def _signature(block: Block) -> tuple[str, str]:
     return ("", "") if parent is None else (parent.tag, parent.get("class", ""))
 
 
+def _box_signature(block: Block) -> tuple[str, str]:
+    """The tag and class of the container of the box a paragraph sits in (a callout, a
+    highlighted quote one level inside the text); none for a box holding a picture, whose
+    text is its caption."""
+    box = block.owner.getparent()
+    parent = box.getparent() if box is not None else None
+    if parent is None or box.tag == "figure" or next(box.iter(*_MEDIA), None) is not None:
+        return ("", "")  # a picture's caption
+    return (parent.tag, parent.get("class", ""))
+
+
 def _is_item(block: Block) -> bool:
     """A link-poor list item: a point of the text, not a list of links."""
     return _list_item(block) is not None and block.link_density < _ITEM_LINKS
@@ -258,6 +270,7 @@ def _select(
             (_is_good(blocks[i]) or _is_item(blocks[i]))
             and _signature(blocks[i]) in kept_signatures
         )
+        or (_is_good(blocks[i]) and _box_signature(blocks[i]) in kept_signatures)
     }
     # A list of links to other sites inside the text (a listicle's linked names, sources)
     # sits in its container too; a list of links to the site's own stories does not.
