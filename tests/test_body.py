@@ -548,3 +548,36 @@ def test_a_callout_box_inside_the_text_stays_and_a_photo_caption_does_not() -> N
     assert "Callout 2: the harbour plan" in body
     assert body.index("Paragraph 4 of") < body.index("Callout 4") < body.index("Paragraph 5 of")
     assert "Harbour Archive" not in body
+
+
+def test_a_copy_of_the_story_in_one_block_is_dropped() -> None:
+    """A page that also prints its story's Markdown source in one block shows the text once."""
+    paragraphs = [
+        f"Paragraph {n} of the story tells the reader something new about the council's plan "
+        "for the harbour, with enough words to read as real article text."
+        for n in range(1, 7)
+    ]
+    source = "# Harbour plan<br>" + "<br>".join(f"_{p}_" for p in paragraphs) + "<br>| Pier |"
+    html = (
+        "<html><body><article><h1>Harbour plan</h1>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + f"<div class='md-source'>{source}</div></article></body></html>"
+    )
+    body = body_of_html(html)
+    assert body.count("Paragraph 3 of the story") == 1
+    assert "# Harbour plan" not in body
+
+
+def test_a_long_paragraph_the_text_repeats_once_stays() -> None:
+    """A definition repeated under two headings is the author's: both copies stay."""
+    definition = (
+        "Live streaming means the class meets at its scheduled time on a web platform: the "
+        "teacher presents, students ask questions aloud or in the chat, and the recording is "
+        "posted afterwards for anyone who missed it. " * 3
+    )
+    later = "".join(PARAGRAPH.format(cls="", n=n) for n in range(7, 13))
+    html = (
+        f"<html><body><article><h1>Course types</h1>{story(6)}<h2>Lectures</h2><p>{definition}"
+        f"</p>{later}<h2>Labs</h2><p>{definition}</p></article></body></html>"
+    )
+    assert body_of_html(html).count("Live streaming means the class") == 6

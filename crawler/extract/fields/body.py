@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -63,6 +64,9 @@ _TRUST = 0.2  # seeds holding this share of the text decide which containers are
 _FLOOR = 0.3  # showing under this share of what trafilatura found: trust trafilatura
 _CUT_SHORT = 0.5  # fast mode kept under this share of the page's prose: run the full search
 _JSON_LD_SHARE = 0.3
+_COPY_CHARS = 500  # a block this long ...
+_COPY_SHARE = 0.7  # ... this much of which the other kept blocks say is a copy of them,
+_COPY_PARTS = 4  # ... when it holds this many of them whole
 # A line that introduces other stories after the end of one, in the languages seen most.
 _MORE_STORIES = re.compile(
     r"^(?:you (?:may|might) (?:also )?like|related(?: articles| posts| stories| reading)?|"
@@ -351,6 +355,39 @@ def _paragraphs(texts: list[str]) -> str:
     return "\n\n".join(once if repeated >= _REPEATED_SHARE * total else out)
 
 
+def _without_copies(texts: list[str]) -> list[str]:
+    """The texts without a long one that many others already say: a second copy of the story
+    in one block (its Markdown source, a print version) repeats what the page shows."""
+    long = [n for n, text in enumerate(texts) if len(text) >= _COPY_CHARS]
+    if not long:
+        return texts
+    grams = [_shingles(text) for text in texts]
+    counts = Counter(g for own in grams for g in own)
+    sets = [set(own) for own in grams]
+    copies = set()
+    for n in long:
+        own = Counter(grams[n])
+        said = sum(1 for g in grams[n] if counts[g] > own[g])
+        if not grams[n] or said < _COPY_SHARE * len(grams[n]):
+            continue
+        # A copy of the story holds many of its paragraphs whole; a paragraph the text
+        # repeats (a definition, a program's output) holds one or two.
+        parts = sum(
+            1
+            for m in range(len(texts))
+            if m != n and sets[m] and len(sets[n] & sets[m]) >= _COPY_SHARE * len(sets[m])
+        )
+        if parts >= _COPY_PARTS:
+            copies.add(n)
+            counts.subtract(own)
+    return [text for n, text in enumerate(texts) if n not in copies]
+
+
+def _shingles(text: str) -> list[tuple[str, ...]]:
+    tokens = words(text)
+    return [tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)]
+
+
 def _prefer(found: str, json_ld: str) -> str:
     """What the page shows, unless its JSON-LD articleBody is several times longer (the text
     is rendered by a script, or the page shows a teaser of it)."""
@@ -385,7 +422,7 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
         for i in _select(blocks, main, seeds, reference, _host(url))
         if not is_headline(blocks[i].text, headlines)
     ]
-    texts = [blocks[i].text for i in keep]
+    texts = _without_copies([blocks[i].text for i in keep])
     if keep:
         lead = [t for t in dict.fromkeys(standfirst(tree, blocks, keep[0])) if t not in texts]
         texts[:0] = lead
