@@ -9,8 +9,10 @@ Two readings of the page are combined:
 
 trafilatura's paragraphs are the seeds. The element holding the seeds is grown to its parent
 while what the parent adds reads as article (long, link-poor paragraphs) more than furniture.
-Inside that element, between the first and the last seed, only what trafilatura kept stays;
-before and after, blocks that look like the seeds' own are added back. The headline is dropped,
+Inside that element, between the first and the last seed, what trafilatura kept stays, and so
+do long paragraphs, points of lists, quotes and callouts that sit in the containers of what it
+kept; before and after, blocks that look like the seeds' own are added back. A long block that
+holds many of the kept paragraphs whole is a second copy of the story. The headline is dropped,
 the standfirst added (primitives.headline). With no seeds, the best-scoring element stands in.
 Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
 much less than its JSON-LD articleBody gives way to that.

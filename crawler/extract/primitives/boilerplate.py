@@ -6,8 +6,10 @@ are whole words of a class name ("share-bar" and "shareBar" are furniture, "shar
 in a BEM name ("block__element") the element decides, and a class naming content
 ("article-body") outweighs one naming furniture on the same element.
 
-Pages mislabel, so names are not trusted blindly: what holds most of the page's paragraph text
-stays whatever it is called, except a comment section.
+Pages mislabel, so names are not trusted blindly: what holds most of the text a reader sees
+stays whatever it is called, except a comment section (one whose text is split into items, a
+comment each). Nothing inside code is furniture (a highlighter's "hljs-comment" is code), and a
+hidden panel that a control opens (an accordion's answer) is text a reader can see.
 """
 
 from __future__ import annotations
