@@ -12,7 +12,8 @@ sets, phrases, NOT clauses, some NEAR, SENTENCE, prefixes and fields. Beside new
   searched over each article's text (on the first 100 articles: it is slow);
 - floor: one bare pass of a pyahocorasick automaton of the watches' distinct terms, folded and
   padded (`` japan ``, `` data centre ``, `` chip``), over the same texts already folded (their
-  words, one space apart), doing nothing with what it finds.
+  words, one space apart), doing nothing with what it finds; beside it, for comparison, the same
+  pass with the matcher's engine (ahocorasick-rs, a DFA) over the same texts and terms.
 
 Each figure is the best of seven rounds that time the matcher (1,000 and 10 watches), the floor
 and the matcher's stages in turn, in CPU time of this process (the machine is shared). Ratios
@@ -37,6 +38,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import ahocorasick
+import ahocorasick_rs
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -328,6 +330,21 @@ def main() -> None:
                 for _ in scan(text):
                     pass
 
+    # The engine the matcher uses (ahocorasick-rs) in the same bare pass over the same texts with
+    # the same keys: what the floor would be with it.
+    engine = ahocorasick_rs.AhoCorasick(
+        big.keys,
+        matchkind=ahocorasick_rs.MatchKind.Standard,
+        implementation=ahocorasick_rs.Implementation.DFA,
+    )
+
+    def engine_floor() -> None:
+        scan = engine.find_matches_as_indexes
+        for texts in folded:
+            for text in texts:
+                for _ in scan(text, True):
+                    pass
+
     looked_in = big._compiler.looked_in  # the fields the watches look in, as match() folds
 
     def folding() -> None:
@@ -338,12 +355,18 @@ def main() -> None:
     # its own automaton's bare pass over its folded fields, finding every term's occurrences
     # (that pass and the phrase words around each anchor), evaluating the triggered watches.
     scans = [Scan(segments(a, looked_in), a) for a in articles]
-    own = big._automaton.iter
+    own = big._automaton.find_matches_as_indexes if big._automaton else None
+    own_bytes = big._bytes_automaton.find_matches_as_indexes if big._bytes_automaton else None
 
     def bare() -> None:
         for scan in scans:
             for segment in scan.segments:
-                for _ in own(segment.folded.text):
+                text = segment.folded.text
+                if text.isascii():  # as the matcher searches: ASCII text as bytes
+                    found = own_bytes(text.encode("ascii"), True) if own_bytes else ()
+                else:
+                    found = own(text, True) if own else ()
+                for _ in found:
                     pass
 
     def finding() -> None:
@@ -362,11 +385,11 @@ def main() -> None:
 
     # Rounds of all of them, interleaved, so that a burst of load on the shared machine falls on
     # every figure alike; each figure is its best round.
-    works = [matcher_run(big, articles), matcher_run(small, articles), floor, folding]
-    works += [bare, finding, evaluating]
+    works = [matcher_run(big, articles), matcher_run(small, articles), floor, engine_floor]
+    works += [folding, bare, finding, evaluating]
     rounds = [best_of_each(works) for _ in range(ROUNDS)]
     best = [min(times) for times in zip(*rounds, strict=True)]
-    t_big, t_small, t_floor, t_fold, t_bare, t_find, t_eval = (t / n for t in best)
+    t_big, t_small, t_floor, t_engine, t_fold, t_bare, t_find, t_eval = (t / n for t in best)
 
     regexes = [regex_of(t) for t in all_terms(node for _, node in nodes)]
     sample = [text_of(a) for a in articles[: args.regex_articles]]
@@ -387,6 +410,8 @@ def main() -> None:
           f"| newsmon / regex = {t_big / t_regex:.3f} |")  # fmt: skip
     print(f"| (b) floor: bare automaton pass | {t_floor * ms:.3f} ms "
           f"| newsmon / floor = {t_big / t_floor:.1f} |")  # fmt: skip
+    print(f"| the same pass, the matcher's engine (ahocorasick-rs) | {t_engine * ms:.3f} ms "
+          f"| newsmon / that pass = {t_big / t_engine:.1f} |")  # fmt: skip
     print(f"| of which folding the text | {t_fold * ms:.3f} ms | |")
     print(f"| newsmon matcher, 10 watches | {t_small * ms:.3f} ms "
           f"| {len(nodes)} / 10 watches = {t_big / t_small:.2f} |")  # fmt: skip

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 
 Stamp = datetime | date
@@ -65,15 +67,65 @@ _MONTHS = {
         start=1,
     )
     for name in names.split()
+} | {
+    name: number
+    for number, names in enumerate(
+        (  # Russian (nominative, genitive, abbreviated) and Ukrainian (genitive)
+            "январь января янв січня",
+            "февраль февраля фев февр лютого",
+            "март марта мар березня",
+            "апрель апреля апр квітня",
+            "май мая травня",
+            "июнь июня июн червня",
+            "июль июля июл липня",
+            "август августа авг серпня",
+            "сентябрь сентября сен сент вересня",
+            "октябрь октября окт жовтня",
+            "ноябрь ноября ноя нояб листопада",
+            "декабрь декабря дек грудня",
+        ),
+        start=1,
+    )
+    for name in names.split()
 }
 _WORD_MDY = re.compile(
     r"\b(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})"
 )
 _WORD_DMY = re.compile(
-    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<mon>[^\W\d_]{3,10})\.?,?\s+(?:de\s+)?(?P<y>\d{4})"
+    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(?P<mon>[^\W\d_]{3,10})\.?,?\s+(?:de\s+)?(?P<y>\d{4})"
 )
+# Chinese and Japanese 2025年3月4日, Korean 2025년 3월 4일 (and its dotted 2025. 3. 4.)
+_CJK_YMD = re.compile(
+    r"(?<!\d)(?P<y>\d{4})\s*(?:年|년)\s*(?P<m>\d{1,2})\s*(?:月|월)\s*(?P<d>\d{1,2})(?!\d)"
+    r"|(?<!\d)(?P<ky>\d{4})\.\s(?P<km>\d{1,2})\.\s(?P<kd>\d{1,2})\.?(?!\d)"
+)
+# an ISO day inside a label: "Last updated: 2025-02-22", "Posted 2025-02-22T10:00:00Z"
+_ISO_WITHIN = re.compile(r"(?<![\d./-])(?:19|20)\d\d-\d\d-\d\d(?!\d)")
+
+# "3 days ago" and its kin in the languages of _MONTHS: a number (or "a", "one") and a unit
+_RELATIVE = re.compile(
+    r"(?i)\b(?:(?P<en>\d{1,3}|an?|one)\s+(?P<en_unit>min(?:ute)?|hour|hr|day|week)s?\s+ago"
+    r"|vor\s+(?P<de>\d{1,3}|einer|einem)\s+(?P<de_unit>Minute|Stunde|Tag|Woche)(?:e?n)?"
+    r"|il\s+y\s+a\s+(?P<fr>\d{1,3}|une?)\s+(?P<fr_unit>minute|heure|jour|semaine)s?"
+    r"|hace\s+(?P<es>\d{1,3}|una?)\s+(?P<es_unit>minuto|hora|d[i\u00ed]a|semana)s?"
+    r"|(?P<ru>\d{1,3})\s+(?P<ru_unit>\u043c\u0438\u043d\u0443\u0442|\u0447\u0430\u0441|\u0434\u043d|\u0434\u0435\u043d\u044c|\u043d\u0435\u0434\u0435\u043b)\w*\s+\u043d\u0430\u0437\u0430\u0434)\b"
+    r"|(?<!\d)(?P<cjk>\d{1,3})\s*(?P<cjk_unit>\u5206\u949f|\u5206|\ubd84|\u5c0f\u65f6|\u6642\u9593|\uc2dc\uac04|\u5929|\u65e5|\uc77c|\u9031\u9593|\u5468|\uc8fc)\s*(?:\u524d|\uc804)"
+    r"|^(?:\W*\w+\W+)?(?P<yesterday>yesterday|gestern|hier(?=\s+\u00e0)|ayer|ieri|gisteren)\b"
+)
+_UNITS = {
+    "min": 60, "minute": 60, "minuto": 60, "hour": 3600, "hr": 3600, "stunde": 3600,
+    "heure": 3600, "hora": 3600, "day": 86400, "tag": 86400, "jour": 86400, "dia": 86400,
+    "d\u00eda": 86400, "week": 604800, "woche": 604800, "semaine": 604800, "semana": 604800,
+    # Russian stems; Chinese, Japanese and Korean units
+    "\u043c\u0438\u043d\u0443\u0442": 60, "\u0447\u0430\u0441": 3600, "\u0434\u043d": 86400,
+    "\u0434\u0435\u043d\u044c": 86400, "\u043d\u0435\u0434\u0435\u043b": 604800,
+    "\u5206\u949f": 60, "\u5206": 60, "\ubd84": 60, "\u5c0f\u65f6": 3600, "\u6642\u9593": 3600,
+    "\uc2dc\uac04": 3600, "\u5929": 86400, "\u65e5": 86400, "\uc77c": 86400,
+    "\u9031\u9593": 604800, "\u5468": 604800, "\uc8fc": 604800,
+}  # fmt: skip
 
 Time = tuple[int, int, int, int]  # hour, minute, second, microsecond
+Ymd = tuple[int, int, int]
 # What a parser read: year, month, day, the time if given, the offset if given and known.
 Fields = tuple[int, int, int, Time | None, timezone | None]
 
@@ -158,52 +210,109 @@ def _time_of(text: str) -> tuple[Time | None, timezone | None]:
     return (hour, minute, int(match.group("S") or 0), 0), _zone(label)
 
 
-def _parse_written(text: str) -> Fields | None:
-    day = month = year = None
+def _parse_written(text: str, day_first: bool | None = None) -> Fields | None:
     for pattern in (_WORD_MDY, _WORD_DMY):
         match = pattern.search(text)
         if match and match.group("mon").lower() in _MONTHS:
-            day, month, year = (
-                int(match.group("d")),
-                _MONTHS[match.group("mon").lower()],
+            ymd = (
                 int(match.group("y")),
+                _MONTHS[match.group("mon").lower()],
+                int(match.group("d")),
             )
-            rest = text[: match.start()] + " " + text[match.end() :]
             break
     else:
-        match = _NUMERIC_YMD.search(text) or _NUMERIC_DMY.search(text)
-        if match:
-            day, month = int(match.group("d")), int(match.group("m"))
-        else:
-            match = _NUMERIC_SLASHED.search(text)
-            if not match:
-                return None
-            first, second = int(match.group("a")), int(match.group("b"))
-            if (first > 12) == (second > 12):
-                return None
-            day, month = (first, second) if first > 12 else (second, first)
-        year = int(match.group("y"))
-        rest = text[: match.start()] + " " + text[match.end() :]
-    return (year, month, day, *_time_of(rest))
+        found = _numeric(text, day_first)
+        if found is None:
+            return None
+        match, ymd = found
+    rest = text[: match.start()] + " " + text[match.end() :]
+    return (*ymd, *_time_of(rest))
 
 
-def parse_date(text: str) -> Stamp | None:
+def _numeric(text: str, day_first: bool | None) -> tuple[re.Match[str], Ymd] | None:
+    """A date in digits: year first (also in CJK writing), day first with dots, or slashed.
+
+    A slashed date whose parts could both be the month ("05/03/2024") is read only when
+    `day_first` says which order the page uses.
+    """
+    if match := _CJK_YMD.search(text):
+        parts = match.group("y", "m", "d") if match.group("y") else match.group("ky", "km", "kd")
+        return match, (int(parts[0]), int(parts[1]), int(parts[2]))
+    if match := _NUMERIC_YMD.search(text) or _NUMERIC_DMY.search(text):
+        return match, (int(match.group("y")), int(match.group("m")), int(match.group("d")))
+    match = _NUMERIC_SLASHED.search(text)
+    if not match:
+        return None
+    first, second = int(match.group("a")), int(match.group("b"))
+    if first > 12 and second > 12:
+        return None
+    if first > 12 or second > 12:
+        day_first = first > 12
+    elif day_first is None:
+        return None
+    day, month = (first, second) if day_first else (second, first)
+    return match, (int(match.group("y")), month, day)
+
+
+def _parse_iso_within(text: str) -> Fields | None:
+    match = _ISO_WITHIN.search(text)
+    return _parse_iso(text[match.start() :]) if match else None
+
+
+def parse_date(text: str, *, day_first: bool | None = None) -> Stamp | None:
     """A datetime (aware, with the page's own offset) or a date from `text`; None if unreadable.
 
     Pages write dates every way there is, often inside other words, and a time without an offset
-    names no instant, so only its day is kept.
+    names no instant, so only its day is kept. `day_first` tells how to read a slashed date
+    such as 03/04/2025 (True in most of the world, False in the US); without it such a date,
+    one that either part could be the month of, is not read.
     """
     value = " ".join(text.split())[:200]
     if not value:
         return None
+    if not value.isascii():  # full-width digits and letters as ASCII
+        value = unicodedata.normalize("NFKC", value)
     if _EPOCH.match(value):
         seconds = int(value[:10])
         return datetime.fromtimestamp(seconds, tz=UTC)
-    for parser in (_parse_iso, _parse_rfc822, _parse_written):
-        fields = parser(value)
+    readers: tuple[Callable[[str], Fields | None], ...] = (
+        _parse_iso,
+        _parse_rfc822,
+        lambda v: _parse_written(v, day_first),
+        _parse_iso_within,
+    )
+    for reader in readers:
+        fields = reader(value)
         if fields is not None and (result := _build(fields)) is not None:
             return result
     return None
+
+
+def parse_relative(text: str, now: datetime) -> date | None:
+    """The day a relative label ("3 days ago", "vor 2 Stunden", "3日前") means at `now`.
+
+    Only for a short label that is the relative date (a sentence may say "two weeks ago" of
+    anything); months and years ago name no day. The day is `now`'s own calendar's.
+    """
+    value = " ".join(text.split())
+    if not value or len(value) > 40:
+        return None
+    match = _RELATIVE.search(value)
+    if match is None:
+        return None
+    if match.group("yesterday"):
+        return now.date() - timedelta(days=1)
+    for lang in ("en", "de", "fr", "es", "ru", "cjk"):
+        if match.group(lang):
+            count, unit = match.group(lang).lower(), match.group(f"{lang}_unit").lower()
+            number = int(count) if count.isdigit() else 1
+            return (now - timedelta(seconds=number * _UNITS[unit])).date()
+    return None
+
+
+def mentions_relative_day(text: str) -> bool:
+    """Whether a short label gives a relative date ("3 days ago"); see parse_relative."""
+    return len(text) <= 40 and _RELATIVE.search(text) is not None
 
 
 def parse_feed_date(text: str) -> datetime | None:

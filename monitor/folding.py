@@ -15,10 +15,12 @@ Folding runs in C-level passes: ``str.translate`` for ASCII text.  Other text fi
 common non-ASCII characters replaced (curly quotes, dashes: one ``str.replace`` each), after which
 most news text is ASCII; most of the rest is Latin-1 (German, French, Spanish), encoded so and
 decoded byte by byte to each character's folded form (``codecs.charmap_decode``, one C pass);
-otherwise it is encoded once to find its other non-ASCII characters,
-each replaced in one ``str.replace``, and its ASCII part folded by one ``bytes.translate``.  Only
-characters whose folded form is not one character (``ß``, ligatures, Chinese and Japanese
-characters, lone combining marks) need a Python step each and an offset map.
+otherwise it is encoded once to find its other non-ASCII characters (sorted by kind with set
+operations against sets that the table of folded characters fills), those folded to one other
+character each replaced in one ``str.replace``, and its ASCII part folded by one
+``bytes.translate``.  Only characters whose folded form is not one character need a Python step
+and an entry in the offset map: each ``ß``, ligature or lone combining mark, and each run of
+Chinese and Japanese characters (each set apart by spaces: the run is joined in one step).
 """
 
 from __future__ import annotations
@@ -67,11 +69,29 @@ def _fold_char(c: str) -> str:
 
 
 class _Table(dict[int, str]):
-    """Code point -> folded string, filled on first sight of each character."""
+    """Code point -> folded string, filled on first sight of each character, which is also
+    added to the sets of its kind (so that a text's characters are sorted by set operations)."""
 
     def __missing__(self, cp: int) -> str:
-        value = self[cp] = _fold_char(chr(cp))
+        c = chr(cp)
+        value = self[cp] = _fold_char(c)
+        _SEEN.add(c)
+        if len(value) != 1:
+            _RESIZING.add(c)
+            if value == f" {c} ":
+                _PLAIN_CJK.add(c)
+        elif value != c:
+            _CHANGED.add(c)
+        if _CJK.match(c):
+            _IN_CJK_RANGES.add(c)
         return value
+
+
+_SEEN: set[str] = set()  # the characters in _TABLE
+_CHANGED: set[str] = set()  # folded to one other character
+_RESIZING: set[str] = set()  # folded to none or more than one
+_PLAIN_CJK: set[str] = set()  # Chinese and Japanese characters folded to themselves, spaced
+_IN_CJK_RANGES: set[str] = set()  # any character in those ranges
 
 
 _TABLE = _Table()
@@ -87,12 +107,19 @@ class Folded:
 
     original: str
     text: str
-    # characters whose folded form is not one character: folded offsets (without the leading
-    # space), and for each its (original offset, folded length, folded minus original offset
-    # after it)
+    # runs of characters whose folded form is not one character: their folded offsets (without
+    # the leading space), and for each (original offset, number of characters, folded length of
+    # each, folded minus original offset after the run).  A run is one character (ß, a
+    # ligature, a dropped accent) or consecutive Chinese and Japanese characters, each folded
+    # to itself set apart by spaces (3 characters).
     _resized_at: Sequence[int] = ()
-    _resized: Sequence[tuple[int, int, int]] = ()
+    _resized: Sequence[tuple[int, int, int, int]] = ()
     _original_at: Sequence[int] = ()  # the original offsets alone
+
+    @property
+    def exact(self) -> bool:
+        """Whether every folded offset is the original one plus one (no character resized)."""
+        return not self._resized
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original offsets of the words in text[start:end] (no leading/trailing space)."""
@@ -111,15 +138,21 @@ class Folded:
     def folded_offset(self, at: int) -> int:
         """The offset in `text` where the original offset `at` begins."""
         k = bisect.bisect_left(self._original_at, at) - 1
-        return at + 1 + (self._resized[k][2] if k >= 0 else 0)
+        if k < 0:
+            return at + 1
+        original_at, count, width, shift = self._resized[k]
+        if at < original_at + count:  # within a run, after its first character
+            return self._resized_at[k] + (at - original_at) * width + 1
+        return at + 1 + shift
 
     def _to_original(self, at: int) -> int:
         k = bisect.bisect_right(self._resized_at, at) - 1
         if k < 0:
             return at
-        original_at, length, shift = self._resized[k]
-        if at < self._resized_at[k] + length:
-            return original_at
+        original_at, count, width, shift = self._resized[k]
+        inside = at - self._resized_at[k]
+        if inside < count * width:
+            return original_at + inside // width
         return at - shift
 
 
@@ -136,13 +169,17 @@ _LATIN1_RESIZING = "".join(chr(b) for b in range(256) if len(_TABLE[b]) != 1)
 
 
 @lru_cache(maxsize=256)
-def _splitter(chars: frozenset[str], cjk: bool) -> re.Pattern[str]:
-    """A regex that splits a text at each of `chars` (the few characters other than Chinese
-    and Japanese ones whose folded form is not one character: ß, ligatures, lone accents) and,
-    when `cjk`, at each Chinese or Japanese character, so that a few patterns serve every
-    text."""
-    ranges = _CJK_RANGES if cjk else ""
-    return re.compile("([" + ranges + "".join(re.escape(c) for c in sorted(chars)) + "])")
+def _splitter(chars: frozenset[str], cjk: str) -> re.Pattern[str]:
+    """A regex that splits a text at each of `chars` (the few characters outside the Chinese
+    and Japanese ranges whose folded form is not one character: ß, ligatures, lone accents) and
+    at each run of Chinese and Japanese characters (`cjk` "+"), each one alone ("1") or none
+    (""), so that a few patterns serve every text."""
+    alternatives = []
+    if chars:
+        alternatives.append("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+    if cjk:
+        alternatives.append(f"[{_CJK_RANGES}]" + ("+" if cjk == "+" else ""))
+    return re.compile("(" + "|".join(alternatives) + ")")
 
 
 def fold_segment(text: str) -> Folded:
@@ -166,42 +203,47 @@ def fold_segment(text: str) -> Folded:
             return Folded(original, " " + text + " ")
     data = text.encode("utf-8", "surrogatepass")
     others = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
-    resizing = {c for c in others if len(_TABLE[ord(c)]) != 1}
-    for c in others:
-        if c not in resizing:
-            folded = _TABLE[ord(c)]
-            if folded != c:
-                text = text.replace(c, folded)  # one character for one: a C loop, no search
+    for c in others - _SEEN:  # each character's kind, on first sight
+        _TABLE[ord(c)]
+    for c in others & _CHANGED:  # one character for one: a C loop, no search
+        text = text.replace(c, _TABLE[ord(c)])
+    resizing = others & _RESIZING
     resized_at: list[int] = []
-    resized: list[tuple[int, int, int]] = []
+    resized: list[tuple[int, int, int, int]] = []
+    original_at: list[int] = []
     if resizing:
-        out: list[str] = []
+        # split at runs of Chinese and Japanese characters that fold to themselves (a few
+        # patterns serve every text) and at each other resizing character; the offset map has
+        # one entry for each
+        odd = resizing - _PLAIN_CJK
+        # CJK characters in runs, or each alone when some of them fold to something else
+        cjk = "" if not resizing & _IN_CJK_RANGES else "+" if not odd & _IN_CJK_RANGES else "1"
+        pattern = _splitter(frozenset(odd - _IN_CJK_RANGES), cjk)
+        parts = pattern.split(text)
         at = shift = 0  # offset in the original; folded offset minus original offset so far
-        few = frozenset(c for c in resizing if not _CJK.match(c))
-        for number, part in enumerate(_splitter(few, len(few) < len(resizing)).split(text)):
-            if number % 2:
-                folded = _TABLE[ord(part)]
-                out.append(folded)
-                resized_at.append(at + shift)
-                shift += len(folded) - 1
-                resized.append((at, len(folded), shift))
-                at += 1
+        table = _TABLE
+        for number in range(1, len(parts), 2):
+            at += len(parts[number - 1])
+            part = parts[number]
+            count = len(part)
+            if part[0] in _PLAIN_CJK:
+                parts[number] = " " + "  ".join(part) + " "
+                width = 3
             else:
-                out.append(part)
-                at += len(part)
-        text = "".join(out)
+                parts[number] = table[ord(part)]
+                width = len(parts[number])
+            resized_at.append(at + shift)
+            original_at.append(at)
+            shift += (width - 1) * count
+            resized.append((at, count, width, shift))
+            at += count
+        text = "".join(parts)
     if text.isascii():  # what most texts are once their curly quotes and dashes are replaced
         spaced = text.translate(_ASCII)
     else:
         data = text.encode("utf-8", "surrogatepass").translate(_BYTE_TABLE)
         spaced = data.decode("utf-8", "surrogatepass")
-    return Folded(
-        original,
-        " " + spaced + " ",
-        resized_at,
-        resized,
-        [r[0] for r in resized],
-    )
+    return Folded(original, " " + spaced + " ", resized_at, resized, original_at)
 
 
 def words(text: str) -> tuple[str, ...]:

@@ -27,9 +27,8 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 
 from monitor.folding import fold, words
 from monitor.query import (
@@ -51,11 +50,16 @@ from monitor.scan import (
     TEXT,
     Article,
     Occurrence,
+    Rows,
     Scan,
     Span,
-    new_span,
     segments,
 )
+
+# A Span or a Hit made with one attribute write (its __dict__) instead of the frozen dataclass's
+# __init__, which sets each field through object.__setattr__ (an article's hits have ~12 Spans).
+_new = object.__new__
+_set = object.__setattr__
 
 __all__ = [
     "Article",
@@ -101,6 +105,11 @@ class Hit:
 
 
 _Test = Callable[[Scan], bool]
+# What the automaton's word stands for: (a prefix?, the keys that are the word alone, the keys
+# anchored on it with (key, words before it nearest first, words after it, the last a prefix))
+_Anchor = tuple[
+    bool, tuple[int, ...], tuple[tuple[int, tuple[str, ...], tuple[str, ...], bool], ...]
+]
 # (segment number, folded start, folded end)
 _Place = tuple[int, int, int]
 # After how many articles the triggers are picked again from how often each group occurred.
@@ -167,10 +176,11 @@ class _Keys:
 @dataclass(frozen=True)
 class _Watch:
     name: str
-    test: _Test
+    test: _Test | None  # None: the required groups decide
     positive: tuple[tuple[int, int, str], ...]  # (key id, mask, canonical term)
     min_mentions: int
     required: tuple[tuple[int, int], ...]  # (group, mask): all must be present to match
+    excluded: tuple[tuple[int, int], ...] = ()  # (group, mask): none may be present
 
 
 class _Compiler:
@@ -217,6 +227,46 @@ class _Compiler:
         if isinstance(node, Or) and all(isinstance(c, Term | Alias) for c in node.children):
             return [(self.keys.group(_alternatives(node)), mask)]
         return []
+
+    def decided(self, node: Node) -> bool:
+        """Whether `required` says all there is to the node: the node matches exactly when
+        every (group, mask) pair it gives is present."""
+        if isinstance(node, Term | Alias):
+            return True
+        if isinstance(node, Field):
+            return self.decided(node.child)
+        if isinstance(node, And):
+            return all(self.decided(c) for c in node.children)
+        return isinstance(node, Or) and all(isinstance(c, Term | Alias) for c in node.children)
+
+    def residual(self, node: Node, mask: int, excluded: list[tuple[int, int]]) -> _Test | None:
+        """A test of what `required` does not decide, for an article that has all the node's
+        required groups: None when they decide it all (words, phrases, aliases joined by AND,
+        OR of words), else the test of the parts of its ANDs they do not.  A NOT of a word,
+        phrase or alias under those ANDs is added to `excluded` as (group, mask) instead: the
+        node matches only when none of those is present."""
+        if self.decided(node):
+            return None
+        if isinstance(node, Field):
+            return self.residual(node.child, SCOPES[node.name], excluded)
+        if isinstance(node, Not):
+            inner: Node = node.child
+            scope = mask
+            if isinstance(node.child, Field):
+                inner, scope = node.child.child, SCOPES[node.child.name]
+            if isinstance(inner, Term | Alias):
+                self.looked_in |= scope
+                terms = inner.terms if isinstance(inner, Alias) else (inner,)
+                excluded.append((self.keys.group(terms), scope))
+                return None
+        if isinstance(node, And):
+            tests = [
+                t for c in node.children if (t := self.residual(c, mask, excluded)) is not None
+            ]
+            if not tests:
+                return None
+            return tests[0] if len(tests) == 1 else _all(tuple(tests))
+        return self.test(node, mask)
 
     def groups(self, node: Node) -> set[int]:
         """Every group of terms the node looks for positively."""
@@ -283,6 +333,8 @@ class _Compiler:
                 if not got:
                     return False
                 found.append(got)
+            if len(found) == 2:
+                return _near_pair(scan, found, close_enough, distance)
             return _together(scan, found, close_enough, distance)
 
         return test
@@ -386,7 +438,8 @@ def _together(
     for i, (place, arg) in enumerate(places):
         number, _, after = place
         chosen = {arg: place}
-        for other, arg2 in places[i + 1 :]:
+        for j in range(i + 1, len(places)):  # (not a slice: a copy of the rest for each place)
+            other, arg2 = places[j]
             if other[0] != number or scan.beyond(number, after, other[1], reach):
                 break
             if arg2 not in chosen:
@@ -396,6 +449,35 @@ def _together(
                     break
         if len(chosen) == wanted and fits(scan, list(chosen.values())):
             return True
+    return False
+
+
+def _near_pair(
+    scan: Scan,
+    found: list[list[_Place]],
+    fits: Callable[[Scan, list[_Place]], bool],
+    reach: int,
+) -> bool:
+    """`_together` for two arguments, in one pass over the places in order: each place is
+    tried with the place of the other argument before it in its segment that ends last (the
+    fewest words between; `_together` tries each with the next of the other argument, which
+    finds a pair exactly when this does)."""
+    places = sorted((p, arg) for arg, got in enumerate(found) for p in got)
+    number = -1
+    latest: list[_Place | None] = [None, None]  # for each argument, in this segment
+    for place, arg in places:
+        if place[0] != number:
+            number, latest = place[0], [None, None]
+        other = latest[1 - arg]
+        if (
+            other is not None
+            and not scan.beyond(number, other[2], place[1], reach)
+            and fits(scan, [other, place])
+        ):
+            return True
+        mine = latest[arg]
+        if mine is None or place[2] > mine[2]:
+            latest[arg] = place
     return False
 
 
@@ -416,9 +498,13 @@ class Matcher:
             prominence = spec[2] if len(spec) == 3 else Prominence()
             mask = prominence.mask
             positive = tuple(p for p in compiler.positive(query, mask) if p[0] >= 0)
-            test = compiler.test(query, mask)
+            compiler.test(query, mask)  # which notes where it looks
+            excluded: list[tuple[int, int]] = []
+            test = compiler.residual(query, mask, excluded)
             required = tuple(dict.fromkeys(compiler.required(query, mask)))
-            self._watches.append(_Watch(name, test, positive, prominence.min_mentions, required))
+            self._watches.append(
+                _Watch(name, test, positive, prominence.min_mentions, required, tuple(excluded))
+            )
         # Each watch is looked at only when one of its triggers occurred: groups of terms one of
         # which it cannot match without, chosen among those the fewest watches look for; once
         # articles have been seen, among those that occurred in the fewest articles.
@@ -431,19 +517,47 @@ class Matcher:
         self._by_group: dict[int, tuple[int, ...]] = {}
         self._by_key: list[tuple[int, ...]] = []
         self._pick_triggers()
-        self._automaton: Any = None
+        # for each watch: its required groups (a set), its (group, mask) pairs, its test
+        self._checks = [
+            (
+                sum(1 << g for g in {g for g, _ in watch.required}),
+                watch.required,
+                watch.excluded,
+                watch.test,
+            )
+            for watch in self._watches
+        ]
+        # key id -> the bits of the groups it is in
+        self._key_groups = [sum(1 << g for g in set(groups)) for groups in self._keys.of_key]
+        # The automaton (ahocorasick-rs: a DFA in Rust, its offsets in characters) and for each
+        # of its words: (a prefix?, the keys that are this word alone, the keys anchored on it
+        # with the words around the anchor)
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None
+        self._bytes_automaton: ahocorasick_rs.BytesAhoCorasick | None = None
+        self._values: list[_Anchor] = []
+        self._ascii_values: list[_Anchor] = []
         if self._keys.words:
-            automaton = ahocorasick.Automaton()
             around = self._keys.around
             for text, wid in self._keys.words.items():
-                # (length, a prefix?, the keys that are this word alone, the keys anchored on
-                # it with the words around the anchor)
                 kids = self._keys.anchor_of[wid]
                 alone = tuple(k for k in kids if not around[k][0] and not around[k][1])
                 anchored = tuple((k, *around[k]) for k in kids if k not in alone)
-                automaton.add_word(text, (len(text), not text.endswith(" "), alone, anchored))
-            automaton.make_automaton()
-            self._automaton = automaton
+                self._values.append((not text.endswith(" "), alone, anchored))
+            standard, dfa = ahocorasick_rs.MatchKind.Standard, ahocorasick_rs.Implementation.DFA
+            self._automaton = ahocorasick_rs.AhoCorasick(
+                list(self._keys.words), matchkind=standard, implementation=dfa
+            )
+            # The ASCII words over bytes, for ASCII texts (most, once folded): a str is searched
+            # as UTF-8 with a map from each byte to its character made first, ~1 ns a character;
+            # in ASCII the offsets are the same, and only ASCII words can occur.
+            ascii_words = [(w, wid) for w, wid in self._keys.words.items() if w.isascii()]
+            self._ascii_values = [self._values[wid] for _, wid in ascii_words]
+            if ascii_words:
+                self._bytes_automaton = ahocorasick_rs.BytesAhoCorasick(
+                    [w.encode("ascii") for w, _ in ascii_words],
+                    matchkind=standard,
+                    implementation=dfa,
+                )
 
     def _pick_triggers(self) -> None:
         popularity, occurred = self._popularity, self._occurred
@@ -487,33 +601,58 @@ class Matcher:
     def _find(self, scan: Scan) -> None:
         """Every occurrence of every term in the article's segments."""
         found, where = scan.found, scan.where
-        iterate = self._automaton.iter
+        if self._automaton is None:
+            return
+        # every occurrence of every word, overlapping (`` us `` and `` japan `` share a space),
+        # as (word number, start, end) in characters
+        search = self._automaton.find_matches_as_indexes
+        search_bytes = (
+            self._bytes_automaton.find_matches_as_indexes if self._bytes_automaton else None
+        )
         for number, segment in enumerate(scan.segments):
             text, cut, lead = segment.folded.text, segment.cut, segment.bit
-            for last, (size, prefix, alone, anchored) in iterate(text):
-                start = last - size + 2
-                end = text.index(" ", last) if prefix else last
-                bit = REST if 0 <= cut <= start else lead
-                for kid in alone:
-                    occurrences = found.get(kid)
-                    if occurrences is None:
-                        found[kid] = [(number, start, end, bit)]
-                        where[kid] = bit
-                    else:
-                        occurrences.append((number, start, end, bit))
+            if text.isascii():
+                if search_bytes is None:
+                    continue
+                matches, values = search_bytes(text.encode("ascii"), True), self._ascii_values
+            else:
+                matches, values = search(text, True), self._values
+            if cut < 0:
+                cut = len(text)  # no word starts there: every occurrence is in the lead bit
+            for wid, start, end in matches:
+                prefix, alone, anchored = values[wid]
+                if not anchored and not prefix and len(alone) == 1:  # most: one key, one word
+                    kid = alone[0]
+                    bit = REST if cut <= start + 1 else lead
+                    if kid in where:
+                        found[kid].append((number, start + 1, end - 1, bit))
                         where[kid] |= bit
+                    else:
+                        found[kid] = [(number, start + 1, end - 1, bit)]
+                        where[kid] = bit
+                    continue
+                start += 1
+                end = text.index(" ", end) if prefix else end - 1
+                bit = REST if cut <= start else lead
+                occurrence = (number, start, end, bit)
+                for kid in alone:
+                    if kid in where:
+                        found[kid].append(occurrence)
+                        where[kid] |= bit
+                    else:
+                        found[kid] = [occurrence]
+                        where[kid] = bit
                 for kid, before, after, open_end in anchored:
                     first, stop = _extend(text, start, end, before, after, open_end)
                     if first < 0 or first < cut < stop:
                         continue
-                    bit = REST if 0 <= cut <= first else lead
-                    occurrences = found.get(kid)
-                    if occurrences is None:
+                    bit = REST if cut <= first else lead
+                    if kid in where:
+                        found[kid].append((number, first, stop, bit))
+                        where[kid] |= bit
+                    else:
                         found[kid] = [(number, first, stop, bit)]
                         where[kid] = bit
-                    else:
-                        occurrences.append((number, first, stop, bit))
-                        where[kid] |= bit
 
     def _evaluate(self, scan: Scan) -> list[Hit]:
         """The hits among the watches one of whose triggers occurred."""
@@ -532,17 +671,30 @@ class Matcher:
         for kid in where:
             candidates.update(by_key[kid])
         hits: list[Hit] = []
-        watches = self._watches
+        # the groups that occurred, as bits of one integer: a watch whose required groups are
+        # not all there (most candidates) is passed over with one AND, touching one object
+        there = 0
+        key_groups = self._key_groups
+        for kid in where:
+            there |= key_groups[kid]
+        watches, checks, get = self._watches, self._checks, present.get
         for number in sorted(candidates):
-            watch = watches[number]
-            for group, mask in watch.required:
-                if not present.get(group, 0) & mask:
+            groups, required, excluded, test = checks[number]
+            if there & groups != groups:
+                continue
+            fits = True
+            for group, mask in required:
+                if not get(group, 0) & mask:
+                    fits = False
                     break
-            else:
-                if watch.test(scan):
-                    hit = self._hit(watch, scan)
-                    if hit is not None:
-                        hits.append(hit)
+            for group, mask in excluded if fits else ():
+                if get(group, 0) & mask:
+                    fits = False
+                    break
+            if fits and (test is None or test(scan)):
+                hit = self._hit(watches[number], scan)
+                if hit is not None:
+                    hits.append(hit)
         return hits
 
     def _hit(self, watch: _Watch, scan: Scan) -> Hit | None:
@@ -552,33 +704,57 @@ class Matcher:
         # the distinct occurrences, counted only when more than one is asked for
         counted: set[Occurrence] | None = set() if watch.min_mentions > 1 else None
         for kid, mask, text in watch.positive:
-            if where.get(kid, 0) & mask:  # the bits of all its occurrences: one is in the mask
+            bits = where.get(kid, 0)  # the bits of all its occurrences
+            if bits & mask:
                 terms[text] = None
                 rows = rows_of.get(kid)
                 if rows is None:
                     rows = rows_of[kid] = _rows(scan, kid)
-                for bit, key, span, occurrence in rows:
+                if counted is None and not bits & ~mask:  # every occurrence counts
+                    spans.update(rows[0])
+                    continue
+                for bit, key, span, occurrence in rows[1]:
                     if bit & mask:
                         spans[key] = span
                         if counted is not None:
                             counted.add(occurrence)
         if len(spans if counted is None else counted) < watch.min_mentions:
             return None
-        return Hit(watch.name, tuple(terms), tuple([spans[k] for k in sorted(spans)]))
+        hit = _new(Hit)
+        _set(hit, "__dict__", {
+            "watch": watch.name,
+            "terms": tuple(terms),
+            "spans": tuple([spans[k] for k in sorted(spans)]),
+        })  # fmt: skip
+        return hit
 
 
-def _rows(scan: Scan, kid: int) -> list[tuple[int, tuple[int, int, int, int], Span, Occurrence]]:
-    """For each occurrence of key `kid`: its bit, where it is in the original text (field
-    order, item, start, end, which orders a hit's spans), its Span, the occurrence."""
+def _rows(scan: Scan, kid: int) -> Rows:
+    """For each occurrence of key `kid`: where it is in the original text (field order, item,
+    start, end, which orders a hit's spans) with its Span; and each one's bit, that place, its
+    Span and the occurrence."""
     segments = scan.segments
-    rows = []
+    pairs, rows = [], []
+    last = -1
     for occurrence in scan.found[kid]:
         number, start, end, bit = occurrence
-        segment = segments[number]
-        s, e = segment.folded.original_span(start, end)
-        span = new_span(segment.field, s, e, segment.item)
-        rows.append((bit, (ORDER[segment.field], segment.item, s, e), span, occurrence))
-    return rows
+        if number != last:  # occurrences come segment by segment
+            segment = segments[number]
+            field, item, order, folded = (
+                segment.field,
+                segment.item,
+                ORDER[segment.field],
+                segment.folded,
+            )
+            exact = folded.exact
+            last = number
+        s, e = (start - 1, end - 1) if exact else folded.original_span(start, end)
+        span = _new(Span)
+        _set(span, "__dict__", {"field": field, "start": s, "end": e, "item": item})
+        key = (order, item, s, e)
+        pairs.append((key, span))
+        rows.append((bit, key, span, occurrence))
+    return pairs, rows
 
 
 def _extend(

@@ -23,10 +23,11 @@ __all__ = [
     "Article",
     "FieldName",
     "Occurrence",
+    "Place",
+    "Rows",
     "Scan",
     "Segment",
     "Span",
-    "new_span",
     "segments",
 ]
 
@@ -74,18 +75,6 @@ class Span:
     item: int = 0
 
 
-_new = object.__new__
-_set = object.__setattr__
-
-
-def new_span(field: FieldName, start: int, end: int, item: int) -> Span:
-    """Span(field, start, end, item), made with one attribute write instead of the frozen
-    dataclass's __init__, which sets each field through object.__setattr__ (a hit has ~9)."""
-    span = _new(Span)
-    _set(span, "__dict__", {"field": field, "start": start, "end": end, "item": item})
-    return span
-
-
 @dataclass(frozen=True)
 class Segment:
     """One field's text (one author or tag) folded; the body is one segment whose words from
@@ -100,6 +89,11 @@ class Segment:
 
 # An occurrence of a term: (segment number, folded start, folded end, bit of its segment part)
 Occurrence = tuple[int, int, int, int]
+# A key's occurrences as a hit reports them: for each, its place in the original text (field
+# order, item, start, end: what orders a hit's spans) and its Span; and for each, its bit, that
+# place, its Span and the occurrence
+Place = tuple[int, int, int, int]
+Rows = tuple[list[tuple[Place, Span]], list[tuple[int, Place, Span, Occurrence]]]
 
 
 class Scan:
@@ -112,9 +106,8 @@ class Scan:
         self.where: dict[int, int] = {}  # key id -> bits of the segments it occurred in
         self.present: dict[int, int] = {}  # group id -> bits of the segments any occurred in
         self._sentences: dict[tuple[int, int], int] = {}  # (segment, start) -> sentence end
-        # key id -> for each occurrence: (its bit, (field order, item, start, end), its Span,
-        # the occurrence), made when a hit first needs them
-        self.rows: dict[int, list[tuple[int, tuple[int, int, int, int], Span, Occurrence]]] = {}
+        # key id -> its occurrences' places and Spans, made when a hit first needs them
+        self.rows: dict[int, Rows] = {}
 
     def words_between(self, number: int, start: int, end: int, limit: int) -> int:
         """The words of segment `number` between folded offsets `start` and `end`, counted up

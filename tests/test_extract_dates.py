@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.dates import is_plausible, parse_date
+from crawler.dates import is_plausible, parse_date, parse_relative
 from crawler.extract import extract_article
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
@@ -39,6 +39,19 @@ def tz(hours: float) -> timezone:
         ("12/25/2023", date(2023, 12, 25)),
         ("05/03/2024", None),  # March or May: left to other sources
         ("1714751262", datetime(2024, 5, 3, 15, 47, 42, tzinfo=UTC)),
+        ("Last updated: 2025-02-22", date(2025, 2, 22)),  # an ISO day inside a label
+        ("Posted 2025-02-22T10:05:00Z", datetime(2025, 2, 22, 10, 5, tzinfo=UTC)),
+        ("December 15th 2025", date(2025, 12, 15)),
+        ("1er mars 2025", date(2025, 3, 1)),
+        ("4 de marzo de 2025", date(2025, 3, 4)),
+        ("4. März 2025", date(2025, 3, 4)),
+        ("2025年3月4日 10:30", date(2025, 3, 4)),
+        ("公開日\uff1a\uff12\uff10\uff12\uff15年\uff13月\uff14日", date(2025, 3, 4)),  # full-width
+        ("2025년 3월 4일", date(2025, 3, 4)),
+        ("2025. 3. 4. 오후", date(2025, 3, 4)),
+        ("4 марта 2025 \u0433.", date(2025, 3, 4)),  # with the abbreviation of the word for year
+        ("Опубликовано: 12 сентября 2024, 10:15 MSK", datetime(2024, 9, 12, 10, 15, tzinfo=tz(3))),
+        ("4 березня 2025", date(2025, 3, 4)),
         ("yesterday", None),
         ("2024-13-45", None),
         ("", None),
@@ -51,6 +64,22 @@ def test_parse_date(text: str, expected: datetime | date | None) -> None:
         assert isinstance(result, datetime) and result.utcoffset() == expected.utcoffset()
     elif expected is not None:
         assert not isinstance(result, datetime)
+
+
+@pytest.mark.parametrize(
+    ("text", "day_first", "expected"),
+    [
+        ("03/04/2025", True, date(2025, 4, 3)),
+        ("03/04/2025", False, date(2025, 3, 4)),
+        ("03/04/2025", None, None),
+        ("25/12/2023", False, date(2023, 12, 25)),  # a part above 12 decides for itself
+        ("13/14/2023", True, None),
+    ],
+)
+def test_slashed_dates_read_in_the_order_given(
+    text: str, day_first: bool | None, expected: date | None
+) -> None:
+    assert parse_date(text, day_first=day_first) == expected
 
 
 @pytest.mark.parametrize(
@@ -205,6 +234,8 @@ def dated(head: str, shown: str) -> datetime | date | None:
         ('<p class="date">09.10.2024</p>', datetime(2024, 9, 10, 16, 7, tzinfo=UTC)),
         # a day off a UTC time is the same moment in the site's zone
         ("<p>Sep 11, 2024</p>", datetime(2024, 9, 10, 16, 7, tzinfo=UTC)),
+        # but no zone on Earth (-12:00 to +14:00) puts 16:07 UTC on the 9th: another day
+        ("<p>Sep 9, 2024</p>", date(2024, 9, 9)),
         # a sentence that cites a date is not a dateline
         (
             "<p>The timetable that came into force on March 2, 2024 is replaced on Monday.</p>",
@@ -229,3 +260,180 @@ def test_a_teasers_time_before_the_story_is_not_taken() -> None:
     )
     article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
     assert article is not None and article.published == date(2024, 3, 3)
+
+
+def test_an_updated_date_is_the_shown_date_when_no_other_states_the_first_publication() -> None:
+    # JSON-LD keeps the first draft's day; the page shows its reader only "Updated ...", and
+    # no OpenGraph article:published_time states a first publication
+    assert fixture_date("dateline_updated_only.html") == date(2025, 9, 17)
+
+
+def test_an_updated_date_shown_beside_the_headline_before_a_date_in_the_text() -> None:
+    # no date markup at all: the page's "Last updated" label, not the menu's date that
+    # htmldate's search finds first
+    assert fixture_date("dateline_updated_no_markup.html") == date(2025, 12, 12)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en-GB", date(2025, 4, 3)), ("en-US", date(2025, 3, 4)), ("de", date(2025, 4, 3))],
+)
+def test_a_slashed_date_beside_the_headline_is_read_in_the_pages_order(
+    lang: str, expected: date
+) -> None:
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        f'<html lang="{lang}"><head><title>Ferry timetables change</title></head><body>'
+        f'<main><h1>Ferry timetables change</h1><p class="date">03/04/2025</p>{text}</main>'
+        "</body></html>"
+    )
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None and article.published == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 days ago", date(2025, 5, 29)),
+        ("Posted an hour ago", date(2025, 6, 1)),
+        ("2 weeks ago", date(2025, 5, 18)),
+        ("Yesterday, 10:30", date(2025, 5, 31)),
+        ("vor 3 Tagen", date(2025, 5, 29)),
+        ("Gestern, 18:04 Uhr", date(2025, 5, 31)),
+        ("il y a 2 jours", date(2025, 5, 30)),
+        ("hier \u00e0 10h", date(2025, 5, 31)),
+        ("hace 5 d\u00edas", date(2025, 5, 27)),
+        ("3 \u0434\u043d\u044f \u043d\u0430\u0437\u0430\u0434", date(2025, 5, 29)),  # Russian
+        ("3日前", date(2025, 5, 29)),
+        ("发布于2周前", date(2025, 5, 18)),
+        ("3일 전", date(2025, 5, 29)),
+        ("Klik hier", None),  # Dutch "here", not French "yesterday"
+        ("2 months ago", None),  # no day
+        ("The harbour master said three weeks ago that the fees would rise again", None),
+    ],
+)
+def test_parse_relative(text: str, expected: date | None) -> None:
+    assert parse_relative(text, NOW) == expected
+
+
+def test_a_relative_date_beside_the_headline_counts_from_now_and_only_with_now() -> None:
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        "<html><head><title>Ferry timetables change</title></head><body><main>"
+        f'<h1>Ferry timetables change</h1><p class="meta">3 days ago</p>{text}</main></body></html>'
+    )
+    url = "https://f.example/news/ferry-timetables-change"
+    article = extract_article(doc, url, now=NOW)
+    assert article is not None and article.published == date(2025, 5, 29)
+    article = extract_article(doc, url)
+    assert article is not None and article.published is None
+
+
+def test_a_date_outside_the_headlines_article_is_not_its_dateline() -> None:
+    # the site's "today" line sits just above the story's <article>; the story's own date
+    # comes after its standfirst
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        "<html><head><title>Ferry timetables change</title></head><body>"
+        '<div class="today"><strong>Friday</strong>, December 19, 2025</div>'
+        "<article><h1>Ferry timetables change</h1>"
+        "<p>What the new timetable means for commuters on the island routes.</p>"
+        f'<div class="meta">12.12.2025</div>{text}</article></body></html>'
+    )
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW_LATER)
+    assert article is not None and article.published == date(2025, 12, 12)
+
+
+def test_one_label_with_an_update_and_the_publication_gives_the_publication() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "Article", "headline": "Ferry timetables'
+        ' change", "datePublished": "2019-08-14T13:00:00Z"}</script>'
+    )
+    shown = '<p class="meta">Updated May 3, 2024 | Published May 1, 2024</p>'
+    assert dated(head, shown) == date(2024, 5, 1)
+
+
+def test_the_headlines_article_gives_the_time_before_a_marked_teaser_time() -> None:
+    # a teaser card marks its <time> as a publication time; the story's own <time>, at the
+    # foot of its text, is not marked and too far from the headline to be its dateline
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 20 + "</p>"
+    doc = (
+        "<html><head><title>Ferry timetables change</title></head><body>"
+        '<aside><article class="card"><a href="/news/harbour-fees">Harbour fees rise</a>'
+        '<time class="published" datetime="2024-01-05">Jan 5</time></article></aside>'
+        f"<main><article><h1>Ferry timetables change</h1>{text}"
+        '<p class="foot">Posted <time datetime="2024-03-03T09:00:00+01:00">3 March</time></p>'
+        "</article></main></body></html>"
+    )
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None and article.published == datetime(2024, 3, 3, 9, tzinfo=tz(1))
+
+
+def test_a_news_page_that_shows_only_its_update_gives_that_date() -> None:
+    # NewsArticle markup from the first version, no OpenGraph publication time, and the page
+    # shows its reader only when it was updated
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferry'
+        ' timetables change", "datePublished": "2018-04-03T16:50:31Z"}</script>'
+    )
+    shown = '<p class="meta">Updated: Dec 19, 2024 1:06 PM EST</p>'
+    assert dated(head, shown) == datetime(2024, 12, 19, 13, 6, tzinfo=tz(-5))
+
+
+def test_an_update_shown_beside_the_headline_yields_to_a_publication_the_page_shows_too() -> None:
+    # the markup's day is printed at the foot of the story: the reader is given both dates
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 20 + "</p>"
+    doc = (
+        '<html><head><script type="application/ld+json">{"@type": "Article", "headline":'
+        ' "Ferry timetables change", "datePublished": "2025-01-05"}</script></head><body>'
+        '<main><h1>Ferry timetables change</h1><p class="meta">Updated Jun 16, 2025</p>'
+        f'{text}<p class="foot">First published January 5, 2025</p></main></body></html>'
+    )
+    url = "https://f.example/news/ferry-timetables-change"
+    article = extract_article(doc, url, now=NOW_LATER)
+    assert article is not None and article.published == date(2025, 1, 5)
+
+
+def test_a_modification_date_alone_is_the_pages_date_before_a_guess_from_the_text() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "Article", "headline": "Ferry timetables'
+        ' change", "dateModified": "2025-12-11 00:00:00"}</script>'
+    )
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        f"<html><head>{head}</head><body>"
+        '<nav class="top"><span class="post-date">October 17, 2025</span></nav>'
+        f"<main><h1>Ferry timetables change</h1>{text}</main></body></html>"
+    )
+    url = "https://f.example/news/ferry-timetables-change"
+    article = extract_article(doc, url, now=NOW_LATER)
+    assert article is not None and article.published == date(2025, 12, 11)
+
+
+@pytest.mark.parametrize(
+    ("foot", "expected"),
+    [
+        (
+            "This guide was <em>originally published</em> on 26 Sep 2019 at 4:12pm and has been"
+            " updated on March 1, 2025.",
+            date(2019, 9, 26),
+        ),
+        # the statement's own date is unreadable: its update's date is not taken for it
+        (
+            "Originally published on the 21st of June 2017 and updated on July 18, 2020.",
+            datetime(2025, 3, 1, 9, tzinfo=UTC),
+        ),
+    ],
+)
+def test_a_page_that_says_when_it_was_originally_published(
+    foot: str, expected: datetime | date
+) -> None:
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 20 + "</p>"
+    doc = (
+        '<html><head><meta property="article:published_time" content="2025-03-01T09:00:00Z">'
+        "</head><body><main><h1>Ferry timetables change</h1>"
+        f'{text}<p class="foot">{foot}</p></main></body></html>'
+    )
+    url = "https://f.example/news/ferry-timetables-change"
+    article = extract_article(doc, url, now=NOW_LATER)
+    assert article is not None and article.published == expected

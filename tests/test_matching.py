@@ -503,6 +503,10 @@ def test_every_folded_word_maps_back_to_the_original_text(text: str) -> None:
         # Latin-1 once the quotes are replaced: folded by byte; ß and ½ grow, Ø stays non-ASCII
         ("\u201eStraße\u201c \xbd \xd8re", ((1, 7), (9, 10), (9, 10), (11, 14))),
         ("東京 Tokyo", ((0, 1), (1, 2), (3, 8))),  # each CJK character is a word
+        # a run of CJK characters (one entry in the offset map), then a full stop
+        ("東京都の日本語。Tokyo", (*((i, i + 1) for i in range(7)), (8, 13))),
+        # ゟ folds to two kana, halfwidth ｱ to ア: the runs are cut at each
+        ("日本ゟ語 ｱ東京", ((0, 1), (1, 2), (2, 3), (2, 3), (3, 4), (5, 6), (6, 7), (7, 8))),
         ("e\u0301cole!", ((0, 6),)),  # a combining accent is dropped but stays in the span
     ],
 )

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from htmldate import find_date
 
-from crawler.dates import LATEST, SKEW, Stamp, day_of, is_plausible, not_before, parse_date
+from crawler.dates import (
+    LATEST,
+    SKEW,
+    Stamp,
+    day_of,
+    is_plausible,
+    not_before,
+    parse_date,
+    parse_relative,
+)
 from crawler.extract.primitives.dateline import Shown, shown_dates
 from crawler.extract.primitives.jsonld import texts, types_of
 from crawler.extract.primitives.page import Page, element_text
@@ -67,17 +76,27 @@ def _jsonld_values(page: Page, key: str, *, any_node: bool = False) -> Iterator[
             yield from texts(node.get(key))
 
 
+_MARKED_TIME = (
+    ".//time[@pubdate or contains(@class, 'publish') or contains(@itemprop, 'datePublished')]"
+    "/@datetime"
+)
+
+
 def _time_elements(page: Page) -> list[str]:
-    """datetime attributes of <time>: marked publication times first, then the first one."""
-    marked = page.tree.xpath(
-        "//time[@pubdate or contains(@class, 'publish') or contains(@itemprop, 'datePublished')]"
-        "/@datetime"
-    )
+    """datetime attributes of <time>: marked publication times first, then the first one.
+
+    Those in the <article> that holds the headline come before the rest of the page's, whose
+    teasers and sidebars carry other stories' times.
+    """
+    story = next(iter(page.tree.xpath("(//h1)[1]/ancestor::article[1]")), None)
+    scoped = [] if story is None else story.xpath(_MARKED_TIME)[:2]
+    scoped += [] if story is None else story.xpath(".//time/@datetime")[:1]
+    marked = page.tree.xpath(_MARKED_TIME)
     # the story's own <article> before the page's teasers and sidebars
     first = (
         page.tree.xpath("//article//time/@datetime")[:1] or page.tree.xpath("//time/@datetime")[:1]
     )
-    return [str(v) for v in [*marked[:2], *first]]
+    return [str(v) for v in [*scoped, *marked[:2], *first]]
 
 
 def _url_date(page: Page) -> list[str]:
@@ -124,10 +143,14 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
 
     Outside news, the date the page shows beside its headline wins over a markup date it
     contradicts: such pages are re-dated when they are refreshed, and their markup keeps the
-    day the page was first saved. A date labelled as an update does not count, and a
-    NewsArticle's markup is the newsroom's own and stands.
+    day the page was first saved. A date labelled as an update does not count while the page
+    states its first publication in OpenGraph (article:published_time) or shows a date not so
+    labelled; without either, the "Updated" date is the one the page gives its reader (sites
+    that re-publish a guide show only that, and their JSON-LD keeps the first draft's day).
+    A NewsArticle's markup is the newsroom's own and stands over any other shown date.
+    Without a publication date anywhere, the markup's modification date is the page's date.
     """
-    selected = _first([_selected(page, selectors, "published")], now)
+    selected = _first([_selected(page, selectors, "published")], now) or _stated(page, now)
     if selected is not None:
         return selected
     sources: list[Iterable[str]] = [
@@ -140,37 +163,125 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
         _url_date(page),
     ]
     found = _first(sources, now)
-    if found is not None and _is_news(page):
-        return _local_day(found, page)
     shown = _shown(page, now)
+    if found is not None and _is_news(page) and (shown or _states_first_publication(page)):
+        return _local_day(found, page)
+    if not shown and (found is None or not _states_first_publication(page)):
+        shown = _shown(page, now, updated=True)
+        if found is not None and shown and day_of(found) in _visible_days(page):
+            shown = []  # the page does show its first publication, further from the headline
+    if found is None and shown:
+        return shown[0]
     if found is None:
-        return shown[0] if shown else _local_day(_guessed(page, now), page)
+        # a markup modification date (the only day the page gives) before htmldate's guess
+        return _local_day(modified(page, selectors, now, None) or _guessed(page, now), page)
     if not shown or any(_agrees(value, found) for value in shown):
         return _local_day(found, page)
     return shown[0]
+
+
+_ORIGINALLY = re.compile(r"(?i)\boriginally\s+(?:published|posted)\b.{0,60}")
+_LATER = re.compile(r"(?i)\b(?:updat|edit|modif|revis|republish)")
+
+
+def _stated(page: Page, now: datetime | None) -> Stamp | None:
+    """The day a page says in words it was first published: "This article was originally
+    published on 26 Sep 2019 and has been updated since", "Originally posted November 9, 2022".
+    """
+    nodes = page.tree.xpath("//body//text()[contains(translate(., 'O', 'o'), 'originally')]")
+    for node in nodes[:5]:
+        element = node.getparent()
+        if element is not None and node.is_tail:  # the text after an element is its parent's
+            element = element.getparent()
+        for _ in range(2):  # the words may be in an <em> or <a> inside the sentence
+            if element is None:
+                break
+            if (value := _stated_in(element_text(element), page, now)) is not None:
+                return value
+            element = element.getparent()
+    return None
+
+
+def _stated_in(text: str, page: Page, now: datetime | None) -> Stamp | None:
+    for match in _ORIGINALLY.finditer(text):
+        said = _LATER.split(match.group(0), maxsplit=1)[0]
+        value = parse_date(said, day_first=_day_first(page))
+        if value is not None and is_plausible(value, now):
+            return value
+    return None
 
 
 def _is_news(page: Page) -> bool:
     return any("newsarticle" in t for node in page.jsonld.articles() for t in types_of(node))
 
 
-def _shown(page: Page, now: datetime | None) -> list[Stamp]:
-    """The plausible publication dates shown beside the headline, nearest first."""
-    values = (_shown_stamp(d) for d in shown_dates(page.tree) if not d.updated)
+_WRITTEN_DATE = re.compile(
+    r"[^\W\d_]{3,10}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}"
+    r"|\d{1,2}(?:st|nd|rd|th|er)?\.? (?:de )?[^\W\d_]{3,10}\.?,? (?:de )?\d{4}"
+    r"|(?<!\d)\d{4}-\d\d-\d\d(?!\d)|(?<!\d)\d{1,2}[./]\d{1,2}[./]\d{4}(?!\d)"
+)
+
+
+def _visible_days(page: Page) -> set[date]:
+    """The days written anywhere in the page's visible text."""
+    body = page.tree.find("body")
+    text = element_text(body) if body is not None else ""
+    day_first = _day_first(page)
+    values = (parse_date(m.group(0), day_first=day_first) for m in _WRITTEN_DATE.finditer(text))
+    return {day_of(value) for value in values if value is not None}
+
+
+def _states_first_publication(page: Page) -> bool:
+    """Whether the page gives OpenGraph's article:published_time, a day that sites set once."""
+    return bool(page.meta.get("article:published_time"))
+
+
+def _shown(page: Page, now: datetime | None, *, updated: bool = False) -> list[Stamp]:
+    """The plausible dates shown beside the headline, nearest first: publication dates, or
+    with `updated` those labelled as an update."""
+    day_first = _day_first(page)
+    values = (
+        _shown_stamp(d, day_first, now) for d in shown_dates(page.tree) if d.updated is updated
+    )
     return [v for v in values if v is not None and is_plausible(v, now)]
 
 
-def _shown_stamp(shown: Shown) -> Stamp | None:
+_MONTH_FIRST_REGIONS = frozenset({"us", "ph", "fm", "mh", "pw"})
+_YEAR_FIRST_LANGUAGES = frozenset({"zh", "ja", "ko", "hu", "lt", "mn"})
+
+
+def _day_first(page: Page) -> bool | None:
+    """Whether the page writes 03/04/2025 for 3 April: by its language and region.
+
+    The US (and a few places that follow it) put the month first; English without a region,
+    Canada (both orders in use) and languages that put the year first leave it open.
+    """
+    tag = page.tree.get("lang") or page.first_meta("og:locale") or ""
+    parts = tag.strip().lower().replace("_", "-").split("-")
+    language, region = parts[0], parts[1] if len(parts) > 1 else ""
+    if not language or language in _YEAR_FIRST_LANGUAGES or region == "ca":
+        return None
+    if region in _MONTH_FIRST_REGIONS:
+        return False
+    return None if language == "en" and not region else True
+
+
+def _shown_stamp(
+    shown: Shown, day_first: bool | None = None, now: datetime | None = None
+) -> Stamp | None:
     """A shown date; a <time> in UTC whose text gives the day before or after is that day.
 
     Sites that store times in UTC put them in the datetime attribute and print the reader's
     (the site's) own day in the text: a story posted in the evening west of Greenwich is
-    the next day in UTC.
+    the next day in UTC. A relative label ("3 hours ago") counts from `now`, and only
+    when `now` is given.
     """
-    value = parse_date(shown.text)
+    value = parse_date(shown.text, day_first=day_first)
+    if value is None and now is not None:
+        return parse_relative(shown.text, now)
     if not isinstance(value, datetime) or value.utcoffset() != timedelta(0) or not shown.label:
         return value
-    local = parse_date(shown.label)
+    local = parse_date(shown.label, day_first=day_first)
     if local is not None and abs((day_of(local) - value.date()).days) == 1:
         return day_of(local)
     return value
@@ -187,8 +298,15 @@ def _agrees(shown: Stamp, found: Stamp) -> bool:
         return True
     if day.day <= 12 and day.replace(day=day.month, month=day.day) == other:
         return True
-    timed = isinstance(found, datetime) or isinstance(shown, datetime)
-    return timed and abs((day - other).days) == 1
+    if isinstance(found, datetime):
+        return day in _local_days(found)
+    return isinstance(shown, datetime) and other in _local_days(shown)
+
+
+def _local_days(moment: datetime) -> set[date]:
+    """The calendar days `moment` falls on somewhere on Earth (offsets from -12:00 to +14:00)."""
+    utc = moment.astimezone(UTC)
+    return {(utc + timedelta(hours=hours)).date() for hours in (-12, 14)} | {utc.date()}
 
 
 def _local_day(found: Stamp | None, page: Page) -> Stamp | None:

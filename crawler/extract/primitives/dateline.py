@@ -1,19 +1,22 @@
 """The dates a page shows its reader beside the headline: the dateline and the byline's date.
 
 A story's page prints its date where the reader looks for it, just above or below the <h1>
-("March 1, 2024", "Updated: Dec 12, 2025", "12.12.2025 · 3 min read"). Dates further away
-belong to something else: teasers of other stories, comments, the footer's copyright line.
-Navigation, asides and footers are not read at all, and neither is text that is a sentence
-rather than a label.
+("March 1, 2024", "Updated: Dec 12, 2025", "12.12.2025 · 3 min read", "3 hours ago"). Dates
+further away belong to something else: teasers of other stories, comments, the footer's
+copyright line. Navigation, asides and footers are not read at all, and neither is text that
+is a sentence rather than a label.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from lxml import etree
+
+from crawler.dates import mentions_relative_day
 
 _BEFORE = 300  # characters of visible text before the headline that may hold its dateline
 _AFTER = 600  # characters after the headline's end
@@ -23,7 +26,7 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _CONTEXT_CHARS = 30  # of the text before a date that may label it
 _UPDATED = re.compile(
     r"(?i)updat|modif|revis|reviewed|edited|aktualisiert|ge\u00e4ndert|mis\s+\u00e0\s+jour"
-    r"|actualiza|aggiornat|bijgewerkt"
+    r"|actualiza|aggiornat|bijgewerkt|g\u00fcncel"
 )
 _PUBLISHED = re.compile(r"(?i)publi")
 _SKIPPED = frozenset(
@@ -52,6 +55,8 @@ class _Walk:
     previous: str = ""  # the last piece of text passed, which may label the next one
     in_time: int = 0  # inside a <time> with a datetime, whose text is that datetime
     heading: Any = None  # the <h1> being walked through
+    articles: dict[Any, list[int]] = field(default_factory=dict)  # <article>: start, end
+    story: Any = None  # the <article> the headline stands in, if any
 
 
 def shown_dates(tree: Any) -> list[Shown]:
@@ -63,10 +68,15 @@ def shown_dates(tree: Any) -> list[Shown]:
     if len(walk.span) < 2:
         return []
     start, end = walk.span
+    # the <article> that holds the headline bounds its dateline: what lies outside it (a
+    # "today" line, a ticker) is not the story's
+    bounds = walk.articles.get(walk.story, [])
+    first, last = bounds[0] if bounds else 0, bounds[1] if len(bounds) > 1 else walk.offset
     near = [
         (start - offset if offset < start else offset - end, shown)
         for offset, shown in walk.marks
-        if start - _BEFORE <= offset <= end + _AFTER and not start <= offset < end
+        if max(start - _BEFORE, first) <= offset <= min(end + _AFTER, last)
+        and not start <= offset < end
     ]
     near.sort(key=lambda pair: pair[0])
     return [shown for _, shown in near]
@@ -107,9 +117,12 @@ def _walk(body: Any) -> _Walk:
 
 
 def _open(element: Any, walk: _Walk) -> None:
+    if element.tag == "article":
+        walk.articles[element] = [walk.offset]
     if element.tag == "h1" and not walk.span:
         walk.span.append(walk.offset)
         walk.heading = element
+        walk.story = next(element.iterancestors("article"), None)
     stamp = element.get("datetime") if element.tag == "time" else None
     if stamp:  # the datetime stands for the text inside, which is not read again
         own = " ".join("".join(element.itertext()).split())[:_LABEL_CHARS]
@@ -118,6 +131,8 @@ def _open(element: Any, walk: _Walk) -> None:
 
 
 def _close(element: Any, walk: _Walk) -> None:
+    if element.tag == "article" and element in walk.articles:
+        walk.articles[element].append(walk.offset)
     if element.tag == "time" and element.get("datetime"):
         walk.in_time -= 1
     if element is walk.heading:
@@ -149,8 +164,34 @@ def _text(text: str | None, walk: _Walk) -> None:
         return
     if len(label) <= _LABEL_CHARS:
         walk.labels.append((walk.offset, label))
-    if not walk.in_time and len(label) <= _LABEL_CHARS and _YEAR.search(label):
-        updated = _UPDATED.search(label) or _UPDATED.search(walk.previous)
-        walk.marks.append((walk.offset, Shown(label, bool(updated))))
+    if not walk.in_time and len(label) <= _LABEL_CHARS and _dated(label):
+        for piece, updated in _pieces(label, walk.previous):
+            walk.marks.append((walk.offset, Shown(piece, updated)))
     walk.offset += len(label) + 1
     walk.previous = label[-_CONTEXT_CHARS:]
+
+
+def _dated(text: str) -> bool:
+    return bool(_YEAR.search(text)) or mentions_relative_day(text)
+
+
+def _pieces(label: str, previous: str) -> list[tuple[str, bool]]:
+    """A label's dates, each with whether it is an update's.
+
+    One label may give both ("Published May 1, 2024 \u00b7 Updated May 3, 2024", "December 3,
+    2025. Updated: December 7, 2025"): each word opens its own piece. A date before any such
+    word is an update's when the text just before the label says so.
+    """
+    starts = sorted(
+        {m.start() for m in _UPDATED.finditer(label)}
+        | {m.start() for m in _PUBLISHED.finditer(label)}
+    )
+    pieces = []
+    head = label[: starts[0]] if starts else label
+    if _dated(head):
+        pieces.append((head, bool(_UPDATED.search(previous))))
+    for start, end in pairwise([*starts, len(label)]):
+        piece = label[start:end]
+        if _dated(piece):
+            pieces.append((piece, bool(_UPDATED.match(piece))))
+    return pieces
