@@ -581,3 +581,20 @@ def test_a_long_paragraph_the_text_repeats_once_stays() -> None:
         f"</p>{later}<h2>Labs</h2><p>{definition}</p></article></body></html>"
     )
     assert body_of_html(html).count("Live streaming means the class") == 6
+
+
+def test_a_heading_left_with_nothing_under_it_ends_no_body() -> None:
+    """The title of a box after the story ("More on this"), whose links are dropped, is not
+    the story's last line."""
+    links = "".join(
+        f"<p><a href='/story-{n}'>Another story about the coast, number {n}, with a long "
+        "linked title</a></p>"
+        for n in range(5)
+    )
+    html = (
+        f"<html><body><article><h1>Harbour plan</h1>{story(5)}<h2>Harbour archive</h2>"
+        f"{links}</article></body></html>"
+    )
+    body = body_of_html(html)
+    assert body.endswith("to read as real article text.")
+    assert "Harbour archive" not in body

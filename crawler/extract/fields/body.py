@@ -357,6 +357,12 @@ def _paragraphs(texts: list[str]) -> str:
     return "\n\n".join(once if repeated >= _REPEATED_SHARE * total else out)
 
 
+def _is_orphan_heading(block: Block) -> bool:
+    """A heading ends the kept text: the title of what follows the story, whose links went
+    (a list's last point, an <li><h3>, is no such heading)."""
+    return block.owner.tag in HEADINGS and _list_item(block) is None
+
+
 def _without_copies(texts: list[str]) -> list[str]:
     """The texts without a long one that many others already say: a second copy of the story
     in one block (its Markdown source, a print version) repeats what the page shows."""
@@ -424,6 +430,8 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
         for i in _select(blocks, main, seeds, reference, _host(url))
         if not is_headline(blocks[i].text, headlines)
     ]
+    if len(keep) > 1 and _is_orphan_heading(blocks[keep[-1]]):
+        keep.pop()
     texts = _without_copies([blocks[i].text for i in keep])
     if keep:
         lead = [t for t in dict.fromkeys(standfirst(tree, blocks, keep[0])) if t not in texts]
