@@ -6,6 +6,7 @@
     python bench/extract.py --worst 10           # also newsmon's 10 worst pages per field
     python bench/extract.py --half even          # tune on one half of the pages ...
     python bench/extract.py --half odd           # ... and check on the other
+    python bench/extract.py --by-type            # also pages taken as articles, per page type
     python bench/extract.py --corpus /path/to/corpus --no-anchor
 
 Scoring follows the corpus README (the article-extraction-benchmark's method): bodies as
@@ -82,6 +83,7 @@ class Score:
     detection: Counter[str] = field(default_factory=Counter)  # tp, fp, fn, tn
     misses: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # id, gold, got
     typed: bool = False  # the set's pages have types: detection is scored
+    by_type: Counter[tuple[str, bool]] = field(default_factory=Counter)  # (type, found): pages
 
 
 # -- corpus ---------------------------------------------------------------------------------------
@@ -255,6 +257,7 @@ def score(score: Score, page: Page, result: Result) -> None:
     """Add one page's figures: detection on every page, the fields on article pages."""
     article = page.page_type == "article"
     score.detection[("t" if result.found == article else "f") + ("p" if result.found else "n")] += 1
+    score.by_type[(page.page_type, result.found)] += 1
     score.seconds.append(result.seconds)
     if not result.found and article:
         _miss(score, "detection", page, "article", "none")
@@ -354,6 +357,22 @@ def report(scores: dict[str, dict[str, Score]], corpora: list[str]) -> None:
         print(f"time ratio {names[0]}/{names[1]}: {ms_all[names[0]] / ms_all[names[1]]:.2f}")
 
 
+def report_types(scores: dict[str, dict[str, Score]], corpora: list[str]) -> None:
+    """Per page type of each typed set: its pages, and how many each extractor took as articles."""
+    names = list(scores)
+    for corpus in corpora:
+        if not scores[names[0]][corpus].typed:
+            continue
+        counts = scores[names[0]][corpus].by_type
+        types = sorted({t for t, _ in counts}, key=lambda t: (t != "article", t))
+        print(f"\n{corpus} pages taken as articles, per page type:")
+        print(f"  {'type':<15}{'pages':>7}" + "".join(f"{n:>15}" for n in names))
+        for page_type in types:
+            total = counts[(page_type, True)] + counts[(page_type, False)]
+            taken = [scores[n][corpus].by_type[(page_type, True)] for n in names]
+            print(f"  {page_type:<15}{total:>7}" + "".join(f"{t:>15}" for t in taken))
+
+
 def report_worst(score: Score, name: str, corpus: str, count: int) -> None:
     print(f"\nworst {name} bodies on {corpus} (F1 P R id):")
     for f, p, r, page_id in sorted(score.pages)[:count]:
@@ -426,6 +445,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--worst", type=int, default=0, help="list newsmon's N worst pages per field and set"
     )
+    parser.add_argument(
+        "--by-type",
+        action="store_true",
+        help="also count the pages taken as articles per page type (sets with page types)",
+    )
     args = parser.parse_args(argv)
 
     corpora = [c for c in args.sets if (args.corpus / c).is_dir()]
@@ -464,6 +488,8 @@ def main(argv: list[str] | None = None) -> int:
         if pool:
             pool.close()
     report(scores, corpora)
+    if args.by_type:
+        report_types(scores, corpora)
     for name, messages in errors.items():
         print(f"{name} raised on {len(messages)} pages, first: {messages[0]}")
     if args.worst:

@@ -224,3 +224,210 @@ def test_an_author_box_heading_after_the_story() -> None:
 def test_a_profile_address_is_not_a_name() -> None:
     head = '<meta property="article:author" content="www.facebook.com/harbourwalker">'
     assert _with_head(head) == ()
+
+
+def _personal(url: str, head: str, footer: str) -> tuple[str, ...]:
+    text = "<p>" + "I rebuilt the harbour model railway over the winter. " * 8 + "</p>"
+    raw = (
+        f"<html><head><title>Rebuilding the harbour railway{head}</head><body>"
+        f"<article><h1>Rebuilding the harbour railway</h1>{text}</article>"
+        f"<footer>{footer}</footer></body></html>"
+    )
+    article = extract_article(raw, url)
+    assert article is not None
+    return article.authors
+
+
+@pytest.mark.parametrize(
+    ("url", "head", "footer", "expected"),
+    [
+        # a personal site's address spells its owner's name: the owner wrote the post
+        (
+            "https://owain.example/posts/railway",
+            '</title><meta property="og:site_name" content="Owain Brennan">',
+            "",
+            ("Owain Brennan",),
+        ),
+        ("https://owain.example/posts/railway", " | Owain Brennan</title>", "", ("Owain Brennan",)),
+        (
+            "https://tobyhede.example/blog/railway",
+            "</title>",
+            "\u00a9 2025 Toby Hede. All rights reserved.",
+            ("Toby Hede",),
+        ),
+        # an organisation's site: also named shorter, or its copyright ends in "Int."
+        (
+            "https://parkview.example/blog/railway",
+            ' | Parkview Health</title><meta property="og:site_name" content="Parkview">',
+            "",
+            (),
+        ),
+        (
+            "https://acme.example/blog/railway",
+            "</title>",
+            "\u00a9 Acme Int. All rights reserved",
+            (),
+        ),
+        # an address that does not spell the name says nothing about who wrote the post
+        ("https://railways.example/posts/railway", " | Owain Brennan</title>", "", ()),
+    ],
+)
+def test_a_personal_sites_owner_wrote_its_posts(
+    url: str, head: str, footer: str, expected: tuple[str, ...]
+) -> None:
+    assert _personal(url, head, footer) == expected
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        # a heading labels the name after it
+        (
+            "",
+            "<div><h2>Article by</h2><div>Ines Moreau</div><button>Share</button></div>",
+            ("Ines Moreau",),
+        ),
+        # a box of the page's facts aside is the page's own
+        ("<aside><h3>Author</h3><p>Ines Moreau</p></aside>", "", ("Ines Moreau",)),
+        (
+            "<aside><h6>Author(s)</h6><ul><li>Ines Moreau</li><li>Tom Berg</li></ul></aside>",
+            "",
+            ("Ines Moreau", "Tom Berg"),
+        ),
+    ],
+)
+def test_a_heading_labels_the_author(before: str, after: str, expected: tuple[str, ...]) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head><body>'
+        f"<article><h1>Harbour plan passes</h1>{before}{text}{after}</article>"
+        "<footer><h3>Author</h3><p>Tom Berg</p></footer></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/plan-passes")
+    assert article is not None
+    assert article.authors == expected
+
+
+def test_a_label_in_the_footer_names_no_author() -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head><body>'
+        f"<article><h1>Harbour plan passes</h1>{text}</article>"
+        "<footer><h3>Author</h3><p>Tom Berg</p></footer></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/news/plan-passes")
+    assert article is not None
+    assert article.authors == ()
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        # typed as a Person, the author is one even on a site whose address is their name
+        ('{"@type": "Person", "name": "Ines Moreau"}', ("Ines Moreau",)),
+        # a bare string there may be the site's own name: a visible author link wins
+        ('"Ines Moreau"', ("Tom Berg",)),
+    ],
+)
+def test_a_person_the_site_is_named_after(author: str, expected: tuple[str, ...]) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    head = (
+        '<script type="application/ld+json">{"@type": "BlogPosting", "headline": "Harbour plan",'
+        f' "author": {author},'
+        ' "publisher": {"@type": "Organization", "name": "Moreau on Ports"}}</script>'
+    )
+    raw = (
+        f"<html><head>{head}</head><body><article><h1>Harbour plan</h1>{text}</article>"
+        '<section><p>Reply from <a href="/authors/tom-berg">Tom Berg</a></p></section>'
+        "</body></html>"
+    )
+    article = extract_article(raw, "https://inesmoreau.example/p/harbour-plan")
+    assert article is not None
+    assert article.authors == expected
+
+
+def _marked_and_shown(meta_author: str, shown: str) -> tuple[str, ...]:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes">'
+        f'<meta name="author" content="{meta_author}"></head><body>'
+        f"<article><h1>Harbour plan passes</h1>{shown}{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/blog/plan-passes")
+    assert article is not None
+    return article.authors
+
+
+@pytest.mark.parametrize(
+    ("meta_author", "shown", "expected"),
+    [
+        # the markup names someone the page never shows (the account that uploaded it)
+        ("Luke Daigle", '<p class="meta">By Ines Moreau</p>', ("Ines Moreau",)),
+        # shown on the page, the markup's name stands
+        (
+            "Luke Daigle",
+            '<p class="meta">By Ines Moreau</p><p class="bio">Edited by Luke Daigle</p>',
+            ("Luke Daigle",),
+        ),
+        # in another script it may be the same person spelled differently: it stands
+        ("\u65b0\u9593", '<p class="meta">By Ines Moreau</p>', ("\u65b0\u9593",)),
+    ],
+)
+def test_a_visible_byline_beats_a_name_the_page_never_shows(
+    meta_author: str, shown: str, expected: tuple[str, ...]
+) -> None:
+    assert _marked_and_shown(meta_author, shown) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Ines Moreau Nov 12, 2025",
+        "By Ines Moreau Last updated",
+        "By Ines Moreau - Harbour Desk",
+    ],
+)
+def test_a_by_line_ends_where_its_date_or_desk_begins(line: str) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head><body>'
+        f'<article><h1>Harbour plan passes</h1><p class="meta">{line}</p>{text}</article>'
+        "</body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/blog/plan-passes")
+    assert article is not None
+    assert article.authors == ("Ines Moreau",)
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        '<p>By <a href="/authors/ines-moreau">Ines Moreau</a>.'
+        ' Reviewed by <a href="/authors/tom-berg">Tom Berg</a></p>',
+        '<div itemprop="author" itemscope><meta itemprop="name" content="Ines Moreau">'
+        "<span>Ines Moreau</span></div><p>Fact checked by</p>"
+        '<div itemprop="author" itemscope><meta itemprop="name" content="Tom Berg">'
+        "<span>Tom Berg</span></div>",
+    ],
+)
+def test_a_reviewer_is_not_an_author(byline: str) -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head><body>'
+        f"<article><h1>Harbour plan passes</h1>{byline}{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/blog/plan-passes")
+    assert article is not None
+    assert article.authors == ("Ines Moreau",)
+
+
+def test_a_by_line_after_a_numeric_date() -> None:
+    text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+    line = '<div class="meta">03/01/2017 by Ines Moreau, Harbour Desk</div>'
+    raw = (
+        '<html><head><meta property="og:title" content="Harbour plan passes"></head><body>'
+        f"<article><h1>Harbour plan passes</h1>{line}{text}</article></body></html>"
+    )
+    article = extract_article(raw, "https://harbour.example/blog/plan-passes")
+    assert article is not None
+    assert article.authors == ("Ines Moreau",)

@@ -29,6 +29,11 @@ def ld(value: str) -> str:
 
 ARTICLE_LD = ld('{"@type": "BlogPosting", "headline": "Bilge pump keeps running"}')
 OG_ARTICLE = '<meta property="og:type" content="article">'
+SIGNED_DATED = (
+    OG_ARTICLE
+    + '<meta name="author" content="Jane Doe">'
+    + '<meta property="article:published_time" content="2025-02-01">'
+)
 COMMENTS = "".join(
     f'<div itemscope itemtype="https://schema.org/Comment"><p itemprop="text">Comment {n}</p></div>'
     for n in range(3)
@@ -59,12 +64,17 @@ COMMENTS = "".join(
         ("", PROSE, "", "https://boats.example/t/bilge-pump-keeps-running/4021"),
         ("", PROSE, "", "https://social.example/r/boating/comments/abc12/bilge_pump/"),
         ("", PROSE, "", "https://boats.example/index.php?topic=4021.0"),
+        # a site's forum by its name, though its thread is signed and dated as a story is
+        (SIGNED_DATED, PROSE, "", "https://forum.boats.example/topic/bilge-pump"),
+        (SIGNED_DATED, PROSE, "", "https://boats.example/forum/bilge-pump?page=2"),
+        (SIGNED_DATED, PROSE, "", "https://boats.example/discussions/bilge-pump-keeps-running"),
         # posts marked up as comments, with no article object of the page's own
         ("", COMMENTS + PROSE, "", "https://boats.example/bilge-pump-keeps-running"),
         # documentation engines and places
         ('<meta name="generator" content="Docutils 0.19">', PROSE, "", "https://p.example/pump"),
         ('<meta name="generator" content="MkDocs 1.6">', PROSE, "", "https://p.example/pump"),
         (OG_ARTICLE.replace("article", "website"), PROSE, "", "https://p.example/docs/pump/"),
+        (OG_ARTICLE, PROSE, "", "https://p.example/docs/18/pump.html"),
         ("", PROSE, "", "https://docs.pump.example/guide/wiring"),
         ("", PROSE, "", "https://pump.example/wiki/Float_switch"),
         # documentation that invites readers to correct it
@@ -94,6 +104,9 @@ COMMENTS = "".join(
         # a section named for what it lists
         ("", PROSE, "", "https://marina.example/news"),
         ("", PROSE, "", "https://marina.example/about/blog/"),
+        # ... whatever og:type the site gives every page
+        (OG_ARTICLE, PROSE, "", "https://marina.example/news"),
+        (OG_ARTICLE, PROSE, "", "https://marina.example/search?q=pump"),
     ],
 )
 def test_forum_documentation_and_shop_pages_are_not_articles(
@@ -109,8 +122,10 @@ def test_forum_documentation_and_shop_pages_are_not_articles(
         (ARTICLE_LD, PROSE + COMMENTS, "https://boats.example/2025/02/bilge-pump-keeps-running"),
         # a story filed under a section named "reference" or "docs"
         (ARTICLE_LD, PROSE, "https://news.example/reference/bilge-pump-keeps-running"),
-        (OG_ARTICLE, PROSE, "https://news.example/docs/bilge-pump-keeps-running"),
+        (OG_ARTICLE, PROSE, "https://news.example/doc/7715044"),
         (OG_ARTICLE, PROSE, "https://marina.example/news/bilge-pump-keeps-running"),
+        # a newspaper's opinion section called Forum
+        (ARTICLE_LD, PROSE, "https://news.example/forum/bilge-pump-keeps-running"),
         # a story inviting corrections, with its own article object
         (ARTICLE_LD, PROSE + '<a href="/corrections">Suggest an edit</a>', "https://n.example/x"),
         # a review with the product it reviews
@@ -218,3 +233,166 @@ def test_stories_without_a_date_or_under_a_services_path_stay_articles(
     head: str, body: str, url: str
 ) -> None:
     assert extract_article(doc(head, body), url, now=NOW) is not None
+
+
+def card(n: int) -> str:
+    """One blurb of a landing page, in its own row of the grid, as page builders nest them."""
+    return (
+        f'<section><div class="row"><div class="col"><div class="card"><h2>Plan {n}</h2>'
+        f"<p>Our crew checks the pump, the float switch and the wiring on every visit, plan {n}"
+        " included, with parts at cost.</p></div></div></div></section>"
+    )
+
+
+CALLS = "".join(
+    f'<a href="/{slug}">{text}</a>'
+    for slug, text in (
+        ("start", "Get started"),
+        ("demo", "Request a demo"),
+        ("contact", "Contact us"),
+        ("book", "Book a visit"),
+    )
+)
+NAV = "<nav>" + "".join(f'<a href="/s{n}">Service area {n}</a>' for n in range(12)) + "</nav>"
+STORY = "".join(
+    f"<p>Part {n}: a bilge pump that keeps running after the float switch drops usually has a"
+    " stuck switch, a check valve letting water back, or a leak it is keeping up with; here is"
+    " how to tell which, starting with the cheapest test and working up to the wiring.</p>"
+    for n in range(8)
+)
+
+
+def landing(main: str, head: str = "", calls: str = CALLS) -> str:
+    return (
+        f"<html><head><title>Bilge Care</title>{head}</head><body>{NAV}<main><h1>Bilge Care</h1>"
+        f"{main}</main><footer>{calls}</footer></body></html>"
+    )
+
+
+def priced(n: int) -> str:
+    """A blurb with the plan's price."""
+    return card(n).replace(", with parts at cost.", f", from ${49 + 10 * n} a month.")
+
+
+# What an SEO plugin puts on every page, a service's too: the page dated, no article in it.
+WEBPAGE_DATED = ld(
+    '{"@graph": [{"@type": "WebPage", "name": "Bilge Care", "datePublished": "2024-05-01"},'
+    ' {"@type": "Organization", "name": "Pumps"}]}'
+)
+
+
+# A customer's name under a testimonial, which a reader of bylines may take for an author's.
+TESTIMONIAL = (
+    "<blockquote>Great crew, fixed our pump in an hour.</blockquote><p><b>Jane Doe</b></p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "extra", "calls", "prices"),
+    [
+        ("", "", CALLS, 0),
+        (WEBPAGE_DATED, "", CALLS, 0),
+        ("", TESTIMONIAL, CALLS, 0),
+        ("", "", "", 5),  # no calls to action, but its plans' prices
+    ],
+)
+def test_a_landing_page_of_blurbs_and_calls_to_action_is_not_an_article(
+    head: str, extra: str, calls: str, prices: int
+) -> None:
+    # no article object, template, dateline or story address; short headline, four calls to
+    # action or five prices, no byline or date of a story, no run of prose longer than a blurb
+    blurbs = "".join(priced(n) if n < prices else card(n) for n in range(6))
+    page = landing(extra + blurbs, head, calls)
+    assert extract_article(page, "https://pumps.example/bilge-care", now=NOW) is None
+
+
+@pytest.mark.parametrize(
+    "main",
+    [
+        # an evergreen guide at the same kind of address: one long run of prose
+        "".join(card(n) for n in range(2)) + STORY,
+        # a dateline beside the headline
+        "<p>March 1, 2025</p>" + "".join(card(n) for n in range(6)),
+    ],
+)
+def test_a_guide_with_calls_to_action_is_still_an_article(main: str) -> None:
+    assert extract_article(landing(main), "https://pumps.example/bilge-care", now=NOW) is not None
+
+
+def test_an_explainer_under_a_services_section_is_an_article() -> None:
+    # a services section in the path and no date or byline, but the headline asks what the
+    # page answers
+    page = doc(body=PROSE).replace("Bilge pump keeps running", "What is a float switch?")
+    assert extract_article(page, "https://pumps.example/services/what-is", now=NOW) is not None
+    how_to = doc(body=PROSE).replace("Bilge pump keeps running", "How to test a float switch")
+    assert extract_article(how_to, "https://pumps.example/services/testing", now=NOW) is not None
+
+
+CODE = "<pre>pump --test --float 12v</pre><p>Then read the current:</p><pre>pump --amps</pre>"
+
+
+def test_code_examples_that_no_one_signs_or_dates_are_documentation() -> None:
+    page = doc(body=PROSE + CODE)
+    assert extract_article(page, "https://pump.example/guide/wiring", now=NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "url"),
+    [
+        # a programmer's post: signed
+        ('<p class="byline">By Jane Doe</p>' + PROSE + CODE, "https://pump.example/guide/wiring"),
+        # dated beside its headline
+        (
+            "<h1>Bilge pump keeps running</h1><p>March 1, 2025</p>" + PROSE + CODE,
+            "https://pump.example/wiring",
+        ),
+        # in the site's blog
+        (PROSE + CODE, "https://pump.example/blog/wiring"),
+    ],
+)
+def test_a_signed_or_dated_post_with_code_is_an_article(body: str, url: str) -> None:
+    assert extract_article(doc(body=body), url, now=NOW) is not None
+
+
+@pytest.mark.parametrize(
+    ("author", "is_article"),
+    [
+        ('{"@type": "Organization", "name": "Pumps Inc"}', False),  # the company's reference
+        ('{"@type": "Person", "name": "Jane Doe"}', True),  # a developer's post
+        ('"Jane Doe"', True),
+    ],
+)
+def test_a_technical_article_that_a_company_signs_is_documentation(
+    author: str, is_article: bool
+) -> None:
+    head = ld(
+        f'{{"@type": "TechArticle", "headline": "Bilge pump keeps running", "author": {author}}}'
+    )
+    found = extract_article(doc(head), "https://pumps.example/pump/wiring", now=NOW)
+    assert (found is not None) == is_article
+
+
+def teasers(count: int) -> str:
+    return "".join(
+        f'<div class="teaser"><h3><a href="/boats/pump-story-number-{n}">Pump story number {n}'
+        f" and what the crew found</a></h3><p>A short summary of story {n}.</p></div>"
+        for n in range(count)
+    )
+
+
+@pytest.mark.parametrize(
+    ("main", "is_article"),
+    [
+        # a section's page of teasers, on a site that calls every page og:type article
+        (teasers(10), False),
+        # a listicle: linked picks with the story's long paragraphs between them
+        (teasers(5) + "<div>" + PROSE + PROSE + "</div>" + teasers(5), True),
+    ],
+)
+def test_og_type_article_alone_does_not_make_a_page_of_teasers_a_story(
+    main: str, is_article: bool
+) -> None:
+    head = OG_ARTICLE + '<meta property="article:published_time" content="2025-02-01">'
+    page = doc(head, main).replace("Bilge pump keeps running", "The latest news from our boats")
+    found = extract_article(page, "https://marina.example/boats/", now=NOW)
+    assert (found is not None) == is_article

@@ -12,10 +12,10 @@ PAGES = Path(__file__).parent / "fixtures" / "pages"
 URL = "https://news.example/harbour/2024/story-about-the-harbour"
 
 
-def _title(head: str, body: str) -> str | None:
+def _title(head: str, body: str, url: str = URL) -> str | None:
     text = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
     page = f"<html><head>{head}</head><body><article>{body}{text}</article></body></html>"
-    article = extract_article(page, URL)
+    article = extract_article(page, url)
     return article.title if article else None
 
 
@@ -144,3 +144,100 @@ GUIDE = '<meta property="og:title" content="Harbour Walks Guide">'
 )
 def test_a_heading_that_completes_the_title_is_the_headline(h1: str, expected: str) -> None:
     assert _title(GUIDE, f"<h1>{h1}</h1>") == expected
+
+
+def test_a_headline_holding_the_sites_one_word_name_is_not_taken_for_the_site() -> None:
+    # the host's label "gardening" is a word of the headline, not the site's name before it
+    url = "https://gardening.example.edu/guides/warming-world"
+    title = "<title>Gardening in a Warming World | Harbour Garden Learning</title>"
+    assert _title(title, "", url) == "Gardening in a Warming World"
+    # the site's name with a word more still goes, before the headline as after it
+    title = "<title>Gardening News | Frost dates move two weeks later</title>"
+    assert _title(title, "", url) == "Frost dates move two weeks later"
+
+
+SOCIAL = '<meta property="og:title" content="Nine routes we love by the water">'
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # the page's <title> and its heading agree against a social title in other words
+        (
+            SOCIAL + "<title>Best Harbour Walks of 2025 | Harbour Trust</title>",
+            "Best Harbour Walks of 2025",
+        ),
+        # a social title that is only a shorter form of the heading stays
+        (
+            '<meta property="og:title" content="Harbour Walks of 2025">'
+            "<title>Best Harbour Walks of 2025 | Harbour Trust</title>",
+            "Harbour Walks of 2025",
+        ),
+        # a news story's headline is the newsroom's: it stays
+        (
+            SOCIAL
+            + _jsonld("Nine routes we love by the water")
+            + "<title>Best Harbour Walks of 2025 | Harbour Trust</title>",
+            "Nine routes we love by the water",
+        ),
+    ],
+)
+def test_the_title_and_heading_agreeing_outvote_the_social_title(head: str, expected: str) -> None:
+    assert _title(head, "<h1>Best Harbour Walks of 2025</h1>") == expected
+
+
+def test_a_source_giving_only_the_sites_name_is_passed_over() -> None:
+    head = (
+        '<meta property="og:site_name" content="Harbour Trust">'
+        '<meta property="og:title" content="Harbour Trust">'
+        "<title>Tide tables explained | Harbour Trust</title>"
+    )
+    assert _title(head, "") == "Tide tables explained"
+
+
+def test_a_logo_heading_naming_the_site_does_not_count_as_a_heading() -> None:
+    head = (
+        '<meta property="og:site_name" content="Harbour Trust">'
+        + SOCIAL
+        + "<title>Best Harbour Walks of 2025 | Harbour Trust</title>"
+    )
+    body = "<h1>Harbour Trust</h1><h1>Best Harbour Walks of 2025</h1>"
+    assert _title(head, body) == "Best Harbour Walks of 2025"
+
+
+@pytest.mark.parametrize(
+    ("head", "body"),
+    [
+        ('<meta property="og:title" content="Tide tables&amp;#8230; explained">', ""),
+        ("", "<h1>Tide tables&amp;#8230; explained</h1>"),
+    ],
+)
+def test_a_title_the_page_escaped_twice_is_read_once_more(head: str, body: str) -> None:
+    assert _title(head, body) == "Tide tables\u2026 explained"
+
+
+def test_a_heading_repeated_for_another_screen_size_is_one_heading() -> None:
+    body = "<h1>Best Harbour Walks of 2025</h1><h1>Best Harbour Walks of 2025</h1>"
+    head = SOCIAL + "<title>Best Harbour Walks of 2025 | Harbour Trust</title>"
+    assert _title(head, body) == "Best Harbour Walks of 2025"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://harbour.example.com/2025/walks", "Best Harbour Walks"),
+        # another site's address opening a headline is part of it
+        ("https://news.example/2025/walks", "harbour.example.com Best Harbour Walks"),
+    ],
+)
+def test_the_sites_own_address_before_a_title_is_dropped(url: str, expected: str) -> None:
+    assert _title("<title>harbour.example.com Best Harbour Walks</title>", "", url) == expected
+
+
+def test_a_headline_the_markup_also_gives_as_the_sites_name_is_still_the_headline() -> None:
+    headline = "Ferry service to the outer islands resumes"
+    head = (
+        f'<script type="application/ld+json">{{"@type": "WebSite", "name": "{headline}"}}</script>'
+        f'<meta property="og:title" content="{headline}"><title>{headline}</title>'
+    )
+    assert _title(head, f"<h1>{headline}</h1>") == headline

@@ -102,7 +102,7 @@ def _extract(
         tags=metadata.tags(page, selectors),
         image=metadata.image(page),
     )
-    if lacks_story_signs(page, url, byline=bool(article.authors)):
+    if lacks_story_signs(page, url, headline, byline=bool(article.authors)):
         return None  # a service, shop, course or documentation page
     body = _selected_body(page, selectors) or extract_body(tree, url=url)
     if not body and not has_article_signal(page) and published is None:

@@ -14,6 +14,7 @@ import lxml.html  # type: ignore[import-untyped, unused-ignore]
 
 from crawler.extract.kinds import not_an_article
 from crawler.extract.primitives.blocks import reading_length
+from crawler.extract.primitives.dateline import shown_dates
 from crawler.extract.primitives.jsonld import NOT_ARTICLE_TYPES, types_of
 from crawler.extract.primitives.page import Page, element_text
 from crawler.urls import is_home_page
@@ -75,12 +76,14 @@ def looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     og_type = (page.first_meta("og:type") or "").lower()
     if og_type.startswith("product") or _declares_listing(page):
         return True
-    if has_article_signal(page):  # a review may carry Product data and still be a story
+    if page.article:  # a review may carry Product data and still be a story
         return False
-    if page.jsonld.top_has_type(NOT_ARTICLE_TYPES):
-        return True
     parts = urlsplit(url)
     if _SEARCH_QUERY.search(parts.query) or _SECTION_END.search(parts.path):
+        return True
+    if has_article_signal(page):
+        return False
+    if page.jsonld.top_has_type(NOT_ARTICLE_TYPES):
         return True
     return bool(_LISTING_PATH.search(parts.path)) and not _story_like(url)
 
@@ -120,14 +123,25 @@ def _declares_listing(page: Page) -> bool:
 
 
 def lists_teasers(page: Page, url: str, canonical: str, published: datetime | date | None) -> bool:
-    """A page of many linked headlines, little prose beside them and no sign of being a story."""
-    if has_article_signal(page) or page.body_classes & _STORY_BODY:
+    """A page of many linked headlines, little prose beside them and no sign of being a story.
+
+    og:type "article" alone is a weak sign (some sites set it on every page, their sections
+    too): such a page lists teasers when its longest prose is under a quarter of their text,
+    however short (a listicle of linked picks has long paragraphs between them, a short
+    story beside its related links more text than their headlines).
+    """
+    if page.article or page.body_classes & _STORY_BODY:
         return False
     og_type = (page.first_meta("og:type") or "website").lower()
-    if og_type not in _NOT_ARTICLE_OG or any("videoobject" in types_of(n) for n in page.jsonld.top):
+    if og_type not in _NOT_ARTICLE_OG | {"article"} or any(
+        "videoobject" in types_of(n) for n in page.jsonld.top
+    ):
         return False  # a video page is a story, however many videos it suggests next
     headlines, teaser_chars, prose = _teasers(page, {url, canonical})
-    if headlines < _MIN_TEASERS or prose >= max(_STORY_PROSE, teaser_chars / 2):
+    # a short story beside its related links has more prose than a quarter of their text
+    weak = og_type == "article"
+    limit = teaser_chars / 4 if weak else max(_STORY_PROSE, teaser_chars / 2)
+    if headlines < _MIN_TEASERS or prose >= limit:
         return False
     path = urlsplit(url).path
     return published is None or not _story_like(url) or bool(_LISTING_PATH.search(path))
@@ -237,50 +251,186 @@ _OFFER_TYPES = _names(
     "localbusiness service product course educationaloccupationalprogram professionalservice "
     "collegeoruniversity hvacbusiness faqpage softwareapplication"
 )
+# A question of several words ("What is SEO? (Search Engine Optimization)"), or a how-to.
+_QUESTION = re.compile(r"^\W*(?:\w+\W+){2,}\w+\s*\?|^\W*how to\b", re.IGNORECASE)
+_CODE_BLOCKS = 2
 _STORY_SLUG_WORDS = 5  # a last path part of this many words reads as a story's headline
 _DATED_META = ("article:published_time", "datepublished", "og:published_time", "pubdate")
 
 
-def lacks_story_signs(page: Page, url: str, *, byline: bool) -> bool:
-    """A page that shows little of a story and something of a service, shop or course page: at
-    most one of a publication date (or <time>), a byline and a single-post template and no
-    article object, an address that does not read like a story's, and a section of another kind in
-    its path or an offer's JSON-LD.
+def lacks_story_signs(page: Page, url: str, headline: str, *, byline: bool) -> bool:
+    """A page that shows little of a story and something of a service, shop, course or
+    documentation page.
+
+    Either at most one of a publication date (or <time>), a byline and a single-post template
+    and no article object, an address that does not read like a story's, and a section of
+    another kind in its path or an offer's JSON-LD; or code examples that no one signs or dates
+    (`_code_without_author`); or a page that reads like a landing page
+    (`reads_like_a_landing_page`).
 
     Evergreen guides are stories without dates or bylines too; they keep a story's address
-    (a headline slug, a blog or news section). A page with no sign either way stays a story.
+    (a headline slug, a blog or news section) or a headline that asks what they answer
+    (`_explains`). A page with no sign either way stays a story.
     """
-    signs = sum(
+    segments = _segments(url)
+    if _explains(headline):
+        return False
+    if _story_signs(page, byline=byline) <= 1 and not _story_address(segments):
+        sections = set(segments[:-1])
+        offers = not page.article and any(types_of(n) & _OFFER_TYPES for n in page.jsonld.nodes)
+        if sections & _OTHER_SECTIONS or offers:
+            return True
+    if _code_without_author(page, segments, byline=byline):
+        return True
+    return reads_like_a_landing_page(page, url, headline, byline=byline)
+
+
+def _code_without_author(page: Page, segments: list[str], *, byline: bool) -> bool:
+    """Documentation: code examples (`_CODE_BLOCKS` <pre> blocks and more) on a page that no
+    one signs or dates (no byline, no date in the markup or beside the headline, no article
+    object or post template), outside a blog or news section. A programmer's blog post with
+    code has an author and a day.
+    """
+    if _story_signs(page, byline=byline) or set(segments[:-1]) & _STORY_SECTIONS:
+        return False
+    if len(page.tree.xpath("//pre")) < _CODE_BLOCKS:
+        return False
+    return not any(not shown.updated for shown in shown_dates(page.tree))
+
+
+def _story_signs(page: Page, *, byline: bool) -> int:
+    """Signs of a story: its own article object (counting twice), a byline the markup marks
+    as such (`_signed`), a date in the markup, a single-post template.
+    """
+    return sum(
         (
             2 * bool(page.article),  # the page's own article object outweighs one more sign
-            byline,
+            byline and _signed(page),
             _dated_in_markup(page),
-            bool(page.body_classes & _STORY_BODY)
-            or any(c.startswith("postid-") for c in page.body_classes),
+            _post_template(page),
         )
     )
-    if signs > 1:
-        return False
+
+
+def _post_template(page: Page) -> bool:
+    """The <body> of a WordPress or Ghost single post."""
+    return bool(page.body_classes & _STORY_BODY) or any(
+        c.startswith("postid-") for c in page.body_classes
+    )
+
+
+def _segments(url: str) -> list[str]:
+    """The parts of the URL's path, lower-cased; [] when the URL is malformed."""
     try:
-        segments = [s.lower() for s in urlsplit(url).path.split("/") if s]
+        return [s.lower() for s in urlsplit(url).path.split("/") if s]
     except ValueError:
-        segments = []
+        return []
+
+
+def _story_address(segments: list[str]) -> bool:
+    """An address that reads like a story's: a headline slug, a blog or news section, a year."""
     last = re.sub(r"\.\w{2,5}$", "", segments[-1]) if segments else ""
-    sections = set(segments[:-1])
-    if (
-        sections & _STORY_SECTIONS
-        or any(re.fullmatch(r"(?:19|20)\d\d", s) for s in sections)
+    return (
+        bool(set(segments[:-1]) & _STORY_SECTIONS)
+        or any(re.fullmatch(r"(?:19|20)\d\d", s) for s in segments[:-1])
         or len([w for w in re.split(r"[-_+]", last) if w]) >= _STORY_SLUG_WORDS
-    ):
-        return False
-    offers = not page.article and any(types_of(n) & _OFFER_TYPES for n in page.jsonld.nodes)
-    return bool(sections & _OTHER_SECTIONS) or offers
+    )
+
+
+def _explains(headline: str) -> bool:
+    """A headline that asks what the story answers: "What is a smartphone?", "How to ...".
+
+    Explainers and guides are stories without dates or bylines on sites that sell too; a
+    service or product page names what it offers instead.
+    """
+    return bool(_QUESTION.search(headline[:300]))
 
 
 def _dated_in_markup(page: Page) -> bool:
-    """The page marks a publication date: JSON-LD, a meta tag or a <time> element."""
-    if any("datePublished" in node for node in page.jsonld.nodes):
+    """The page marks a publication date: its article object, a meta tag or a <time> element.
+
+    A WebPage's datePublished does not count: SEO plugins date every page of a site so,
+    services and shop pages too.
+    """
+    if any("datePublished" in node for node in page.jsonld.articles()):
         return True
     if any(page.meta.get(name) for name in _DATED_META):
         return True
     return bool(page.tree.xpath("//time"))
+
+
+# What a landing page asks its reader to do: start, book, buy, call. Stories link to
+# "Read more" and "Share"; these are a business's calls to action.
+_CALL_TO_ACTION = re.compile(
+    r"^(?:get (?:started|a (?:free )?(?:quote|demo|consultation))|"
+    r"request (?:a )?(?:demo|quote|consultation|info\w*)|book (?:a |an |your )?\w+|"
+    r"contact (?:us|sales)|talk to (?:an? )?\w+|schedule (?:a |an |your )?\w+|sign up|"
+    r"start (?:your )?free trial|try (?:it )?(?:for )?free|buy now|add to (?:cart|bag|basket)|"
+    r"shop now|learn more|apply now|enroll now|get (?:in touch|help)|call (?:us|now)|"
+    r"free consultation|see pricing|view pricing|compare plans|get quote)\b",
+    re.IGNORECASE,
+)
+_CART = re.compile(r"\badd to (?:cart|bag|basket)\b|^buy now\b", re.IGNORECASE)
+_PRICE = re.compile(r"[$€£¥]\s?\d[\d,.]*|\d[\d,.]*\s?(?:€|USD|EUR|GBP)\b")
+_LANDING_SIGNS = 5  # of the nine counted in `reads_like_a_landing_page`
+_CALLS = (4, 10)  # calls to action that count as one sign, and as a second
+_PROSE_SHARE = (0.2, 0.1)  # the longest run of prose under this share of the page's text
+_SHORT_HEADLINE = 5  # words: a product's or service's name, not a story's headline
+_PRICES = 5
+
+
+def reads_like_a_landing_page(page: Page, url: str, headline: str, *, byline: bool) -> bool:
+    """A service, product or shop page: no sign that would make it a story, and most of the
+    marks of a page built to sell.
+
+    A story is spared by its own article object, a single-post template, a date beside its
+    headline, or an address that reads like a story's. Otherwise the page is a landing page
+    when it shows at least `_LANDING_SIGNS` of: calls to action (two at `_CALLS[1]`), text
+    broken into short blurbs with no long run of prose (two when the longest run is under a
+    tenth of the page), a headline of a few words, prices or an add-to-cart button, no byline
+    the markup marks as such, no date in the markup, a WordPress static page (not a post). An
+    evergreen guide without date or byline still tells a story at length, under a headline
+    that says what it covers.
+    """
+    if page.article or _post_template(page) or _story_address(_segments(url)):
+        return False
+    texts = [element_text(e) for e in page.tree.iter("a", "button")]
+    calls = sum(1 for text in texts if len(text) < 40 and _CALL_TO_ACTION.match(text))
+    body = page.tree.find("body")
+    page_text = element_text(body) if body is not None else ""
+    selling = len(_PRICE.findall(page_text)) >= _PRICES or any(_CART.search(t) for t in texts)
+    signs = (
+        sum(calls >= n for n in _CALLS)
+        + (len(headline.split()) < _SHORT_HEADLINE)
+        + selling
+        + (not (byline and _signed(page)))
+        + (not _dated_in_markup(page))
+        + any(c.startswith(("page-id-", "page-template")) for c in page.body_classes)
+    )
+    if signs + len(_PROSE_SHARE) < _LANDING_SIGNS:
+        return False  # the costlier measures below cannot make up the difference
+    if any(not shown.updated for shown in shown_dates(page.tree)):
+        return False  # a date beside the headline: a story's dateline
+    share = _longest_prose(page, set()) / max(1, reading_length(page_text))
+    signs += sum(share < limit for limit in _PROSE_SHARE)
+    return signs >= _LANDING_SIGNS
+
+
+_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+
+
+def _signed(page: Page) -> bool:
+    """The markup names an author: a meta tag, JSON-LD, microdata, rel=author, an author
+    link or an element classed as a byline. Names found only by reading the page's text may
+    be a button's label on a page that sells.
+    """
+    if any(page.meta.get(name) for name in _AUTHOR_META) or "author" in page.links:
+        return True
+    if any("author" in node for node in page.jsonld.nodes) or page.itemprops.get("author"):
+        return True
+    return bool(
+        page.tree.xpath(
+            "//a[contains(@href, '/author/') or contains(@rel, 'author')]"
+            " | //*[contains(@class, 'byline') or contains(@class, 'author')]"
+        )
+    )

@@ -3,9 +3,11 @@ documentation, shop products and shop categories.
 
 Each kind is told by what its software or markup declares: schema.org types (JSON-LD or
 microdata), the `generator` meta tag of forum and documentation engines, the URL conventions
-of forum engines, documentation and shop paths, documentation's "Edit this page" link. Blog
-and news templates also mark up comments and set og:type "article" on every page, so those
-weaker signs count only on pages that do not declare an article object of their own.
+of forum engines, a site's forum or docs by name (forum.example.org, /forums/, /docs/),
+documentation and shop paths, documentation's "Edit this page" link, TechArticles that a
+company rather than a person signs. Blog and news templates also mark up comments and set
+og:type "article" on every page, so those weaker signs count only on pages that do not
+declare an article object of their own.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from crawler.extract.primitives.jsonld import types_of
+from crawler.extract.primitives.jsonld import Node, types_of
 from crawler.extract.primitives.page import Page, element_text
 
 # schema.org types of a thread of posts or a question with its answers.
@@ -30,6 +32,9 @@ _FORUM_PATH = re.compile(
     r"/r/\w+/comments/|/thread-\d+[\w-]*\.html$|/d/\d+-",
     re.IGNORECASE,
 )
+# A site's forum by its name: forum.example.org, example.org/forums/..., /discussions/...
+_FORUM_HOST = re.compile(r"^(?:forums?|discuss|discussions?|community|boards?)\.", re.IGNORECASE)
+_FORUM_SECTION = re.compile(r"/(?:forums?|discussions?)/", re.IGNORECASE)
 _FORUM_QUERY = re.compile(r"(?:^|&)topic=\d", re.IGNORECASE)
 _DOC_ENGINES = re.compile(
     r"\b(?:docutils|sphinx|mkdocs|docusaurus|rustdoc|mediawiki|dokuwiki|gitbook|bookdown|"
@@ -39,12 +44,18 @@ _DOC_ENGINES = re.compile(
 _DOC_PATH = re.compile(
     r"/(?:docs?|documentation|reference|manual|wiki|man-pages)(?:/|$)", re.IGNORECASE
 )
+# Plural "docs" is documentation's own word; newspapers file stories under "/doc/<id>" and
+# "/reference/", so those count only on pages that do not call themselves articles.
+_DOCS_SECTION = re.compile(r"/(?:docs|documentation)/", re.IGNORECASE)
 _DOC_HOST = re.compile(r"^docs?\.|\.readthedocs\.io$", re.IGNORECASE)
 # The link documentation sites put on every page for readers to correct it.
 _EDIT_LINK = re.compile(
     r"^(?:edit (?:this page|page|on github|on gitlab)|suggest an edit|improve this page)\W*$",
     re.IGNORECASE,
 )
+# Article types of documentation, and the types of an author that is no person.
+_REFERENCE_TYPES = frozenset({"techarticle", "apireference"})
+_ORGANIZATION_TYPES = frozenset({"organization", "corporation"})
 _SHOP_PATH = re.compile(r"/(?:products?|shop|pdp)/[^/]", re.IGNORECASE)
 # WooCommerce's classes on a product's <body>.
 _SHOP_BODY = frozenset({"single-product", "product-template-default"})
@@ -86,11 +97,15 @@ def not_an_article(page: Page, url: str) -> str | None:
     own_article = bool(stories) or "article" in declared or "blogposting" in declared
     if declared & _COMMENT_TYPES and not own_article:
         return "forum"
-    if _DOC_ENGINES.search(generator):
+    if not own_article and (_FORUM_HOST.search(host) or _FORUM_SECTION.search(parts.path)):
+        return "forum"
+    if _DOC_ENGINES.search(generator) or _company_reference(page, stories):
         return "documentation"
     doc_place = _DOC_PATH.search(parts.path) or _DOC_HOST.search(host)
     if doc_place and not own_article and not _says_article(page):
         return "documentation"
+    if _DOCS_SECTION.search(parts.path) and not own_article:
+        return "documentation"  # whatever og:type a documentation engine sets
     if not own_article and _invites_edits(page):
         return "documentation"
     if page.body_classes & _SHOP_BODY:
@@ -102,6 +117,25 @@ def not_an_article(page: Page, url: str) -> str | None:
     if not own_article and (declared & _CATALOGUE_TYPES or _CATALOGUE_PATH.search(parts.path)):
         return "catalogue"
     return None
+
+
+def _company_reference(page: Page, stories: list[Node]) -> bool:
+    """Technical articles that a company, not a person, signs: its product's documentation.
+
+    Every article object of the page is a TechArticle (or APIReference) and none names a
+    person as its author; a developer's post marked up as a TechArticle names its writer.
+    """
+    if not stories or not all(types_of(n) & _REFERENCE_TYPES for n in stories):
+        return False
+    for node in stories:
+        value = node.get("author")
+        for author in value if isinstance(value, list) else [value]:
+            author = page.jsonld.resolve(author)
+            if isinstance(author, dict) and not types_of(author) & _ORGANIZATION_TYPES:
+                return False  # a person, or an author of no stated type
+            if isinstance(author, str) and author.strip():
+                return False
+    return True
 
 
 def _says_article(page: Page) -> bool:

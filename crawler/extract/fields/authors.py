@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.dates import parse_date
 from crawler.extract.primitives.dateline import byline_labels
-from crawler.extract.primitives.jsonld import texts
+from crawler.extract.primitives.jsonld import texts, types_of
 from crawler.extract.primitives.page import Page, element_text
-from crawler.extract.primitives.people import clean_names, is_site_name, looks_like_name
-from crawler.extract.primitives.publisher import site_names
+from crawler.extract.primitives.people import (
+    clean_names,
+    credited_otherwise,
+    is_latin,
+    is_site_name,
+    looks_like_name,
+    name_key,
+)
+from crawler.extract.primitives.publisher import site_names, site_owner
 
 
 def _jsonld_people(page: Page) -> list[str]:
@@ -25,15 +33,43 @@ def _jsonld_people(page: Page) -> list[str]:
     return names
 
 
+def _shown_instead(page: Page, people: list[str]) -> list[str]:
+    """The names a visible "By ..." line gives when the page shows none of the names its
+    markup gives (the account that uploaded the story rather than its writer)."""
+    for source in (_by_line, _labelled_names):
+        names = [n for n in clean_names(source(page)) if looks_like_name(n)]
+        if names:
+            break
+    if not names or is_latin(names) != is_latin(people):
+        return []
+    body = page.tree.find("body")
+    text = name_key(element_text(body)) if body is not None else ""
+    return [] if any(name_key(n) in text for n in people) else names
+
+
+def _jsonld_persons(page: Page) -> set[str]:
+    """Keys of the JSON-LD authors typed as a Person: people even where the site's address is
+    their name (a newsletter on janedoe.example), though not where the site's name is."""
+    keys: set[str] = set()
+    for value in page.article_values("author", "creator"):
+        for item in value if isinstance(value, list) else [value]:
+            item = page.jsonld.resolve(item)
+            if isinstance(item, dict) and "person" in types_of(item):
+                keys.update(name_key(t) for t in texts(item.get("name")))
+    return keys
+
+
 def _microdata_people(page: Page) -> list[str]:
     """itemprop=author names of the first item that has any (not of teasers further down)."""
     names: list[str] = []
     scope = None
     for element in page.itemprops.get("author", ()):
         owner = next(iter(element.xpath("ancestor::*[@itemscope][1]")), None)
-        if scope is not None and owner is not scope:
+        if (scope is not None and owner is not scope) or credited_otherwise(element):
             continue
         named = element.xpath(".//*[@itemprop='name']")
+        if named and credited_otherwise(named[0]):
+            continue
         value = (named[0].get("content") or element_text(named[0])) if named else None
         if value is None:
             value = element.get("content") or element_text(element)
@@ -83,49 +119,69 @@ def _author_links(page: Page) -> list[str]:
         group = link.getparent()
         group = group.getparent() if group is not None and group.getparent() is not None else group
         siblings = [a for a in links if group is not None and group in a.iterancestors()]
+        siblings = [a for a in siblings if not credited_otherwise(a)]
         texts_ = [element_text(a) for a in siblings[:6]] or [element_text(link)]
         return [n for n in clean_names(texts_) if looks_like_name(n)]
     return []
 
 
 _FIELD_LABEL = re.compile(
-    r"(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|author|authors|by|von|text|written by|"
+    r"(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|author|authors|author\(s\)|by|von|text|"
+    r"(?:written|article|posted|words) by|"
     r"verfasser(?:in)?|auteur|autore|door|av|af|por|par)\s*:?",
     re.IGNORECASE,
 )
 
 
-_LABEL_TAGS = ("strong", "b", "em", "span", "dt", "th", "label", "li", "p", "div", "dd")
+_LABEL_TAGS = (
+    *("strong", "b", "em", "span", "dt", "th", "label", "li", "p", "div", "dd"),
+    *("h2", "h3", "h4", "h5", "h6"),
+)
 _OUTSIDE_STORY = frozenset({"nav", "footer", "aside"})
+_MENUS = frozenset({"nav", "footer"})  # a label there is a menu's; in an aside, the page's facts
 
 
 def _labelled_names(page: Page) -> list[str]:
-    """Names after a label: <b>Autorin/Autor</b> Jane Doe, <li>Von: <a>Jane Doe</a></li>."""
+    """Names after a label: <b>Autorin/Autor</b> Jane Doe, <li>Von: <a>Jane Doe</a></li>,
+    <h6>Author(s)</h6><ul><li>Jane Doe</li><li>Ines Moreau</li></ul>, also in a box aside."""
     for element in page.tree.iter(*_LABEL_TAGS):
         if not element.text or not _FIELD_LABEL.fullmatch(" ".join(element.text.split())):
             continue
-        if any(a.tag in _OUTSIDE_STORY for a in element.iterancestors()):
+        if any(a.tag in _MENUS for a in element.iterancestors()):
             continue
         if len(element):  # the names are in the label's own children
             text = element_text(element)
         else:  # the names follow the label
             following = element.getnext()
             text = " ".join((element.tail or "").split())
-            text = text or (element_text(following) if following is not None else "")
+            text = text or _list_text(following)
         names = [n for n in clean_names([text]) if looks_like_name(n)] if len(text) < 120 else []
         if names:
             return names
     return []
 
 
+def _list_text(element: Any) -> str:
+    """An element's text, a list's items joined by commas: <ul><li>A</li><li>B</li></ul>."""
+    if element is None:
+        return ""
+    if element.tag in {"ul", "ol"}:
+        return ", ".join(t for t in (element_text(li) for li in element.iter("li")) if t)
+    return element_text(element)
+
+
 # A short line that credits the story: "By Jane Doe", "Written by: Jane Doe · 4 min read",
 # "Mar 24, 2025 by Jane Doe". What follows the names (a date, a separator) is cut off.
 _BY_LINE = re.compile(
-    r"(?:[\w ,.]{0,20}\d{4}\s+)?(?:(?:written|article|posted|published|words|story|text)\s+)?"
+    r"(?:[\w ,./-]{0,20}\d{4}\s+)?(?:(?:written|article|posted|published|words|story|text)\s+)?"
     r"by:?\s+(?P<names>\S.*)",
     re.IGNORECASE,
 )
-_AFTER_NAMES = re.compile(r"\s*[|\u00b7\u2022/]\s*|\s+(?:on|in|at)\s+|\s+\d|\s*[(\u2013\u2014]")
+_AFTER_NAMES = re.compile(
+    r"\s*[|\u00b7\u2022/]\s*|\s+(?:on|in|at)\s+|\s+\d|\s*[(\u2013\u2014]|\s+-\s+"
+    r"|\s+(?i:last\s+updated|updated|published)\b"
+    r"|\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d"
+)
 _BY_TAGS = (
     "p",
     "span",
@@ -276,7 +332,12 @@ def authors(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
     for index, source in enumerate(sources):
         raw = source()
         names = clean_names(raw)
-        people = [n for n in names if not is_site_name(n, sites, hosts)]
+        persons = _jsonld_persons(page) if index == 1 and names else set()
+        people = [
+            n for n in names if not is_site_name(n, sites, () if name_key(n) in persons else hosts)
+        ]
+        if people and 0 < index < _MARKED_SOURCES:
+            return tuple(_shown_instead(page, people) or people)
         if people:
             return tuple(people)
         if index < _MARKED_SOURCES and not names:
@@ -284,6 +345,8 @@ def authors(page: Page, selectors: Mapping[str, str]) -> tuple[str, ...]:
         fallback = fallback or names
     if not fallback:  # nothing names even the site: a name beside the story's date
         fallback = _beside_date(byline_labels(page.tree))
+    if not fallback:  # a personal site: its owner wrote it
+        fallback = site_owner(page)
     return tuple(fallback)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 
@@ -20,7 +21,10 @@ _DOMAIN = re.compile(
 )
 
 
-def _is_site(segment: str, sites: list[str]) -> bool:
+def _is_site(segment: str, sites: list[str], *, opening: bool = False) -> bool:
+    """True when a title segment names the site. A segment that opens the title holds the
+    site's name with at most two words more ("Harbour Trust News | ..."); one that follows the
+    headline may hold it anywhere ("... | The Go Programming Language")."""
     key = title_key(segment)
     if not key or _DOMAIN.search(segment):
         return True
@@ -32,7 +36,10 @@ def _is_site(segment: str, sites: list[str]) -> bool:
         if compact == site_key.replace(" ", ""):
             return True
         padded, site_padded = f" {key} ", f" {site_key} "
-        if len(key) < 40 and (padded in site_padded or site_padded in padded):
+        if len(key) < 40 and padded in site_padded:
+            return True
+        extra = len(key.split()) - len(site_key.split())
+        if len(key) < 40 and site_padded in padded and (not opening or extra <= 2):
             return True
         if " " not in site_key and _abbreviates(key, site_key):
             return True
@@ -50,12 +57,12 @@ def _abbreviates(key: str, label: str) -> bool:
     return label in {initials, initials[:-1] + words[-1]}
 
 
-def _is_removable(segment: str, sites: list[str]) -> bool:
+def _is_removable(segment: str, sites: list[str], *, opening: bool = False) -> bool:
     """A title segment that names the site, a date, or an author rather than the story."""
     stripped = segment.strip()
     if re.fullmatch(r"[\d\s./:-]{6,}", stripped) or re.match(r"(?i)by\s", stripped):
         return True
-    return _is_site(stripped, sites)
+    return _is_site(stripped, sites, opening=opening)
 
 
 def strip_site_name(title: str, sites: list[str], *, headline: bool = False) -> str:
@@ -66,6 +73,9 @@ def strip_site_name(title: str, sites: list[str], *, headline: bool = False) -> 
     there it is the headline's own ending ("Fire in a factory - Heavy smoke").
     """
     text = " ".join(title.split())
+    first, _, rest = text.partition(" ")
+    if rest and "." in first and first.casefold() in {s.casefold() for s in sites}:
+        text = rest  # "example.com Headline" on example.com
     for site in sites:  # "Site: Headline"
         if len(site) > 2 and text.casefold().startswith(site.casefold() + ":"):
             text = text[len(site) + 1 :].strip()
@@ -78,7 +88,7 @@ def strip_site_name(title: str, sites: list[str], *, headline: bool = False) -> 
     while len(pieces) > 1 and _is_removable(pieces[-1], sites):
         pieces.pop()
         separators.pop()
-    while len(pieces) > 1 and _is_removable(pieces[0], sites):
+    while len(pieces) > 1 and _is_removable(pieces[0], sites, opening=True):
         pieces.pop(0)
         separators.pop(0)
     if len(pieces) > 1:
@@ -116,19 +126,50 @@ def title(page: Page, selectors: Mapping[str, str]) -> str | None:
         *((text, True) for text in page.microdata("headline")[:1]),
         (page.first_meta("parsely-title", "sailthru.title", "dc.title", "dcterms.title"), False),
         *((element_text(e), False) for e in page.tree.xpath("//title")[:1]),
-        *((element_text(e), True) for e in page.tree.xpath("//h1")[:1]),
+        *((text, True) for text in _headings(page)[:1]),
     ]
     sections = [t for v in page.article_values("articleSection") for t in texts(v)]
     sites = [*sites, *sections, *page.meta.get("article:section", ())]
     candidates = [
-        strip_site_name(c, sites, headline=headline)
+        strip_site_name(_unescaped(c), sites, headline=headline)
         for c, headline in raw
         if c and c.strip() and len(c) < 1000
     ]
     candidates = [c for c in candidates if title_key(c)]
+    # where every source gives the "site's name", the markup named the site after the page
+    candidates = [c for c in candidates if not _only_site(c, page)] or candidates
     if not candidates:
         return None
-    return _shown(page, _choose(candidates))
+    page_title = next((element_text(e) for e in page.tree.xpath("//title")[:1]), "")
+    return _shown(page, _choose(candidates), strip_site_name(page_title, sites))
+
+
+_ENTITY = re.compile(r"&(?:#\d{2,7}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
+
+
+def _unescaped(text: str) -> str:
+    """A text escaped twice by the page ("And finally&#8230;", "SQL &amp; AI") read once more."""
+    return html.unescape(text) if _ENTITY.search(text) else text
+
+
+def _headings(page: Page) -> list[str]:
+    """The texts of the page's <h1>s, each once (a copy for another screen size is the same
+    heading), without those that give only the site's name (a logo)."""
+    texts_ = [_unescaped(" ".join(element_text(e).split())) for e in page.tree.xpath("//h1")]
+    seen: set[str] = set()
+    headings = []
+    for text in texts_:
+        key = title_key(text)
+        if key and key not in seen and not _only_site(text, page):
+            headings.append(text)
+        seen.add(key)
+    return headings
+
+
+def _only_site(text: str, page: Page) -> bool:
+    """True when a source gives only the site's name ("Robomow"): no headline to offer."""
+    names = {title_key(site).replace(" ", "") for site in site_names(page)}
+    return title_key(text).replace(" ", "") in names
 
 
 _NEAR = 0.3  # share of words a page's <h1> must have in common with the chosen title
@@ -148,27 +189,31 @@ def _segment_shown(page: Page, chosen: str) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _shown(page: Page, chosen: str) -> str:
+def _shown(page: Page, chosen: str, page_title: str) -> str:
     """The page's one <h1> instead of `chosen` when it is another wording of the same title.
 
     Outside news (a NewsArticle's headline is the newsroom's own), og:title and JSON-LD are
     often written for search results and social cards, and the <h1> is what the reader is
     shown. An <h1> that adds a topic or kicker to the chosen title keeps the chosen one; one
     that completes it ("Title: what the guide covers") is the headline, unless what it adds
-    follows a dash or reads "Posted on ..." (the site's name, the post's byline).
+    follows a dash or reads "Posted on ..." (the site's name, the post's byline). Where the
+    page's own <title> says what the <h1> says, both outvote another wording of og:title or
+    JSON-LD, unless that is only a shorter form of the <h1>.
     """
     confirmed = _segment_shown(page, chosen)
     if confirmed:
         return confirmed
-    if not page.first_meta("og:title") or any(
-        "newsarticle" in types_of(node) for node in page.jsonld.articles()
-    ):
+    if any("newsarticle" in types_of(node) for node in page.jsonld.articles()):
         return chosen
-    headings = [e for e in page.tree.xpath("//h1") if title_key(element_text(e))]
+    headings = _headings(page)
     if len(headings) != 1:
         return chosen
-    shown = " ".join(element_text(headings[0]).split())
+    shown = headings[0]
     words, chosen_words = set(title_key(shown).split()), set(title_key(chosen).split())
+    if title_key(page_title) == title_key(shown) != title_key(chosen) and not chosen_words < words:
+        return shown  # the page's <title> and its <h1> agree against the social title
+    if not page.first_meta("og:title"):
+        return chosen
     rest = shown[len(chosen) :] if shown.casefold().startswith(chosen.casefold()) else None
     extends = rest is not None and not _TAIL.match(rest)
     if (chosen_words <= words and not extends) or len(shown) >= 1000:

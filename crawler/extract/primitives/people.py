@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 _PREFIX = re.compile(
     r"^(?:(?:written|posted|reported|text|words|story|photos?|interview)\s+)?"
@@ -293,3 +294,23 @@ def clean_names(values: Iterable[str], *, desks: bool = False) -> list[str]:
                 seen.add(key)
                 names.append(name)
     return names
+
+
+_OTHER_CREDIT = re.compile(
+    r"(?:reviewed|checked|researched|edited|illustrated|photographed|photos?|illustrations?)"
+    r"\s+by\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def credited_otherwise(element: Any) -> bool:
+    """True for a name that follows "Reviewed by", "Fact checked by", "Photos by": a person
+    who checked or illustrated the story rather than wrote it."""
+    before = " ".join(" ".join(element.xpath("preceding::text()[position() <= 12]")).split())
+    return bool(_OTHER_CREDIT.search(before[-40:]))
+
+
+def is_latin(names: list[str]) -> bool:
+    """True when the names are written in Latin letters: a name in another script may be the
+    same person as one the page shows in Latin letters, so it is not known to be missing."""
+    return all(ord(c) < 0x250 for n in names for c in n if c.isalpha())
