@@ -12,6 +12,12 @@ from hypothesis import strategies as st
 
 from crawler.extract import extract_article
 from crawler.extract.fields.body import _continued, extract_body
+from crawler.extract.primitives.blocks import split_blocks
+from crawler.extract.primitives.boilerplate import (
+    collapsed_panels,
+    drop_furniture,
+    strip_non_text,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "body"
 URL = "https://news.example/2026/03/story/"
@@ -361,3 +367,234 @@ def test_a_list_of_links_to_other_sites_inside_the_text_is_kept() -> None:
         assert text in body
     assert "walking boots" not in body
     assert "Compass basics" not in body
+
+
+def test_a_story_in_a_wrapper_named_like_a_sidebar_outweighs_comments_and_hidden_copies() -> None:
+    """The share that keeps a furniture-named wrapper is of the text a reader sees: a long
+    comment thread and a hidden copy of the story (a 'republish' dialog) do not count."""
+    comments = "".join(
+        f"<li><p>Reader {n} writes a long reply about the harbour plan, explaining at length "
+        "why the council should have asked the fishermen first before spending the money.</p></li>"
+        for n in range(4)
+    )
+    html = (
+        "<html><body><div class='sidebar-layout'><div class='sidebar-content'>"
+        f"<div class='entry'><h1>Harbour plan</h1>{story(5)}</div></div>"
+        "<div class='sidebar'><p>Most read: five other stories you might enjoy today.</p></div>"
+        f"</div><div id='comments'><ol>{comments}</ol></div>"
+        f"<div class='republish' hidden><p>Republish this story</p>{story(5)}</div>"
+        "</body></html>"
+    )
+    root = lxml.html.document_fromstring(html).find("body")
+    drop_furniture(root, split_blocks(root))
+    text = root.text_content()
+    assert "Paragraph 5 of the story" in text
+    assert "Reader 1" not in text
+    assert "Most read" not in text
+    assert "Republish" not in text
+
+
+def test_a_reviews_spec_lines_and_pros_and_cons_stay_with_its_text() -> None:
+    """Short lines between a review's paragraphs that trafilatura kept do not split the text
+    into clusters too small to count."""
+    body = body_of("review_specs.html")
+    for text in ("lightest hammock we tested", "Price: $142", "Weight: 1 lb 1 oz", "Pros"):
+        assert text in body
+    assert "Roomy" in body and "Long zipper pulls" in body
+    assert "We slept in every hammock" in body
+    assert "reader-supported" not in body
+
+
+def test_comments_in_a_code_block_are_part_of_the_code() -> None:
+    """A syntax highlighter classes a code comment "hljs-comment": that is not a comment section."""
+    code = (
+        "<pre><code class='language-bash hljs'><span class='hljs-comment'># fetch the timetable"
+        "</span>\ncurl -O https://ferry.example/timetable.csv\n"
+        "<span class='hljs-comment'># count the sailings per day</span>\n"
+        "cut -d, -f1 timetable.csv | sort | uniq -c</code></pre>"
+    )
+    html = f"<html><body><article><h1>Ferry data</h1>{story(3)}{code}{story(2)}</article></body>"
+    body = body_of_html(html)
+    assert "# fetch the timetable" in body
+    assert "# count the sailings per day\ncut -d, -f1" in body
+
+
+def test_answers_an_accordion_hides_until_opened_are_kept() -> None:
+    """A collapsed panel a button opens (aria-expanded, aria-controls) is text a reader can
+    read; a collapsed menu of links and a hidden panel nothing opens are not."""
+    faq = "".join(
+        f"<div class='faq-item'><h3><button aria-expanded='false'>Question {n}?</button></h3>"
+        f"<div class='faq-answer' hidden><p>Answer {n}: the ferry leaves at seven from the "
+        "north pier, and tickets are sold on board until the ramp goes up.</p></div></div>"
+        for n in range(3)
+    )
+    named = (
+        "<button aria-expanded='false' aria-controls='more'>Read more</button>"
+        "<p>Between the button and its panel.</p>"
+        "<div id='more' style='display:none'><p>The panel named by its control, with the "
+        "timetable for the winter months and the fares for bicycles.</p></div>"
+    )
+    menu = (
+        "<button aria-expanded='false'>Menu</button><div hidden><a href='/a'>Ferries</a> "
+        "<a href='/b'>Buses</a> <a href='/c'>Trams</a></div>"
+        "<div hidden><p>A hidden promotion that nothing on the page ever opens.</p></div>"
+    )
+    html = (
+        f"<html><body><article><h1>Ferry questions</h1>{story(4)}{faq}{named}{menu}"
+        "</article></body></html>"
+    )
+    root = lxml.html.document_fromstring(html).find("body")
+    panels = collapsed_panels(root)
+    strip_non_text(root)
+    drop_furniture(root, split_blocks(root), panels=panels)
+    text = root.text_content()
+    for n in range(3):
+        assert f"Answer {n}: the ferry leaves" in text
+    assert "The panel named by its control" in text
+    assert "Trams" not in text
+    assert "hidden promotion" not in text
+
+
+def test_a_quote_between_paragraphs_stays_where_it_sits() -> None:
+    """A pull quote sits in the text's own container (in its <figure>), like a list does."""
+    quote = (
+        "<figure class='Quote_component'><div class='Quote_content'>"
+        "<blockquote class='Quote_blockquote'><p>Quote {n}: ferries are the buses of the "
+        "islands; if they stop, everything stops, from the school run to the doctor's rounds."
+        "</p></blockquote><figcaption>Ana Ruiz, harbour master</figcaption></div></figure>"
+    )
+    paragraphs = [PARAGRAPH.format(cls="", n=n) for n in range(1, 7)]
+    text = "".join(p + (quote.format(n=n) if n in (1, 3) else "") for n, p in enumerate(paragraphs))
+    html = (
+        "<html><body><div class='layout'><nav><a href='/'>Home</a></nav>"
+        f"<div class='ArticleBody'><h1>Ferry plan</h1>{text}</div></div></body></html>"
+    )
+    body = body_of_html(html)
+    assert "Quote 1: ferries are" in body
+    assert "Quote 3: ferries are" in body
+    assert body.index("Paragraph 2 of") < body.index("Quote 1") < body.index("Paragraph 3 of")
+
+
+def test_text_loose_in_the_page_beside_its_paragraphs_is_kept() -> None:
+    """Hand-written pages put paragraphs straight in <body> after a figure, between <p>s:
+    such text sits where the paragraphs do."""
+    para = (
+        "Paragraph {n} of the story tells the reader something new about the council's plan "
+        "for the harbour, with enough words to read as article text, and a <a href='/p{n}'>"
+        "link</a> or two."
+    )
+    loose = (
+        "Loose text {n} sits straight in the page's body, as hand-written pages have it, "
+        "telling of <a href='/l{n}'>the old harbour</a> with enough words to read as article text."
+    )
+    parts = [
+        f"<h2 class='section'>Part {n}</h2><div class='float'><a href='/i{n}'>"
+        f"<img src='/p{n}.png'></a><br><a href='/b{n}'><i>The book</i></a> by a harbour "
+        f"master, 1721.</div>\n{loose.format(n=n)}<p>{para.format(n=n)}<p>{para.format(n=n + 10)}"
+        for n in range(1, 5)
+    ]
+    body = body_of_html(f"<html><body><h1>Harbour</h1>{''.join(parts)}</body></html>")
+    for n in range(1, 5):
+        assert f"Loose text {n} sits straight" in body
+    assert body.index("Loose text 2") < body.index("Paragraph 2 of") < body.index("Loose text 3")
+
+
+def test_a_story_wrapped_in_an_element_named_for_comments_is_kept() -> None:
+    """Some sites wrap the story in a "commentOnSelection" element (readers comment on a
+    selected passage): its text runs in sibling paragraphs and lists of one parent, unlike a
+    thread, whose comments each sit in an item of their own."""
+    points = "".join(
+        f"<li>Point {n}: the new timetable adds a late sailing on Fridays and Saturdays for "
+        "people who work in town and want to get home after the last bus.</li>"
+        for n in range(4)
+    )
+    comments = "".join(
+        f"<div class='comment'><p>Reader {n} writes a long reply about the harbour plan, "
+        "explaining why the council should have asked the fishermen first.</p></div>"
+        for n in range(3)
+    )
+    html = (
+        "<html><body><h1>Harbour plan</h1><div class='commentOnSelection'><div id='post'>"
+        f"{story(3)}<ul>{points}</ul>{story(2)}</div></div>"
+        f"<div class='comments-section'>{comments}</div></body></html>"
+    )
+    body = body_of_html(html)
+    assert "Paragraph 3 of the story" in body
+    assert "Point 3: the new timetable" in body
+    assert "Reader 1" not in body
+
+
+def test_a_callout_box_inside_the_text_stays_and_a_photo_caption_does_not() -> None:
+    """A paragraph in a box one level inside the text (a highlighted quote, a callout) is the
+    story's; the same box holding a picture holds its caption."""
+    callout = (
+        "<div><p class='c-block-quote-embed'>Callout {n}: the harbour plan bridges the gap "
+        "between the fishermen's needs and the town's budget, and the council means to keep it "
+        "that way.</p></div>"
+    )
+    photo = (
+        "<div><img src='/quay.jpg'><p class='caption'>The new quay at dawn, seen from the "
+        "lighthouse, with the first ferry of the season tied up and waiting. Photo: Harbour "
+        "Archive</p></div>"
+    )
+    paragraphs = [PARAGRAPH.format(cls="", n=n) for n in range(1, 8)]
+    extra = {2: callout.format(n=2), 4: callout.format(n=4), 5: photo}
+    text = "".join(p + extra.get(n, "") for n, p in enumerate(paragraphs, 1))
+    html = (
+        "<html><body><nav><a href='/'>Home</a></nav>"
+        f"<div class='c-rich-text-blog'><h1>Harbour</h1>{text}</div></body></html>"
+    )
+    body = body_of_html(html)
+    assert "Callout 2: the harbour plan" in body
+    assert body.index("Paragraph 4 of") < body.index("Callout 4") < body.index("Paragraph 5 of")
+    assert "Harbour Archive" not in body
+
+
+def test_a_copy_of_the_story_in_one_block_is_dropped() -> None:
+    """A page that also prints its story's Markdown source in one block shows the text once."""
+    paragraphs = [
+        f"Paragraph {n} of the story tells the reader something new about the council's plan "
+        "for the harbour, with enough words to read as real article text."
+        for n in range(1, 7)
+    ]
+    source = "# Harbour plan<br>" + "<br>".join(f"_{p}_" for p in paragraphs) + "<br>| Pier |"
+    html = (
+        "<html><body><article><h1>Harbour plan</h1>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + f"<div class='md-source'>{source}</div></article></body></html>"
+    )
+    body = body_of_html(html)
+    assert body.count("Paragraph 3 of the story") == 1
+    assert "# Harbour plan" not in body
+
+
+def test_a_long_paragraph_the_text_repeats_once_stays() -> None:
+    """A definition repeated under two headings is the author's: both copies stay."""
+    definition = (
+        "Live streaming means the class meets at its scheduled time on a web platform: the "
+        "teacher presents, students ask questions aloud or in the chat, and the recording is "
+        "posted afterwards for anyone who missed it. " * 3
+    )
+    later = "".join(PARAGRAPH.format(cls="", n=n) for n in range(7, 13))
+    html = (
+        f"<html><body><article><h1>Course types</h1>{story(6)}<h2>Lectures</h2><p>{definition}"
+        f"</p>{later}<h2>Labs</h2><p>{definition}</p></article></body></html>"
+    )
+    assert body_of_html(html).count("Live streaming means the class") == 6
+
+
+def test_a_heading_left_with_nothing_under_it_ends_no_body() -> None:
+    """The title of a box after the story ("More on this"), whose links are dropped, is not
+    the story's last line."""
+    links = "".join(
+        f"<p><a href='/story-{n}'>Another story about the coast, number {n}, with a long "
+        "linked title</a></p>"
+        for n in range(5)
+    )
+    html = (
+        f"<html><body><article><h1>Harbour plan</h1>{story(5)}<h2>Harbour archive</h2>"
+        f"{links}</article></body></html>"
+    )
+    body = body_of_html(html)
+    assert body.endswith("to read as real article text.")
+    assert "Harbour archive" not in body

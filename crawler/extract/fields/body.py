@@ -9,8 +9,10 @@ Two readings of the page are combined:
 
 trafilatura's paragraphs are the seeds. The element holding the seeds is grown to its parent
 while what the parent adds reads as article (long, link-poor paragraphs) more than furniture.
-Inside that element, between the first and the last seed, only what trafilatura kept stays;
-before and after, blocks that look like the seeds' own are added back. The headline is dropped,
+Inside that element, between the first and the last seed, what trafilatura kept stays, and so
+do long paragraphs, points of lists, quotes and callouts that sit in the containers of what it
+kept; before and after, blocks that look like the seeds' own are added back. A long block that
+holds many of the kept paragraphs whole is a second copy of the story. The headline is dropped,
 the standfirst added (primitives.headline). With no seeds, the best-scoring element stands in.
 Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
 much less than its JSON-LD articleBody gives way to that.
@@ -21,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -28,13 +31,18 @@ import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from trafilatura import extract as _trafilatura_extract
 
 from crawler.extract.primitives.blocks import (
+    BLOCK_TAGS,
     HEADINGS,
     Block,
     main_element,
     reading_length,
     split_blocks,
 )
-from crawler.extract.primitives.boilerplate import drop_furniture, strip_non_text
+from crawler.extract.primitives.boilerplate import (
+    collapsed_panels,
+    drop_furniture,
+    strip_non_text,
+)
 from crawler.extract.primitives.headline import is_headline, standfirst, titles
 from crawler.extract.primitives.shingles import Reference, words
 
@@ -44,17 +52,23 @@ _NO_DATES = {"original_date": True, "extensive_search": False, "max_date": "2199
 
 _MIN_SEED_WORDS = 6  # a shorter block matches trafilatura's text by chance
 _COVERED = 0.5  # share of a block's shingles trafilatura must hold to have kept it
-_MAX_SEED_GAP = 2  # short or link-heavy blocks allowed between two seeds of one cluster
+_MAX_SEED_GAP = 2  # short or link-heavy blocks trafilatura dropped allowed between two seeds
+# of one cluster (short texts it kept do not part them: a review's spec lines, pros and cons)
 _CLUSTER_SHARE = 0.25  # seed clusters this big next to the biggest are article too
 _GROW_RATIO = 2.0  # growing needs this many chars of paragraphs per char of other text
 _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
 _REPEATED_CHARS = 100  # a paragraph this long, shown twice, is one paragraph shown twice
 _REPEATED_SHARE = 0.3  # ... when repeats are this share of the text
+_QUOTE_DEPTH = 3  # a block this many levels under a <blockquote> is part of the quote
+_MEDIA = ("img", "picture", "video", "figure")
 _ITEM_LINKS = 0.3  # a list item with more of its text in links is a list of links
 _TRUST = 0.2  # seeds holding this share of the text decide which containers are article
 _FLOOR = 0.3  # showing under this share of what trafilatura found: trust trafilatura
 _CUT_SHORT = 0.5  # fast mode kept under this share of the page's prose: run the full search
 _JSON_LD_SHARE = 0.3
+_COPY_CHARS = 500  # a block this long ...
+_COPY_SHARE = 0.7  # ... this much of which the other kept blocks say is a copy of them,
+_COPY_PARTS = 4  # ... when it holds this many of them whole
 # A line that introduces other stories after the end of one, in the languages seen most.
 _MORE_STORIES = re.compile(
     r"^(?:you (?:may|might) (?:also )?like|related(?: articles| posts| stories| reading)?|"
@@ -68,6 +82,11 @@ _MORE_STORIES = re.compile(
 
 def _is_good(block: Block) -> bool:
     return reading_length(block.text) >= _GOOD_CHARS and block.link_density < 0.3
+
+
+def _is_kept_text(block: Block, reference: Reference) -> bool:
+    """trafilatura kept the block, and it is text rather than a link."""
+    return block.link_density <= 0.5 and reference.coverage(block.text) >= _COVERED
 
 
 def _is_bad(block: Block) -> bool:
@@ -126,7 +145,8 @@ def _seeds(blocks: list[Block], reference: Reference) -> list[int]:
     clusters = [[seeds[0]]]
     for i in seeds[1:]:
         gap = blocks[clusters[-1][-1] + 1 : i]
-        if sum(1 for b in gap if not _is_good(b)) <= _MAX_SEED_GAP:
+        strays = [b for b in gap if not _is_good(b) and not _is_kept_text(b, reference)]
+        if len(strays) <= _MAX_SEED_GAP:
             clusters[-1].append(i)
         else:
             clusters.append([i])
@@ -166,12 +186,42 @@ def _list_item(block: Block) -> lxml.html.HtmlElement | None:
     return parent if parent is not None and parent.tag == "li" else None
 
 
+def _quote(block: Block) -> lxml.html.HtmlElement | None:
+    """The quote a block is part of (a <blockquote>, in its <figure> if it has one), else None."""
+    for depth, el in enumerate((block.owner, *block.owner.iterancestors())):
+        if el.tag == "blockquote":
+            near = list(el.iterancestors())[:2]
+            return next((a for a in near if a.tag == "figure"), el)
+        if depth >= _QUOTE_DEPTH:
+            return None
+    return None
+
+
 def _signature(block: Block) -> tuple[str, str]:
-    """The tag and class of the block's container; for a list item, those of its list's."""
+    """The tag and class of the block's container; for a list item, those of its list's; for
+    a quote, those of the element the quote sits in."""
     item = _list_item(block)
-    element = item.getparent() if item is not None else block.owner
+    quote = _quote(block)
+    element = item.getparent() if item is not None else quote if quote is not None else block.owner
+    if element is block.owner and any(
+        isinstance(child.tag, str) and child.tag in BLOCK_TAGS for child in element
+    ):
+        # Text loose in an element beside its paragraphs ("text<br><br>text<p>...") sits where
+        # they do: in that element.
+        return (element.tag, element.get("class", ""))
     parent = element.getparent() if element is not None else None
     return ("", "") if parent is None else (parent.tag, parent.get("class", ""))
+
+
+def _box_signature(block: Block) -> tuple[str, str]:
+    """The tag and class of the container of the box a paragraph sits in (a callout, a
+    highlighted quote one level inside the text); none for a box holding a picture, whose
+    text is its caption."""
+    box = block.owner.getparent()
+    parent = box.getparent() if box is not None else None
+    if parent is None or box.tag == "figure" or next(box.iter(*_MEDIA), None) is not None:
+        return ("", "")  # a picture's caption
+    return (parent.tag, parent.get("class", ""))
 
 
 def _is_item(block: Block) -> bool:
@@ -226,6 +276,7 @@ def _select(
             (_is_good(blocks[i]) or _is_item(blocks[i]))
             and _signature(blocks[i]) in kept_signatures
         )
+        or (_is_good(blocks[i]) and _box_signature(blocks[i]) in kept_signatures)
     }
     # A list of links to other sites inside the text (a listicle's linked names, sources)
     # sits in its container too; a list of links to the site's own stories does not.
@@ -306,6 +357,45 @@ def _paragraphs(texts: list[str]) -> str:
     return "\n\n".join(once if repeated >= _REPEATED_SHARE * total else out)
 
 
+def _is_orphan_heading(block: Block) -> bool:
+    """A heading ends the kept text: the title of what follows the story, whose links went
+    (a list's last point, an <li><h3>, is no such heading)."""
+    return block.owner.tag in HEADINGS and _list_item(block) is None
+
+
+def _without_copies(texts: list[str]) -> list[str]:
+    """The texts without a long one that many others already say: a second copy of the story
+    in one block (its Markdown source, a print version) repeats what the page shows."""
+    long = [n for n, text in enumerate(texts) if len(text) >= _COPY_CHARS]
+    if not long:
+        return texts
+    grams = [_shingles(text) for text in texts]
+    counts = Counter(g for own in grams for g in own)
+    sets = [set(own) for own in grams]
+    copies = set()
+    for n in long:
+        own = Counter(grams[n])
+        said = sum(1 for g in grams[n] if counts[g] > own[g])
+        if not grams[n] or said < _COPY_SHARE * len(grams[n]):
+            continue
+        # A copy of the story holds many of its paragraphs whole; a paragraph the text
+        # repeats (a definition, a program's output) holds one or two.
+        parts = sum(
+            1
+            for m in range(len(texts))
+            if m != n and sets[m] and len(sets[n] & sets[m]) >= _COPY_SHARE * len(sets[m])
+        )
+        if parts >= _COPY_PARTS:
+            copies.add(n)
+            counts.subtract(own)
+    return [text for n, text in enumerate(texts) if n not in copies]
+
+
+def _shingles(text: str) -> list[tuple[str, ...]]:
+    tokens = words(text)
+    return [tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)]
+
+
 def _prefer(found: str, json_ld: str) -> str:
     """What the page shows, unless its JSON-LD articleBody is several times longer (the text
     is rendered by a script, or the page shows a teaser of it)."""
@@ -316,9 +406,10 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     json_ld = _paragraphs([max(_json_ld_bodies(tree), key=len, default="")])
     body = tree.find("body")
     root = body if body is not None else tree
+    panels = collapsed_panels(root)
     strip_non_text(root)
     blocks = split_blocks(root)
-    if drop_furniture(root, blocks):
+    if drop_furniture(root, blocks, panels=panels):
         blocks = split_blocks(root)
     trafilatura_text = _trafilatura_text(tree, url)
     prose = sum(len(b.text) for b in blocks if _is_good(b))
@@ -339,7 +430,9 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
         for i in _select(blocks, main, seeds, reference, _host(url))
         if not is_headline(blocks[i].text, headlines)
     ]
-    texts = [blocks[i].text for i in keep]
+    if len(keep) > 1 and _is_orphan_heading(blocks[keep[-1]]):
+        keep.pop()
+    texts = _without_copies([blocks[i].text for i in keep])
     if keep:
         lead = [t for t in dict.fromkeys(standfirst(tree, blocks, keep[0])) if t not in texts]
         texts[:0] = lead

@@ -6,8 +6,10 @@ are whole words of a class name ("share-bar" and "shareBar" are furniture, "shar
 in a BEM name ("block__element") the element decides, and a class naming content
 ("article-body") outweighs one naming furniture on the same element.
 
-Pages mislabel, so names are not trusted blindly: what holds most of the page's paragraph text
-stays whatever it is called, except a comment section.
+Pages mislabel, so names are not trusted blindly: what holds most of the text a reader sees
+stays whatever it is called, except a comment section (one whose text is split into items, a
+comment each). Nothing inside code is furniture (a highlighter's "hljs-comment" is code), and a
+hidden panel that a control opens (an accordion's answer) is text a reader can see.
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ _HIDDEN_CLASSES = _names(
     "hidden hide d-none is-hidden u-hidden invisible visually-hidden visuallyhidden sr-only "
     "screen-reader-text screen-reader-only"
 )
+
+
+_PANEL_LINKS = 0.3  # a collapsed panel with more of its text in links is a menu
+_ONE_TEXT = 0.8  # share of a comment-named element's text in one run of sibling paragraphs
 
 
 def _words(value: str) -> set[str]:
@@ -109,6 +115,60 @@ def is_hidden(el: lxml.html.HtmlElement) -> bool:
     return bool(style) and _HIDDEN_STYLE.search(style) is not None
 
 
+def collapsed_panels(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The panels a reader opens with a control (an accordion's answers, a "read more"):
+    what a control's aria-controls names, else the element after the one holding a control
+    that says whether it is expanded. Call before strip_non_text, which drops the buttons.
+    """
+    by_id = {el.get("id"): el for el in root.iter() if el.get("id")}
+    panels = []
+    for control in root.xpath(".//*[@aria-expanded]"):
+        named = [by_id[n] for n in (control.get("aria-controls") or "").split() if n in by_id]
+        if named:
+            panels.extend(named)
+            continue
+        el = control
+        while el is not None and el is not root and el.getnext() is None:
+            el = el.getparent()
+        if el is not None and el is not root:
+            following = el.getnext()
+            if following is not None and isinstance(following.tag, str):
+                panels.append(following)
+    return panels
+
+
+def _is_text(el: lxml.html.HtmlElement) -> bool:
+    """The element holds some text, and little of it in links."""
+    text = len(" ".join(el.text_content().split()))
+    links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    return text > 0 and links < _PANEL_LINKS * text
+
+
+def _threads(suspects: list[lxml.html.HtmlElement], blocks: list[Block]) -> set[int]:
+    """The ids of the comment sections among `suspects`: comment-named elements whose text
+    does not run in sibling paragraphs (and lists) of one parent, as a story's does (a thread
+    puts each comment in an item of its own; some pages wrap the story itself in a
+    "commentOnSelection" element)."""
+    named = {id(el) for el in suspects if is_comments(el)}
+    by_parent: dict[int, dict[int, float]] = {n: {} for n in named}
+    for block in blocks:
+        weight = block_weight(block)
+        parent = block.owner.getparent()
+        if block.owner.tag == "li" and parent is not None:  # a list sits where the list sits
+            parent = parent.getparent()
+        if weight <= 0 or parent is None:
+            continue
+        for ancestor in block.owner.iterancestors():
+            if id(ancestor) in named:
+                runs = by_parent[id(ancestor)]
+                runs[id(parent)] = runs.get(id(parent), 0.0) + weight
+    return {
+        n
+        for n, runs in by_parent.items()
+        if not runs or max(runs.values()) < _ONE_TEXT * sum(runs.values())
+    }
+
+
 def strip_non_text(root: lxml.html.HtmlElement) -> None:
     """Remove comments, scripts, styles, embeds and form controls from `root`, keeping tails."""
     doomed = [el for el in root.iter() if not isinstance(el.tag, str) or el.tag in DROP_TAGS]
@@ -117,13 +177,20 @@ def strip_non_text(root: lxml.html.HtmlElement) -> None:
             el.drop_tree()
 
 
-def drop_furniture(root: lxml.html.HtmlElement, blocks: list[Block], share: float = 0.5) -> bool:
+def drop_furniture(
+    root: lxml.html.HtmlElement,
+    blocks: list[Block],
+    share: float = 0.5,
+    panels: list[lxml.html.HtmlElement] | None = None,
+) -> bool:
     """Remove hidden and furniture elements from `root`; True if anything was removed.
 
     Pages mislabel too: a wrapper called "withSidebar", article text in a hidden element that a
     script reveals, paragraphs all classed "paywall". So a hidden element that holds more than
     `share` of the page's paragraph text stays, and so do furniture-named elements of one kind
-    (tag and class) that together hold that much.
+    (tag and class) that together hold that much of the text a reader sees (comment sections
+    and hidden parts left out). A hidden panel a control opens (`panels`, from
+    collapsed_panels) stays when it holds text rather than links: an accordion's answers.
     """
     good: dict[lxml.html.HtmlElement, float] = {}
     for block in blocks:
@@ -131,9 +198,26 @@ def drop_furniture(root: lxml.html.HtmlElement, blocks: list[Block], share: floa
         if weight > 0:
             for el in (block.owner, *block.owner.iterancestors()):
                 good[el] = good.get(el, 0.0) + weight
-    total = good.get(root, 0.0)
-    hidden = [el for el in root.iter() if is_hidden(el)]
-    suspects = [el for el in root.iter() if el.tag in FURNITURE_TAGS or is_furniture(el)]
+    opened = {id(el) for panel in panels or () if _is_text(panel) for el in panel.iter()}
+    hidden = [el for el in root.iter() if is_hidden(el) and id(el) not in opened]
+    code = {id(el) for pre in root.iter("pre", "code") for el in pre.iter()}
+    # In code, classes name syntax ("hljs-comment", "token keyword"), never page furniture.
+    suspects = [
+        el
+        for el in root.iter()
+        if (el.tag in FURNITURE_TAGS or is_furniture(el)) and id(el) not in code
+    ]
+    # The share is of the text a reader sees as the page's own: a long comment thread, or a
+    # hidden copy of the story (a "republish this" dialog), must not outweigh the story and
+    # get its furniture-named wrapper ("sidebar-content") dropped with it.
+    threads = _threads(suspects, blocks)
+    unseen = {id(el) for el in hidden} | threads
+    everything = good.get(root, 0.0)
+    total = everything - sum(
+        good.get(el, 0.0)
+        for el in root.iter()
+        if id(el) in unseen and not any(id(a) in unseen for a in el.iterancestors())
+    )
     kinds: dict[tuple[str, str], float] = {}
     suspect_ids = {id(el) for el in suspects}
     for el in suspects:
@@ -155,11 +239,11 @@ def drop_furniture(root: lxml.html.HtmlElement, blocks: list[Block], share: floa
     folds: dict[tuple[str, str], float] = {}
     for el in hidden:
         folds[fold(el)] = folds.get(fold(el), 0.0) + good.get(el, 0.0)
-    doomed = [el for el in hidden if folds[fold(el)] <= share * total]
+    doomed = [el for el in hidden if folds[fold(el)] <= share * everything]
     doomed += [
         el
         for el in suspects
-        if kinds[(el.tag, el.get("class", ""))] <= share * total or is_comments(el)
+        if kinds[(el.tag, el.get("class", ""))] <= share * total or id(el) in threads
     ]
     dropped = False
     for el in doomed:
