@@ -144,13 +144,17 @@ def _is_text(el: lxml.html.HtmlElement) -> bool:
     return text > 0 and links < _PANEL_LINKS * text
 
 
-def _threads(suspects: list[lxml.html.HtmlElement], blocks: list[Block]) -> set[int]:
-    """The ids of the comment sections among `suspects`: comment-named elements whose text
+def _threads(
+    suspects: list[lxml.html.HtmlElement], blocks: list[Block]
+) -> set[lxml.html.HtmlElement]:
+    """The comment sections among `suspects`: comment-named elements whose text
     does not run in sibling paragraphs (and lists) of one parent, as a story's does (a thread
     puts each comment in an item of its own; some pages wrap the story itself in a
     "commentOnSelection" element)."""
-    named = {id(el) for el in suspects if is_comments(el)}
-    by_parent: dict[int, dict[int, float]] = {n: {} for n in named}
+    named = {el for el in suspects if is_comments(el)}
+    by_parent: dict[lxml.html.HtmlElement, dict[lxml.html.HtmlElement, float]] = {
+        n: {} for n in named
+    }
     for block in blocks:
         weight = block_weight(block)
         parent = block.owner.getparent()
@@ -159,9 +163,9 @@ def _threads(suspects: list[lxml.html.HtmlElement], blocks: list[Block]) -> set[
         if weight <= 0 or parent is None:
             continue
         for ancestor in block.owner.iterancestors():
-            if id(ancestor) in named:
-                runs = by_parent[id(ancestor)]
-                runs[id(parent)] = runs.get(id(parent), 0.0) + weight
+            if ancestor in named:
+                runs = by_parent[ancestor]
+                runs[parent] = runs.get(parent, 0.0) + weight
     return {
         n
         for n, runs in by_parent.items()
@@ -198,32 +202,34 @@ def drop_furniture(
         if weight > 0:
             for el in (block.owner, *block.owner.iterancestors()):
                 good[el] = good.get(el, 0.0) + weight
-    opened = {id(el) for panel in panels or () if _is_text(panel) for el in panel.iter()}
-    hidden = [el for el in root.iter() if is_hidden(el) and id(el) not in opened]
-    code = {id(el) for pre in root.iter("pre", "code") for el in pre.iter()}
+    # Sets of elements, never of id()s: lxml makes an element's Python object when it is
+    # reached and frees it when nothing holds it, so a later element may get a freed one's id.
+    opened = {el for panel in panels or () if _is_text(panel) for el in panel.iter()}
+    hidden = [el for el in root.iter() if is_hidden(el) and el not in opened]
+    code = {el for pre in root.iter("pre", "code") for el in pre.iter()}
     # In code, classes name syntax ("hljs-comment", "token keyword"), never page furniture.
     suspects = [
         el
         for el in root.iter()
-        if (el.tag in FURNITURE_TAGS or is_furniture(el)) and id(el) not in code
+        if (el.tag in FURNITURE_TAGS or is_furniture(el)) and el not in code
     ]
     # The share is of the text a reader sees as the page's own: a long comment thread, or a
     # hidden copy of the story (a "republish this" dialog), must not outweigh the story and
     # get its furniture-named wrapper ("sidebar-content") dropped with it.
     threads = _threads(suspects, blocks)
-    unseen = {id(el) for el in hidden} | threads
+    unseen = set(hidden) | threads
     everything = good.get(root, 0.0)
     total = everything - sum(
         good.get(el, 0.0)
         for el in root.iter()
-        if id(el) in unseen and not any(id(a) in unseen for a in el.iterancestors())
+        if el in unseen and not any(a in unseen for a in el.iterancestors())
     )
     kinds: dict[tuple[str, str], float] = {}
-    suspect_ids = {id(el) for el in suspects}
+    suspect_set = set(suspects)
     for el in suspects:
         kind = (el.tag, el.get("class", ""))
         nested = any(
-            id(a) in suspect_ids and (a.tag, a.get("class", "")) == kind for a in el.iterancestors()
+            a in suspect_set and (a.tag, a.get("class", "")) == kind for a in el.iterancestors()
         )
         # Nested in a suspect of its kind, its text is counted there already.
         kinds[kind] = kinds.get(kind, 0.0) + (0.0 if nested else good.get(el, 0.0))
@@ -243,7 +249,7 @@ def drop_furniture(
     doomed += [
         el
         for el in suspects
-        if kinds[(el.tag, el.get("class", ""))] <= share * total or id(el) in threads
+        if kinds[(el.tag, el.get("class", ""))] <= share * total or el in threads
     ]
     dropped = False
     for el in doomed:
