@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
+
+from lxml import etree
 
 from crawler.dates import parse_date
 from crawler.extract.primitives.dateline import byline_labels
 from crawler.extract.primitives.jsonld import texts, types_of
-from crawler.extract.primitives.page import Page, element_text
+from crawler.extract.primitives.page import Page, element_text, short_element_text
 from crawler.extract.primitives.people import (
     clean_names,
     credited_otherwise,
@@ -36,15 +38,17 @@ def _jsonld_people(page: Page) -> list[str]:
 def _shown_instead(page: Page, people: list[str]) -> list[str]:
     """The names a visible "By ..." line gives when the page shows none of the names its
     markup gives (the account that uploaded the story rather than its writer)."""
+    body = page.tree.find("body")
+    text = name_key(element_text(body)) if body is not None else ""
+    if any(name_key(n) in text for n in people):
+        return []  # the page shows a name its markup gives (most do): no line is looked for
     for source in (_by_line, _labelled_names):
         names = [n for n in clean_names(source(page)) if looks_like_name(n)]
         if names:
             break
     if not names or is_latin(names) != is_latin(people):
         return []
-    body = page.tree.find("body")
-    text = name_key(element_text(body)) if body is not None else ""
-    return [] if any(name_key(n) in text for n in people) else names
+    return names
 
 
 def _jsonld_persons(page: Page) -> set[str]:
@@ -199,11 +203,40 @@ _BY_TAGS = (
 )
 
 
+_SAYS_BY: Any = etree.XPath(
+    "//text()[not(parent::script or parent::style)][contains(translate(., 'BY', 'by'), 'by')]"
+)
+
+
+def _short_lines_saying_by(tree: Any, limit: int) -> Iterator[tuple[Any, str]]:
+    """The elements shorter than `limit` characters that hold a text saying "by", in
+    document order, with their text.  Only these can read "By Jane Doe"; they are found from
+    those texts up, so that the text of no other element is read (for every element of a
+    page, that is the page's text once for each level of nesting).
+
+    The elements that hold a text and not an earlier one all begin after the earlier one, so
+    taking the texts in order, and for each the elements above it not yet seen, outermost
+    first, is document order."""
+    seen: set[Any] = set()
+    for found in _SAYS_BY(tree):
+        holder = found.getparent()
+        if found.is_tail:
+            holder = holder.getparent()
+        chain: list[tuple[Any, str]] = []
+        while holder is not None and holder not in seen:
+            seen.add(holder)
+            text = short_element_text(holder, limit)
+            if text is None:  # its ancestors are longer still
+                break
+            chain.append((holder, text))
+            holder = holder.getparent()
+        yield from reversed(chain)
+
+
 def _by_line(page: Page) -> list[str]:
     """Names in the first short line of the page that reads "By Jane Doe", outside menus."""
-    for element in page.tree.iter(*_BY_TAGS):
-        text = element_text(element)
-        if not 3 < len(text) < 100:
+    for element, text in _short_lines_saying_by(page.tree, 100):
+        if element.tag not in _BY_TAGS or len(text) <= 3:
             continue
         match = _BY_LINE.fullmatch(text)
         if match is None or any(a.tag in _OUTSIDE_STORY for a in element.iterancestors()):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from htmldate import find_date
+from lxml import etree
 
 from crawler.dates import (
     LATEST,
@@ -181,6 +183,11 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
 
 
 _ORIGINALLY = re.compile(r"(?i)\boriginally\s+(?:published|posted)\b.{0,60}")
+# the texts saying "originally"/"Originally" (contains() in C, no copy of each text as translate()
+# makes; a script's text is never shown)
+_SAYS_ORIGINALLY: Any = etree.XPath(
+    "//body//text()[contains(., 'riginally')][not(parent::script or parent::style)]"
+)
 _LATER = re.compile(r"(?i)\b(?:updat|edit|modif|revis|republish)")
 
 
@@ -188,8 +195,7 @@ def _stated(page: Page, now: datetime | None) -> Stamp | None:
     """The day a page says in words it was first published: "This article was originally
     published on 26 Sep 2019 and has been updated since", "Originally posted November 9, 2022".
     """
-    nodes = page.tree.xpath("//body//text()[contains(translate(., 'O', 'o'), 'originally')]")
-    for node in nodes[:5]:
+    for node in _SAYS_ORIGINALLY(page.tree)[:5]:
         element = node.getparent()
         if element is not None and node.is_tail:  # the text after an element is its parent's
             element = element.getparent()

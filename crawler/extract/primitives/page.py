@@ -116,6 +116,37 @@ def element_text(element: Any) -> str:
     return " ".join(" ".join(chunks).split())
 
 
+def short_element_text(element: Any, limit: int) -> str | None:
+    """element_text(element) when it is shorter than `limit` characters, else None, found
+    without reading more of a long element's text than the limit."""
+    if not isinstance(element, etree._Element) or not _visible(element):
+        return ""
+    chunks: list[str] = []
+    if not _collect_short(element, chunks, [limit]):
+        return None
+    text = " ".join(" ".join(chunks).split())
+    return text if len(text) < limit else None
+
+
+def _collect_short(element: Any, chunks: list[str], left: list[int]) -> bool:
+    """_collect, counting down in `left` the characters other than whitespace (at most the
+    collapsed text's length); False once they reach it."""
+    if element.text:
+        chunks.append(element.text)
+        left[0] -= len("".join(element.text.split()))
+        if left[0] <= 0:
+            return False
+    for child in element:
+        if _visible(child) and not _collect_short(child, chunks, left):
+            return False
+        if child.tail:
+            chunks.append(child.tail)
+            left[0] -= len("".join(child.tail.split()))
+            if left[0] <= 0:
+                return False
+    return True
+
+
 def _collect(element: Any, chunks: list[str]) -> None:
     if element.text:
         chunks.append(element.text)
