@@ -13,7 +13,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 
 from crawler.extract.kinds import not_an_article
-from crawler.extract.primitives.blocks import reading_length
+from crawler.extract.primitives.blocks import reading_length, word_set
 from crawler.extract.primitives.dateline import shown_dates
 from crawler.extract.primitives.jsonld import NOT_ARTICLE_TYPES, types_of
 from crawler.extract.primitives.page import Page, element_text
@@ -228,26 +228,21 @@ def _is_headline_link(link: lxml.html.HtmlElement) -> bool:
     return paragraph is None or len(element_text(paragraph)) <= 1.5 * len(text)
 
 
-def _names(text: str) -> frozenset[str]:
-    """A set of names written as one space-separated string."""
-    return frozenset(text.split())
-
-
 # Path words of sections that hold stories, and of those that hold pages of another kind:
 # services, shops, courses, forums (documentation places are `kinds`'s, and spare og:type
 # article there).
-_STORY_SECTIONS = _names(
+_STORY_SECTIONS = word_set(
     "blog blogs article articles post posts news story stories insights features guides "
     "magazine journal notes resources reviews tips advice press newsroom editorial opinion "
     "updates"
 )
-_OTHER_SECTIONS = _names(
+_OTHER_SECTIONS = word_set(
     "services service solutions programs program department departments products product "
     "platform pricing what-we-do browse c collections shop store category categories courses "
     "course locations catalog catalogs dp topic list forum forums t threads get-started"
 )
 # JSON-LD types of what a business offers or is, rather than of something it wrote.
-_OFFER_TYPES = _names(
+_OFFER_TYPES = word_set(
     "localbusiness service product course educationaloccupationalprogram professionalservice "
     "collegeoruniversity hvacbusiness faqpage softwareapplication"
 )

@@ -16,17 +16,17 @@ import lxml.etree  # type: ignore[import-untyped, unused-ignore]
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 
 
-def _names(text: str) -> frozenset[str]:
+def word_set(text: str) -> frozenset[str]:
     """A set of names written as one space-separated string."""
     return frozenset(text.split())
 
 
-BLOCK_TAGS = _names(
+BLOCK_TAGS = word_set(
     "address article aside blockquote body center dd details div dl dt fieldset figcaption figure "
     "footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section summary table "
     "tbody td tfoot th thead tr ul"
 )
-HEADINGS = _names("h2 h3 h4 h5 h6")
+HEADINGS = word_set("h2 h3 h4 h5 h6")
 # Han, kana, Hangul and full-width forms.
 _CJK = re.compile(
     "[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"

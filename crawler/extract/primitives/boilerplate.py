@@ -20,20 +20,14 @@ from itertools import pairwise
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 
-from crawler.extract.primitives.blocks import Block, block_weight
+from crawler.extract.primitives.blocks import Block, block_weight, word_set
 
-
-def _names(text: str) -> frozenset[str]:
-    """A set of names written as one space-separated string."""
-    return frozenset(text.split())
-
-
-DROP_TAGS = _names(
+DROP_TAGS = word_set(
     "script style noscript template iframe svg canvas object embed button select input textarea "
     "label option figcaption dialog"
 )
-FURNITURE_TAGS = _names("nav aside footer")
-_BAD_WORDS = _names("""
+FURNITURE_TAGS = word_set("nav aside footer")
+_BAD_WORDS = word_set("""
     share sharing sharebar social socials sociallinks
     related relatedposts recommended recommendations recirc readmore morestories moreon
     newsletter newsletters subscribe subscription signup optin
@@ -47,15 +41,15 @@ _BAD_WORDS = _names("""
     cookie cookies consent gdpr popup modal overlay toolbar
     skip visuallyhidden screenreader sronly
     """)
-_COMMENT_WORDS = _names("comment comments commentlist disqus")
+_COMMENT_WORDS = word_set("comment comments commentlist disqus")
 # A class that also says "this is the article" wins: "sidebar-grid__content article__content".
-_GOOD_WORDS = _names("article articlebody body content entry main post story text")
+_GOOD_WORDS = word_set("article articlebody body content entry main post story text")
 _WORD_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_KEEP_TAGS = _names("html body main article")
-_FURNITURE_ROLES = _names("navigation complementary contentinfo banner search dialog")
+_KEEP_TAGS = word_set("html body main article")
+_FURNITURE_ROLES = word_set("navigation complementary contentinfo banner search dialog")
 # Whole class names that hide an element (Bootstrap, Tailwind, WordPress, ...).
-_HIDDEN_CLASSES = _names(
+_HIDDEN_CLASSES = word_set(
     "hidden hide d-none is-hidden u-hidden invisible visually-hidden visuallyhidden sr-only "
     "screen-reader-text screen-reader-only"
 )

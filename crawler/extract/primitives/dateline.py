@@ -61,11 +61,8 @@ class _Walk:
 
 def shown_dates(tree: Any) -> list[Shown]:
     """The date labels near the page's first <h1>, nearest first; [] without an <h1>."""
-    body = tree.find("body")
-    if body is None:
-        return []
-    walk = _walk(body)
-    if len(walk.span) < 2:
+    walk = _headline_walk(tree)
+    if walk is None:
         return []
     start, end = walk.span
     # the <article> that holds the headline bounds its dateline: what lies outside it (a
@@ -85,14 +82,20 @@ def shown_dates(tree: Any) -> list[Shown]:
 def byline_labels(tree: Any) -> list[str]:
     """The short texts that follow the page's first <h1>, in order, up to where a dateline may
     be: where a byline sits ("By Jane Doe", "Dec 19, 2025 \u00b7 Jane Doe")."""
-    body = tree.find("body")
-    if body is None:
-        return []
-    walk = _walk(body)
-    if len(walk.span) < 2:
+    walk = _headline_walk(tree)
+    if walk is None:
         return []
     end = walk.span[1]
     return [label for offset, label in walk.labels if end <= offset <= end + _BYLINE_AFTER]
+
+
+def _headline_walk(tree: Any) -> _Walk | None:
+    """The walk of the page's <body>, or None when it has no body or no <h1> with text."""
+    body = tree.find("body")
+    if body is None:
+        return None
+    walk = _walk(body)
+    return walk if len(walk.span) >= 2 else None
 
 
 def _walk(body: Any) -> _Walk:
