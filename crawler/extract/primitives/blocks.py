@@ -62,10 +62,11 @@ def split_blocks(root: lxml.html.HtmlElement) -> list[Block]:
     in_link = 0
 
     def flush() -> None:
-        text = _clean(parts)
-        if text:
-            blocks.append(Block(owners[-1], text, min(link_parts[0], len(text))))
-        parts.clear()
+        if parts:  # most boundaries close nothing: no text since the last one
+            text = _clean(parts)
+            if text:
+                blocks.append(Block(owners[-1], text, min(link_parts[0], len(text))))
+            parts.clear()
         link_parts[0] = 0
 
     def add(text: str | None) -> None:

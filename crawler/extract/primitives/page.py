@@ -15,6 +15,17 @@ from crawler.extract.primitives.markup import close_buttons
 
 _MAX_VALUES = 20
 
+# lxml.html's parser picks each element's class (FormElement, InputElement, ...) in a Python
+# method, called whenever lxml makes a Python object for an element: some 10,000 times a page
+# here and in trafilatura, a tenth of the extraction time. This lookup picks in C, and makes
+# every element a plain HtmlElement, which is all extraction uses.
+_HTML_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
 
 def parse_tree(text: str) -> lxml.html.HtmlElement | None:
     """The lxml tree of an HTML document, None when there is nothing to parse.
@@ -27,8 +38,10 @@ def parse_tree(text: str) -> lxml.html.HtmlElement | None:
     data = close_buttons(text).encode("utf-8", errors="replace")
     if not data.strip():
         return None
+    parser = etree.HTMLParser(encoding="utf-8")
+    parser.set_element_class_lookup(_HTML_CLASSES)
     try:
-        tree = lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(encoding="utf-8"))
+        tree = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError):
         return None
     _into_body(tree)

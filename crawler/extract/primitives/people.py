@@ -186,10 +186,23 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]+", text.casefold())
 
 
+class _Combining(dict[int, int | None]):
+    """A str.translate table that deletes combining marks, filled as characters are met (a
+    page's whole text goes through name_key: translate is C, a loop over it is not)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_NO_COMBINING = _Combining()
+
+
 def name_key(name: str) -> str:
     """A key that equates spellings of one name differing in case, accents or punctuation."""
     folded = unicodedata.normalize("NFKD", name.casefold())
-    return " ".join(re.findall(r"\w+", "".join(c for c in folded if not unicodedata.combining(c))))
+    return " ".join(re.findall(r"\w+", folded.translate(_NO_COMBINING)))
 
 
 def _is_role(piece: str) -> bool:
