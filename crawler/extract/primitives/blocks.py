@@ -48,8 +48,8 @@ class Block:
         return self.link_chars / len(self.text) if self.text else 0.0
 
 
-def _clean(parts: list[str]) -> str:
-    text = _SPACES.sub(" ", "".join(parts))
+def _clean(joined: str) -> str:
+    text = _SPACES.sub(" ", joined)
     return _LINES.sub("\n", text).strip()
 
 
@@ -62,10 +62,12 @@ def split_blocks(root: lxml.html.HtmlElement) -> list[Block]:
     in_link = 0
 
     def flush() -> None:
-        if parts:  # most boundaries close nothing: no text since the last one
-            text = _clean(parts)
-            if text:
-                blocks.append(Block(owners[-1], text, min(link_parts[0], len(text))))
+        if parts:  # most boundaries close nothing, or only whitespace, since the last one
+            joined = "".join(parts)
+            if not joined.isspace():
+                text = _clean(joined)
+                if text:
+                    blocks.append(Block(owners[-1], text, min(link_parts[0], len(text))))
             parts.clear()
         link_parts[0] = 0
 
@@ -107,6 +109,8 @@ def reading_length(text: str) -> int:
     """The length of `text` in Latin letters' worth: a Chinese, Japanese or Korean character
     says about as much as three letters, so dense CJK prose is not taken for a label or blurb.
     """
+    if text.isascii():  # known without a look at the characters
+        return len(text)
     return len(text) + 2 * len(_CJK.findall(text))
 
 

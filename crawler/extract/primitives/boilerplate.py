@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import pairwise
+from typing import Any
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
+from lxml import etree
 
 from crawler.extract.primitives.blocks import Block, block_weight, word_set
 
@@ -54,6 +56,14 @@ _HIDDEN_CLASSES = word_set(
     "screen-reader-text screen-reader-only"
 )
 
+
+# Only elements with these can be hidden or furniture: found in C, so that the checks in Python
+# skip the many bare elements of a page. Keep them in step with is_hidden and is_furniture
+# (tests/test_extract_speed.py checks they pass every element those could take).
+_MAY_HIDE: Any = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @class or @style]")
+_MAY_BE_FURNITURE: Any = etree.XPath(
+    "descendant-or-self::*[@class or @id or @role or self::nav or self::aside or self::footer]"
+)
 
 _PANEL_LINKS = 0.3  # a collapsed panel with more of its text in links is a menu
 _ONE_TEXT = 0.8  # share of a comment-named element's text in one run of sibling paragraphs
@@ -96,7 +106,12 @@ def is_furniture(el: lxml.html.HtmlElement) -> bool:
 def is_comments(el: lxml.html.HtmlElement) -> bool:
     """True when a class or id names a comment section: never article text, however long."""
     names = [*el.get("class", "").split(), el.get("id", "")]
-    return any(not _COMMENT_WORDS.isdisjoint(_words(name)) for name in names if name)
+    return any(_names_comments(name) for name in names if name)
+
+
+@lru_cache(maxsize=4096)
+def _names_comments(name: str) -> bool:
+    return not _COMMENT_WORDS.isdisjoint(_words(name))
 
 
 def is_hidden(el: lxml.html.HtmlElement) -> bool:
@@ -199,12 +214,12 @@ def drop_furniture(
     # Sets of elements, never of id()s: lxml makes an element's Python object when it is
     # reached and frees it when nothing holds it, so a later element may get a freed one's id.
     opened = {el for panel in panels or () if _is_text(panel) for el in panel.iter()}
-    hidden = [el for el in root.iter() if is_hidden(el) and el not in opened]
+    hidden = [el for el in _MAY_HIDE(root) if is_hidden(el) and el not in opened]
     code = {el for pre in root.iter("pre", "code") for el in pre.iter()}
     # In code, classes name syntax ("hljs-comment", "token keyword"), never page furniture.
     suspects = [
         el
-        for el in root.iter()
+        for el in _MAY_BE_FURNITURE(root)
         if (el.tag in FURNITURE_TAGS or is_furniture(el)) and el not in code
     ]
     # The share is of the text a reader sees as the page's own: a long comment thread, or a
@@ -215,7 +230,7 @@ def drop_furniture(
     everything = good.get(root, 0.0)
     total = everything - sum(
         good.get(el, 0.0)
-        for el in root.iter()
+        for el in (root.iter() if unseen else ())
         if el in unseen and not any(a in unseen for a in el.iterancestors())
     )
     kinds: dict[tuple[str, str], float] = {}
