@@ -62,46 +62,50 @@ def split_blocks(root: lxml.html.HtmlElement) -> list[Block]:
     in_link = 0
 
     def flush() -> None:
-        if parts:  # most boundaries close nothing, or only whitespace, since the last one
-            joined = "".join(parts)
-            if not joined.isspace():
-                text = _clean(joined)
-                if text:
-                    blocks.append(Block(owners[-1], text, min(link_parts[0], len(text))))
-            parts.clear()
+        joined = "".join(parts)
+        if not joined.isspace():  # most runs between two boundaries are only whitespace
+            text = _clean(joined)
+            if text:
+                blocks.append(Block(owners[-1], text, min(link_parts[0], len(text))))
+        parts.clear()
         link_parts[0] = 0
 
-    def add(text: str | None) -> None:
-        if text:
-            parts.append(text)
-            if in_link:
-                link_parts[0] += len(text.strip())
-
+    # This runs for every element of a page, twice: texts are added inline, and a boundary
+    # with no text since the last one has nothing to flush (nor any link text counted).
     for event, el in lxml.etree.iterwalk(root, events=("start", "end")):
         tag = el.tag
         if not isinstance(tag, str):  # comments, processing instructions
             if event == "end":
-                add(el.tail)
+                text = el.tail
+                if text:
+                    parts.append(text)
+                    if in_link:
+                        link_parts[0] += len(text.strip())
             continue
-        block = tag in BLOCK_TAGS
         if event == "start":
-            if block:
-                flush()
+            if tag in BLOCK_TAGS:
+                if parts:
+                    flush()
                 owners.append(el)
             elif tag == "br":
                 parts.append("\n")
             elif tag == "a":
                 in_link += 1
-            add(el.text)
+            text = el.text
         else:
-            if block:
-                flush()
+            if tag in BLOCK_TAGS:
+                if parts:
+                    flush()
                 owners.pop()
             elif tag == "a":
                 in_link -= 1
-            if el is not root:
-                add(el.tail)
-    flush()
+            text = el.tail if el is not root else None
+        if text:
+            parts.append(text)
+            if in_link:
+                link_parts[0] += len(text.strip())
+    if parts:
+        flush()
     return blocks
 
 

@@ -96,9 +96,16 @@ def is_furniture(el: lxml.html.HtmlElement) -> bool:
     attrs = el.attrib
     if attrs.get("role", "") in _FURNITURE_ROLES:
         return True
-    names = attrs.get("class", "").split()
-    if "id" in attrs:
-        names.append(attrs["id"])
+    return _names_furniture(attrs.get("class", ""), attrs.get("id"))
+
+
+@lru_cache(maxsize=4096)
+def _names_furniture(classes: str, id_: str | None) -> bool:
+    """is_furniture's verdict on an element's class attribute and id (None without one);
+    elements of a page repeat a few of these many times."""
+    names = classes.split()
+    if id_ is not None:
+        names.append(id_)
     verdicts = {_verdict(name) for name in names}
     return -1 in verdicts and 1 not in verdicts
 

@@ -161,17 +161,23 @@ def _collect_short(element: Any, chunks: list[str], left: list[int]) -> bool:
 
 
 def _collect(element: Any, chunks: list[str]) -> None:
-    if element.text:
-        chunks.append(element.text)
+    text = element.text
+    if text:
+        chunks.append(text)
     for child in element:
-        if _visible(child):
+        tag = child.tag  # _visible(child), inline: this runs for every element of a page
+        if isinstance(tag, str) and tag not in _INVISIBLE:
             _collect(child, chunks)
-        if child.tail:
-            chunks.append(child.tail)
+        tail = child.tail
+        if tail:
+            chunks.append(tail)
+
+
+_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 
 
 def _visible(node: Any) -> bool:
-    return isinstance(node.tag, str) and node.tag not in {"script", "style", "noscript", "template"}
+    return isinstance(node.tag, str) and node.tag not in _INVISIBLE
 
 
 class Page:
