@@ -31,21 +31,17 @@ def _body() -> object:
     return tree.find("body")
 
 
-def test_prefilters_pass_every_hidden_or_furniture_element() -> None:
+def test_attribute_dicts_judge_as_elements_do() -> None:
+    """drop_furniture reads each element's attributes once, into a dict: the verdicts on it
+    are those on the element."""
     body: object = _body()
     every = list(body.iter())  # type: ignore[attr-defined]
     hidden = [el for el in every if boilerplate.is_hidden(el)]
     assert len(hidden) == 5
-    assert hidden == [el for el in boilerplate._MAY_HIDE(body) if boilerplate.is_hidden(el)]
-    furniture = [
-        el for el in every if el.tag in boilerplate.FURNITURE_TAGS or boilerplate.is_furniture(el)
-    ]
-    assert len(furniture) >= 8
-    assert furniture == [
-        el
-        for el in boilerplate._MAY_BE_FURNITURE(body)
-        if el.tag in boilerplate.FURNITURE_TAGS or boilerplate.is_furniture(el)
-    ]
+    assert hidden == [el for el in every if boilerplate._hides(dict(el.items()))]
+    furniture = [el for el in every if boilerplate.is_furniture(el)]
+    assert len(furniture) == 7
+    assert furniture == [el for el in every if boilerplate._furnishes(el.tag, dict(el.items()))]
 
 
 def test_parsed_elements_are_html_elements() -> None:

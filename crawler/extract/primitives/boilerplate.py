@@ -15,12 +15,11 @@ hidden panel that a control opens (an accordion's answer) is text a reader can s
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
-from lxml import etree
 
 from crawler.extract.primitives.blocks import Block, block_weight, word_set
 
@@ -57,14 +56,6 @@ _HIDDEN_CLASSES = word_set(
 )
 
 
-# Only elements with these can be hidden or furniture: found in C, so that the checks in Python
-# skip the many bare elements of a page. Keep them in step with is_hidden and is_furniture
-# (tests/test_extract_speed.py checks they pass every element those could take).
-_MAY_HIDE: Any = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @class or @style]")
-_MAY_BE_FURNITURE: Any = etree.XPath(
-    "descendant-or-self::*[@class or @id or @role or self::nav or self::aside or self::footer]"
-)
-
 _PANEL_LINKS = 0.3  # a collapsed panel with more of its text in links is a menu
 _ONE_TEXT = 0.8  # share of a comment-named element's text in one run of sibling paragraphs
 
@@ -91,9 +82,13 @@ def _verdict(name: str) -> int:
 
 def is_furniture(el: lxml.html.HtmlElement) -> bool:
     """True when the element's class, id or role names page furniture and none names content."""
-    if el.tag in _KEEP_TAGS:
+    return _furnishes(el.tag, el.attrib)
+
+
+def _furnishes(tag: str, attrs: Mapping[str, str]) -> bool:
+    """is_furniture, given the element's tag and attributes."""
+    if tag in _KEEP_TAGS:
         return False
-    attrs = el.attrib
     if attrs.get("role", "") in _FURNITURE_ROLES:
         return True
     return _names_furniture(attrs.get("class", ""), attrs.get("id"))
@@ -122,13 +117,17 @@ def _names_comments(name: str) -> bool:
 
 
 def is_hidden(el: lxml.html.HtmlElement) -> bool:
-    attrs = el.attrib
+    return _hides(el.attrib)
+
+
+def _hides(attrs: Mapping[str, str]) -> bool:
+    """is_hidden, given the element's attributes."""
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
     if not _HIDDEN_CLASSES.isdisjoint(attrs.get("class", "").split()):
         return True
     style = attrs.get("style")
-    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+    return bool(style) and _HIDDEN_STYLE.search(style or "") is not None
 
 
 def collapsed_panels(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -221,14 +220,15 @@ def drop_furniture(
     # Sets of elements, never of id()s: lxml makes an element's Python object when it is
     # reached and frees it when nothing holds it, so a later element may get a freed one's id.
     opened = {el for panel in panels or () if _is_text(panel) for el in panel.iter()}
-    hidden = [el for el in _MAY_HIDE(root) if is_hidden(el) and el not in opened]
     code = {el for pre in root.iter("pre", "code") for el in pre.iter()}
     # In code, classes name syntax ("hljs-comment", "token keyword"), never page furniture.
-    suspects = [
-        el
-        for el in _MAY_BE_FURNITURE(root)
-        if (el.tag in FURNITURE_TAGS or is_furniture(el)) and el not in code
-    ]
+    hidden, suspects = [], []
+    for el in root.iter():  # one walk, each element's attributes read once: is_hidden and
+        attrs = dict(el.items())  # is_furniture on a dict cost a fraction of lxml's lookups
+        if _hides(attrs) and el not in opened:
+            hidden.append(el)
+        if (el.tag in FURNITURE_TAGS or _furnishes(el.tag, attrs)) and el not in code:
+            suspects.append(el)
     # The share is of the text a reader sees as the page's own: a long comment thread, or a
     # hidden copy of the story (a "republish this" dialog), must not outweigh the story and
     # get its furniture-named wrapper ("sidebar-content") dropped with it.
