@@ -437,3 +437,34 @@ def test_a_page_that_says_when_it_was_originally_published(
     url = "https://f.example/news/ferry-timetables-change"
     article = extract_article(doc, url, now=NOW_LATER)
     assert article is not None and article.published == expected
+
+
+def test_a_markup_date_the_url_agrees_with_wins_over_another_shown_date() -> None:
+    # the URL was made when the story was filed; the date under the headline is a note's
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        '<html><head><meta property="article:published_time" content="2021-01-18T19:55+01:00">'
+        "</head><body><main><h1>Ferry timetables change</h1>"
+        f'<p class="note">2022-04-12 Link to the new timetable</p>{text}</main></body></html>'
+    )
+    url = "https://f.example/2021/01/18/ferry-timetables-change"
+    article = extract_article(doc, url, now=NOW)
+    assert article is not None
+    assert article.published == datetime(2021, 1, 18, 19, 55, tzinfo=tz(1))
+    # without the URL's word for it, the date beside the headline stands
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None and article.published == date(2022, 4, 12)
+
+
+def test_markups_that_disagree_are_settled_by_the_day_the_page_shows() -> None:
+    # the JSON-LD keeps the first version's day, OpenGraph and the dateline the new one's
+    head = (
+        '<meta property="article:published_time" content="2024-12-19T18:06:00Z">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferry'
+        ' timetables change", "datePublished": "2018-04-03T16:50:31Z"}</script>'
+    )
+    shown = '<p class="meta">Updated: Dec 19, 2024 1:06 PM EST</p>'
+    assert dated(head, shown) == datetime(2024, 12, 19, 18, 6, tzinfo=UTC)
+    # a dateline that gives neither day leaves the JSON-LD's
+    shown = '<p class="meta">Updated: Dec 20, 2024 1:06 PM EST</p>'
+    assert dated(head, shown) == datetime(2018, 4, 3, 16, 50, 31, tzinfo=UTC)

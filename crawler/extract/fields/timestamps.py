@@ -151,21 +151,26 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
     that re-publish a guide show only that, and their JSON-LD keeps the first draft's day).
     A NewsArticle's markup is the newsroom's own and stands over any other shown date.
     Without a publication date anywhere, the markup's modification date is the page's date.
+    A markup date whose day the URL also gives stands over any shown date, and where the
+    JSON-LD and OpenGraph disagree, the one the page shows is taken.
     """
     selected = _first([_selected(page, selectors, "published")], now) or _stated(page, now)
     if selected is not None:
         return selected
-    sources: list[Iterable[str]] = [
-        _jsonld_values(page, "datePublished"),
+    sources: list[list[str]] = [
+        list(_jsonld_values(page, "datePublished")),
         [v for name in _PUBLISHED_META for v in page.meta.get(name, ())],
         page.microdata("datepublished"),
-        _jsonld_values(page, "dateCreated"),
-        _jsonld_values(page, "datePublished", any_node=True),
+        list(_jsonld_values(page, "dateCreated")),
+        list(_jsonld_values(page, "datePublished", any_node=True)),
         _time_elements(page),
         _url_date(page),
     ]
     found = _first(sources, now)
     shown = _shown(page, now)
+    if found is not None and _url_day(page) == day_of(found):
+        return found  # the URL's day is the day the site gave the story when it was filed
+    found = _shown_markup(page, found, shown or _shown(page, now, updated=True), now)
     if found is not None and _is_news(page) and (shown or _states_first_publication(page)):
         return _local_day(found, page)
     if not shown and (found is None or not _states_first_publication(page)):
@@ -180,6 +185,25 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
     if not shown or any(_agrees(value, found) for value in shown):
         return _local_day(found, page)
     return shown[0]
+
+
+def _url_day(page: Page) -> date | None:
+    value = parse_date(_url_date(page)[0]) if _url_date(page) else None
+    return day_of(value) if value is not None else None
+
+
+def _shown_markup(
+    page: Page, found: Stamp | None, shown: list[Stamp], now: datetime | None
+) -> Stamp | None:
+    """OpenGraph's publication time where the JSON-LD's contradicts it and the page shows
+    OpenGraph's day beside its headline: the page tells its reader which one it stands by.
+    """
+    if found is None or not shown or any(day_of(v) == day_of(found) for v in shown):
+        return found
+    stated = _first([page.meta.get("article:published_time", ())], now)
+    if stated is not None and any(day_of(v) == day_of(stated) for v in shown):
+        return stated
+    return found
 
 
 _ORIGINALLY = re.compile(r"(?i)\boriginally\s+(?:published|posted)\b.{0,60}")
