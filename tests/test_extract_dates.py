@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.dates import is_plausible, parse_date, parse_relative
+from crawler.dates import is_plausible, parse_date, parse_relative, written_order
 from crawler.extract import extract_article
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
@@ -468,3 +468,45 @@ def test_markups_that_disagree_are_settled_by_the_day_the_page_shows() -> None:
     # a dateline that gives neither day leaves the JSON-LD's
     shown = '<p class="meta">Updated: Dec 20, 2024 1:06 PM EST</p>'
     assert dated(head, shown) == datetime(2018, 4, 3, 16, 50, 31, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("lang", "teasers", "expected"),
+    [
+        # English without a region: the page's other dates tell the order it writes
+        ("en", "<li>Harbour fees rise - 13 October 2024</li>", date(2025, 4, 3)),
+        ("en", "<li>Harbour fees rise - 10/13/2024</li>", date(2025, 3, 4)),
+        ("en", "<li>Harbour fees rise - October 13, 2024</li>", date(2025, 3, 4)),
+        # and without any, the American way, the most written on the English web
+        ("en", "<li>Harbour fees rise</li>", date(2025, 3, 4)),
+        # a language or region that decides is not overruled by a page's quotations
+        ("en-GB", "<li>Harbour fees rise - October 13, 2024</li>", date(2025, 4, 3)),
+        ("", "<li>Harbour fees rise - 13 October 2024</li>", date(2025, 4, 3)),
+    ],
+)
+def test_a_slashed_date_is_read_in_the_order_of_the_pages_other_dates(
+    lang: str, teasers: str, expected: date
+) -> None:
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        f'<html lang="{lang}"><head><title>Ferry timetables change</title></head><body>'
+        f'<main><h1>Ferry timetables change</h1><p class="date">03/04/2025</p>{text}</main>'
+        f"<footer><ul>{teasers}</ul></footer></body></html>"
+    )
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None and article.published == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Posted 3 October 2023, updated 9 November 2023", True),
+        ("Posted October 3, 2023 and 25/12/2023 and 24/12/2023", True),
+        ("Posted October 3, 2023", False),
+        ("12/25/2023", False),
+        ("03/04/2025 and 2025-03-04", None),  # neither says which part is the month
+        ("3 October 2023 or October 3, 2023", None),
+    ],
+)
+def test_written_order(text: str, expected: bool | None) -> None:
+    assert written_order(text) is expected

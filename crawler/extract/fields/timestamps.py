@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from htmldate import find_date
 from lxml import etree
@@ -19,6 +20,7 @@ from crawler.dates import (
     not_before,
     parse_date,
     parse_relative,
+    written_order,
 )
 from crawler.extract.primitives.dateline import Shown, shown_dates
 from crawler.extract.primitives.jsonld import texts, types_of
@@ -281,19 +283,30 @@ _YEAR_FIRST_LANGUAGES = frozenset({"zh", "ja", "ko", "hu", "lt", "mn"})
 
 
 def _day_first(page: Page) -> bool | None:
-    """Whether the page writes 03/04/2025 for 3 April: by its language and region.
+    """Whether the page writes 03/04/2025 for 3 April: by its language and region, else by
+    the order of the dates it writes in full ("3 October 2023", "October 3, 2023").
 
-    The US (and a few places that follow it) put the month first; English without a region,
-    Canada (both orders in use) and languages that put the year first leave it open.
+    The US (and a few places that follow it) put the month first; Canada (both orders in
+    use), languages that put the year first and English without a region leave it open to
+    the page's other dates, and without any English is read the American way.
     """
     tag = page.tree.get("lang") or page.first_meta("og:locale") or ""
     parts = tag.strip().lower().replace("_", "-").split("-")
     language, region = parts[0], parts[1] if len(parts) > 1 else ""
-    if not language or language in _YEAR_FIRST_LANGUAGES or region == "ca":
-        return None
     if region in _MONTH_FIRST_REGIONS:
         return False
-    return None if language == "en" and not region else True
+    decided = language not in _YEAR_FIRST_LANGUAGES and region != "ca"
+    if decided and language and (language != "en" or region):
+        return True
+    if page not in _ORDERS:
+        body = page.tree.find("body")
+        _ORDERS[page] = written_order(element_text(body) if body is not None else "")
+    order = _ORDERS[page]
+    return False if order is None and language == "en" and not region else order
+
+
+# pages' orders as their text shows them, kept while the page is: several readers ask
+_ORDERS: WeakKeyDictionary[Page, bool | None] = WeakKeyDictionary()
 
 
 def _shown_stamp(
