@@ -510,3 +510,30 @@ def test_a_slashed_date_is_read_in_the_order_of_the_pages_other_dates(
 )
 def test_written_order(text: str, expected: bool | None) -> None:
     assert written_order(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        # hAtom's class for the last update, on the element that holds the date
+        ('<div class="meta"><span class="updated">2025-05-03</span></div>', date(2022, 1, 3)),
+        # a WordPress <time> marked both ways, inside an element that names the update
+        (
+            '<span class="updated-on"><time class="entry-date published updated"'
+            ' datetime="2025-02-12T13:28:34+05:30">12th February 2025</time></span>',
+            date(2022, 1, 3),
+        ),
+        # the same <time> inside a publication's label is the publication
+        (
+            '<span class="posted-on"><time class="entry-date published updated"'
+            ' datetime="2025-02-12T13:28:34+05:30">12th February 2025</time></span>',
+            datetime(2025, 2, 12, 13, 28, 34, tzinfo=tz(5.5)),
+        ),
+        ('<div class="meta"><span class="date">2025-05-03</span></div>', date(2025, 5, 3)),
+    ],
+)
+def test_a_date_whose_class_names_an_update_is_not_the_publication(
+    shown: str, expected: datetime | date
+) -> None:
+    head = '<meta property="article:published_time" content="2022-01-03">'
+    assert dated(head, shown) == expected
