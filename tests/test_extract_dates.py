@@ -537,3 +537,39 @@ def test_a_date_whose_class_names_an_update_is_not_the_publication(
 ) -> None:
     head = '<meta property="article:published_time" content="2022-01-03">'
     assert dated(head, shown) == expected
+
+
+@pytest.mark.parametrize(
+    ("foot", "expected"),
+    [
+        # the one <time> the page marks as its publication, at the foot of the story
+        (
+            '<p>Published <time pubdate datetime="2025-04-13">April 13, 2025</time></p>',
+            date(2025, 4, 13),
+        ),
+        (
+            '<p>Published <time itemprop="datePublished" datetime="2025-04-13">April 13</time>'
+            '</p><aside><time itemprop="datePublished" datetime="2025-01-02">Jan 2</time></aside>',
+            date(2025, 4, 13),
+        ),
+        # two such times, the story's and a teaser's: which is the story's is not known
+        (
+            '<p>Published <time pubdate datetime="2025-04-13">April 13, 2025</time></p>'
+            '<div class="more"><time pubdate datetime="2025-04-20">April 20</time></div>',
+            datetime(2025, 5, 29, 12, 28, 31, tzinfo=tz(-5)),
+        ),
+    ],
+)
+def test_a_time_marked_as_the_publication_is_shown_wherever_it_stands(
+    foot: str, expected: datetime | date
+) -> None:
+    # a JSON-LD stamped on every save (its datePublished is its dateModified) gives another day
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 20 + "</p>"
+    doc = (
+        '<html><head><script type="application/ld+json">{"@type": "Article", "headline":'
+        ' "Ferry timetables change", "datePublished": "2025-05-29T12:28:31-05:00",'
+        ' "dateModified": "2025-05-29T12:28:31-05:00"}</script></head><body>'
+        f"<main><h1>Ferry timetables change</h1>{text}{foot}</main></body></html>"
+    )
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None and article.published == expected

@@ -103,6 +103,24 @@ def _time_elements(page: Page) -> list[str]:
     return [str(v) for v in [*scoped, *marked[:2], *first]]
 
 
+_PUBDATE = (
+    "//body//time[@pubdate or @itemprop='datePublished'][@datetime]"
+    "[not(ancestor::aside or ancestor::nav or ancestor::footer)]"
+)
+
+
+def _marked_shown(page: Page, now: datetime | None) -> list[Stamp]:
+    """The page's one <time> marked as its publication (HTML's pubdate, schema.org's
+    itemprop), wherever it shows it: a date the page gives its reader as the story's own.
+    With more than one, the others are teasers' and which is the story's is not known.
+    """
+    marked = page.tree.xpath(_PUBDATE)
+    if len(marked) != 1:
+        return []
+    value = parse_date(marked[0].get("datetime"))
+    return [value] if value is not None and is_plausible(value, now) else []
+
+
 def _url_date(page: Page) -> list[str]:
     match = _URL_DATE.search(page.url)
     return ["-".join(match.groups())] if match else []
@@ -169,7 +187,7 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
         _url_date(page),
     ]
     found = _first(sources, now)
-    shown = _shown(page, now)
+    shown = _shown(page, now) or _marked_shown(page, now)
     if found is not None and _url_day(page) == day_of(found):
         return found  # the URL's day is the day the site gave the story when it was filed
     found = _shown_markup(page, found, shown or _shown(page, now, updated=True), now)
