@@ -573,3 +573,32 @@ def test_a_time_marked_as_the_publication_is_shown_wherever_it_stands(
     )
     article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
     assert article is not None and article.published == expected
+
+
+@pytest.mark.parametrize(
+    ("foot", "expected"),
+    [
+        # the story's foot says when it was published and updated; the markup only the update
+        (
+            '<p class="date">December 3, 2024. <i>Updated: December 7, 2024</i></p>',
+            date(2024, 12, 3),
+        ),
+        ('<p class="date"><strong>Published:</strong> 3 Dec 2024</p>', date(2024, 12, 3)),
+        # an update alone is not a publication: the markup's modification date stands
+        ('<p class="date"><i>Updated: December 7, 2024</i></p>', date(2024, 12, 9)),
+        # nor is a teaser's label in an aside
+        ("<aside><p>Published: 3 Dec 2024</p></aside>", date(2024, 12, 9)),
+    ],
+)
+def test_a_label_far_from_the_headline_gives_the_publication_the_markup_lacks(
+    foot: str, expected: date
+) -> None:
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 20 + "</p>"
+    doc = (
+        '<html><head><meta property="article:modified_time" content="2024-12-09">'
+        "</head><body><main><h1>Ferry timetables change</h1>"
+        f"{text}{foot}</main></body></html>"
+    )
+    url = "https://f.example/news/ferry-timetables-change"
+    article = extract_article(doc, url, now=NOW_LATER)
+    assert article is not None and article.published == expected

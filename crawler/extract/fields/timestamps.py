@@ -22,7 +22,7 @@ from crawler.dates import (
     parse_relative,
     written_order,
 )
-from crawler.extract.primitives.dateline import Shown, shown_dates
+from crawler.extract.primitives.dateline import Shown, labelled_dates, shown_dates
 from crawler.extract.primitives.jsonld import texts, types_of
 from crawler.extract.primitives.page import Page, element_text
 
@@ -121,6 +121,16 @@ def _marked_shown(page: Page, now: datetime | None) -> list[Stamp]:
     return [value] if value is not None and is_plausible(value, now) else []
 
 
+def _labelled(page: Page, now: datetime | None) -> Stamp | None:
+    """The first date a label anywhere in the page gives as a publication, not an update."""
+    day_first = _day_first(page)
+    for shown in labelled_dates(page.tree):
+        value = None if shown.updated else parse_date(shown.text, day_first=day_first)
+        if value is not None and is_plausible(value, now):
+            return value
+    return None
+
+
 def _url_date(page: Page) -> list[str]:
     match = _URL_DATE.search(page.url)
     return ["-".join(match.groups())] if match else []
@@ -200,8 +210,12 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
     if found is None and shown:
         return shown[0]
     if found is None:
-        # a markup modification date (the only day the page gives) before htmldate's guess
-        return _local_day(modified(page, selectors, now, None) or _guessed(page, now), page)
+        # a label that says when the story was published, wherever it stands; then a markup
+        # modification date (the only day the page gives) before htmldate's guess
+        labelled = _labelled(page, now)
+        return labelled or _local_day(
+            modified(page, selectors, now, None) or _guessed(page, now), page
+        )
     if not shown or any(_agrees(value, found) for value in shown):
         return _local_day(found, page)
     return shown[0]

@@ -79,6 +79,33 @@ def shown_dates(tree: Any) -> list[Shown]:
     return [shown for _, shown in near]
 
 
+# texts that name a publication or an update, outside the parts of a page that are not read
+_SAYS_WHEN: Any = etree.XPath(
+    "//body//text()[contains(., 'ublished') or contains(., 'pdated')]"
+    "[not(ancestor::script or ancestor::style or ancestor::nav or ancestor::aside"
+    " or ancestor::footer)]"
+)
+_LABELS_READ = 20  # such texts looked at; a page of teasers has many, a story's foot a few
+
+
+def labelled_dates(tree: Any) -> list[Shown]:
+    """The dates of short labels anywhere in the page that say "Published" or "Updated"
+    ("December 3, 2025. Updated: December 7, 2025" at a story's foot), in page order."""
+    found: list[Shown] = []
+    for node in _SAYS_WHEN(tree)[:_LABELS_READ]:
+        element = node.getparent()
+        if element is not None and node.is_tail:
+            element = element.getparent()
+        label = ""
+        for _ in range(2):  # the word may be in an <em> or <strong> inside the label
+            text = " ".join("".join(element.itertext()).split()) if element is not None else ""
+            if not text or len(text) > _LABEL_CHARS:
+                break
+            label, element = text, element.getparent()
+        found.extend(Shown(piece, updated) for piece, updated in _pieces(label, ""))
+    return found
+
+
 def byline_labels(tree: Any) -> list[str]:
     """The short texts that follow the page's first <h1>, in order, up to where a dateline may
     be: where a byline sits ("By Jane Doe", "Dec 19, 2025 \u00b7 Jane Doe")."""
