@@ -123,9 +123,8 @@ def _marked_shown(page: Page, now: datetime | None) -> list[Stamp]:
 
 def _labelled(page: Page, now: datetime | None) -> Stamp | None:
     """The first date a label anywhere in the page gives as a publication, not an update."""
-    day_first = _day_first(page)
     for shown in labelled_dates(page.tree):
-        value = None if shown.updated else parse_date(shown.text, day_first=day_first)
+        value = None if shown.updated else _read(shown.text, page)
         if value is not None and is_plausible(value, now):
             return value
     return None
@@ -269,7 +268,7 @@ def _stated(page: Page, now: datetime | None) -> Stamp | None:
 def _stated_in(text: str, page: Page, now: datetime | None) -> Stamp | None:
     for match in _ORIGINALLY.finditer(text):
         said = _LATER.split(match.group(0), maxsplit=1)[0]
-        value = parse_date(said, day_first=_day_first(page))
+        value = _read(said, page)
         if value is not None and is_plausible(value, now):
             return value
     return None
@@ -290,8 +289,7 @@ def _visible_days(page: Page) -> set[date]:
     """The days written anywhere in the page's visible text."""
     body = page.tree.find("body")
     text = element_text(body) if body is not None else ""
-    day_first = _day_first(page)
-    values = (parse_date(m.group(0), day_first=day_first) for m in _WRITTEN_DATE.finditer(text))
+    values = (_read(m.group(0), page) for m in _WRITTEN_DATE.finditer(text))
     return {day_of(value) for value in values if value is not None}
 
 
@@ -303,10 +301,7 @@ def _states_first_publication(page: Page) -> bool:
 def _shown(page: Page, now: datetime | None, *, updated: bool = False) -> list[Stamp]:
     """The plausible dates shown beside the headline, nearest first: publication dates, or
     with `updated` those labelled as an update."""
-    day_first = _day_first(page)
-    values = (
-        _shown_stamp(d, day_first, now) for d in shown_dates(page.tree) if d.updated is updated
-    )
+    values = (_shown_stamp(d, page, now) for d in shown_dates(page.tree) if d.updated is updated)
     return [v for v in values if v is not None and is_plausible(v, now)]
 
 
@@ -314,36 +309,53 @@ _MONTH_FIRST_REGIONS = frozenset({"us", "ph", "fm", "mh", "pw"})
 _YEAR_FIRST_LANGUAGES = frozenset({"zh", "ja", "ko", "hu", "lt", "mn"})
 
 
-def _day_first(page: Page) -> bool | None:
-    """Whether the page writes 03/04/2025 for 3 April: by its language and region, else by
-    the order of the dates it writes in full ("3 October 2023", "October 3, 2023").
+def _read(text: str, page: Page) -> Stamp | None:
+    """The date in `text`; one such as 03/04/2025 read in the page's order (_day_first)."""
+    order = _day_first(page)
+    value = parse_date(text, day_first=order)
+    if value is None and order is None and parse_date(text, day_first=True) is not None:
+        value = parse_date(text, day_first=_written_order(page))
+    return value
 
-    The US (and a few places that follow it) put the month first; Canada (both orders in
-    use), languages that put the year first and English without a region leave it open to
-    the page's other dates, and without any English is read the American way.
+
+def _day_first(page: Page) -> bool | None:
+    """Whether the page writes 03/04/2025 for 3 April, by its language and region.
+
+    The US (and a few places that follow it) put the month first; English without a region,
+    Canada (both orders in use) and languages that put the year first leave it open to the
+    page's other dates (_written_order).
     """
-    tag = page.tree.get("lang") or page.first_meta("og:locale") or ""
-    parts = tag.strip().lower().replace("_", "-").split("-")
-    language, region = parts[0], parts[1] if len(parts) > 1 else ""
+    language, region = _language(page)
+    if not language or language in _YEAR_FIRST_LANGUAGES or region == "ca":
+        return None
     if region in _MONTH_FIRST_REGIONS:
         return False
-    decided = language not in _YEAR_FIRST_LANGUAGES and region != "ca"
-    if decided and language and (language != "en" or region):
-        return True
-    if page not in _ORDERS:
+    return None if language == "en" and not region else True
+
+
+def _language(page: Page) -> tuple[str, str]:
+    tag = page.tree.get("lang") or page.first_meta("og:locale") or ""
+    parts = tag.strip().lower().replace("_", "-").split("-")
+    return parts[0], parts[1] if len(parts) > 1 else ""
+
+
+def _written_order(page: Page) -> bool | None:
+    """Whether a page its language leaves open writes the day first, by the order of the
+    dates it writes in full ("3 October 2023", "October 3, 2023") or with a part above 12;
+    when they do not tell, an English page is read the American way, the web's most common.
+    """
+    if page not in _ORDERS:  # read once for a page
         body = page.tree.find("body")
         _ORDERS[page] = written_order(element_text(body) if body is not None else "")
     order = _ORDERS[page]
-    return False if order is None and language == "en" and not region else order
+    return False if order is None and _language(page) == ("en", "") else order
 
 
 # pages' orders as their text shows them, kept while the page is: several readers ask
 _ORDERS: WeakKeyDictionary[Page, bool | None] = WeakKeyDictionary()
 
 
-def _shown_stamp(
-    shown: Shown, day_first: bool | None = None, now: datetime | None = None
-) -> Stamp | None:
+def _shown_stamp(shown: Shown, page: Page, now: datetime | None) -> Stamp | None:
     """A shown date; a <time> in UTC whose text gives the day before or after is that day.
 
     Sites that store times in UTC put them in the datetime attribute and print the reader's
@@ -351,12 +363,12 @@ def _shown_stamp(
     the next day in UTC. A relative label ("3 hours ago") counts from `now`, and only
     when `now` is given.
     """
-    value = parse_date(shown.text, day_first=day_first)
+    value = _read(shown.text, page)
     if value is None and now is not None:
         return parse_relative(shown.text, now)
     if not isinstance(value, datetime) or value.utcoffset() != timedelta(0) or not shown.label:
         return value
-    local = parse_date(shown.label, day_first=day_first)
+    local = _read(shown.label, page)
     if local is not None and abs((day_of(local) - value.date()).days) == 1:
         return day_of(local)
     return value
