@@ -163,6 +163,14 @@ def test_a_story_that_looks_like_a_listing_by_one_sign_only(head: str, url: str)
     assert extract_article(doc(head), url, now=NOW) is not None
 
 
+def test_a_story_whose_address_is_not_known_is_not_a_home_page() -> None:
+    # a page handed over without its URL (a saved file, a corpus page): "" has no path, but it
+    # names no site's front page either
+    head = OG_ARTICLE + '<meta name="author" content="Jane Doe">'
+    assert extract_article(doc(head), "", now=NOW) is not None
+    assert extract_article(doc(), "", now=NOW) is not None
+
+
 def test_every_address_declaring_the_home_page_still_makes_a_listing() -> None:
     head = (
         '<link rel="canonical" href="https://edu.example/">'

@@ -59,7 +59,7 @@ def has_article_signal(page: Page) -> bool:
 
 def looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     """Home pages, section, tag, search and product pages: what a site shows that is no story."""
-    if is_home_page(url) or is_home_page(canonical):
+    if _home(url) or _home(canonical):
         return True
     # Some sites point every page's canonical at the home page: believe it only on pages
     # that do not otherwise say they are articles.
@@ -68,7 +68,7 @@ def looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     # garbled ("example.org%2Fposts%2F...") declares nothing.
     declared = [*page.links.get("canonical", ())[:1], *page.meta.get("og:url", ())[:1]]
     declared = [u for u in declared if "%" not in _host(u)]
-    homes = [u for u in declared if is_home_page(u)]
+    homes = [u for u in declared if _home(u)]
     if homes and len(homes) == len(declared) and not has_article_signal(page):
         return True
     if not_an_article(page, url) is not None:
@@ -86,6 +86,11 @@ def looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     if page.jsonld.top_has_type(NOT_ARTICLE_TYPES):
         return True
     return bool(_LISTING_PATH.search(parts.path)) and not _story_like(url)
+
+
+def _home(address: str) -> bool:
+    """A site's front page; an empty address (a page whose URL is not known) is none."""
+    return bool(address.strip()) and is_home_page(address)
 
 
 def _host(url: str) -> str:
