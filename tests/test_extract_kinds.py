@@ -404,3 +404,29 @@ def test_og_type_article_alone_does_not_make_a_page_of_teasers_a_story(
     page = doc(head, main).replace("Bilge pump keeps running", "The latest news from our boats")
     found = extract_article(page, "https://marina.example/boats/", now=NOW)
     assert (found is not None) == is_article
+
+
+BOT_CHECK = (
+    "<html><head><title>Making sure you&#39;re not a bot!</title></head><body><main>"
+    "<h1>Making sure you&#39;re not a bot!</h1><p>Loading...</p><p>You are seeing this because"
+    " the administrator of this website has set up a proof-of-work check to protect the server"
+    " against scrapers. Your browser is solving it now; please wait a moment.</p>"
+    "<p>Published on 2025-02-01.</p></main></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("page", "is_article"),
+    [
+        # the check a site shows in place of the page, with no address known
+        (BOT_CHECK, False),
+        (BOT_CHECK.replace("Making sure you&#39;re not a bot!", "Just a moment..."), False),
+        # a story headlined so goes on for longer
+        (BOT_CHECK.replace("</main>", PROSE * 3 + "</main>"), True),
+    ],
+)
+def test_a_bot_check_shown_instead_of_the_page_is_not_an_article(
+    page: str, is_article: bool
+) -> None:
+    for url in ("", "https://pumps.example/bilge-pump-keeps-running"):
+        assert (extract_article(page, url, now=NOW) is not None) == is_article

@@ -1,5 +1,6 @@
 """Pages of a kind that is never an article, whatever else they say: forum threads, Q&A pages,
-documentation, shop products and shop categories.
+documentation, shop products and shop categories, and the check a site shows a crawler it
+suspects of being a bot instead of the page.
 
 Each kind is told by what its software or markup declares: schema.org types (JSON-LD or
 microdata), the `generator` meta tag of forum and documentation engines, the URL conventions
@@ -63,6 +64,16 @@ _PRODUCT_TYPES = frozenset({"product", "individualproduct", "productgroup"})
 # Microdata a shop puts on a category page: the products it lists, or the page as a collection.
 _CATALOGUE_TYPES = frozenset({"someproducts", "collectionpage", "offercatalog"})
 _CATALOGUE_PATH = re.compile(r"/collections(?:/|$)", re.IGNORECASE)
+# The titles of the pages bot checks (proof-of-work, CAPTCHA, DDoS shields) show in place of
+# the page asked for.
+_CHALLENGE_TITLE = re.compile(
+    r"^\W*(?:making sure you(?:'|\u2019)?re not a bot|just a moment|attention required|"
+    r"access denied|are you a (?:robot|human)|(?:please )?verify (?:that )?you are (?:a )?human|"
+    r"checking (?:your browser|if the site connection is secure)|security check(?:point)?|"
+    r"one more step|ddos protection by)\b",
+    re.IGNORECASE,
+)
+_CHALLENGE_TEXT = 2000  # chars: a check says what it does in a paragraph or two
 
 
 def _itemtypes(page: Page) -> set[str]:
@@ -79,9 +90,11 @@ def _jsonld_types(page: Page) -> set[str]:
 
 
 def not_an_article(page: Page, url: str) -> str | None:
-    """The kind of a page that is no article, else None: "forum", "documentation", "product" or
-    "catalogue" (a shop's category page).
+    """The kind of a page that is no article, else None: "bot check", "forum",
+    "documentation", "product" or "catalogue" (a shop's category page).
     """
+    if _bot_check(page):
+        return "bot check"
     declared = _jsonld_types(page) | _itemtypes(page)
     generator = " ".join(page.meta.get("generator", ()))
     try:
@@ -117,6 +130,17 @@ def not_an_article(page: Page, url: str) -> str | None:
     if not own_article and (declared & _CATALOGUE_TYPES or _CATALOGUE_PATH.search(parts.path)):
         return "catalogue"
     return None
+
+
+def _bot_check(page: Page) -> bool:
+    """A bot check's page: its <title> says it checks the visitor, and its text is short (a
+    story may be headlined "Access denied"; it goes on for longer).
+    """
+    title = page.tree.find(".//title")
+    if title is None or not _CHALLENGE_TITLE.match(element_text(title)):
+        return False
+    body = page.tree.find("body")
+    return body is None or len(element_text(body)) < _CHALLENGE_TEXT
 
 
 def _company_reference(page: Page, stories: list[Node]) -> bool:
