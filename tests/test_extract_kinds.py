@@ -327,6 +327,39 @@ def test_a_guide_with_calls_to_action_is_still_an_article(main: str) -> None:
     assert extract_article(landing(main), "https://pumps.example/bilge-care", now=NOW) is not None
 
 
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "12 Bilge Pumps Compared",
+        "Best Bilge Pumps for 2025: Our Top 5",
+        "The Top 10 Bilge Pumps of 2025",
+        "Diaphragm vs. Centrifugal Bilge Pumps",
+    ],
+)
+def test_a_listicle_or_comparison_with_prices_and_calls_to_action_is_an_article(
+    headline: str,
+) -> None:
+    # all the marks of a landing page (calls to action, priced blurbs, no byline or date), but
+    # a headline that counts, ranks or compares what it covers
+    page = landing("".join(priced(n) for n in range(6))).replace("Bilge Care", headline)
+    assert extract_article(page, "https://pumps.example/bilge-pumps", now=NOW) is not None
+    service = landing("".join(priced(n) for n in range(6))).replace("Bilge Care", "Bilge Pumps")
+    assert extract_article(service, "https://pumps.example/bilge-pumps", now=NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("section", "is_article"),
+    [("boat-guides", True), ("marina-news", True), ("boat-services", False), ("guides-x", False)],
+)
+def test_a_section_named_for_stories_of_a_kind_is_a_story_address(
+    section: str, is_article: bool
+) -> None:
+    # a landing page's marks at a guide's address: /boat-guides/ holds guides as /guides/ does
+    page = landing("".join(card(n) for n in range(6)))
+    found = extract_article(page, f"https://pumps.example/{section}/bilge-care", now=NOW)
+    assert (found is not None) == is_article
+
+
 def test_an_explainer_under_a_services_section_is_an_article() -> None:
     # a services section in the path and no date or byline, but the headline asks what the
     # page answers

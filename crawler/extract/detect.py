@@ -253,6 +253,14 @@ _OFFER_TYPES = word_set(
 )
 # A question of several words ("What is SEO? (Search Engine Optimization)"), or a how-to.
 _QUESTION = re.compile(r"^\W*(?:\w+\W+){2,}\w+\s*\?|^\W*how to\b", re.IGNORECASE)
+# A headline that counts, ranks or compares what it covers: "15 language apps compared",
+# "Best website builders for 2026", "Laptop vs. desktop".
+_RANKS = re.compile(
+    r"^\W*(?:the\s+)?(?:top\s+)?\d{1,3}\s+[^\W\d]+\s+\w+\s+\w+|"
+    r"\b(?:best|top)\b.*\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.*\b(?:best|top)\b|"
+    r"\w\s+(?:vs\.?|versus)\s+\w|\bcompared\b",
+    re.IGNORECASE,
+)
 _CODE_BLOCKS = 2
 _STORY_SLUG_WORDS = 5  # a last path part of this many words reads as a story's headline
 _DATED_META = ("article:published_time", "datepublished", "og:published_time", "pubdate")
@@ -291,7 +299,7 @@ def _code_without_author(page: Page, segments: list[str], *, byline: bool) -> bo
     object or post template), outside a blog or news section. A programmer's blog post with
     code has an author and a day.
     """
-    if _story_signs(page, byline=byline) or set(segments[:-1]) & _STORY_SECTIONS:
+    if _story_signs(page, byline=byline) or _story_section(segments):
         return False
     if len(page.tree.xpath("//pre")) < _CODE_BLOCKS:
         return False
@@ -331,19 +339,31 @@ def _story_address(segments: list[str]) -> bool:
     """An address that reads like a story's: a headline slug, a blog or news section, a year."""
     last = re.sub(r"\.\w{2,5}$", "", segments[-1]) if segments else ""
     return (
-        bool(set(segments[:-1]) & _STORY_SECTIONS)
+        _story_section(segments)
         or any(re.fullmatch(r"(?:19|20)\d\d", s) for s in segments[:-1])
         or len([w for w in re.split(r"[-_+]", last) if w]) >= _STORY_SLUG_WORDS
     )
 
 
-def _explains(headline: str) -> bool:
-    """A headline that asks what the story answers: "What is a smartphone?", "How to ...".
-
-    Explainers and guides are stories without dates or bylines on sites that sell too; a
-    service or product page names what it offers instead.
+def _story_section(segments: list[str]) -> bool:
+    """A section of the path that holds stories: /blog/, /news/, or a compound of one such
+    as /garden-guides/ or /company-news/.
     """
-    return bool(_QUESTION.search(headline[:300]))
+    return any(
+        section in _STORY_SECTIONS or section.rsplit("-", 1)[-1] in _STORY_SECTIONS
+        for section in segments[:-1]
+    )
+
+
+def _explains(headline: str) -> bool:
+    """A headline that asks what the story answers ("What is a smartphone?", "How to ..."),
+    or that counts, ranks or compares what it covers ("15 language apps compared", "Best
+    website builders for 2026", "Laptop vs. desktop").
+
+    Explainers, guides, listicles and reviews are stories without dates or bylines on sites
+    that sell too; a service or product page names what it offers instead.
+    """
+    return bool(_QUESTION.search(headline[:300]) or _RANKS.search(headline[:300]))
 
 
 def _dated_in_markup(page: Page) -> bool:
