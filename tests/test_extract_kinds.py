@@ -463,3 +463,22 @@ def test_a_bot_check_shown_instead_of_the_page_is_not_an_article(
 ) -> None:
     for url in ("", "https://pumps.example/bilge-pump-keeps-running"):
         assert (extract_article(page, url, now=NOW) is not None) == is_article
+
+
+def test_a_signed_article_under_a_topic_section_is_an_article() -> None:
+    # an encyclopaedia's article: og:type article, a byline in the markup, no date
+    head = OG_ARTICLE + '<meta name="author" content="Mira Okafor">'
+    page = doc(head, EVERGREEN)
+    assert extract_article(page, "https://enc.example/topic/boiler-service", now=NOW) is not None
+
+
+def test_a_tag_page_that_leads_with_a_video_is_a_listing() -> None:
+    head = (
+        OG_ARTICLE
+        + '<meta property="article:published_time" content="2025-02-01">'
+        + ld('{"@type": "VideoObject", "name": "Pump test", "uploadDate": "2025-02-01"}')
+    )
+    page = doc(head, teasers(10)).replace("Bilge pump keeps running", "Pumps: news and video")
+    assert extract_article(page, "https://marina.example/tag/pumps", now=NOW) is None
+    # the same page at a story's address is a video story with its suggestions
+    assert extract_article(page, "https://marina.example/video/pump-test", now=NOW) is not None

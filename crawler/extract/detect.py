@@ -133,14 +133,18 @@ def lists_teasers(page: Page, url: str, canonical: str, published: datetime | da
     og:type "article" alone is a weak sign (some sites set it on every page, their sections
     too): such a page lists teasers when its longest prose is under a quarter of their text,
     however short (a listicle of linked picks has long paragraphs between them, a short
-    story beside its related links more text than their headlines).
+    story beside its related links more text than their headlines). A video page is a story,
+    however many videos it suggests next, unless its address is a listing's (/topic/...,
+    /tag/...): a topic page may lead with a video.
     """
     if page.article or page.body_classes & _STORY_BODY:
         return False
     og_type = (page.first_meta("og:type") or "website").lower()
-    if og_type not in _NOT_ARTICLE_OG | {"article"} or any(
-        "videoobject" in types_of(n) for n in page.jsonld.top
-    ):
+    if og_type not in _NOT_ARTICLE_OG | {"article"}:
+        return False
+    path = urlsplit(url).path
+    listing_path = bool(_LISTING_PATH.search(path)) and not _story_like(url)
+    if not listing_path and any("videoobject" in types_of(n) for n in page.jsonld.top):
         return False  # a video page is a story, however many videos it suggests next
     headlines, teaser_chars, prose = _teasers(page, {url, canonical})
     # a short story beside its related links has more prose than a quarter of their text
@@ -148,7 +152,6 @@ def lists_teasers(page: Page, url: str, canonical: str, published: datetime | da
     limit = teaser_chars / 4 if weak else max(_STORY_PROSE, teaser_chars / 2)
     if headlines < _MIN_TEASERS or prose >= limit:
         return False
-    path = urlsplit(url).path
     return published is None or not _story_like(url) or bool(_LISTING_PATH.search(path))
 
 
@@ -235,7 +238,8 @@ def _is_headline_link(link: lxml.html.HtmlElement) -> bool:
 
 # Path words of sections that hold stories, and of those that hold pages of another kind:
 # services, shops, courses, forums (documentation places are `kinds`'s, and spare og:type
-# article there).
+# article there). Topics and tags are listings' words: `looks_like_listing` and
+# `lists_teasers` judge them, and an encyclopaedia files its articles under /topic/.
 _STORY_SECTIONS = word_set(
     "blog blogs article articles post posts news story stories insights features guides "
     "magazine journal notes resources reviews tips advice press newsroom editorial opinion "
@@ -244,7 +248,7 @@ _STORY_SECTIONS = word_set(
 _OTHER_SECTIONS = word_set(
     "services service solutions programs program department departments products product "
     "platform pricing what-we-do browse c collections shop store category categories courses "
-    "course locations catalog catalogs dp topic list forum forums t threads get-started"
+    "course locations catalog catalogs dp list forum forums t threads get-started"
 )
 # JSON-LD types of what a business offers or is, rather than of something it wrote.
 _OFFER_TYPES = word_set(
