@@ -482,3 +482,24 @@ def test_a_tag_page_that_leads_with_a_video_is_a_listing() -> None:
     assert extract_article(page, "https://marina.example/tag/pumps", now=NOW) is None
     # the same page at a story's address is a video story with its suggestions
     assert extract_article(page, "https://marina.example/video/pump-test", now=NOW) is not None
+
+
+@pytest.mark.parametrize(
+    ("link", "is_article"),
+    [
+        ('<a href="https://github.com/pumps/docs/blob/main/wiring.md">Edit</a>', False),
+        (
+            '<a href="https://github.com/p/d/blob/main/wiring.rst?plain=1">Show source</a>',
+            False,
+        ),
+        ('<a href="https://github.com/pumps/docs/edit/main/wiring.mdx"><svg></svg></a>', False),
+        # a story that links to a repository's file under words of its own
+        ('<a href="https://github.com/pumps/blog/edit/main/posts/wiring.md">Send a fix</a>', True),
+        ('<a href="https://github.com/pumps/pump/blob/main/README.md">the README</a>', True),
+    ],
+)
+def test_a_page_linking_to_its_own_source_file_is_documentation(
+    link: str, is_article: bool
+) -> None:
+    found = extract_article(doc(body=PROSE + link), "https://pumps.example/wiring", now=NOW)
+    assert (found is not None) == is_article

@@ -54,6 +54,14 @@ _EDIT_LINK = re.compile(
     r"^(?:edit (?:this page|page|on github|on gitlab)|suggest an edit|improve this page)\W*$",
     re.IGNORECASE,
 )
+# A link to the page's own source in a repository, by its label or by an icon alone: the
+# Markdown or reStructuredText file a documentation site is built from.
+_SOURCE_HREF = re.compile(r"/(?:edit|blob)/[^?#]+\.(?:md|mdx|markdown|rst|adoc)(?:$|[?#])", re.I)
+_SOURCE_LABEL = re.compile(
+    r"^(?:edit|(?:view|show) (?:the )?source|view (?:this page )?on (?:github|gitlab)|"
+    r"make a contribution|contribute to this page)\W*$",
+    re.IGNORECASE,
+)
 # Article types of documentation, and the types of an author that is no person.
 _REFERENCE_TYPES = frozenset({"techarticle", "apireference"})
 _ORGANIZATION_TYPES = frozenset({"organization", "corporation"})
@@ -167,5 +175,14 @@ def _says_article(page: Page) -> bool:
 
 
 def _invites_edits(page: Page) -> bool:
-    """The page links to a place where readers edit it ("Edit this page", "Edit on GitHub")."""
-    return any(_EDIT_LINK.match(element_text(a)) for a in page.tree.iter("a"))
+    """The page links to a place where readers edit it ("Edit this page", "Edit on GitHub"),
+    or to its own source file in a repository under a label such as "Edit", "Show source" or
+    an icon alone (a story may link to a repository's file, under words of its own).
+    """
+    for link in page.tree.iter("a"):
+        text = element_text(link)
+        if _EDIT_LINK.match(text):
+            return True
+        if (not text or _SOURCE_LABEL.match(text)) and _SOURCE_HREF.search(link.get("href") or ""):
+            return True
+    return False
