@@ -503,3 +503,32 @@ def test_a_page_linking_to_its_own_source_file_is_documentation(
 ) -> None:
     found = extract_article(doc(body=PROSE + link), "https://pumps.example/wiring", now=NOW)
     assert (found is not None) == is_article
+
+
+CALCULATOR = (
+    "<h1>{headline}</h1><form><label>Age <input type='number' name='age'></label>"
+    "<label>Savings <input type='number' name='savings'></label><button>Calculate</button>"
+    "</form>" + EVERGREEN
+)
+
+
+@pytest.mark.parametrize(
+    ("headline", "head", "is_article"),
+    [
+        ("Retirement calculator: how much do I need to retire?", "", False),
+        ("Free Pension Checker", OG_ARTICLE, False),
+        # stories about tools
+        ("A guide to retirement calculators", "", True),
+        ("The new pension calculator: what it means for savers", "", True),
+        # a story headlined with the tool's name, signed and dated
+        ("Pension calculator: how much do I need?", SIGNED_DATED, True),
+    ],
+)
+def test_a_page_named_for_an_online_tool_is_not_an_article(
+    headline: str, head: str, is_article: bool
+) -> None:
+    page = doc(head, CALCULATOR.format(headline=headline)).replace(
+        "Bilge pump keeps running", headline
+    )
+    found = extract_article(page, "https://bank.example/retirement/pension-calculator", now=NOW)
+    assert (found is not None) == is_article

@@ -265,6 +265,15 @@ _RANKS = re.compile(
     r"\w\s+(?:vs\.?|versus)\s+\w|\bcompared\b",
     re.IGNORECASE,
 )
+# The name of an online tool, as the first part of a headline: "Retirement calculator:
+# estimate how much you need", "Free SEO Checker". Stories about tools name them in the plural
+# ("A guide to retirement calculators") or say more after the name.
+_TOOL_NAME = re.compile(
+    r"\b(?:calculator|checker|estimator|converter|generator)\s*$", re.IGNORECASE
+)
+_TOOL_WORDS = 4  # a tool's name is short: "Retirement income calculator"
+_DETERMINERS = word_set("the a an this that these my our your why how what when new")
+_HEADLINE_PARTS = re.compile(r"\s*(?::|\s[|\u2013\u2014-])\s")
 _CODE_BLOCKS = 2
 _STORY_SLUG_WORDS = 5  # a last path part of this many words reads as a story's headline
 _DATED_META = ("article:published_time", "datepublished", "og:published_time", "pubdate")
@@ -276,7 +285,8 @@ def lacks_story_signs(page: Page, url: str, headline: str, *, byline: bool) -> b
 
     Either at most one of a publication date (or <time>), a byline and a single-post template
     and no article object, an address that does not read like a story's, and a section of
-    another kind in its path or an offer's JSON-LD; or code examples that no one signs or dates
+    another kind in its path, an offer's JSON-LD or a headline that names a tool (a
+    calculator, a checker: `_names_a_tool`); or code examples that no one signs or dates
     (`_code_without_author`); or a page that reads like a landing page
     (`reads_like_a_landing_page`).
 
@@ -285,6 +295,8 @@ def lacks_story_signs(page: Page, url: str, headline: str, *, byline: bool) -> b
     (`_explains`). A page with no sign either way stays a story.
     """
     segments = _segments(url)
+    if _names_a_tool(headline) and _story_signs(page, byline=byline) <= 1:
+        return not _story_address(segments)
     if _explains(headline):
         return False
     if _story_signs(page, byline=byline) <= 1 and not _story_address(segments):
@@ -295,6 +307,18 @@ def lacks_story_signs(page: Page, url: str, headline: str, *, byline: bool) -> b
     if _code_without_author(page, segments, byline=byline):
         return True
     return reads_like_a_landing_page(page, url, headline, byline=byline)
+
+
+def _names_a_tool(headline: str) -> bool:
+    """A headline whose first part is an online tool's name, a few words ending in
+    "calculator", "checker" and the like ("Retirement calculator: how much do I need?"); it may
+    go on to ask a question as an explainer does.
+    """
+    first = _HEADLINE_PARTS.split(headline.strip(), maxsplit=1)[0]
+    words = first.lower().split()
+    if not words or len(words) > _TOOL_WORDS or words[0] in _DETERMINERS:
+        return False  # "The new AI image generator: what it means" is a story's headline
+    return bool(_TOOL_NAME.search(first))
 
 
 def _code_without_author(page: Page, segments: list[str], *, byline: bool) -> bool:
