@@ -56,7 +56,9 @@ _EDIT_LINK = re.compile(
 )
 # A link to the page's own source in a repository, by its label or by an icon alone: the
 # Markdown or reStructuredText file a documentation site is built from.
-_SOURCE_HREF = re.compile(r"/(?:edit|blob)/[^?#]+\.(?:md|mdx|markdown|rst|adoc)(?:$|[?#])", re.I)
+_SOURCE_HREF = re.compile(
+    r"/(?:edit|blob)/[^?#]+\.(?:md|mdx|markdown|rst|adoc)(?:$|[?#])", re.IGNORECASE
+)
 _SOURCE_LABEL = re.compile(
     r"^(?:edit|(?:view|show) (?:the )?source|view (?:this page )?on (?:github|gitlab)|"
     r"make a contribution|contribute to this page)\W*$",
