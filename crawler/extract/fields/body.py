@@ -95,7 +95,7 @@ def _is_bad(block: Block) -> bool:
 
 def _inside(block: Block, el: lxml.html.HtmlElement) -> bool:
     owner = block.owner
-    return owner is el or any(a is el for a in owner.iterancestors())
+    return owner is el or el in owner.iterancestors()  # elements are equal only to themselves
 
 
 def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:

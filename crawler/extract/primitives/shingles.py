@@ -20,12 +20,19 @@ class Reference:
         tokens = words(text)
         self._joined = f" {' '.join(tokens)} "
         self._shingles = {tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)}
+        self._coverage: dict[str, float] = {}  # readers ask again about the same blocks
 
     def coverage(self, text: str) -> float:
         """The share of the text's 4-word shingles found in the reference, 0 to 1.
 
         Texts under four words count as covered when they appear whole.
         """
+        known = self._coverage.get(text)
+        if known is None:
+            known = self._coverage[text] = self._measure(text)
+        return known
+
+    def _measure(self, text: str) -> float:
         tokens = words(text)
         if len(tokens) < 4:
             return 1.0 if tokens and f" {' '.join(tokens)} " in self._joined else 0.0
