@@ -39,9 +39,14 @@ def _shown_instead(page: Page, people: list[str]) -> list[str]:
     """The names a visible "By ..." line gives when the page shows none of the names its
     markup gives (the account that uploaded the story rather than its writer)."""
     body = page.tree.find("body")
-    text = name_key(element_text(body)) if body is not None else ""
-    if any(name_key(n) in text for n in people):
+    shown = element_text(body) if body is not None else ""
+    # A name shown as written is shown by its key too (the key of a text holds the keys of
+    # its parts): the page's whole text is keyed only when no name is shown as written.
+    if any(n in shown for n in people):
         return []  # the page shows a name its markup gives (most do): no line is looked for
+    text = name_key(shown)
+    if any(name_key(n) in text for n in people):
+        return []
     for source in (_by_line, _labelled_names):
         names = [n for n in clean_names(source(page)) if looks_like_name(n)]
         if names:

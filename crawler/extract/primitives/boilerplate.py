@@ -136,9 +136,12 @@ def collapsed_panels(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]
     what a control's aria-controls names, else the element after the one holding a control
     that says whether it is expanded. Call before strip_non_text, which drops the buttons.
     """
-    by_id = {el.get("id"): el for el in root.iter() if el.get("id")}
+    controls = root.xpath(".//*[@aria-expanded]")
+    # The page's ids are read only when a control names its panels (most controls do not).
+    names = any((control.get("aria-controls") or "").split() for control in controls)
+    by_id = {el.get("id"): el for el in root.iter() if el.get("id")} if names else {}
     panels = []
-    for control in root.xpath(".//*[@aria-expanded]"):
+    for control in controls:
         named = [by_id[n] for n in (control.get("aria-controls") or "").split() if n in by_id]
         if named:
             panels.extend(named)
