@@ -598,3 +598,14 @@ def test_a_heading_left_with_nothing_under_it_ends_no_body() -> None:
     body = body_of_html(html)
     assert body.endswith("to read as real article text.")
     assert "Harbour archive" not in body
+
+
+def test_the_rest_of_the_story_swallowed_by_an_unclosed_box_is_kept() -> None:
+    """A box in the text left unclosed (a table's scroll wrapper) takes the rest of the story
+    inside it; its long paragraphs and their subheadings continue the text all the same."""
+    body = body_of("nested_continuation.html")
+    assert "The chart below gives the amounts" in body
+    assert "Why a chart helps" in body
+    assert "On overnight boats the cabin steward" in body
+    assert "several of them told us on the quay at Port Aldwin." in body
+    assert "More guides" not in body

@@ -55,6 +55,8 @@ _COVERED = 0.5  # share of a block's shingles trafilatura must hold to have kept
 _MAX_SEED_GAP = 2  # short or link-heavy blocks trafilatura dropped allowed between two seeds
 # of one cluster (short texts it kept do not part them: a review's spec lines, pros and cons)
 _CLUSTER_SHARE = 0.25  # seed clusters this big next to the biggest are article too
+_NESTED_SHARE = 0.5  # long paragraphs in an element nested in the text's, this long next to
+# the kept text, continue it (a box in the text, an appeal or an offer, is shorter)
 _GROW_RATIO = 2.0  # growing needs this many chars of paragraphs per char of other text
 _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
 _REPEATED_CHARS = 100  # a paragraph this long, shown twice, is one paragraph shown twice
@@ -160,6 +162,16 @@ def _seeds(blocks: list[Block], reference: Reference) -> list[int]:
     ]
 
 
+def _nested_in(block: Block, homes: set[lxml.html.HtmlElement]) -> bool:
+    """The block sits deeper inside one of `homes` than as a child of it."""
+    parent = block.owner.getparent()
+    return (
+        parent is not None
+        and parent not in homes
+        and any(a in homes for a in parent.iterancestors())
+    )
+
+
 def _grow(
     el: lxml.html.HtmlElement, root: lxml.html.HtmlElement, blocks: list[Block]
 ) -> lxml.html.HtmlElement:
@@ -260,8 +272,10 @@ def _select(
     list counts as sitting where the list sits). Before and after, trafilatura may have
     stopped early: keep what is not link-heavy, and when the seeds hold a fair share of the
     text, only what sits in containers like the seeds' (so a teaser list after the article
-    stays out while the second half of a split body comes in). Short blocks trafilatura did not
-    keep are trimmed off the ends.
+    stays out while the second half of a split body comes in), or in an element nested inside
+    a kept paragraph's whose long paragraphs run on for half the kept text again (the rest of
+    a story that an unclosed box took inside it). Short blocks trafilatura did not keep are
+    trimmed off the ends.
     """
     first, last = seeds[0], seeds[-1]
     inside = [i for i, b in enumerate(blocks) if _inside(b, main) and not _is_bad(b)]
@@ -299,7 +313,23 @@ def _select(
     side_chars = sum(len(blocks[i].text) for side in sides for i in side)
     if kept_chars >= _TRUST * (kept_chars + side_chars):
         signatures = {_signature(blocks[i]) for i in keep}
-        sides = [[i for i in side if _signature(blocks[i]) in signatures] for side in sides]
+        homes = {blocks[i].owner.getparent() for i in keep if blocks[i].owner.tag == "p"}
+        runs: Counter[lxml.html.HtmlElement] = Counter()
+        for i in (i for side in sides for i in side if _is_good(blocks[i])):
+            runs[blocks[i].owner.getparent()] += len(blocks[i].text)
+        sides = [
+            [
+                i
+                for i in side
+                if _signature(blocks[i]) in signatures
+                or (
+                    (_is_good(blocks[i]) or blocks[i].owner.tag in HEADINGS)
+                    and runs[blocks[i].owner.getparent()] >= _NESTED_SHARE * kept_chars
+                    and _nested_in(blocks[i], homes)
+                )
+            ]
+            for side in sides
+        ]
     for run in sides:
         while (
             run
