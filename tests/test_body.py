@@ -609,3 +609,14 @@ def test_the_rest_of_the_story_swallowed_by_an_unclosed_box_is_kept() -> None:
     assert "On overnight boats the cabin steward" in body
     assert "several of them told us on the quay at Port Aldwin." in body
     assert "More guides" not in body
+
+
+def test_a_paragraph_that_links_most_of_its_words_is_text_and_a_labelled_link_is_not() -> None:
+    """A sentence whose names are links reads as text; "Also read: <a>...</a>" is a pointer
+    to another story."""
+    body = body_of("linked_paragraph.html")
+    assert "Our favourites were Port Aldwin and its tidal turbines" in body
+    assert "the night market on Selby Quay, all an easy day apart." in body
+    assert "Also read" not in body
+    assert "How much to tip a ferry crew" not in body
+    assert "The buses between the towns run twice a day" in body

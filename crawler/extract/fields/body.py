@@ -64,6 +64,10 @@ _REPEATED_SHARE = 0.3  # ... when repeats are this share of the text
 _QUOTE_DEPTH = 3  # a block this many levels under a <blockquote> is part of the quote
 _MEDIA = ("img", "picture", "video", "figure")
 _ITEM_LINKS = 0.3  # a list item with more of its text in links is a list of links
+_ALL_LINKS = 0.9  # a paragraph with this much of its text in links is a link
+_LINKED_TEXT_TAGS = frozenset({"p", "li"})
+# A label in front of a link: "Also read: ...", "Related: ...", "MORE HERE | ..."
+_LABEL = re.compile(r"\W*\w+(?:[^\S\n]+\w+){0,3}[^\S\n]*[:|]")
 _TRUST = 0.2  # seeds holding this share of the text decide which containers are article
 _FLOOR = 0.3  # showing under this share of what trafilatura found: trust trafilatura
 _CUT_SHORT = 0.5  # fast mode kept under this share of the page's prose: run the full search
@@ -241,6 +245,18 @@ def _is_item(block: Block) -> bool:
     return _list_item(block) is not None and block.link_density < _ITEM_LINKS
 
 
+def _is_linked_text(block: Block) -> bool:
+    """A long paragraph or list item with over half its text, but not all, in links, in one
+    line (lines of links are a list of them), and no label in front ("Related: <a>...</a>")."""
+    return (
+        block.owner.tag in _LINKED_TEXT_TAGS
+        and "\n" not in block.text
+        and _ITEM_LINKS < block.link_density < _ALL_LINKS
+        and reading_length(block.text) >= _GOOD_CHARS
+        and _LABEL.match(block.text) is None
+    )
+
+
 def _links_away(block: Block, host: str) -> bool:
     """The block's links all lead to other sites than `host` (and it has some)."""
     item = _list_item(block)
@@ -269,7 +285,8 @@ def _select(
     Between the first and last seed, trafilatura saw the whole picture: keep what it kept, a
     subheading it dropped over a paragraph it kept, and long paragraphs, link-poor list items
     and lists of links to other sites it dropped from a container it kept others from (a
-    list counts as sitting where the list sits). Before and after, trafilatura may have
+    list counts as sitting where the list sits), and long one-line paragraphs there whose
+    words are mostly links (not a labelled link: "Also read: ..."). Before and after, trafilatura may have
     stopped early: keep what is not link-heavy, and when the seeds hold a fair share of the
     text, only what sits in containers like the seeds' (so a teaser list after the article
     stays out while the second half of a split body comes in), or in an element nested inside
@@ -302,6 +319,13 @@ def _select(
         and _list_item(blocks[i]) is not None
         and _signature(blocks[i]) in kept_signatures
         and _links_away(blocks[i], host)
+    }
+    # A long paragraph or point with many links in it, in a container the text sits in, is
+    # text that links its words (not one link under a label: "Also read: ...").
+    chosen |= {
+        i
+        for i in span_all
+        if _is_linked_text(blocks[i]) and _signature(blocks[i]) in kept_signatures
     }
     span = sorted({*span, *chosen})
     for n in range(len(span) - 2, -1, -1):  # a subheading over what is kept stays
