@@ -620,3 +620,11 @@ def test_a_paragraph_that_links_most_of_its_words_is_text_and_a_labelled_link_is
     assert "Also read" not in body
     assert "How much to tip a ferry crew" not in body
     assert "The buses between the towns run twice a day" in body
+
+
+def test_a_templates_placeholder_text_is_not_part_of_the_body() -> None:
+    """An unfilled box of a page template shows "Lorem ipsum ..."; nobody wrote it to be read."""
+    body = body_of("placeholder_box.html")
+    assert "without a single unplanned stop" in body
+    assert "double the array next year." in body
+    assert "Lorem ipsum" not in body

@@ -66,6 +66,7 @@ _MEDIA = ("img", "picture", "video", "figure")
 _ITEM_LINKS = 0.3  # a list item with more of its text in links is a list of links
 _ALL_LINKS = 0.9  # a paragraph with this much of its text in links is a link
 _LINKED_TEXT_TAGS = frozenset({"p", "li"})
+_PLACEHOLDER = re.compile(r"lorem ipsum\b", re.IGNORECASE)
 # A label in front of a link: "Also read: ...", "Related: ...", "MORE HERE | ..."
 _LABEL = re.compile(r"\W*\w+(?:[^\S\n]+\w+){0,3}[^\S\n]*[:|]")
 _TRUST = 0.2  # seeds holding this share of the text decide which containers are article
@@ -284,15 +285,15 @@ def _select(
 
     Between the first and last seed, trafilatura saw the whole picture: keep what it kept, a
     subheading it dropped over a paragraph it kept, and long paragraphs, link-poor list items
-    and lists of links to other sites it dropped from a container it kept others from (a
-    list counts as sitting where the list sits), and long one-line paragraphs there whose
-    words are mostly links (not a labelled link: "Also read: ..."). Before and after, trafilatura may have
+    and lists of links to other sites it dropped from a container it kept others from (a list
+    counts as sitting where the list sits), and long one-line paragraphs there whose words are
+    mostly links (not a labelled link: "Also read: ..."). Before and after, trafilatura may have
     stopped early: keep what is not link-heavy, and when the seeds hold a fair share of the
-    text, only what sits in containers like the seeds' (so a teaser list after the article
-    stays out while the second half of a split body comes in), or in an element nested inside
-    a kept paragraph's whose long paragraphs run on for half the kept text again (the rest of
-    a story that an unclosed box took inside it). Short blocks trafilatura did not keep are
-    trimmed off the ends.
+    text, only what sits in containers like the seeds' (so a teaser list after the article stays
+    out while the second half of a split body comes in), or in an element nested inside a kept
+    paragraph's whose long paragraphs run on for half the kept text again (the rest of a story
+    that an unclosed box took inside it). Short blocks trafilatura did not keep are trimmed off
+    the ends.
     """
     first, last = seeds[0], seeds[-1]
     inside = [i for i, b in enumerate(blocks) if _inside(b, main) and not _is_bad(b)]
@@ -465,6 +466,8 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     blocks = split_blocks(root)
     if drop_furniture(root, blocks, panels=panels):
         blocks = split_blocks(root)
+    # A template's placeholder text ("Lorem ipsum dolor sit amet ...") was never meant to be read.
+    blocks = [b for b in blocks if not _PLACEHOLDER.match(b.text)]
     trafilatura_text = _trafilatura_text(tree, url)
     prose = sum(len(b.text) for b in blocks if _is_good(b))
     if len(trafilatura_text) < _CUT_SHORT * prose:
