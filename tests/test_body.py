@@ -628,3 +628,12 @@ def test_a_templates_placeholder_text_is_not_part_of_the_body() -> None:
     assert "without a single unplanned stop" in body
     assert "double the array next year." in body
     assert "Lorem ipsum" not in body
+
+
+def test_a_note_about_the_author_after_the_story_is_not_part_of_it() -> None:
+    """Under "About the author" comes the writer's biography, not more of the story."""
+    body = body_of("author_note.html")
+    assert "rather than the printed timetable at the stops." in body
+    assert "About the author" not in body
+    assert "drove the night bus" not in body
+    assert "two cats and a bicycle" not in body

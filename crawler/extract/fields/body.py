@@ -66,6 +66,14 @@ _MEDIA = ("img", "picture", "video", "figure")
 _ITEM_LINKS = 0.3  # a list item with more of its text in links is a list of links
 _ALL_LINKS = 0.9  # a paragraph with this much of its text in links is a link
 _LINKED_TEXT_TAGS = frozenset({"p", "li"})
+# The heading of a note on the writer, in the languages seen most.
+_ABOUT_AUTHOR = re.compile(
+    r"(?:about the (?:author|writer|reviewer)s?|meet the (?:author|writer)s?|"
+    r"[uü]ber (?:den|die) autor(?:in)?|[aà] propos de l'auteur|sobre (?:el|o|a) autora?|"
+    r"sull'autore)\W*$",
+    re.IGNORECASE,
+)
+_AUTHOR_NOTE_AFTER = 0.5  # share of the kept text that comes before an author's note
 _PLACEHOLDER = re.compile(r"lorem ipsum\b", re.IGNORECASE)
 # A label in front of a link: "Also read: ...", "Related: ...", "MORE HERE | ..."
 _LABEL = re.compile(r"\W*\w+(?:[^\S\n]+\w+){0,3}[^\S\n]*[:|]")
@@ -412,6 +420,19 @@ def _paragraphs(texts: list[str]) -> str:
     return "\n\n".join(once if repeated >= _REPEATED_SHARE * total else out)
 
 
+def _before_author_note(blocks: list[Block], keep: list[int]) -> list[int]:
+    """The kept blocks up to a line "About the author" that follows most of the text: what
+    comes under it is the writer's biography, not the story."""
+    total = sum(len(blocks[i].text) for i in keep)
+    before = 0
+    for n, i in enumerate(keep):
+        text = blocks[i].text
+        if before >= _AUTHOR_NOTE_AFTER * total and _ABOUT_AUTHOR.match(text):
+            return keep[:n]
+        before += len(text)
+    return keep
+
+
 def _is_orphan_heading(block: Block) -> bool:
     """A heading ends the kept text: the title of what follows the story, whose links went
     (a list's last point, an <li><h3>, is no such heading)."""
@@ -487,6 +508,7 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
         for i in _select(blocks, main, seeds, reference, _host(url))
         if not is_headline(blocks[i].text, headlines)
     ]
+    keep = _before_author_note(blocks, keep)
     if len(keep) > 1 and _is_orphan_heading(blocks[keep[-1]]):
         keep.pop()
     texts = _without_copies([blocks[i].text for i in keep])
