@@ -637,3 +637,12 @@ def test_a_note_about_the_author_after_the_story_is_not_part_of_it() -> None:
     assert "About the author" not in body
     assert "drove the night bus" not in body
     assert "two cats and a bicycle" not in body
+
+
+def test_a_listicles_linked_item_titles_stay_and_a_teaser_headline_between_them_does_not() -> None:
+    """Item names that link to what they name head their paragraphs; a linked headline in a
+    box of its own is a teaser for another story."""
+    body = body_of("linked_item_titles.html")
+    assert "1. Port Aldwin to Kessock\n\nThe short hop across the bay" in body
+    assert "4. The outer isles run\n\nSix hours there and back" in body
+    assert "Winter timetable cuts two sailings a day" not in body

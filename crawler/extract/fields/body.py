@@ -295,7 +295,8 @@ def _select(
     subheading it dropped over a paragraph it kept, and long paragraphs, link-poor list items
     and lists of links to other sites it dropped from a container it kept others from (a list
     counts as sitting where the list sits), and long one-line paragraphs there whose words are
-    mostly links (not a labelled link: "Also read: ..."). Before and after, trafilatura may have
+    mostly links (not a labelled link: "Also read: ..."), and a linked subheading over a kept
+    paragraph beside it (a listicle's item title). Before and after, trafilatura may have
     stopped early: keep what is not link-heavy, and when the seeds hold a fair share of the
     text, only what sits in containers like the seeds' (so a teaser list after the article stays
     out while the second half of a split body comes in), or in an element nested inside a kept
@@ -335,6 +336,19 @@ def _select(
         i
         for i in span_all
         if _is_linked_text(blocks[i]) and _signature(blocks[i]) in kept_signatures
+    }
+    # A listicle's item names are often links to what they name: a linked subheading right
+    # over a kept block beside it (in one parent) is the item's title; a linked headline in
+    # a box of its own between two paragraphs is a teaser for another story.
+    chosen |= {
+        i
+        for i in span_all
+        if blocks[i].owner.tag in HEADINGS
+        and _is_bad(blocks[i])
+        and i + 1 in chosen
+        and blocks[i + 1].owner.tag not in HEADINGS
+        and blocks[i].owner.getparent() is blocks[i + 1].owner.getparent()
+        and _LABEL.match(blocks[i].text) is None
     }
     span = sorted({*span, *chosen})
     for n in range(len(span) - 2, -1, -1):  # a subheading over what is kept stays
