@@ -645,4 +645,5 @@ def test_a_listicles_linked_item_titles_stay_and_a_teaser_headline_between_them_
     body = body_of("linked_item_titles.html")
     assert "1. Port Aldwin to Kessock\n\nThe short hop across the bay" in body
     assert "4. The outer isles run\n\nSix hours there and back" in body
+    assert "What to pack for a long crossing\n\nA warm layer and a waterproof" in body
     assert "Winter timetable cuts two sailings a day" not in body

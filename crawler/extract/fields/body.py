@@ -254,6 +254,13 @@ def _is_item(block: Block) -> bool:
     return _list_item(block) is not None and block.link_density < _ITEM_LINKS
 
 
+def _home(block: Block) -> lxml.html.HtmlElement | None:
+    """The element a block sits in; for a point of a list, the one the list sits in."""
+    item = _list_item(block)
+    parent = (item if item is not None else block.owner).getparent()
+    return parent.getparent() if item is not None and parent is not None else parent
+
+
 def _is_linked_text(block: Block) -> bool:
     """A long paragraph or list item with over half its text, but not all, in links, in one
     line (lines of links are a list of them), and no label in front ("Related: <a>...</a>")."""
@@ -347,7 +354,7 @@ def _select(
         and _is_bad(blocks[i])
         and i + 1 in chosen
         and blocks[i + 1].owner.tag not in HEADINGS
-        and blocks[i].owner.getparent() is blocks[i + 1].owner.getparent()
+        and blocks[i].owner.getparent() is _home(blocks[i + 1])
         and _LABEL.match(blocks[i].text) is None
     }
     span = sorted({*span, *chosen})
