@@ -254,6 +254,22 @@ def _numeric(text: str, day_first: bool | None) -> tuple[re.Match[str], Ymd] | N
     return match, (int(match.group("y")), month, day)
 
 
+def written_order(text: str) -> bool | None:
+    """Whether `text` writes its dates day first, by those that show the order: "3 October
+    2023" or 25/12/2023 are day first, "October 3, 2023" or 12/25/2023 month first.
+
+    None when its dates do not tell, or tell both ways as often.
+    """
+    votes = 0
+    for pattern, vote in ((_WORD_DMY, 1), (_WORD_MDY, -1)):
+        votes += sum(vote for m in pattern.finditer(text) if m.group("mon").lower() in _MONTHS)
+    for match in _NUMERIC_SLASHED.finditer(text):
+        first, second = int(match.group("a")), int(match.group("b"))
+        if (first > 12) != (second > 12) and max(first, second) <= 31:
+            votes += 1 if first > 12 else -1
+    return None if votes == 0 else votes > 0
+
+
 def _parse_iso_within(text: str) -> Fields | None:
     match = _ISO_WITHIN.search(text)
     return _parse_iso(text[match.start() :]) if match else None

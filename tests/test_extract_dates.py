@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.dates import is_plausible, parse_date, parse_relative
+from crawler.dates import is_plausible, parse_date, parse_relative, written_order
 from crawler.extract import extract_article
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
@@ -433,6 +433,171 @@ def test_a_page_that_says_when_it_was_originally_published(
         '<html><head><meta property="article:published_time" content="2025-03-01T09:00:00Z">'
         "</head><body><main><h1>Ferry timetables change</h1>"
         f'{text}<p class="foot">{foot}</p></main></body></html>'
+    )
+    url = "https://f.example/news/ferry-timetables-change"
+    article = extract_article(doc, url, now=NOW_LATER)
+    assert article is not None and article.published == expected
+
+
+def test_a_markup_date_the_url_agrees_with_wins_over_another_shown_date() -> None:
+    # the URL was made when the story was filed; the date under the headline is a note's
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        '<html><head><meta property="article:published_time" content="2021-01-18T19:55+01:00">'
+        "</head><body><main><h1>Ferry timetables change</h1>"
+        f'<p class="note">2022-04-12 Link to the new timetable</p>{text}</main></body></html>'
+    )
+    url = "https://f.example/2021/01/18/ferry-timetables-change"
+    article = extract_article(doc, url, now=NOW)
+    assert article is not None
+    assert article.published == datetime(2021, 1, 18, 19, 55, tzinfo=tz(1))
+    # without the URL's word for it, the date beside the headline stands
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None and article.published == date(2022, 4, 12)
+
+
+def test_markups_that_disagree_are_settled_by_the_day_the_page_shows() -> None:
+    # the JSON-LD keeps the first version's day, OpenGraph and the dateline the new one's
+    head = (
+        '<meta property="article:published_time" content="2024-12-19T18:06:00Z">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferry'
+        ' timetables change", "datePublished": "2018-04-03T16:50:31Z"}</script>'
+    )
+    shown = '<p class="meta">Updated: Dec 19, 2024 1:06 PM EST</p>'
+    assert dated(head, shown) == datetime(2024, 12, 19, 18, 6, tzinfo=UTC)
+    # a dateline that gives neither day leaves the JSON-LD's
+    shown = '<p class="meta">Updated: Dec 20, 2024 1:06 PM EST</p>'
+    assert dated(head, shown) == datetime(2018, 4, 3, 16, 50, 31, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("lang", "teasers", "expected"),
+    [
+        # English without a region: the page's other dates tell the order it writes
+        ("en", "<li>Harbour fees rise - 13 October 2024</li>", date(2025, 4, 3)),
+        ("en", "<li>Harbour fees rise - 10/13/2024</li>", date(2025, 3, 4)),
+        ("en", "<li>Harbour fees rise - October 13, 2024</li>", date(2025, 3, 4)),
+        # and without any, the American way, the most written on the English web
+        ("en", "<li>Harbour fees rise</li>", date(2025, 3, 4)),
+        # a language or region that decides is not overruled by a page's quotations
+        ("en-GB", "<li>Harbour fees rise - October 13, 2024</li>", date(2025, 4, 3)),
+        ("", "<li>Harbour fees rise - 13 October 2024</li>", date(2025, 4, 3)),
+    ],
+)
+def test_a_slashed_date_is_read_in_the_order_of_the_pages_other_dates(
+    lang: str, teasers: str, expected: date
+) -> None:
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 8 + "</p>"
+    doc = (
+        f'<html lang="{lang}"><head><title>Ferry timetables change</title></head><body>'
+        f'<main><h1>Ferry timetables change</h1><p class="date">03/04/2025</p>{text}</main>'
+        f"<footer><ul>{teasers}</ul></footer></body></html>"
+    )
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None and article.published == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Posted 3 October 2023, updated 9 November 2023", True),
+        ("Posted October 3, 2023 and 25/12/2023 and 24/12/2023", True),
+        ("Posted October 3, 2023", False),
+        ("12/25/2023", False),
+        ("03/04/2025 and 2025-03-04", None),  # neither says which part is the month
+        ("3 October 2023 or October 3, 2023", None),
+    ],
+)
+def test_written_order(text: str, expected: bool | None) -> None:
+    assert written_order(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        # hAtom's class for the last update, on the element that holds the date
+        ('<div class="meta"><span class="updated">2025-05-03</span></div>', date(2022, 1, 3)),
+        # a WordPress <time> marked both ways, inside an element that names the update
+        (
+            '<span class="updated-on"><time class="entry-date published updated"'
+            ' datetime="2025-02-12T13:28:34+05:30">12th February 2025</time></span>',
+            date(2022, 1, 3),
+        ),
+        # the same <time> inside a publication's label is the publication
+        (
+            '<span class="posted-on"><time class="entry-date published updated"'
+            ' datetime="2025-02-12T13:28:34+05:30">12th February 2025</time></span>',
+            datetime(2025, 2, 12, 13, 28, 34, tzinfo=tz(5.5)),
+        ),
+        ('<div class="meta"><span class="date">2025-05-03</span></div>', date(2025, 5, 3)),
+    ],
+)
+def test_a_date_whose_class_names_an_update_is_not_the_publication(
+    shown: str, expected: datetime | date
+) -> None:
+    head = '<meta property="article:published_time" content="2022-01-03">'
+    assert dated(head, shown) == expected
+
+
+@pytest.mark.parametrize(
+    ("foot", "expected"),
+    [
+        # the one <time> the page marks as its publication, at the foot of the story
+        (
+            '<p>Published <time pubdate datetime="2025-04-13">April 13, 2025</time></p>',
+            date(2025, 4, 13),
+        ),
+        (
+            '<p>Published <time itemprop="datePublished" datetime="2025-04-13">April 13</time>'
+            '</p><aside><time itemprop="datePublished" datetime="2025-01-02">Jan 2</time></aside>',
+            date(2025, 4, 13),
+        ),
+        # two such times, the story's and a teaser's: which is the story's is not known
+        (
+            '<p>Published <time pubdate datetime="2025-04-13">April 13, 2025</time></p>'
+            '<div class="more"><time pubdate datetime="2025-04-20">April 20</time></div>',
+            datetime(2025, 5, 29, 12, 28, 31, tzinfo=tz(-5)),
+        ),
+    ],
+)
+def test_a_time_marked_as_the_publication_is_shown_wherever_it_stands(
+    foot: str, expected: datetime | date
+) -> None:
+    # a JSON-LD stamped on every save (its datePublished is its dateModified) gives another day
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 20 + "</p>"
+    doc = (
+        '<html><head><script type="application/ld+json">{"@type": "Article", "headline":'
+        ' "Ferry timetables change", "datePublished": "2025-05-29T12:28:31-05:00",'
+        ' "dateModified": "2025-05-29T12:28:31-05:00"}</script></head><body>'
+        f"<main><h1>Ferry timetables change</h1>{text}{foot}</main></body></html>"
+    )
+    article = extract_article(doc, "https://f.example/news/ferry-timetables-change", now=NOW)
+    assert article is not None and article.published == expected
+
+
+@pytest.mark.parametrize(
+    ("foot", "expected"),
+    [
+        # the story's foot says when it was published and updated; the markup only the update
+        (
+            '<p class="date">December 3, 2024. <i>Updated: December 7, 2024</i></p>',
+            date(2024, 12, 3),
+        ),
+        ('<p class="date"><strong>Published:</strong> 3 Dec 2024</p>', date(2024, 12, 3)),
+        # an update alone is not a publication: the markup's modification date stands
+        ('<p class="date"><i>Updated: December 7, 2024</i></p>', date(2024, 12, 9)),
+        # nor is a teaser's label in an aside
+        ("<aside><p>Published: 3 Dec 2024</p></aside>", date(2024, 12, 9)),
+    ],
+)
+def test_a_label_far_from_the_headline_gives_the_publication_the_markup_lacks(
+    foot: str, expected: date
+) -> None:
+    text = "<p>" + "Ferry timetables change on Monday across the whole coast. " * 20 + "</p>"
+    doc = (
+        '<html><head><meta property="article:modified_time" content="2024-12-09">'
+        "</head><body><main><h1>Ferry timetables change</h1>"
+        f"{text}{foot}</main></body></html>"
     )
     url = "https://f.example/news/ferry-timetables-change"
     article = extract_article(doc, url, now=NOW_LATER)

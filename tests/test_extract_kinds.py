@@ -163,6 +163,14 @@ def test_a_story_that_looks_like_a_listing_by_one_sign_only(head: str, url: str)
     assert extract_article(doc(head), url, now=NOW) is not None
 
 
+def test_a_story_whose_address_is_not_known_is_not_a_home_page() -> None:
+    # a page handed over without its URL (a saved file, a corpus page): "" has no path, but it
+    # names no site's front page either
+    head = OG_ARTICLE + '<meta name="author" content="Jane Doe">'
+    assert extract_article(doc(head), "", now=NOW) is not None
+    assert extract_article(doc(), "", now=NOW) is not None
+
+
 def test_every_address_declaring_the_home_page_still_makes_a_listing() -> None:
     head = (
         '<link rel="canonical" href="https://edu.example/">'
@@ -319,6 +327,39 @@ def test_a_guide_with_calls_to_action_is_still_an_article(main: str) -> None:
     assert extract_article(landing(main), "https://pumps.example/bilge-care", now=NOW) is not None
 
 
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "12 Bilge Pumps Compared",
+        "Best Bilge Pumps for 2025: Our Top 5",
+        "The Top 10 Bilge Pumps of 2025",
+        "Diaphragm vs. Centrifugal Bilge Pumps",
+    ],
+)
+def test_a_listicle_or_comparison_with_prices_and_calls_to_action_is_an_article(
+    headline: str,
+) -> None:
+    # all the marks of a landing page (calls to action, priced blurbs, no byline or date), but
+    # a headline that counts, ranks or compares what it covers
+    page = landing("".join(priced(n) for n in range(6))).replace("Bilge Care", headline)
+    assert extract_article(page, "https://pumps.example/bilge-pumps", now=NOW) is not None
+    service = landing("".join(priced(n) for n in range(6))).replace("Bilge Care", "Bilge Pumps")
+    assert extract_article(service, "https://pumps.example/bilge-pumps", now=NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("section", "is_article"),
+    [("boat-guides", True), ("marina-news", True), ("boat-services", False), ("guides-x", False)],
+)
+def test_a_section_named_for_stories_of_a_kind_is_a_story_address(
+    section: str, is_article: bool
+) -> None:
+    # a landing page's marks at a guide's address: /boat-guides/ holds guides as /guides/ does
+    page = landing("".join(card(n) for n in range(6)))
+    found = extract_article(page, f"https://pumps.example/{section}/bilge-care", now=NOW)
+    assert (found is not None) == is_article
+
+
 def test_an_explainer_under_a_services_section_is_an_article() -> None:
     # a services section in the path and no date or byline, but the headline asks what the
     # page answers
@@ -395,4 +436,99 @@ def test_og_type_article_alone_does_not_make_a_page_of_teasers_a_story(
     head = OG_ARTICLE + '<meta property="article:published_time" content="2025-02-01">'
     page = doc(head, main).replace("Bilge pump keeps running", "The latest news from our boats")
     found = extract_article(page, "https://marina.example/boats/", now=NOW)
+    assert (found is not None) == is_article
+
+
+BOT_CHECK = (
+    "<html><head><title>Making sure you&#39;re not a bot!</title></head><body><main>"
+    "<h1>Making sure you&#39;re not a bot!</h1><p>Loading...</p><p>You are seeing this because"
+    " the administrator of this website has set up a proof-of-work check to protect the server"
+    " against scrapers. Your browser is solving it now; please wait a moment.</p>"
+    "<p>Published on 2025-02-01.</p></main></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("page", "is_article"),
+    [
+        # the check a site shows in place of the page, with no address known
+        (BOT_CHECK, False),
+        (BOT_CHECK.replace("Making sure you&#39;re not a bot!", "Just a moment..."), False),
+        # a story headlined so goes on for longer
+        (BOT_CHECK.replace("</main>", PROSE * 3 + "</main>"), True),
+    ],
+)
+def test_a_bot_check_shown_instead_of_the_page_is_not_an_article(
+    page: str, is_article: bool
+) -> None:
+    for url in ("", "https://pumps.example/bilge-pump-keeps-running"):
+        assert (extract_article(page, url, now=NOW) is not None) == is_article
+
+
+def test_a_signed_article_under_a_topic_section_is_an_article() -> None:
+    # an encyclopaedia's article: og:type article, a byline in the markup, no date
+    head = OG_ARTICLE + '<meta name="author" content="Mira Okafor">'
+    page = doc(head, EVERGREEN)
+    assert extract_article(page, "https://enc.example/topic/boiler-service", now=NOW) is not None
+
+
+def test_a_tag_page_that_leads_with_a_video_is_a_listing() -> None:
+    head = (
+        OG_ARTICLE
+        + '<meta property="article:published_time" content="2025-02-01">'
+        + ld('{"@type": "VideoObject", "name": "Pump test", "uploadDate": "2025-02-01"}')
+    )
+    page = doc(head, teasers(10)).replace("Bilge pump keeps running", "Pumps: news and video")
+    assert extract_article(page, "https://marina.example/tag/pumps", now=NOW) is None
+    # the same page at a story's address is a video story with its suggestions
+    assert extract_article(page, "https://marina.example/video/pump-test", now=NOW) is not None
+
+
+@pytest.mark.parametrize(
+    ("link", "is_article"),
+    [
+        ('<a href="https://github.com/pumps/docs/blob/main/wiring.md">Edit</a>', False),
+        (
+            '<a href="https://github.com/p/d/blob/main/wiring.rst?plain=1">Show source</a>',
+            False,
+        ),
+        ('<a href="https://github.com/pumps/docs/edit/main/wiring.mdx"><svg></svg></a>', False),
+        # a story that links to a repository's file under words of its own
+        ('<a href="https://github.com/pumps/blog/edit/main/posts/wiring.md">Send a fix</a>', True),
+        ('<a href="https://github.com/pumps/pump/blob/main/README.md">the README</a>', True),
+    ],
+)
+def test_a_page_linking_to_its_own_source_file_is_documentation(
+    link: str, is_article: bool
+) -> None:
+    found = extract_article(doc(body=PROSE + link), "https://pumps.example/wiring", now=NOW)
+    assert (found is not None) == is_article
+
+
+CALCULATOR = (
+    "<h1>{headline}</h1><form><label>Age <input type='number' name='age'></label>"
+    "<label>Savings <input type='number' name='savings'></label><button>Calculate</button>"
+    "</form>" + EVERGREEN
+)
+
+
+@pytest.mark.parametrize(
+    ("headline", "head", "is_article"),
+    [
+        ("Retirement calculator: how much do I need to retire?", "", False),
+        ("Free Pension Checker", OG_ARTICLE, False),
+        # stories about tools
+        ("A guide to retirement calculators", "", True),
+        ("The new pension calculator: what it means for savers", "", True),
+        # a story headlined with the tool's name, signed and dated
+        ("Pension calculator: how much do I need?", SIGNED_DATED, True),
+    ],
+)
+def test_a_page_named_for_an_online_tool_is_not_an_article(
+    headline: str, head: str, is_article: bool
+) -> None:
+    page = doc(head, CALCULATOR.format(headline=headline)).replace(
+        "Bilge pump keeps running", headline
+    )
+    found = extract_article(page, "https://bank.example/retirement/pension-calculator", now=NOW)
     assert (found is not None) == is_article

@@ -59,7 +59,7 @@ def has_article_signal(page: Page) -> bool:
 
 def looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     """Home pages, section, tag, search and product pages: what a site shows that is no story."""
-    if is_home_page(url) or is_home_page(canonical):
+    if _home(url) or _home(canonical):
         return True
     # Some sites point every page's canonical at the home page: believe it only on pages
     # that do not otherwise say they are articles.
@@ -68,7 +68,7 @@ def looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     # garbled ("example.org%2Fposts%2F...") declares nothing.
     declared = [*page.links.get("canonical", ())[:1], *page.meta.get("og:url", ())[:1]]
     declared = [u for u in declared if "%" not in _host(u)]
-    homes = [u for u in declared if is_home_page(u)]
+    homes = [u for u in declared if _home(u)]
     if homes and len(homes) == len(declared) and not has_article_signal(page):
         return True
     if not_an_article(page, url) is not None:
@@ -86,6 +86,11 @@ def looks_like_listing(page: Page, url: str, canonical: str) -> bool:
     if page.jsonld.top_has_type(NOT_ARTICLE_TYPES):
         return True
     return bool(_LISTING_PATH.search(parts.path)) and not _story_like(url)
+
+
+def _home(address: str) -> bool:
+    """A site's front page; an empty address (a page whose URL is not known) is none."""
+    return bool(address.strip()) and is_home_page(address)
 
 
 def _host(url: str) -> str:
@@ -128,14 +133,18 @@ def lists_teasers(page: Page, url: str, canonical: str, published: datetime | da
     og:type "article" alone is a weak sign (some sites set it on every page, their sections
     too): such a page lists teasers when its longest prose is under a quarter of their text,
     however short (a listicle of linked picks has long paragraphs between them, a short
-    story beside its related links more text than their headlines).
+    story beside its related links more text than their headlines). A video page is a story,
+    however many videos it suggests next, unless its address is a listing's (/topic/...,
+    /tag/...): a topic page may lead with a video.
     """
     if page.article or page.body_classes & _STORY_BODY:
         return False
     og_type = (page.first_meta("og:type") or "website").lower()
-    if og_type not in _NOT_ARTICLE_OG | {"article"} or any(
-        "videoobject" in types_of(n) for n in page.jsonld.top
-    ):
+    if og_type not in _NOT_ARTICLE_OG | {"article"}:
+        return False
+    path = urlsplit(url).path
+    listing_path = bool(_LISTING_PATH.search(path)) and not _story_like(url)
+    if not listing_path and any("videoobject" in types_of(n) for n in page.jsonld.top):
         return False  # a video page is a story, however many videos it suggests next
     headlines, teaser_chars, prose = _teasers(page, {url, canonical})
     # a short story beside its related links has more prose than a quarter of their text
@@ -143,7 +152,6 @@ def lists_teasers(page: Page, url: str, canonical: str, published: datetime | da
     limit = teaser_chars / 4 if weak else max(_STORY_PROSE, teaser_chars / 2)
     if headlines < _MIN_TEASERS or prose >= limit:
         return False
-    path = urlsplit(url).path
     return published is None or not _story_like(url) or bool(_LISTING_PATH.search(path))
 
 
@@ -230,7 +238,8 @@ def _is_headline_link(link: lxml.html.HtmlElement) -> bool:
 
 # Path words of sections that hold stories, and of those that hold pages of another kind:
 # services, shops, courses, forums (documentation places are `kinds`'s, and spare og:type
-# article there).
+# article there). Topics and tags are listings' words: `looks_like_listing` and
+# `lists_teasers` judge them, and an encyclopaedia files its articles under /topic/.
 _STORY_SECTIONS = word_set(
     "blog blogs article articles post posts news story stories insights features guides "
     "magazine journal notes resources reviews tips advice press newsroom editorial opinion "
@@ -239,7 +248,7 @@ _STORY_SECTIONS = word_set(
 _OTHER_SECTIONS = word_set(
     "services service solutions programs program department departments products product "
     "platform pricing what-we-do browse c collections shop store category categories courses "
-    "course locations catalog catalogs dp topic list forum forums t threads get-started"
+    "course locations catalog catalogs dp list forum forums t threads get-started"
 )
 # JSON-LD types of what a business offers or is, rather than of something it wrote.
 _OFFER_TYPES = word_set(
@@ -248,6 +257,23 @@ _OFFER_TYPES = word_set(
 )
 # A question of several words ("What is SEO? (Search Engine Optimization)"), or a how-to.
 _QUESTION = re.compile(r"^\W*(?:\w+\W+){2,}\w+\s*\?|^\W*how to\b", re.IGNORECASE)
+# A headline that counts, ranks or compares what it covers: "15 language apps compared",
+# "Best website builders for 2026", "Laptop vs. desktop".
+_RANKS = re.compile(
+    r"^\W*(?:the\s+)?(?:top\s+)?\d{1,3}\s+[^\W\d]+\s+\w+\s+\w+|"
+    r"\b(?:best|top)\b.*\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.*\b(?:best|top)\b|"
+    r"\w\s+(?:vs\.?|versus)\s+\w|\bcompared\b",
+    re.IGNORECASE,
+)
+# The name of an online tool, as the first part of a headline: "Retirement calculator:
+# estimate how much you need", "Free SEO Checker". Stories about tools name them in the plural
+# ("A guide to retirement calculators") or say more after the name.
+_TOOL_NAME = re.compile(
+    r"\b(?:calculator|checker|estimator|converter|generator)\s*$", re.IGNORECASE
+)
+_TOOL_WORDS = 4  # a tool's name is short: "Retirement income calculator"
+_DETERMINERS = word_set("the a an this that these my our your why how what when new")
+_HEADLINE_PARTS = re.compile(r"\s*(?::|\s[|\u2013\u2014-])\s")
 _CODE_BLOCKS = 2
 _STORY_SLUG_WORDS = 5  # a last path part of this many words reads as a story's headline
 _DATED_META = ("article:published_time", "datepublished", "og:published_time", "pubdate")
@@ -259,7 +285,8 @@ def lacks_story_signs(page: Page, url: str, headline: str, *, byline: bool) -> b
 
     Either at most one of a publication date (or <time>), a byline and a single-post template
     and no article object, an address that does not read like a story's, and a section of
-    another kind in its path or an offer's JSON-LD; or code examples that no one signs or dates
+    another kind in its path, an offer's JSON-LD or a headline that names a tool (a
+    calculator, a checker: `_names_a_tool`); or code examples that no one signs or dates
     (`_code_without_author`); or a page that reads like a landing page
     (`reads_like_a_landing_page`).
 
@@ -268,6 +295,8 @@ def lacks_story_signs(page: Page, url: str, headline: str, *, byline: bool) -> b
     (`_explains`). A page with no sign either way stays a story.
     """
     segments = _segments(url)
+    if _names_a_tool(headline) and _story_signs(page, byline=byline) <= 1:
+        return not _story_address(segments)
     if _explains(headline):
         return False
     if _story_signs(page, byline=byline) <= 1 and not _story_address(segments):
@@ -280,13 +309,25 @@ def lacks_story_signs(page: Page, url: str, headline: str, *, byline: bool) -> b
     return reads_like_a_landing_page(page, url, headline, byline=byline)
 
 
+def _names_a_tool(headline: str) -> bool:
+    """A headline whose first part is an online tool's name, a few words ending in
+    "calculator", "checker" and the like ("Retirement calculator: how much do I need?"); it may
+    go on to ask a question as an explainer does.
+    """
+    first = _HEADLINE_PARTS.split(headline.strip(), maxsplit=1)[0]
+    words = first.lower().split()
+    if not words or len(words) > _TOOL_WORDS or words[0] in _DETERMINERS:
+        return False  # "The new AI image generator: what it means" is a story's headline
+    return bool(_TOOL_NAME.search(first))
+
+
 def _code_without_author(page: Page, segments: list[str], *, byline: bool) -> bool:
     """Documentation: code examples (`_CODE_BLOCKS` <pre> blocks and more) on a page that no
     one signs or dates (no byline, no date in the markup or beside the headline, no article
     object or post template), outside a blog or news section. A programmer's blog post with
     code has an author and a day.
     """
-    if _story_signs(page, byline=byline) or set(segments[:-1]) & _STORY_SECTIONS:
+    if _story_signs(page, byline=byline) or _story_section(segments):
         return False
     if len(page.tree.xpath("//pre")) < _CODE_BLOCKS:
         return False
@@ -326,19 +367,31 @@ def _story_address(segments: list[str]) -> bool:
     """An address that reads like a story's: a headline slug, a blog or news section, a year."""
     last = re.sub(r"\.\w{2,5}$", "", segments[-1]) if segments else ""
     return (
-        bool(set(segments[:-1]) & _STORY_SECTIONS)
+        _story_section(segments)
         or any(re.fullmatch(r"(?:19|20)\d\d", s) for s in segments[:-1])
         or len([w for w in re.split(r"[-_+]", last) if w]) >= _STORY_SLUG_WORDS
     )
 
 
-def _explains(headline: str) -> bool:
-    """A headline that asks what the story answers: "What is a smartphone?", "How to ...".
-
-    Explainers and guides are stories without dates or bylines on sites that sell too; a
-    service or product page names what it offers instead.
+def _story_section(segments: list[str]) -> bool:
+    """A section of the path that holds stories: /blog/, /news/, or a compound of one such
+    as /garden-guides/ or /company-news/.
     """
-    return bool(_QUESTION.search(headline[:300]))
+    return any(
+        section in _STORY_SECTIONS or section.rsplit("-", 1)[-1] in _STORY_SECTIONS
+        for section in segments[:-1]
+    )
+
+
+def _explains(headline: str) -> bool:
+    """A headline that asks what the story answers ("What is a smartphone?", "How to ..."),
+    or that counts, ranks or compares what it covers ("15 language apps compared", "Best
+    website builders for 2026", "Laptop vs. desktop").
+
+    Explainers, guides, listicles and reviews are stories without dates or bylines on sites
+    that sell too; a service or product page names what it offers instead.
+    """
+    return bool(_QUESTION.search(headline[:300]) or _RANKS.search(headline[:300]))
 
 
 def _dated_in_markup(page: Page) -> bool:

@@ -1,5 +1,6 @@
 """Pages of a kind that is never an article, whatever else they say: forum threads, Q&A pages,
-documentation, shop products and shop categories.
+documentation, shop products and shop categories, and the check a site shows a crawler it
+suspects of being a bot instead of the page.
 
 Each kind is told by what its software or markup declares: schema.org types (JSON-LD or
 microdata), the `generator` meta tag of forum and documentation engines, the URL conventions
@@ -53,6 +54,16 @@ _EDIT_LINK = re.compile(
     r"^(?:edit (?:this page|page|on github|on gitlab)|suggest an edit|improve this page)\W*$",
     re.IGNORECASE,
 )
+# A link to the page's own source in a repository, by its label or by an icon alone: the
+# Markdown or reStructuredText file a documentation site is built from.
+_SOURCE_HREF = re.compile(
+    r"/(?:edit|blob)/[^?#]+\.(?:md|mdx|markdown|rst|adoc)(?:$|[?#])", re.IGNORECASE
+)
+_SOURCE_LABEL = re.compile(
+    r"^(?:edit|(?:view|show) (?:the )?source|view (?:this page )?on (?:github|gitlab)|"
+    r"make a contribution|contribute to this page)\W*$",
+    re.IGNORECASE,
+)
 # Article types of documentation, and the types of an author that is no person.
 _REFERENCE_TYPES = frozenset({"techarticle", "apireference"})
 _ORGANIZATION_TYPES = frozenset({"organization", "corporation"})
@@ -63,6 +74,16 @@ _PRODUCT_TYPES = frozenset({"product", "individualproduct", "productgroup"})
 # Microdata a shop puts on a category page: the products it lists, or the page as a collection.
 _CATALOGUE_TYPES = frozenset({"someproducts", "collectionpage", "offercatalog"})
 _CATALOGUE_PATH = re.compile(r"/collections(?:/|$)", re.IGNORECASE)
+# The titles of the pages bot checks (proof-of-work, CAPTCHA, DDoS shields) show in place of
+# the page asked for.
+_CHALLENGE_TITLE = re.compile(
+    r"^\W*(?:making sure you(?:'|\u2019)?re not a bot|just a moment|attention required|"
+    r"access denied|are you a (?:robot|human)|(?:please )?verify (?:that )?you are (?:a )?human|"
+    r"checking (?:your browser|if the site connection is secure)|security check(?:point)?|"
+    r"one more step|ddos protection by)\b",
+    re.IGNORECASE,
+)
+_CHALLENGE_TEXT = 2000  # chars: a check says what it does in a paragraph or two
 
 
 def _itemtypes(page: Page) -> set[str]:
@@ -79,9 +100,11 @@ def _jsonld_types(page: Page) -> set[str]:
 
 
 def not_an_article(page: Page, url: str) -> str | None:
-    """The kind of a page that is no article, else None: "forum", "documentation", "product" or
-    "catalogue" (a shop's category page).
+    """The kind of a page that is no article, else None: "bot check", "forum",
+    "documentation", "product" or "catalogue" (a shop's category page).
     """
+    if _bot_check(page):
+        return "bot check"
     declared = _jsonld_types(page) | _itemtypes(page)
     generator = " ".join(page.meta.get("generator", ()))
     try:
@@ -119,6 +142,17 @@ def not_an_article(page: Page, url: str) -> str | None:
     return None
 
 
+def _bot_check(page: Page) -> bool:
+    """A bot check's page: its <title> says it checks the visitor, and its text is short (a
+    story may be headlined "Access denied"; it goes on for longer).
+    """
+    title = page.tree.find(".//title")
+    if title is None or not _CHALLENGE_TITLE.match(element_text(title)):
+        return False
+    body = page.tree.find("body")
+    return body is None or len(element_text(body)) < _CHALLENGE_TEXT
+
+
 def _company_reference(page: Page, stories: list[Node]) -> bool:
     """Technical articles that a company, not a person, signs: its product's documentation.
 
@@ -143,5 +177,14 @@ def _says_article(page: Page) -> bool:
 
 
 def _invites_edits(page: Page) -> bool:
-    """The page links to a place where readers edit it ("Edit this page", "Edit on GitHub")."""
-    return any(_EDIT_LINK.match(element_text(a)) for a in page.tree.iter("a"))
+    """The page links to a place where readers edit it ("Edit this page", "Edit on GitHub"),
+    or to its own source file in a repository under a label such as "Edit", "Show source" or
+    an icon alone (a story may link to a repository's file, under words of its own).
+    """
+    for link in page.tree.iter("a"):
+        text = element_text(link)
+        if _EDIT_LINK.match(text):
+            return True
+        if (not text or _SOURCE_LABEL.match(text)) and _SOURCE_HREF.search(link.get("href") or ""):
+            return True
+    return False

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from htmldate import find_date
 from lxml import etree
@@ -19,8 +20,9 @@ from crawler.dates import (
     not_before,
     parse_date,
     parse_relative,
+    written_order,
 )
-from crawler.extract.primitives.dateline import Shown, shown_dates
+from crawler.extract.primitives.dateline import Shown, labelled_dates, shown_dates
 from crawler.extract.primitives.jsonld import texts, types_of
 from crawler.extract.primitives.page import Page, element_text
 
@@ -101,6 +103,33 @@ def _time_elements(page: Page) -> list[str]:
     return [str(v) for v in [*scoped, *marked[:2], *first]]
 
 
+_PUBDATE = (
+    "//body//time[@pubdate or @itemprop='datePublished'][@datetime]"
+    "[not(ancestor::aside or ancestor::nav or ancestor::footer)]"
+)
+
+
+def _marked_shown(page: Page, now: datetime | None) -> list[Stamp]:
+    """The page's one <time> marked as its publication (HTML's pubdate, schema.org's
+    itemprop), wherever it shows it: a date the page gives its reader as the story's own.
+    With more than one, the others are teasers' and which is the story's is not known.
+    """
+    marked = page.tree.xpath(_PUBDATE)
+    if len(marked) != 1:
+        return []
+    value = parse_date(marked[0].get("datetime"))
+    return [value] if value is not None and is_plausible(value, now) else []
+
+
+def _labelled(page: Page, now: datetime | None) -> Stamp | None:
+    """The first date a label anywhere in the page gives as a publication, not an update."""
+    for shown in labelled_dates(page.tree):
+        value = None if shown.updated else _read(shown.text, page)
+        if value is not None and is_plausible(value, now):
+            return value
+    return None
+
+
 def _url_date(page: Page) -> list[str]:
     match = _URL_DATE.search(page.url)
     return ["-".join(match.groups())] if match else []
@@ -151,21 +180,26 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
     that re-publish a guide show only that, and their JSON-LD keeps the first draft's day).
     A NewsArticle's markup is the newsroom's own and stands over any other shown date.
     Without a publication date anywhere, the markup's modification date is the page's date.
+    A markup date whose day the URL also gives stands over any shown date, and where the
+    JSON-LD and OpenGraph disagree, the one the page shows is taken.
     """
     selected = _first([_selected(page, selectors, "published")], now) or _stated(page, now)
     if selected is not None:
         return selected
-    sources: list[Iterable[str]] = [
-        _jsonld_values(page, "datePublished"),
+    sources: list[list[str]] = [
+        list(_jsonld_values(page, "datePublished")),
         [v for name in _PUBLISHED_META for v in page.meta.get(name, ())],
         page.microdata("datepublished"),
-        _jsonld_values(page, "dateCreated"),
-        _jsonld_values(page, "datePublished", any_node=True),
+        list(_jsonld_values(page, "dateCreated")),
+        list(_jsonld_values(page, "datePublished", any_node=True)),
         _time_elements(page),
         _url_date(page),
     ]
     found = _first(sources, now)
-    shown = _shown(page, now)
+    shown = _shown(page, now) or _marked_shown(page, now)
+    if found is not None and _url_day(page) == day_of(found):
+        return found  # the URL's day is the day the site gave the story when it was filed
+    found = _shown_markup(page, found, shown or _shown(page, now, updated=True), now)
     if found is not None and _is_news(page) and (shown or _states_first_publication(page)):
         return _local_day(found, page)
     if not shown and (found is None or not _states_first_publication(page)):
@@ -175,11 +209,34 @@ def published(page: Page, selectors: Mapping[str, str], now: datetime | None) ->
     if found is None and shown:
         return shown[0]
     if found is None:
-        # a markup modification date (the only day the page gives) before htmldate's guess
-        return _local_day(modified(page, selectors, now, None) or _guessed(page, now), page)
+        # a label that says when the story was published, wherever it stands; then a markup
+        # modification date (the only day the page gives) before htmldate's guess
+        labelled = _labelled(page, now)
+        return labelled or _local_day(
+            modified(page, selectors, now, None) or _guessed(page, now), page
+        )
     if not shown or any(_agrees(value, found) for value in shown):
         return _local_day(found, page)
     return shown[0]
+
+
+def _url_day(page: Page) -> date | None:
+    value = parse_date(_url_date(page)[0]) if _url_date(page) else None
+    return day_of(value) if value is not None else None
+
+
+def _shown_markup(
+    page: Page, found: Stamp | None, shown: list[Stamp], now: datetime | None
+) -> Stamp | None:
+    """OpenGraph's publication time where the JSON-LD's contradicts it and the page shows
+    OpenGraph's day beside its headline: the page tells its reader which one it stands by.
+    """
+    if found is None or not shown or any(day_of(v) == day_of(found) for v in shown):
+        return found
+    stated = _first([page.meta.get("article:published_time", ())], now)
+    if stated is not None and any(day_of(v) == day_of(stated) for v in shown):
+        return stated
+    return found
 
 
 _ORIGINALLY = re.compile(r"(?i)\boriginally\s+(?:published|posted)\b.{0,60}")
@@ -211,7 +268,7 @@ def _stated(page: Page, now: datetime | None) -> Stamp | None:
 def _stated_in(text: str, page: Page, now: datetime | None) -> Stamp | None:
     for match in _ORIGINALLY.finditer(text):
         said = _LATER.split(match.group(0), maxsplit=1)[0]
-        value = parse_date(said, day_first=_day_first(page))
+        value = _read(said, page)
         if value is not None and is_plausible(value, now):
             return value
     return None
@@ -232,8 +289,7 @@ def _visible_days(page: Page) -> set[date]:
     """The days written anywhere in the page's visible text."""
     body = page.tree.find("body")
     text = element_text(body) if body is not None else ""
-    day_first = _day_first(page)
-    values = (parse_date(m.group(0), day_first=day_first) for m in _WRITTEN_DATE.finditer(text))
+    values = (_read(m.group(0), page) for m in _WRITTEN_DATE.finditer(text))
     return {day_of(value) for value in values if value is not None}
 
 
@@ -245,10 +301,7 @@ def _states_first_publication(page: Page) -> bool:
 def _shown(page: Page, now: datetime | None, *, updated: bool = False) -> list[Stamp]:
     """The plausible dates shown beside the headline, nearest first: publication dates, or
     with `updated` those labelled as an update."""
-    day_first = _day_first(page)
-    values = (
-        _shown_stamp(d, day_first, now) for d in shown_dates(page.tree) if d.updated is updated
-    )
+    values = (_shown_stamp(d, page, now) for d in shown_dates(page.tree) if d.updated is updated)
     return [v for v in values if v is not None and is_plausible(v, now)]
 
 
@@ -256,15 +309,23 @@ _MONTH_FIRST_REGIONS = frozenset({"us", "ph", "fm", "mh", "pw"})
 _YEAR_FIRST_LANGUAGES = frozenset({"zh", "ja", "ko", "hu", "lt", "mn"})
 
 
+def _read(text: str, page: Page) -> Stamp | None:
+    """The date in `text`; one such as 03/04/2025 read in the page's order (_day_first)."""
+    order = _day_first(page)
+    value = parse_date(text, day_first=order)
+    if value is None and order is None and parse_date(text, day_first=True) is not None:
+        value = parse_date(text, day_first=_written_order(page))
+    return value
+
+
 def _day_first(page: Page) -> bool | None:
-    """Whether the page writes 03/04/2025 for 3 April: by its language and region.
+    """Whether the page writes 03/04/2025 for 3 April, by its language and region.
 
     The US (and a few places that follow it) put the month first; English without a region,
-    Canada (both orders in use) and languages that put the year first leave it open.
+    Canada (both orders in use) and languages that put the year first leave it open to the
+    page's other dates (_written_order).
     """
-    tag = page.tree.get("lang") or page.first_meta("og:locale") or ""
-    parts = tag.strip().lower().replace("_", "-").split("-")
-    language, region = parts[0], parts[1] if len(parts) > 1 else ""
+    language, region = _language(page)
     if not language or language in _YEAR_FIRST_LANGUAGES or region == "ca":
         return None
     if region in _MONTH_FIRST_REGIONS:
@@ -272,9 +333,29 @@ def _day_first(page: Page) -> bool | None:
     return None if language == "en" and not region else True
 
 
-def _shown_stamp(
-    shown: Shown, day_first: bool | None = None, now: datetime | None = None
-) -> Stamp | None:
+def _language(page: Page) -> tuple[str, str]:
+    tag = page.tree.get("lang") or page.first_meta("og:locale") or ""
+    parts = tag.strip().lower().replace("_", "-").split("-")
+    return parts[0], parts[1] if len(parts) > 1 else ""
+
+
+def _written_order(page: Page) -> bool | None:
+    """Whether a page its language leaves open writes the day first, by the order of the
+    dates it writes in full ("3 October 2023", "October 3, 2023") or with a part above 12;
+    when they do not tell, an English page is read the American way, the web's most common.
+    """
+    if page not in _ORDERS:  # read once for a page
+        body = page.tree.find("body")
+        _ORDERS[page] = written_order(element_text(body) if body is not None else "")
+    order = _ORDERS[page]
+    return False if order is None and _language(page) == ("en", "") else order
+
+
+# pages' orders as their text shows them, kept while the page is: several readers ask
+_ORDERS: WeakKeyDictionary[Page, bool | None] = WeakKeyDictionary()
+
+
+def _shown_stamp(shown: Shown, page: Page, now: datetime | None) -> Stamp | None:
     """A shown date; a <time> in UTC whose text gives the day before or after is that day.
 
     Sites that store times in UTC put them in the datetime attribute and print the reader's
@@ -282,12 +363,12 @@ def _shown_stamp(
     the next day in UTC. A relative label ("3 hours ago") counts from `now`, and only
     when `now` is given.
     """
-    value = parse_date(shown.text, day_first=day_first)
+    value = _read(shown.text, page)
     if value is None and now is not None:
         return parse_relative(shown.text, now)
     if not isinstance(value, datetime) or value.utcoffset() != timedelta(0) or not shown.label:
         return value
-    local = parse_date(shown.label, day_first=day_first)
+    local = _read(shown.label, page)
     if local is not None and abs((day_of(local) - value.date()).days) == 1:
         return day_of(local)
     return value

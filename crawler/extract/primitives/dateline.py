@@ -79,6 +79,33 @@ def shown_dates(tree: Any) -> list[Shown]:
     return [shown for _, shown in near]
 
 
+# texts that name a publication or an update, outside the parts of a page that are not read
+_SAYS_WHEN: Any = etree.XPath(
+    "//body//text()[contains(., 'ublished') or contains(., 'pdated')]"
+    "[not(ancestor::script or ancestor::style or ancestor::nav or ancestor::aside"
+    " or ancestor::footer)]"
+)
+_LABELS_READ = 20  # such texts looked at; a page of teasers has many, a story's foot a few
+
+
+def labelled_dates(tree: Any) -> list[Shown]:
+    """The dates of short labels anywhere in the page that say "Published" or "Updated"
+    ("December 3, 2025. Updated: December 7, 2025" at a story's foot), in page order."""
+    found: list[Shown] = []
+    for node in _SAYS_WHEN(tree)[:_LABELS_READ]:
+        element = node.getparent()
+        if element is not None and node.is_tail:
+            element = element.getparent()
+        label = ""
+        for _ in range(2):  # the word may be in an <em> or <strong> inside the label
+            text = " ".join("".join(element.itertext()).split()) if element is not None else ""
+            if not text or len(text) > _LABEL_CHARS:
+                break
+            label, element = text, element.getparent()
+        found.extend(Shown(piece, updated) for piece, updated in _pieces(label, ""))
+    return found
+
+
 def byline_labels(tree: Any) -> list[str]:
     """The short texts that follow the page's first <h1>, in order, up to where a dateline may
     be: where a byline sits ("By Jane Doe", "Dec 19, 2025 \u00b7 Jane Doe")."""
@@ -109,13 +136,13 @@ def _walk(body: Any) -> _Walk:
                 events.skip_subtree()
                 continue
             _open(element, walk)
-            _text(element.text, walk)
+            _text(element.text, walk, element)
         else:
             if visible:
                 _close(element, walk)
             if len(walk.span) == 2 and walk.offset > walk.span[1] + _AFTER:
                 break
-            _text(element.tail, walk)
+            _text(element.tail, walk, element.getparent())
     return walk
 
 
@@ -150,25 +177,39 @@ def _time_updated(element: Any, own: str, walk: _Walk) -> bool:
     """Whether a <time> is an update's: by its itemprop, its label, or its class.
 
     WordPress themes mark a never-edited post's date "entry-date published updated": a
-    class naming both is a publication date.
+    class naming both is a publication date, unless the element around it names an update.
     """
     prop = (element.get("itemprop") or "").lower()
     if prop in {"datepublished", "datemodified"}:
         return prop == "datemodified"
     if _UPDATED.search(own) or _UPDATED.search(walk.previous):
         return True
-    marker = element.get("class") or ""
-    return bool(_UPDATED.search(marker)) and not _PUBLISHED.search(marker)
+    return _classed_updated(element)
 
 
-def _text(text: str | None, walk: _Walk) -> None:
+def _classed_updated(element: Any) -> bool:
+    """Whether the class of the element holding a date, or else of the one around it, names
+    an update and not a publication (hAtom's "updated", "updated-on", "post-modified")."""
+    for node in (element, element.getparent()):
+        marker = (node.get("class") or "") if node is not None else ""
+        updated, published = _UPDATED.search(marker), _PUBLISHED.search(marker)
+        if updated or published:
+            if not (updated and published):
+                return bool(updated)
+            if node is not element:
+                return False
+    return False
+
+
+def _text(text: str | None, walk: _Walk, holder: Any) -> None:
     label = " ".join(text.split()) if text else ""
     if not label:
         return
     if len(label) <= _LABEL_CHARS:
         walk.labels.append((walk.offset, label))
     if not walk.in_time and len(label) <= _LABEL_CHARS and _dated(label):
-        for piece, updated in _pieces(label, walk.previous):
+        classed = holder is not None and _classed_updated(holder)
+        for piece, updated in _pieces(label, walk.previous, classed):
             walk.marks.append((walk.offset, Shown(piece, updated)))
     walk.offset += len(label) + 1
     walk.previous = label[-_CONTEXT_CHARS:]
@@ -178,12 +219,13 @@ def _dated(text: str) -> bool:
     return bool(_YEAR.search(text)) or mentions_relative_day(text)
 
 
-def _pieces(label: str, previous: str) -> list[tuple[str, bool]]:
+def _pieces(label: str, previous: str, classed: bool = False) -> list[tuple[str, bool]]:
     """A label's dates, each with whether it is an update's.
 
     One label may give both ("Published May 1, 2024 \u00b7 Updated May 3, 2024", "December 3,
     2025. Updated: December 7, 2025"): each word opens its own piece. A date before any such
-    word is an update's when the text just before the label says so.
+    word is an update's when the text just before the label says so, or by `classed`, the
+    class of the element that holds it.
     """
     starts = sorted(
         {m.start() for m in _UPDATED.finditer(label)}
@@ -192,7 +234,7 @@ def _pieces(label: str, previous: str) -> list[tuple[str, bool]]:
     pieces = []
     head = label[: starts[0]] if starts else label
     if _dated(head):
-        pieces.append((head, bool(_UPDATED.search(previous))))
+        pieces.append((head, classed or bool(_UPDATED.search(previous))))
     for start, end in pairwise([*starts, len(label)]):
         piece = label[start:end]
         if _dated(piece):
