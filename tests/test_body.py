@@ -598,3 +598,52 @@ def test_a_heading_left_with_nothing_under_it_ends_no_body() -> None:
     body = body_of_html(html)
     assert body.endswith("to read as real article text.")
     assert "Harbour archive" not in body
+
+
+def test_the_rest_of_the_story_swallowed_by_an_unclosed_box_is_kept() -> None:
+    """A box in the text left unclosed (a table's scroll wrapper) takes the rest of the story
+    inside it; its long paragraphs and their subheadings continue the text all the same."""
+    body = body_of("nested_continuation.html")
+    assert "The chart below gives the amounts" in body
+    assert "Why a chart helps" in body
+    assert "On overnight boats the cabin steward" in body
+    assert "several of them told us on the quay at Port Aldwin." in body
+    assert "More guides" not in body
+
+
+def test_a_paragraph_that_links_most_of_its_words_is_text_and_a_labelled_link_is_not() -> None:
+    """A sentence whose names are links reads as text; "Also read: <a>...</a>" is a pointer
+    to another story."""
+    body = body_of("linked_paragraph.html")
+    assert "Our favourites were Port Aldwin and its tidal turbines" in body
+    assert "the night market on Selby Quay, all an easy day apart." in body
+    assert "Also read" not in body
+    assert "How much to tip a ferry crew" not in body
+    assert "The buses between the towns run twice a day" in body
+
+
+def test_a_templates_placeholder_text_is_not_part_of_the_body() -> None:
+    """An unfilled box of a page template shows "Lorem ipsum ..."; nobody wrote it to be read."""
+    body = body_of("placeholder_box.html")
+    assert "without a single unplanned stop" in body
+    assert "double the array next year." in body
+    assert "Lorem ipsum" not in body
+
+
+def test_a_note_about_the_author_after_the_story_is_not_part_of_it() -> None:
+    """Under "About the author" comes the writer's biography, not more of the story."""
+    body = body_of("author_note.html")
+    assert "rather than the printed timetable at the stops." in body
+    assert "About the author" not in body
+    assert "drove the night bus" not in body
+    assert "two cats and a bicycle" not in body
+
+
+def test_a_listicles_linked_item_titles_stay_and_a_teaser_headline_between_them_does_not() -> None:
+    """Item names that link to what they name head their paragraphs; a linked headline in a
+    box of its own is a teaser for another story."""
+    body = body_of("linked_item_titles.html")
+    assert "1. Port Aldwin to Kessock\n\nThe short hop across the bay" in body
+    assert "4. The outer isles run\n\nSix hours there and back" in body
+    assert "What to pack for a long crossing\n\nA warm layer and a waterproof" in body
+    assert "Winter timetable cuts two sailings a day" not in body

@@ -55,6 +55,8 @@ _COVERED = 0.5  # share of a block's shingles trafilatura must hold to have kept
 _MAX_SEED_GAP = 2  # short or link-heavy blocks trafilatura dropped allowed between two seeds
 # of one cluster (short texts it kept do not part them: a review's spec lines, pros and cons)
 _CLUSTER_SHARE = 0.25  # seed clusters this big next to the biggest are article too
+_NESTED_SHARE = 0.5  # long paragraphs in an element nested in the text's, this long next to
+# the kept text, continue it (a box in the text, an appeal or an offer, is shorter)
 _GROW_RATIO = 2.0  # growing needs this many chars of paragraphs per char of other text
 _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
 _REPEATED_CHARS = 100  # a paragraph this long, shown twice, is one paragraph shown twice
@@ -62,6 +64,19 @@ _REPEATED_SHARE = 0.3  # ... when repeats are this share of the text
 _QUOTE_DEPTH = 3  # a block this many levels under a <blockquote> is part of the quote
 _MEDIA = ("img", "picture", "video", "figure")
 _ITEM_LINKS = 0.3  # a list item with more of its text in links is a list of links
+_ALL_LINKS = 0.9  # a paragraph with this much of its text in links is a link
+_LINKED_TEXT_TAGS = frozenset({"p", "li"})
+# The heading of a note on the writer, in the languages seen most.
+_ABOUT_AUTHOR = re.compile(
+    r"(?:about the (?:author|writer|reviewer)s?|meet the (?:author|writer)s?|"
+    r"[uü]ber (?:den|die) autor(?:in)?|[aà] propos de l'auteur|sobre (?:el|o|a) autora?|"
+    r"sull'autore)\W*$",
+    re.IGNORECASE,
+)
+_AUTHOR_NOTE_AFTER = 0.5  # share of the kept text that comes before an author's note
+_PLACEHOLDER = re.compile(r"lorem ipsum\b", re.IGNORECASE)
+# A label in front of a link: "Also read: ...", "Related: ...", "MORE HERE | ..."
+_LABEL = re.compile(r"\W*\w+(?:[^\S\n]+\w+){0,3}[^\S\n]*[:|]")
 _TRUST = 0.2  # seeds holding this share of the text decide which containers are article
 _FLOOR = 0.3  # showing under this share of what trafilatura found: trust trafilatura
 _CUT_SHORT = 0.5  # fast mode kept under this share of the page's prose: run the full search
@@ -160,6 +175,16 @@ def _seeds(blocks: list[Block], reference: Reference) -> list[int]:
     ]
 
 
+def _nested_in(block: Block, homes: set[lxml.html.HtmlElement]) -> bool:
+    """The block sits deeper inside one of `homes` than as a child of it."""
+    parent = block.owner.getparent()
+    return (
+        parent is not None
+        and parent not in homes
+        and any(a in homes for a in parent.iterancestors())
+    )
+
+
 def _grow(
     el: lxml.html.HtmlElement, root: lxml.html.HtmlElement, blocks: list[Block]
 ) -> lxml.html.HtmlElement:
@@ -229,6 +254,25 @@ def _is_item(block: Block) -> bool:
     return _list_item(block) is not None and block.link_density < _ITEM_LINKS
 
 
+def _home(block: Block) -> lxml.html.HtmlElement | None:
+    """The element a block sits in; for a point of a list, the one the list sits in."""
+    item = _list_item(block)
+    parent = (item if item is not None else block.owner).getparent()
+    return parent.getparent() if item is not None and parent is not None else parent
+
+
+def _is_linked_text(block: Block) -> bool:
+    """A long paragraph or list item with over half its text, but not all, in links, in one
+    line (lines of links are a list of them), and no label in front ("Related: <a>...</a>")."""
+    return (
+        block.owner.tag in _LINKED_TEXT_TAGS
+        and "\n" not in block.text
+        and _ITEM_LINKS < block.link_density < _ALL_LINKS
+        and reading_length(block.text) >= _GOOD_CHARS
+        and _LABEL.match(block.text) is None
+    )
+
+
 def _links_away(block: Block, host: str) -> bool:
     """The block's links all lead to other sites than `host` (and it has some)."""
     item = _list_item(block)
@@ -256,12 +300,16 @@ def _select(
 
     Between the first and last seed, trafilatura saw the whole picture: keep what it kept, a
     subheading it dropped over a paragraph it kept, and long paragraphs, link-poor list items
-    and lists of links to other sites it dropped from a container it kept others from (a
-    list counts as sitting where the list sits). Before and after, trafilatura may have
+    and lists of links to other sites it dropped from a container it kept others from (a list
+    counts as sitting where the list sits), and long one-line paragraphs there whose words are
+    mostly links (not a labelled link: "Also read: ..."), and a linked subheading over a kept
+    paragraph beside it (a listicle's item title). Before and after, trafilatura may have
     stopped early: keep what is not link-heavy, and when the seeds hold a fair share of the
-    text, only what sits in containers like the seeds' (so a teaser list after the article
-    stays out while the second half of a split body comes in). Short blocks trafilatura did not
-    keep are trimmed off the ends.
+    text, only what sits in containers like the seeds' (so a teaser list after the article stays
+    out while the second half of a split body comes in), or in an element nested inside a kept
+    paragraph's whose long paragraphs run on for half the kept text again (the rest of a story
+    that an unclosed box took inside it). Short blocks trafilatura did not keep are trimmed off
+    the ends.
     """
     first, last = seeds[0], seeds[-1]
     inside = [i for i, b in enumerate(blocks) if _inside(b, main) and not _is_bad(b)]
@@ -289,6 +337,26 @@ def _select(
         and _signature(blocks[i]) in kept_signatures
         and _links_away(blocks[i], host)
     }
+    # A long paragraph or point with many links in it, in a container the text sits in, is
+    # text that links its words (not one link under a label: "Also read: ...").
+    chosen |= {
+        i
+        for i in span_all
+        if _is_linked_text(blocks[i]) and _signature(blocks[i]) in kept_signatures
+    }
+    # A listicle's item names are often links to what they name: a linked subheading right
+    # over a kept block beside it (in one parent) is the item's title; a linked headline in
+    # a box of its own between two paragraphs is a teaser for another story.
+    chosen |= {
+        i
+        for i in span_all
+        if blocks[i].owner.tag in HEADINGS
+        and _is_bad(blocks[i])
+        and i + 1 in chosen
+        and blocks[i + 1].owner.tag not in HEADINGS
+        and blocks[i].owner.getparent() is _home(blocks[i + 1])
+        and _LABEL.match(blocks[i].text) is None
+    }
     span = sorted({*span, *chosen})
     for n in range(len(span) - 2, -1, -1):  # a subheading over what is kept stays
         if blocks[span[n]].owner.tag in HEADINGS and span[n + 1] in chosen:
@@ -299,7 +367,23 @@ def _select(
     side_chars = sum(len(blocks[i].text) for side in sides for i in side)
     if kept_chars >= _TRUST * (kept_chars + side_chars):
         signatures = {_signature(blocks[i]) for i in keep}
-        sides = [[i for i in side if _signature(blocks[i]) in signatures] for side in sides]
+        homes = {blocks[i].owner.getparent() for i in keep if blocks[i].owner.tag == "p"}
+        runs: Counter[lxml.html.HtmlElement] = Counter()
+        for i in (i for side in sides for i in side if _is_good(blocks[i])):
+            runs[blocks[i].owner.getparent()] += len(blocks[i].text)
+        sides = [
+            [
+                i
+                for i in side
+                if _signature(blocks[i]) in signatures
+                or (
+                    (_is_good(blocks[i]) or blocks[i].owner.tag in HEADINGS)
+                    and runs[blocks[i].owner.getparent()] >= _NESTED_SHARE * kept_chars
+                    and _nested_in(blocks[i], homes)
+                )
+            ]
+            for side in sides
+        ]
     for run in sides:
         while (
             run
@@ -357,6 +441,19 @@ def _paragraphs(texts: list[str]) -> str:
     return "\n\n".join(once if repeated >= _REPEATED_SHARE * total else out)
 
 
+def _before_author_note(blocks: list[Block], keep: list[int]) -> list[int]:
+    """The kept blocks up to a line "About the author" that follows most of the text: what
+    comes under it is the writer's biography, not the story."""
+    total = sum(len(blocks[i].text) for i in keep)
+    before = 0
+    for n, i in enumerate(keep):
+        text = blocks[i].text
+        if before >= _AUTHOR_NOTE_AFTER * total and _ABOUT_AUTHOR.match(text):
+            return keep[:n]
+        before += len(text)
+    return keep
+
+
 def _is_orphan_heading(block: Block) -> bool:
     """A heading ends the kept text: the title of what follows the story, whose links went
     (a list's last point, an <li><h3>, is no such heading)."""
@@ -411,6 +508,8 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     blocks = split_blocks(root)
     if drop_furniture(root, blocks, panels=panels):
         blocks = split_blocks(root)
+    # A template's placeholder text ("Lorem ipsum dolor sit amet ...") was never meant to be read.
+    blocks = [b for b in blocks if not _PLACEHOLDER.match(b.text)]
     trafilatura_text = _trafilatura_text(tree, url)
     prose = sum(len(b.text) for b in blocks if _is_good(b))
     if len(trafilatura_text) < _CUT_SHORT * prose:
@@ -430,6 +529,7 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
         for i in _select(blocks, main, seeds, reference, _host(url))
         if not is_headline(blocks[i].text, headlines)
     ]
+    keep = _before_author_note(blocks, keep)
     if len(keep) > 1 and _is_orphan_heading(blocks[keep[-1]]):
         keep.pop()
     texts = _without_copies([blocks[i].text for i in keep])
