@@ -647,3 +647,31 @@ def test_a_listicles_linked_item_titles_stay_and_a_teaser_headline_between_them_
     assert "4. The outer isles run\n\nSix hours there and back" in body
     assert "What to pack for a long crossing\n\nA warm layer and a waterproof" in body
     assert "Winter timetable cuts two sailings a day" not in body
+
+
+def test_an_appeal_and_notices_in_boxes_inside_the_text_are_not_part_of_it() -> None:
+    """Boxes a site names as an appeal to act ("cta") or a notice (an affiliate disclosure, a
+    disclaimer) sit in the text but are the site talking, not the story."""
+    body = body_of("notice_boxes.html")
+    assert "The first boat out of Port Aldwin" in body
+    assert "the seals that sleep on the sandbank" in body
+    assert "The longer run to the outer isles" in body
+    assert "the upper deck has no shelter at all." in body
+    assert "affiliate links" not in body
+    assert "Get a free quote" not in body
+    assert "Planning a trip" not in body
+    assert "Timetables and fares are correct" not in body
+
+
+def test_a_story_inside_an_unclosed_appeal_box_is_kept() -> None:
+    """A newsletter box left unclosed takes the rest of the story inside it: holding most of
+    the text, it is not a box."""
+    html = (
+        "<html><body><article><h1>Harbour plan</h1>"
+        f"{story(2)}<div class='cta'><div class='cta-form'><p>Sign up for the weekly digest of"
+        " our best coverage, sent every Friday morning.</p></div>"
+        f"{story(5)}</article></body></html>"
+    )
+    body = body_of_html(html)
+    assert body.count("Paragraph 5 of the story") == 1
+    assert "weekly digest" not in body

@@ -13,7 +13,9 @@ Inside that element, between the first and the last seed, what trafilatura kept 
 do long paragraphs, points of lists, quotes and callouts that sit in the containers of what it
 kept; before and after, blocks that look like the seeds' own are added back. A long block that
 holds many of the kept paragraphs whole is a second copy of the story. The headline is dropped,
-the standfirst added (primitives.headline). With no seeds, the best-scoring element stands in.
+the standfirst added (primitives.headline). Boxes inside the text that the site names as an
+appeal to act or a notice ("cta", "disclaimer", "disclosure", "affiliate") are the site talking,
+not the story. With no seeds, the best-scoring element stands in.
 Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
 much less than its JSON-LD articleBody gives way to that.
 """
@@ -93,6 +95,12 @@ _MORE_STORIES = re.compile(
     r"vous aimerez aussi|potrebbe interessarti|leggi anche)\b[^\n]{0,40}$",
     re.IGNORECASE | re.MULTILINE,
 )  # the page showing less than this share of its articleBody: use that
+# Words of a class or id that name a box of the site's own inside the text: an appeal to act
+# ("cta"), a legal or affiliate notice. The stripper leaves them (they are not furniture on
+# every page: a "disclaimer" can be the article), but inside a story they are not its text.
+_NOTICE_WORDS = frozenset({"cta", "disclaimer", "disclosure", "affiliate"})
+_NOTICE_SHARE = 0.3  # a named box holding this share of the kept text took the story inside
+_NAME_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 
 
 def _is_good(block: Block) -> bool:
@@ -396,6 +404,42 @@ def _select(
     return sorted(keep)
 
 
+def _names_notice(el: lxml.html.HtmlElement) -> bool:
+    """A class or id of the element names an appeal or a notice (in a BEM name
+    "block__element--modifier", the element)."""
+    for name in [*el.get("class", "").split(), el.get("id", "")]:
+        part = name.rsplit("__", 1)[-1].split("--", 1)[0] or name
+        if not _NOTICE_WORDS.isdisjoint(w.lower() for w in _NAME_SPLIT.split(part)):
+            return True
+    return False
+
+
+def _without_notices(
+    blocks: list[Block], keep: list[int], main: lxml.html.HtmlElement
+) -> list[int]:
+    """The kept blocks but those in a box inside `main` named as an appeal or a notice. A box
+    holding much of the text is no box: left unclosed, it took the rest of the story inside."""
+    boxes: dict[lxml.html.HtmlElement, lxml.html.HtmlElement | None] = {}
+
+    def box(el: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+        if el is None or el is main:
+            return None
+        if el not in boxes:
+            boxes[el] = el if _names_notice(el) else box(el.getparent())
+        return boxes[el]
+
+    held: Counter[lxml.html.HtmlElement] = Counter()
+    for i in keep:
+        found = box(blocks[i].owner)
+        if found is not None:
+            held[found] += len(blocks[i].text)
+    if not held:
+        return keep
+    total = sum(len(blocks[i].text) for i in keep)
+    notices = {el for el, chars in held.items() if chars < _NOTICE_SHARE * total}
+    return [i for i in keep if box(blocks[i].owner) not in notices]
+
+
 def _json_ld_bodies(tree: lxml.html.HtmlElement) -> Iterator[str]:
     for script in tree.iter("script"):
         if "ld+json" not in (script.get("type") or "") or not script.text:
@@ -530,6 +574,7 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
         if not is_headline(blocks[i].text, headlines)
     ]
     keep = _before_author_note(blocks, keep)
+    keep = _without_notices(blocks, keep, main)
     if len(keep) > 1 and _is_orphan_heading(blocks[keep[-1]]):
         keep.pop()
     texts = _without_copies([blocks[i].text for i in keep])
