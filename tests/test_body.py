@@ -675,3 +675,28 @@ def test_a_story_inside_an_unclosed_appeal_box_is_kept() -> None:
     body = body_of_html(html)
     assert body.count("Paragraph 5 of the story") == 1
     assert "weekly digest" not in body
+
+
+def test_teaser_cards_of_other_stories_in_the_text_are_not_part_of_it() -> None:
+    """A linked headline to another of the site's stories with a line of summary under it, in
+    a card of its own, is a teaser, between paragraphs or after them."""
+    body = body_of("teaser_cards.html")
+    assert "The harbour trams will run every six minutes" in body
+    assert "Drivers were consulted on the changes" in body
+    assert "slow every tram to walking pace." in body
+    for text in ("Ferry fares rise", "a pound more", "night bus", "Three departures", "Quay works"):
+        assert text not in body
+
+
+def test_a_listicles_linked_item_titles_with_a_line_each_stay() -> None:
+    """Items of a list whose names link to the places they name, elsewhere on the web, are
+    the text's points even with one line under each."""
+    items = "".join(
+        f"<div class='item'><h3><a href='https://site{n}.example/'>Harbour walk number {n}</a>"
+        f"</h3><p>A short walk of {n} miles along the quay, past the lighthouse.</p></div>"
+        for n in range(1, 5)
+    )
+    html = f"<html><body><article><h1>Harbour walks</h1>{story(3)}{items}</article></body></html>"
+    body = body_of_html(html)
+    assert "Harbour walk number 4" in body
+    assert "A short walk of 4 miles" in body

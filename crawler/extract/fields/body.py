@@ -15,7 +15,8 @@ kept; before and after, blocks that look like the seeds' own are added back. A l
 holds many of the kept paragraphs whole is a second copy of the story. The headline is dropped,
 the standfirst added (primitives.headline). Boxes inside the text that the site names as an
 appeal to act or a notice ("cta", "disclaimer", "disclosure", "affiliate") are the site talking,
-not the story. With no seeds, the best-scoring element stands in.
+not the story, and so are teaser cards (a headline linking to another page of the site over a
+line of summary). With no seeds, the best-scoring element stands in.
 Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
 much less than its JSON-LD articleBody gives way to that.
 """
@@ -27,7 +28,8 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from itertools import pairwise
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from trafilatura import extract as _trafilatura_extract
@@ -99,6 +101,8 @@ _MORE_STORIES = re.compile(
 # ("cta"), a legal or affiliate notice. The stripper leaves them (they are not furniture on
 # every page: a "disclaimer" can be the article), but inside a story they are not its text.
 _NOTICE_WORDS = frozenset({"cta", "disclaimer", "disclosure", "affiliate"})
+_TEASER_WORDS = 50  # a teaser's summary under its linked headline is at most this long
+_TEASERS = 2  # a page showing this many teaser cards in its text has a list of other stories
 _NOTICE_SHARE = 0.3  # a named box holding this share of the kept text took the story inside
 _NAME_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 
@@ -440,6 +444,45 @@ def _without_notices(
     return [i for i in keep if box(blocks[i].owner) not in notices]
 
 
+def _links_within(block: Block, url: str) -> bool:
+    """The block links to another page of the site at `url` (not to a place in this page)."""
+    host, path = _host(url), urlsplit(url).path.rstrip("/")
+    for a in block.owner.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith("#"):
+            continue
+        try:
+            target = urlsplit(urljoin(url, href))
+        except ValueError:
+            continue
+        if target.netloc.lower().removeprefix("www.") == host and target.path.rstrip("/") != path:
+            return True
+    return False
+
+
+def _teaser_cards(blocks: list[Block], url: str) -> set[int]:
+    """Blocks of teaser cards: a headline that is a link to another page of the site, and the
+    short summary under it, alone together in one element ("Related articles", a product's
+    other guides). A listicle's linked item titles head longer text, or point elsewhere."""
+    cards: set[int] = set()
+    for j, (head, summary) in enumerate(pairwise(blocks)):
+        if (
+            head.owner.tag in HEADINGS
+            and head.link_density >= _ALL_LINKS
+            and summary.owner.tag == "p"
+            and summary.link_density < _ITEM_LINKS
+            and summary.owner.getparent() is head.owner.getparent()
+            and (
+                j + 2 == len(blocks)
+                or blocks[j + 2].owner.getparent() is not head.owner.getparent()
+            )
+            and len(words(summary.text)) <= _TEASER_WORDS
+            and _links_within(head, url)
+        ):
+            cards |= {j, j + 1}
+    return cards if len(cards) >= 2 * _TEASERS else set()
+
+
 def _json_ld_bodies(tree: lxml.html.HtmlElement) -> Iterator[str]:
     for script in tree.iter("script"):
         if "ld+json" not in (script.get("type") or "") or not script.text:
@@ -575,6 +618,8 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     ]
     keep = _before_author_note(blocks, keep)
     keep = _without_notices(blocks, keep, main)
+    teasers = _teaser_cards(blocks, url)
+    keep = [i for i in keep if i not in teasers]
     if len(keep) > 1 and _is_orphan_heading(blocks[keep[-1]]):
         keep.pop()
     texts = _without_copies([blocks[i].text for i in keep])
