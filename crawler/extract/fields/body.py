@@ -16,7 +16,8 @@ holds many of the kept paragraphs whole is a second copy of the story. The headl
 the standfirst added (primitives.headline). Boxes inside the text that the site names as an
 appeal to act or a notice ("cta", "disclaimer", "disclosure", "affiliate") are the site talking,
 not the story, and so are teaser cards (a headline linking to another page of the site over a
-line of summary). With no seeds, the best-scoring element stands in.
+line of summary), labels ("5 min read", "Advertisement") and appeals to join the newsletter.
+With no seeds, the best-scoring element stands in.
 Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
 much less than its JSON-LD articleBody gives way to that.
 """
@@ -101,6 +102,22 @@ _MORE_STORIES = re.compile(
 # ("cta"), a legal or affiliate notice. The stripper leaves them (they are not furniture on
 # every page: a "disclaimer" can be the article), but inside a story they are not its text.
 _NOTICE_WORDS = frozenset({"cta", "disclaimer", "disclosure", "affiliate"})
+# Lines the site adds to every story, in English: a label ("5 min read", "Advertisement"), an
+# appeal to join its newsletter.
+_LABEL_LINE = re.compile(
+    r"(?:\d+\s*min(?:ute)?s?\.?\s+read|listen to (?:this|the) (?:article|story)\b.{0,40}|"
+    r"advertisement|table of contents|read more)\W*",
+    re.IGNORECASE,
+)
+# An appeal, not a sentence about newsletters: "Sign up for ...", "our newsletter", "your inbox".
+_NEWSLETTER = re.compile(
+    r"(?:^|[.!?:]\s+)(?:sign up|subscribe|join)\b[^.!?]{0,60}\b(?:newsletters?|inbox|mailing list|"
+    r"e-?mail list)\b|\bour (?:\w+ )?newsletter\b|"
+    r"\b(?:delivered|sent) (?:straight |right |directly )?to your inbox\b",
+    re.IGNORECASE,
+)
+_LABEL_WORDS = 10  # a label is at most this long
+_APPEAL_WORDS = 40  # an appeal to join the newsletter at most this long
 _TEASER_WORDS = 50  # a teaser's summary under its linked headline is at most this long
 _TEASERS = 2  # a page showing this many teaser cards in its text has a list of other stories
 _NOTICE_SHARE = 0.3  # a named box holding this share of the kept text took the story inside
@@ -444,6 +461,14 @@ def _without_notices(
     return [i for i in keep if box(blocks[i].owner) not in notices]
 
 
+def _is_site_line(text: str) -> bool:
+    """A line the site adds to its stories: a label, an appeal to join its newsletter."""
+    size = len(words(text))
+    return (size <= _LABEL_WORDS and _LABEL_LINE.fullmatch(text.strip()) is not None) or (
+        size <= _APPEAL_WORDS and _NEWSLETTER.search(text) is not None
+    )
+
+
 def _links_within(block: Block, url: str) -> bool:
     """The block links to another page of the site at `url` (not to a place in this page)."""
     host, path = _host(url), urlsplit(url).path.rstrip("/")
@@ -619,7 +644,7 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     keep = _before_author_note(blocks, keep)
     keep = _without_notices(blocks, keep, main)
     teasers = _teaser_cards(blocks, url)
-    keep = [i for i in keep if i not in teasers]
+    keep = [i for i in keep if i not in teasers and not _is_site_line(blocks[i].text)]
     if len(keep) > 1 and _is_orphan_heading(blocks[keep[-1]]):
         keep.pop()
     texts = _without_copies([blocks[i].text for i in keep])
