@@ -16,8 +16,8 @@ holds many of the kept paragraphs whole is a second copy of the story. The headl
 the standfirst added (primitives.headline). Boxes inside the text that the site names as an
 appeal to act or a notice ("cta", "disclaimer", "disclosure", "affiliate") are the site talking,
 not the story, and so are teaser cards (a headline linking to another page of the site over a
-line of summary), labels ("5 min read", "Advertisement") and appeals to join the newsletter.
-With no seeds, the best-scoring element stands in.
+line of summary), labels ("5 min read", "Advertisement") and appeals to join the newsletter or
+to follow the site. With no seeds, the best-scoring element stands in.
 Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
 much less than its JSON-LD articleBody gives way to that.
 """
@@ -103,7 +103,7 @@ _MORE_STORIES = re.compile(
 # every page: a "disclaimer" can be the article), but inside a story they are not its text.
 _NOTICE_WORDS = frozenset({"cta", "disclaimer", "disclosure", "affiliate"})
 # Lines the site adds to every story, in English: a label ("5 min read", "Advertisement"), an
-# appeal to join its newsletter.
+# appeal to join its newsletter or to follow it ("Follow me on Instagram").
 _LABEL_LINE = re.compile(
     r"(?:\d+\s*min(?:ute)?s?\.?\s+read|listen to (?:this|the) (?:article|story)\b.{0,40}|"
     r"advertisement|table of contents|read more)\W*",
@@ -116,8 +116,13 @@ _NEWSLETTER = re.compile(
     r"\b(?:delivered|sent) (?:straight |right |directly )?to your inbox\b",
     re.IGNORECASE,
 )
+_FOLLOW = re.compile(
+    r"(?:^|[.!?]\s+)\W*(?:be sure to |don'?t forget to |please )?"
+    r"(?:follow|connect with) (?:me|us)\b",
+    re.IGNORECASE,
+)
 _LABEL_WORDS = 10  # a label is at most this long
-_APPEAL_WORDS = 40  # an appeal to join the newsletter at most this long
+_APPEAL_WORDS = 40  # an appeal to join the newsletter or follow the writer at most this long
 _TEASER_WORDS = 50  # a teaser's summary under its linked headline is at most this long
 _TEASERS = 2  # a page showing this many teaser cards in its text has a list of other stories
 _NOTICE_SHARE = 0.3  # a named box holding this share of the kept text took the story inside
@@ -462,10 +467,12 @@ def _without_notices(
 
 
 def _is_site_line(text: str) -> bool:
-    """A line the site adds to its stories: a label, an appeal to join its newsletter."""
+    """A line the site adds to its stories: a label, an appeal to join its newsletter or to
+    follow it elsewhere."""
     size = len(words(text))
     return (size <= _LABEL_WORDS and _LABEL_LINE.fullmatch(text.strip()) is not None) or (
-        size <= _APPEAL_WORDS and _NEWSLETTER.search(text) is not None
+        size <= _APPEAL_WORDS
+        and (_NEWSLETTER.search(text) is not None or _FOLLOW.search(text) is not None)
     )
 
 
