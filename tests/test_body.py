@@ -703,9 +703,9 @@ def test_a_listicles_linked_item_titles_with_a_line_each_stay() -> None:
 
 
 def test_labels_and_an_appeal_to_join_the_newsletter_are_not_part_of_the_story() -> None:
-    """Labels ("4 min read", "Advertisement"), "Sign up for our newsletter" and "Follow me on
-    Instagram" are lines the site adds to every story; a sentence of the story about
-    newsletters is the story's."""
+    """Labels ("4 min read", "Advertisement"), a reviewer's line, "Sign up for our newsletter"
+    and "Follow me on Instagram" are lines the site adds to every story; a sentence of the
+    story about newsletters is the story's."""
     body = body_of("site_lines.html")
     assert "From next month every car on the Kessock ferry" in body
     assert "Many islanders already subscribe to the operator's e-mail newsletters" in body
@@ -713,3 +713,4 @@ def test_labels_and_an_appeal_to_join_the_newsletter_are_not_part_of_the_story()
     for text in ("4 min read", "Listen to this article", "Advertisement", "Sign up", "Love island"):
         assert text not in body
     assert "Follow me on Instagram" not in body
+    assert "Fact checked by" not in body

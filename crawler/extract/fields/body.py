@@ -16,8 +16,9 @@ holds many of the kept paragraphs whole is a second copy of the story. The headl
 the standfirst added (primitives.headline). Boxes inside the text that the site names as an
 appeal to act or a notice ("cta", "disclaimer", "disclosure", "affiliate") are the site talking,
 not the story, and so are teaser cards (a headline linking to another page of the site over a
-line of summary), labels ("5 min read", "Advertisement") and appeals to join the newsletter or
-to follow the site. With no seeds, the best-scoring element stands in.
+line of summary), labels ("5 min read", "Advertisement"), reviewers' boxes ("Medically reviewed
+by ...") and appeals to join the newsletter or to follow the site. With no seeds, the
+best-scoring element stands in.
 Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
 much less than its JSON-LD articleBody gives way to that.
 """
@@ -102,8 +103,8 @@ _MORE_STORIES = re.compile(
 # ("cta"), a legal or affiliate notice. The stripper leaves them (they are not furniture on
 # every page: a "disclaimer" can be the article), but inside a story they are not its text.
 _NOTICE_WORDS = frozenset({"cta", "disclaimer", "disclosure", "affiliate"})
-# Lines the site adds to every story, in English: a label ("5 min read", "Advertisement"), an
-# appeal to join its newsletter or to follow it ("Follow me on Instagram").
+# Lines the site adds to every story, in English: a label ("5 min read", "Advertisement"), a
+# reviewer's box, an appeal to join its newsletter or to follow it ("Follow me on Instagram").
 _LABEL_LINE = re.compile(
     r"(?:\d+\s*min(?:ute)?s?\.?\s+read|listen to (?:this|the) (?:article|story)\b.{0,40}|"
     r"advertisement|table of contents|read more)\W*",
@@ -116,12 +117,17 @@ _NEWSLETTER = re.compile(
     r"\b(?:delivered|sent) (?:straight |right |directly )?to your inbox\b",
     re.IGNORECASE,
 )
+# A reviewer's box: "Medically reviewed by ...", "Fact checked by ..."
+_REVIEWED = re.compile(
+    r"\W*(?:medically |expert |editorially )?(?:reviewed|fact[- ]checked) by\b", re.IGNORECASE
+)
 _FOLLOW = re.compile(
     r"(?:^|[.!?]\s+)\W*(?:be sure to |don'?t forget to |please )?"
     r"(?:follow|connect with) (?:me|us)\b",
     re.IGNORECASE,
 )
 _LABEL_WORDS = 10  # a label is at most this long
+_REVIEWER_WORDS = 30  # a reviewer's box (name and titles) at most this long
 _APPEAL_WORDS = 40  # an appeal to join the newsletter or follow the writer at most this long
 _TEASER_WORDS = 50  # a teaser's summary under its linked headline is at most this long
 _TEASERS = 2  # a page showing this many teaser cards in its text has a list of other stories
@@ -467,12 +473,15 @@ def _without_notices(
 
 
 def _is_site_line(text: str) -> bool:
-    """A line the site adds to its stories: a label, an appeal to join its newsletter or to
-    follow it elsewhere."""
+    """A line the site adds to its stories: a label, a reviewer's box, an appeal to join its
+    newsletter or to follow it elsewhere."""
     size = len(words(text))
-    return (size <= _LABEL_WORDS and _LABEL_LINE.fullmatch(text.strip()) is not None) or (
-        size <= _APPEAL_WORDS
-        and (_NEWSLETTER.search(text) is not None or _FOLLOW.search(text) is not None)
+    if size <= _LABEL_WORDS and _LABEL_LINE.fullmatch(text.strip()) is not None:
+        return True
+    if size <= _REVIEWER_WORDS and _REVIEWED.match(text) is not None:
+        return True
+    return size <= _APPEAL_WORDS and (
+        _NEWSLETTER.search(text) is not None or _FOLLOW.search(text) is not None
     )
 
 
