@@ -30,6 +30,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import pairwise
 from urllib.parse import urljoin, urlsplit
 
@@ -126,9 +127,12 @@ _FOLLOW = re.compile(
     r"(?:follow|connect with) (?:me|us)\b",
     re.IGNORECASE,
 )
+_NEWSLETTER_WORDS = ("newsletter", "inbox", "mailing list", "mail list")  # one is in each
+_FOLLOW_WORDS = ("follow", "connect with")
 _LABEL_WORDS = 10  # a label is at most this long
 _REVIEWER_WORDS = 30  # a reviewer's box (name and titles) at most this long
 _APPEAL_WORDS = 40  # an appeal to join the newsletter or follow the writer at most this long
+_LINE_CHARS = 400  # none of these lines is longer than this
 _TEASER_WORDS = 50  # a teaser's summary under its linked headline is at most this long
 _TEASERS = 2  # a page showing this many teaser cards in its text has a list of other stories
 _NOTICE_SHARE = 0.3  # a named box holding this share of the kept text took the story inside
@@ -439,7 +443,13 @@ def _select(
 def _names_notice(el: lxml.html.HtmlElement) -> bool:
     """A class or id of the element names an appeal or a notice (in a BEM name
     "block__element--modifier", the element)."""
-    for name in [*el.get("class", "").split(), el.get("id", "")]:
+    return _notice_names(el.get("class", ""), el.get("id", ""))
+
+
+@lru_cache(maxsize=4096)
+def _notice_names(classes: str, id_: str) -> bool:
+    """_names_notice on an element's class and id (a page repeats a few of them many times)."""
+    for name in [*classes.split(), id_]:
         part = name.rsplit("__", 1)[-1].split("--", 1)[0] or name
         if not _NOTICE_WORDS.isdisjoint(w.lower() for w in _NAME_SPLIT.split(part)):
             return True
@@ -475,13 +485,21 @@ def _without_notices(
 def _is_site_line(text: str) -> bool:
     """A line the site adds to its stories: a label, a reviewer's box, an appeal to join its
     newsletter or to follow it elsewhere."""
+    if len(text) > _LINE_CHARS:  # most blocks are paragraphs, far longer than these
+        return False
+    label = _LABEL_LINE.fullmatch(text.strip()) is not None
+    reviewer = _REVIEWED.match(text) is not None
+    low = text.lower()  # a search is slower: look for the words every match holds first
+    appeal = (
+        any(w in low for w in _NEWSLETTER_WORDS) and _NEWSLETTER.search(text) is not None
+    ) or (any(w in low for w in _FOLLOW_WORDS) and _FOLLOW.search(text) is not None)
+    if not (label or reviewer or appeal):
+        return False  # most lines: their words need no counting
     size = len(words(text))
-    if size <= _LABEL_WORDS and _LABEL_LINE.fullmatch(text.strip()) is not None:
-        return True
-    if size <= _REVIEWER_WORDS and _REVIEWED.match(text) is not None:
-        return True
-    return size <= _APPEAL_WORDS and (
-        _NEWSLETTER.search(text) is not None or _FOLLOW.search(text) is not None
+    return (
+        (label and size <= _LABEL_WORDS)
+        or (reviewer and size <= _REVIEWER_WORDS)
+        or (appeal and size <= _APPEAL_WORDS)
     )
 
 
