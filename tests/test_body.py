@@ -647,3 +647,70 @@ def test_a_listicles_linked_item_titles_stay_and_a_teaser_headline_between_them_
     assert "4. The outer isles run\n\nSix hours there and back" in body
     assert "What to pack for a long crossing\n\nA warm layer and a waterproof" in body
     assert "Winter timetable cuts two sailings a day" not in body
+
+
+def test_an_appeal_and_notices_in_boxes_inside_the_text_are_not_part_of_it() -> None:
+    """Boxes a site names as an appeal to act ("cta") or a notice (an affiliate disclosure, a
+    disclaimer) sit in the text but are the site talking, not the story."""
+    body = body_of("notice_boxes.html")
+    assert "The first boat out of Port Aldwin" in body
+    assert "the seals that sleep on the sandbank" in body
+    assert "The longer run to the outer isles" in body
+    assert "the upper deck has no shelter at all." in body
+    assert "affiliate links" not in body
+    assert "Get a free quote" not in body
+    assert "Planning a trip" not in body
+    assert "Timetables and fares are correct" not in body
+
+
+def test_a_story_inside_an_unclosed_appeal_box_is_kept() -> None:
+    """A newsletter box left unclosed takes the rest of the story inside it: holding most of
+    the text, it is not a box."""
+    html = (
+        "<html><body><article><h1>Harbour plan</h1>"
+        f"{story(2)}<div class='cta'><div class='cta-form'><p>Sign up for the weekly digest of"
+        " our best coverage, sent every Friday morning.</p></div>"
+        f"{story(5)}</article></body></html>"
+    )
+    body = body_of_html(html)
+    assert body.count("Paragraph 5 of the story") == 1
+    assert "weekly digest" not in body
+
+
+def test_teaser_cards_of_other_stories_in_the_text_are_not_part_of_it() -> None:
+    """A linked headline to another of the site's stories with a line of summary under it, in
+    a card of its own, is a teaser, between paragraphs or after them."""
+    body = body_of("teaser_cards.html")
+    assert "The harbour trams will run every six minutes" in body
+    assert "Drivers were consulted on the changes" in body
+    assert "slow every tram to walking pace." in body
+    for text in ("Ferry fares rise", "a pound more", "night bus", "Three departures", "Quay works"):
+        assert text not in body
+
+
+def test_a_listicles_linked_item_titles_with_a_line_each_stay() -> None:
+    """Items of a list whose names link to the places they name, elsewhere on the web, are
+    the text's points even with one line under each."""
+    items = "".join(
+        f"<div class='item'><h3><a href='https://site{n}.example/'>Harbour walk number {n}</a>"
+        f"</h3><p>A short walk of {n} miles along the quay, past the lighthouse.</p></div>"
+        for n in range(1, 5)
+    )
+    html = f"<html><body><article><h1>Harbour walks</h1>{story(3)}{items}</article></body></html>"
+    body = body_of_html(html)
+    assert "Harbour walk number 4" in body
+    assert "A short walk of 4 miles" in body
+
+
+def test_labels_and_an_appeal_to_join_the_newsletter_are_not_part_of_the_story() -> None:
+    """Labels ("4 min read", "Advertisement"), a reviewer's line, "Sign up for our newsletter"
+    and "Follow me on Instagram" are lines the site adds to every story; a sentence of the
+    story about newsletters is the story's."""
+    body = body_of("site_lines.html")
+    assert "From next month every car on the Kessock ferry" in body
+    assert "Many islanders already subscribe to the operator's e-mail newsletters" in body
+    assert "which blocks the road to the fish market on busy mornings." in body
+    for text in ("4 min read", "Listen to this article", "Advertisement", "Sign up", "Love island"):
+        assert text not in body
+    assert "Follow me on Instagram" not in body
+    assert "Fact checked by" not in body
