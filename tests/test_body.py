@@ -647,3 +647,17 @@ def test_a_listicles_linked_item_titles_stay_and_a_teaser_headline_between_them_
     assert "4. The outer isles run\n\nSix hours there and back" in body
     assert "What to pack for a long crossing\n\nA warm layer and a waterproof" in body
     assert "Winter timetable cuts two sailings a day" not in body
+
+
+def test_a_guides_sections_set_in_boxes_of_their_own_are_kept_and_blurbs_are_not() -> None:
+    """A buyer's guide's "What to consider" section sits in panels of its own between the
+    story's paragraphs: a run of long paragraphs is the story's; a row of short blurbs for
+    other stories in cards between its paragraphs is not."""
+    body = body_of("guide_sections.html")
+    assert "Size matters less than you would think" in body
+    assert "link two barrels with a short hose" in body
+    assert "Look at the tap before anything else" in body
+    assert "mesh under the lid also keeps" in body
+    assert "what the lid let in." in body
+    assert "water butts for small balconies" not in body
+    assert "green roof on the shed" not in body

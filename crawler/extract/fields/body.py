@@ -11,7 +11,8 @@ trafilatura's paragraphs are the seeds. The element holding the seeds is grown t
 while what the parent adds reads as article (long, link-poor paragraphs) more than furniture.
 Inside that element, between the first and the last seed, what trafilatura kept stays, and so
 do long paragraphs, points of lists, quotes and callouts that sit in the containers of what it
-kept; before and after, blocks that look like the seeds' own are added back. A long block that
+kept, and runs of long paragraphs in containers of a kind of their own (a guide's section
+in panels); before and after, blocks that look like the seeds' own are added back. A long block that
 holds many of the kept paragraphs whole is a second copy of the story. The headline is dropped,
 the standfirst added (primitives.headline). With no seeds, the best-scoring element stands in.
 Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
@@ -58,6 +59,8 @@ _CLUSTER_SHARE = 0.25  # seed clusters this big next to the biggest are article 
 _NESTED_SHARE = 0.5  # long paragraphs in an element nested in the text's, this long next to
 # the kept text, continue it (a box in the text, an appeal or an offer, is shorter)
 _GROW_RATIO = 2.0  # growing needs this many chars of paragraphs per char of other text
+_PROSE_RUN = 3  # long paragraphs in one kind of container that make a section of the text
+_PROSE_CHARS = 200  # ... whose paragraphs run this long on average (blurbs are shorter)
 _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
 _REPEATED_CHARS = 100  # a paragraph this long, shown twice, is one paragraph shown twice
 _REPEATED_SHARE = 0.3  # ... when repeats are this share of the text
@@ -289,6 +292,22 @@ def _host(url: str) -> str:
     return netloc.removeprefix("www.")
 
 
+def _prose_runs(blocks: list[Block], span: list[int], chosen: set[int]) -> set[int]:
+    """Paragraphs and points not `chosen` in `span`, of a kind of container (a signature)
+    that holds a run of long, link-poor paragraphs: a section the page set in boxes of its
+    own (a guide's "What to consider", an FAQ's answers). A row of teasers, captions or
+    offers between the paragraphs is a run of blurbs, shorter on average."""
+    by_kind: dict[tuple[str, str], list[int]] = {}
+    for i in (i for i in span if i not in chosen):
+        by_kind.setdefault(_signature(blocks[i]), []).append(i)
+    out: set[int] = set()
+    for members in by_kind.values():
+        good = [reading_length(blocks[i].text) for i in members if _is_good(blocks[i])]
+        if len(good) >= _PROSE_RUN and sum(good) >= _PROSE_CHARS * len(good):
+            out |= {i for i in members if _is_good(blocks[i]) or _is_item(blocks[i])}
+    return out
+
+
 def _select(
     blocks: list[Block],
     main: lxml.html.HtmlElement,
@@ -303,13 +322,15 @@ def _select(
     and lists of links to other sites it dropped from a container it kept others from (a list
     counts as sitting where the list sits), and long one-line paragraphs there whose words are
     mostly links (not a labelled link: "Also read: ..."), and a linked subheading over a kept
-    paragraph beside it (a listicle's item title). Before and after, trafilatura may have
-    stopped early: keep what is not link-heavy, and when the seeds hold a fair share of the
-    text, only what sits in containers like the seeds' (so a teaser list after the article stays
-    out while the second half of a split body comes in), or in an element nested inside a kept
-    paragraph's whose long paragraphs run on for half the kept text again (the rest of a story
-    that an unclosed box took inside it). Short blocks trafilatura did not keep are trimmed off
-    the ends.
+    paragraph beside it (a listicle's item title), and the paragraphs and points of a kind of
+    container trafilatura kept none of when it holds a run of long paragraphs (a guide's
+    section or FAQ set in panels of its own; a row of blurbs is shorter). Before and after,
+    trafilatura may have stopped early: keep what is not link-heavy, and when the seeds hold a
+    fair share of the text, only what sits in containers like the seeds' (so a teaser list
+    after the article stays out while the second half of a split body comes in), or in an
+    element nested inside a kept paragraph's whose long paragraphs run on for half the kept
+    text again (the rest of a story that an unclosed box took inside it). Short blocks
+    trafilatura did not keep are trimmed off the ends.
     """
     first, last = seeds[0], seeds[-1]
     inside = [i for i, b in enumerate(blocks) if _inside(b, main) and not _is_bad(b)]
@@ -357,6 +378,7 @@ def _select(
         and blocks[i].owner.getparent() is _home(blocks[i + 1])
         and _LABEL.match(blocks[i].text) is None
     }
+    chosen |= _prose_runs(blocks, span, chosen)
     span = sorted({*span, *chosen})
     for n in range(len(span) - 2, -1, -1):  # a subheading over what is kept stays
         if blocks[span[n]].owner.tag in HEADINGS and span[n + 1] in chosen:
