@@ -651,11 +651,12 @@ def test_a_listicles_linked_item_titles_stay_and_a_teaser_headline_between_them_
 
 def test_a_guides_sections_set_in_boxes_of_their_own_are_kept_and_blurbs_are_not() -> None:
     """A buyer's guide's "What to consider" section sits in panels of its own between the
-    story's paragraphs: a run of long paragraphs is the story's; a row of short blurbs for
-    other stories in cards between its paragraphs is not."""
+    story's paragraphs: a run of long paragraphs is the story's, with the short lines among
+    them; a row of short blurbs for other stories in cards between its paragraphs is not."""
     body = body_of("guide_sections.html")
     assert "Size matters less than you would think" in body
     assert "link two barrels with a short hose" in body
+    assert "Typical price: from £40 a barrel." in body  # a short line of the section
     assert "Look at the tap before anything else" in body
     assert "mesh under the lid also keeps" in body
     assert "what the lid let in." in body

@@ -293,10 +293,10 @@ def _host(url: str) -> str:
 
 
 def _prose_runs(blocks: list[Block], span: list[int], chosen: set[int]) -> set[int]:
-    """Paragraphs and points not `chosen` in `span`, of a kind of container (a signature)
-    that holds a run of long, link-poor paragraphs: a section the page set in boxes of its
-    own (a guide's "What to consider", an FAQ's answers). A row of teasers, captions or
-    offers between the paragraphs is a run of blurbs, shorter on average."""
+    """The blocks not `chosen` in `span` (short lines too) of a kind of container (a
+    signature) that holds a run of long, link-poor paragraphs: a section the page set in
+    boxes of its own (a guide's "What to consider", an FAQ's answers). A row of teasers,
+    captions or offers between the paragraphs is a run of blurbs, shorter on average."""
     by_kind: dict[tuple[str, str], list[int]] = {}
     for i in (i for i in span if i not in chosen):
         by_kind.setdefault(_signature(blocks[i]), []).append(i)
@@ -304,7 +304,7 @@ def _prose_runs(blocks: list[Block], span: list[int], chosen: set[int]) -> set[i
     for members in by_kind.values():
         good = [reading_length(blocks[i].text) for i in members if _is_good(blocks[i])]
         if len(good) >= _PROSE_RUN and sum(good) >= _PROSE_CHARS * len(good):
-            out |= {i for i in members if _is_good(blocks[i]) or _is_item(blocks[i])}
+            out |= set(members)
     return out
 
 
@@ -322,8 +322,8 @@ def _select(
     and lists of links to other sites it dropped from a container it kept others from (a list
     counts as sitting where the list sits), and long one-line paragraphs there whose words are
     mostly links (not a labelled link: "Also read: ..."), and a linked subheading over a kept
-    paragraph beside it (a listicle's item title), and the paragraphs and points of a kind of
-    container trafilatura kept none of when it holds a run of long paragraphs (a guide's
+    paragraph beside it (a listicle's item title), and what sits in a kind of container
+    trafilatura kept none of when it holds a run of long paragraphs (a guide's
     section or FAQ set in panels of its own; a row of blurbs is shorter). Before and after,
     trafilatura may have stopped early: keep what is not link-heavy, and when the seeds hold a
     fair share of the text, only what sits in containers like the seeds' (so a teaser list
