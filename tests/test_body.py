@@ -662,3 +662,15 @@ def test_a_guides_sections_set_in_boxes_of_their_own_are_kept_and_blurbs_are_not
     assert "what the lid let in." in body
     assert "water butts for small balconies" not in body
     assert "green roof on the shed" not in body
+
+
+def test_a_box_with_a_title_of_its_own_set_between_paragraphs_is_not_the_story() -> None:
+    """An explainer box set into the text, with its own heading over its own text, is a
+    sidebar: its paragraphs are long, but they are not the story's."""
+    body = body_of("sidebar_box.html")
+    assert "power the town's trams" in body
+    assert "Work on the seabed is due to start next spring." in body
+    assert "which has overturned two of the council's decisions" in body
+    assert "works much like a wind turbine" not in body
+    assert "eight hundred times denser than air" not in body
+    assert "barnacles and storms" not in body

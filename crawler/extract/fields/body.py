@@ -292,13 +292,37 @@ def _host(url: str) -> str:
     return netloc.removeprefix("www.")
 
 
+def _without_sidebars(blocks: list[Block], left: list[int], chosen: set[int]) -> list[int]:
+    """`left` without the blocks of a sidebar: a box set between two paragraphs of the text,
+    with a heading of its own over one text (a box of several texts under a heading, an FAQ's
+    answers, is a section of the story)."""
+    told = {blocks[i].owner for i in chosen if _is_good(blocks[i])}
+    held = {a for el in told for a in (el, *el.iterancestors())}
+    boxes: dict[lxml.html.HtmlElement, list[int]] = {}
+    for i in left:
+        box = blocks[i].owner
+        while (parent := box.getparent()) is not None and parent not in held:
+            box = parent
+        boxes.setdefault(box, []).append(i)
+    out = []
+    for box, members in boxes.items():
+        if not (
+            len({blocks[i].owner.getparent() for i in members if _is_good(blocks[i])}) == 1
+            and any(" ".join(h.text_content().split()) for h in box.iter(*HEADINGS))
+            and any(s in told for s in box.itersiblings(preceding=True))
+            and any(s in told for s in box.itersiblings())
+        ):
+            out.extend(members)
+    return sorted(out)
+
+
 def _prose_runs(blocks: list[Block], span: list[int], chosen: set[int]) -> set[int]:
     """The blocks not `chosen` in `span` (short lines too) of a kind of container (a
     signature) that holds a run of long, link-poor paragraphs: a section the page set in
     boxes of its own (a guide's "What to consider", an FAQ's answers). A row of teasers,
     captions or offers between the paragraphs is a run of blurbs, shorter on average."""
     by_kind: dict[tuple[str, str], list[int]] = {}
-    for i in (i for i in span if i not in chosen):
+    for i in _without_sidebars(blocks, [i for i in span if i not in chosen], chosen):
         by_kind.setdefault(_signature(blocks[i]), []).append(i)
     out: set[int] = set()
     for members in by_kind.values():
@@ -324,7 +348,8 @@ def _select(
     mostly links (not a labelled link: "Also read: ..."), and a linked subheading over a kept
     paragraph beside it (a listicle's item title), and what sits in a kind of container
     trafilatura kept none of when it holds a run of long paragraphs (a guide's
-    section or FAQ set in panels of its own; a row of blurbs is shorter). Before and after,
+    section or FAQ set in panels of its own; a row of blurbs is shorter, and a box with a
+    title of its own over one text, set between paragraphs, is a sidebar). Before and after,
     trafilatura may have stopped early: keep what is not link-heavy, and when the seeds hold a
     fair share of the text, only what sits in containers like the seeds' (so a teaser list
     after the article stays out while the second half of a split body comes in), or in an
