@@ -674,3 +674,12 @@ def test_a_box_with_a_title_of_its_own_set_between_paragraphs_is_not_the_story()
     assert "works much like a wind turbine" not in body
     assert "eight hundred times denser than air" not in body
     assert "barnacles and storms" not in body
+
+
+def test_a_guides_section_in_panels_before_anything_trafilatura_kept_is_kept() -> None:
+    """The panels may open the page, before the first paragraph trafilatura kept."""
+    body = body_of("guide_sections_first.html")
+    assert body.startswith("Before you buy\n\nSize matters less than you would think")
+    assert "Typical price: from £40 a barrel." in body
+    assert body.index("Look at the tap") < body.index("We filled, emptied")
+    assert body.endswith("what the lid let in.")

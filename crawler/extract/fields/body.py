@@ -11,12 +11,12 @@ trafilatura's paragraphs are the seeds. The element holding the seeds is grown t
 while what the parent adds reads as article (long, link-poor paragraphs) more than furniture.
 Inside that element, between the first and the last seed, what trafilatura kept stays, and so
 do long paragraphs, points of lists, quotes and callouts that sit in the containers of what it
-kept, and runs of long paragraphs in containers of a kind of their own (a guide's section
-in panels); before and after, blocks that look like the seeds' own are added back. A long block that
-holds many of the kept paragraphs whole is a second copy of the story. The headline is dropped,
-the standfirst added (primitives.headline). With no seeds, the best-scoring element stands in.
-Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
-much less than its JSON-LD articleBody gives way to that.
+kept, and (here or before the first seed) runs of long paragraphs in containers of a kind of
+their own (a guide's section in panels); before and after, blocks that look like the seeds' own
+are added back. A long block that holds many of the kept paragraphs whole is a second copy of
+the story. The headline is dropped, the standfirst added (primitives.headline). With no seeds,
+the best-scoring element stands in. Two floors: a result much shorter than trafilatura's text
+gives way to it, and a page showing much less than its JSON-LD articleBody gives way to that.
 """
 
 from __future__ import annotations
@@ -346,10 +346,11 @@ def _select(
     and lists of links to other sites it dropped from a container it kept others from (a list
     counts as sitting where the list sits), and long one-line paragraphs there whose words are
     mostly links (not a labelled link: "Also read: ..."), and a linked subheading over a kept
-    paragraph beside it (a listicle's item title), and what sits in a kind of container
-    trafilatura kept none of when it holds a run of long paragraphs (a guide's
-    section or FAQ set in panels of its own; a row of blurbs is shorter, and a box with a
-    title of its own over one text, set between paragraphs, is a sidebar). Before and after,
+    paragraph beside it (a listicle's item title), and, here or before the first seed, what
+    sits in a kind of container trafilatura kept none of when it holds a run of long
+    paragraphs (a guide's section or FAQ set in panels of its own; a row of blurbs is shorter,
+    and a box with a title of its own over one text, set between paragraphs, is a sidebar;
+    after the last seed such runs are comments and other stories). Before and after,
     trafilatura may have stopped early: keep what is not link-heavy, and when the seeds hold a
     fair share of the text, only what sits in containers like the seeds' (so a teaser list
     after the article stays out while the second half of a split body comes in), or in an
@@ -403,7 +404,7 @@ def _select(
         and blocks[i].owner.getparent() is _home(blocks[i + 1])
         and _LABEL.match(blocks[i].text) is None
     }
-    chosen |= _prose_runs(blocks, span, chosen)
+    chosen |= _prose_runs(blocks, [i for i in inside if i < first] + span, chosen)
     span = sorted({*span, *chosen})
     for n in range(len(span) - 2, -1, -1):  # a subheading over what is kept stays
         if blocks[span[n]].owner.tag in HEADINGS and span[n + 1] in chosen:
@@ -440,7 +441,7 @@ def _select(
         ):
             run.pop()
         keep.extend(run)
-    return sorted(keep)
+    return sorted(set(keep))
 
 
 def _json_ld_bodies(tree: lxml.html.HtmlElement) -> Iterator[str]:
