@@ -11,14 +11,15 @@ trafilatura's paragraphs are the seeds. The element holding the seeds is grown t
 while what the parent adds reads as article (long, link-poor paragraphs) more than furniture.
 Inside that element, between the first and the last seed, what trafilatura kept stays, and so
 do long paragraphs, points of lists, quotes and callouts that sit in the containers of what it
-kept; before and after, blocks that look like the seeds' own are added back. A long block that
-holds many of the kept paragraphs whole is a second copy of the story. The headline is dropped,
-the standfirst added (primitives.headline). Boxes inside the text that the site names as an
-appeal to act or a notice ("cta", "disclaimer", "disclosure", "affiliate") are the site talking,
-not the story, and so are teaser cards (a headline linking to another page of the site over a
-line of summary), labels ("5 min read", "Advertisement"), reviewers' boxes ("Medically reviewed
-by ...") and appeals to join the newsletter or to follow the site. With no seeds, the
-best-scoring element stands in.
+kept, and (here or before the first seed) runs of long paragraphs in containers of a kind of
+their own (a guide's section in panels); before and after, blocks that look like the seeds' own
+are added back. A long block that holds many of the kept paragraphs whole is a second copy of
+the story. The headline is dropped, the standfirst added (primitives.headline). Boxes inside the
+text that the site names as an appeal to act or a notice ("cta", "disclaimer", "disclosure",
+"affiliate") are the site talking, not the story, and so are teaser cards (a headline linking to
+another page of the site over a line of summary), labels ("5 min read", "Advertisement"),
+reviewers' boxes ("Medically reviewed by ...") and appeals to join the newsletter or to follow
+the site. With no seeds, the best-scoring element stands in.
 Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
 much less than its JSON-LD articleBody gives way to that.
 """
@@ -65,6 +66,8 @@ _CLUSTER_SHARE = 0.25  # seed clusters this big next to the biggest are article 
 _NESTED_SHARE = 0.5  # long paragraphs in an element nested in the text's, this long next to
 # the kept text, continue it (a box in the text, an appeal or an offer, is shorter)
 _GROW_RATIO = 2.0  # growing needs this many chars of paragraphs per char of other text
+_PROSE_RUN = 3  # long paragraphs in one kind of container that make a section of the text
+_PROSE_CHARS = 200  # ... whose paragraphs run this long on average (blurbs are shorter)
 _GOOD_CHARS = 80  # a paragraph at least this long, with few links, reads as article text
 _REPEATED_CHARS = 100  # a paragraph this long, shown twice, is one paragraph shown twice
 _REPEATED_SHARE = 0.3  # ... when repeats are this share of the text
@@ -333,6 +336,46 @@ def _host(url: str) -> str:
     return netloc.removeprefix("www.")
 
 
+def _without_sidebars(blocks: list[Block], left: list[int], chosen: set[int]) -> list[int]:
+    """`left` without the blocks of a sidebar: a box set between two paragraphs of the text,
+    with a heading of its own over one text (a box of several texts under a heading, an FAQ's
+    answers, is a section of the story)."""
+    told = {blocks[i].owner for i in chosen if _is_good(blocks[i])}
+    held = {a for el in told for a in (el, *el.iterancestors())}
+    boxes: dict[lxml.html.HtmlElement, list[int]] = {}
+    for i in left:
+        box = blocks[i].owner
+        while (parent := box.getparent()) is not None and parent not in held:
+            box = parent
+        boxes.setdefault(box, []).append(i)
+    out = []
+    for box, members in boxes.items():
+        if not (
+            len({blocks[i].owner.getparent() for i in members if _is_good(blocks[i])}) == 1
+            and any(" ".join(h.text_content().split()) for h in box.iter(*HEADINGS))
+            and any(s in told for s in box.itersiblings(preceding=True))
+            and any(s in told for s in box.itersiblings())
+        ):
+            out.extend(members)
+    return sorted(out)
+
+
+def _prose_runs(blocks: list[Block], span: list[int], chosen: set[int]) -> set[int]:
+    """The blocks not `chosen` in `span` (short lines too) of a kind of container (a
+    signature) that holds a run of long, link-poor paragraphs: a section the page set in
+    boxes of its own (a guide's "What to consider", an FAQ's answers). A row of teasers,
+    captions or offers between the paragraphs is a run of blurbs, shorter on average."""
+    by_kind: dict[tuple[str, str], list[int]] = {}
+    for i in _without_sidebars(blocks, [i for i in span if i not in chosen], chosen):
+        by_kind.setdefault(_signature(blocks[i]), []).append(i)
+    out: set[int] = set()
+    for members in by_kind.values():
+        good = [reading_length(blocks[i].text) for i in members if _is_good(blocks[i])]
+        if len(good) >= _PROSE_RUN and sum(good) >= _PROSE_CHARS * len(good):
+            out |= set(members)
+    return out
+
+
 def _select(
     blocks: list[Block],
     main: lxml.html.HtmlElement,
@@ -347,13 +390,17 @@ def _select(
     and lists of links to other sites it dropped from a container it kept others from (a list
     counts as sitting where the list sits), and long one-line paragraphs there whose words are
     mostly links (not a labelled link: "Also read: ..."), and a linked subheading over a kept
-    paragraph beside it (a listicle's item title). Before and after, trafilatura may have
-    stopped early: keep what is not link-heavy, and when the seeds hold a fair share of the
-    text, only what sits in containers like the seeds' (so a teaser list after the article stays
-    out while the second half of a split body comes in), or in an element nested inside a kept
-    paragraph's whose long paragraphs run on for half the kept text again (the rest of a story
-    that an unclosed box took inside it). Short blocks trafilatura did not keep are trimmed off
-    the ends.
+    paragraph beside it (a listicle's item title), and, here or before the first seed, what
+    sits in a kind of container trafilatura kept none of when it holds a run of long
+    paragraphs (a guide's section or FAQ set in panels of its own; a row of blurbs is shorter,
+    and a box with a title of its own over one text, set between paragraphs, is a sidebar;
+    after the last seed such runs are comments and other stories). Before and after,
+    trafilatura may have stopped early: keep what is not link-heavy, and when the seeds hold a
+    fair share of the text, only what sits in containers like the seeds' (so a teaser list
+    after the article stays out while the second half of a split body comes in), or in an
+    element nested inside a kept paragraph's whose long paragraphs run on for half the kept
+    text again (the rest of a story that an unclosed box took inside it). Short blocks
+    trafilatura did not keep are trimmed off the ends.
     """
     first, last = seeds[0], seeds[-1]
     inside = [i for i, b in enumerate(blocks) if _inside(b, main) and not _is_bad(b)]
@@ -401,6 +448,7 @@ def _select(
         and blocks[i].owner.getparent() is _home(blocks[i + 1])
         and _LABEL.match(blocks[i].text) is None
     }
+    chosen |= _prose_runs(blocks, [i for i in inside if i < first] + span, chosen)
     span = sorted({*span, *chosen})
     for n in range(len(span) - 2, -1, -1):  # a subheading over what is kept stays
         if blocks[span[n]].owner.tag in HEADINGS and span[n + 1] in chosen:
@@ -437,7 +485,7 @@ def _select(
         ):
             run.pop()
         keep.extend(run)
-    return sorted(keep)
+    return sorted(set(keep))
 
 
 def _names_notice(el: lxml.html.HtmlElement) -> bool:
