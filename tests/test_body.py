@@ -647,3 +647,23 @@ def test_a_listicles_linked_item_titles_stay_and_a_teaser_headline_between_them_
     assert "4. The outer isles run\n\nSix hours there and back" in body
     assert "What to pack for a long crossing\n\nA warm layer and a waterproof" in body
     assert "Winter timetable cuts two sailings a day" not in body
+
+
+def test_a_checklists_linked_points_stay_and_a_list_of_links_after_it_does_not() -> None:
+    """A checklist links some of its points to what they name; they are points all the same.
+    A list whose every point is a link to the site's own pages is a list of other stories."""
+    body = body_of("linked_checklist.html")
+    for point in ("Daypack", "Water bottle", "Flask", "Paper map", "Head torch", "Sun cream"):
+        assert f"{point}\n" in body or body.endswith(point)
+    assert "Compass, and the skill to use it" in body
+    assert "Ten ridge walks" not in body
+    assert "Navigation for beginners" not in body
+
+
+def test_the_linked_names_of_a_listicles_cards_head_their_text() -> None:
+    """A listicle laid out as cards: each card's linked name over its paragraph is the
+    item's title."""
+    body = body_of("listicle_cards.html")
+    for name, text in (("Port Aldwin", "Start at the lifeboat"), ("West Haven", "Follow the old")):
+        assert f"{name}\n\n{text}" in body
+    assert "The best chowder on the coast" not in body

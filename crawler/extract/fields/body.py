@@ -65,6 +65,8 @@ _QUOTE_DEPTH = 3  # a block this many levels under a <blockquote> is part of the
 _MEDIA = ("img", "picture", "video", "figure")
 _ITEM_LINKS = 0.3  # a list item with more of its text in links is a list of links
 _ALL_LINKS = 0.9  # a paragraph with this much of its text in links is a link
+_TEXT_POINTS = 0.3  # a list with this share of its points link-poor is text that links some
+_ITEM_SHARE = 0.5  # an element with a heading over this share of the text is not one item
 _LINKED_TEXT_TAGS = frozenset({"p", "li"})
 # The heading of a note on the writer, in the languages seen most.
 _ABOUT_AUTHOR = re.compile(
@@ -281,12 +283,80 @@ def _links_away(block: Block, host: str) -> bool:
     return bool(hosts) and all(h and h != host for h in hosts)
 
 
+def _links_within(block: Block) -> bool:
+    """The block's links all lead to places on the page itself (a heading's anchor)."""
+    hrefs = [(a.get("href") or "").strip() for a in block.owner.iter("a")]
+    return bool(hrefs) and all(h.startswith("#") for h in hrefs)
+
+
 def _host(url: str) -> str:
     try:
         netloc = urlsplit(url.strip()).netloc.lower()
     except ValueError:
         return ""
     return netloc.removeprefix("www.")
+
+
+def _is_labelled_link(text: str) -> bool:
+    """A link under a label ("Related: ...", "READ MORE | ..."); a numbered one ("Chapter 2:
+    ...", "Step 3: ...") is an item of the text."""
+    label = _LABEL.match(text)
+    return label is not None and not any(c.isdigit() for c in label.group())
+
+
+def _kept_links(
+    blocks: list[Block], inside: list[int], keep: set[int], reference: Reference, host: str
+) -> set[int]:
+    """Link-heavy headings and list items that trafilatura kept and that read as part of the
+    kept text: a point of a list a kept point of which is in it and a third of whose points
+    are text (a checklist linking some of its items), a heading over a kept paragraph that is
+    not a labelled link (a listicle's linked item name). A list of links only is a list of
+    other stories."""
+    points: Counter[lxml.html.HtmlElement] = Counter()
+    text_points: Counter[lxml.html.HtmlElement] = Counter()
+    kept_lists = set()
+    for i in inside:
+        item = _list_item(blocks[i])
+        if item is not None:
+            points[item.getparent()] += 1
+            text_points[item.getparent()] += not _is_bad(blocks[i])
+            if i in keep:
+                kept_lists.add(item.getparent())
+    out = set()
+    for i in inside:
+        block = blocks[i]
+        if not _is_bad(block) or reference.coverage(block.text) < _COVERED:
+            continue
+        item = _list_item(block)
+        if item is not None:
+            home = item.getparent()
+            if home in kept_lists and text_points[home] >= _TEXT_POINTS * points[home]:
+                out.add(i)
+        elif block.owner.tag in HEADINGS and not _is_labelled_link(block.text):
+            text = next(
+                (
+                    j
+                    for j in (i + 1, i + 2)
+                    if j in keep and blocks[j].owner.tag not in HEADINGS and not _is_bad(blocks[j])
+                ),
+                None,
+            )
+            if text is not None and (
+                _links_away(block, host)
+                or _links_within(block)
+                or _is_item_title(blocks, i, text, keep)
+            ):
+                out.add(i)
+    return out
+
+
+def _is_item_title(blocks: list[Block], heading: int, text: int, keep: set[int]) -> bool:
+    """The heading and the kept block under it share an element that holds under half the
+    kept text: an item of a list of them, not a teaser for another story in the text."""
+    item = _common_ancestor([blocks[heading].owner, blocks[text].owner])
+    total = sum(len(blocks[i].text) for i in keep)
+    held = sum(len(blocks[i].text) for i in keep if _inside(blocks[i], item))
+    return held < _ITEM_SHARE * total
 
 
 def _select(
@@ -393,7 +463,8 @@ def _select(
         ):
             run.pop()
         keep.extend(run)
-    return sorted(keep)
+    in_main = [i for i, b in enumerate(blocks) if _inside(b, main)]
+    return sorted({*keep, *_kept_links(blocks, in_main, set(keep), reference, host)})
 
 
 def _json_ld_bodies(tree: lxml.html.HtmlElement) -> Iterator[str]:
