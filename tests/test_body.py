@@ -667,3 +667,25 @@ def test_the_linked_names_of_a_listicles_cards_head_their_text() -> None:
     for name, text in (("Port Aldwin", "Start at the lifeboat"), ("West Haven", "Follow the old")):
         assert f"{name}\n\n{text}" in body
     assert "The best chowder on the coast" not in body
+
+
+def test_a_subheading_whose_anchor_id_is_its_own_text_is_kept() -> None:
+    """Ids made from a heading's text ("how-to-share-a-social-calendar") name its subject;
+    a word in them that elsewhere names furniture ("social", "share") does not make the
+    heading furniture. An id chosen for furniture ("related-posts") still does."""
+    para = (
+        "<p>Planning a month of posts ahead takes an afternoon, and it saves the frantic"
+        " scramble every morning for something to say to the people who follow you.</p>"
+    )
+    html = (
+        "<html><body><article><h1>A content calendar for a small team</h1>"
+        f"{para}{para.replace('Planning', 'Drafting')}"
+        '<h2 id="how-to-share-a-social-calendar">How to share a social calendar</h2>'
+        f"{para.replace('Planning', 'Sharing')}{para.replace('Planning', 'Reviewing')}"
+        '<div id="related-posts"><h2>More reading</h2><ul><li><a href="/a">Post one</a></li>'
+        '<li><a href="/b">Post two</a></li></ul></div>'
+        "</article></body></html>"
+    )
+    body = body_of_html(html)
+    assert "How to share a social calendar\n\nSharing a month" in body
+    assert "More reading" not in body
