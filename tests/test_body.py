@@ -689,3 +689,14 @@ def test_a_subheading_whose_anchor_id_is_its_own_text_is_kept() -> None:
     body = body_of_html(html)
     assert "How to share a social calendar\n\nSharing a month" in body
     assert "More reading" not in body
+
+
+def test_where_to_buy_lines_amid_the_text_stay_and_a_bare_link_or_own_pointer_does_not() -> None:
+    """A line amid the text that names where to buy what it reviews, linking the shop, is
+    text; a paragraph that is all one link (a deals button) or points to the site's own
+    pages ("More: ...") is not."""
+    body = body_of("shop_links.html")
+    assert "Price: £180 at Hill Outfitters" in body
+    assert "Price: £120 at Fell and Moor" in body
+    assert "Compare the best deals" not in body
+    assert "Our pick of waterproof trousers" not in body

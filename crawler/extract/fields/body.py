@@ -68,6 +68,7 @@ _MEDIA = ("img", "picture", "video", "figure")
 _ITEM_LINKS = 0.3  # a list item with more of its text in links is a list of links
 _ALL_LINKS = 0.9  # a paragraph with this much of its text in links is a link
 _TEXT_POINTS = 0.3  # a list with this share of its points link-poor is text that links some
+_NEAR = 3  # blocks kept this close on both sides of a paragraph put it inside the kept text
 _ITEM_SHARE = 0.5  # an element with a heading over this share of the text is not one item
 _LINKED_TEXT_TAGS = frozenset({"p", "li"})
 # The heading of a note on the writer, in the languages seen most.
@@ -309,11 +310,13 @@ def _is_labelled_link(text: str) -> bool:
 def _kept_links(
     blocks: list[Block], inside: list[int], keep: set[int], reference: Reference, host: str
 ) -> set[int]:
-    """Link-heavy headings and list items that trafilatura kept and that read as part of the
-    kept text: a point of a list a kept point of which is in it and a third of whose points
-    are text (a checklist linking some of its items), a heading over a kept paragraph that is
-    not a labelled link (a listicle's linked item name). A list of links only is a list of
-    other stories."""
+    """Link-heavy headings, list items and paragraphs that trafilatura kept and that read as
+    part of the kept text: a point of a list a kept point of which is in it and a third of
+    whose points are text (a checklist linking some of its items); a heading over a kept
+    paragraph that is not a labelled link (a listicle's linked item name); a paragraph amid
+    kept ones, not all link, whose links lead to other sites (where to buy what the text
+    names, its source). A list of links only is a list of other stories, and a paragraph
+    linking the site's own pages is a pointer to another story."""
     points: Counter[lxml.html.HtmlElement] = Counter()
     text_points: Counter[lxml.html.HtmlElement] = Counter()
     kept_lists = set()
@@ -334,6 +337,9 @@ def _kept_links(
             home = item.getparent()
             if home in kept_lists and text_points[home] >= _TEXT_POINTS * points[home]:
                 out.add(i)
+        elif block.owner.tag == "p":
+            if block.link_density < _ALL_LINKS and _links_away(block, host) and _amid(i, keep):
+                out.add(i)
         elif block.owner.tag in HEADINGS and not _is_labelled_link(block.text):
             text = next(
                 (
@@ -350,6 +356,13 @@ def _kept_links(
             ):
                 out.add(i)
     return out
+
+
+def _amid(i: int, keep: set[int]) -> bool:
+    """Kept blocks come shortly before and shortly after block `i`."""
+    return any(j in keep for j in range(i - _NEAR, i)) and any(
+        j in keep for j in range(i + 1, i + 1 + _NEAR)
+    )
 
 
 def _is_item_title(blocks: list[Block], heading: int, text: int, keep: set[int]) -> bool:
