@@ -750,3 +750,56 @@ def test_a_guides_section_in_panels_before_anything_trafilatura_kept_is_kept() -
     assert "Typical price: from £40 a barrel." in body
     assert body.index("Look at the tap") < body.index("We filled, emptied")
     assert body.endswith("what the lid let in.")
+
+
+def test_a_checklists_linked_points_stay_and_a_list_of_links_after_it_does_not() -> None:
+    """A checklist links some of its points to what they name; they are points all the same.
+    A list whose every point is a link to the site's own pages is a list of other stories."""
+    body = body_of("linked_checklist.html")
+    for point in ("Daypack", "Water bottle", "Flask", "Paper map", "Head torch", "Sun cream"):
+        assert f"{point}\n" in body or body.endswith(point)
+    assert "Compass, and the skill to use it" in body
+    assert "Ten ridge walks" not in body
+    assert "Navigation for beginners" not in body
+
+
+def test_the_linked_names_of_a_listicles_cards_head_their_text() -> None:
+    """A listicle laid out as cards: each card's linked name over its paragraph is the
+    item's title."""
+    body = body_of("listicle_cards.html")
+    for name, text in (("Port Aldwin", "Start at the lifeboat"), ("West Haven", "Follow the old")):
+        assert f"{name}\n\n{text}" in body
+    assert "The best chowder on the coast" not in body
+
+
+def test_a_subheading_whose_anchor_id_is_its_own_text_is_kept() -> None:
+    """Ids made from a heading's text ("how-to-share-a-social-calendar") name its subject;
+    a word in them that elsewhere names furniture ("social", "share") does not make the
+    heading furniture. An id chosen for furniture ("related-posts") still does."""
+    para = (
+        "<p>Planning a month of posts ahead takes an afternoon, and it saves the frantic"
+        " scramble every morning for something to say to the people who follow you.</p>"
+    )
+    html = (
+        "<html><body><article><h1>A content calendar for a small team</h1>"
+        f"{para}{para.replace('Planning', 'Drafting')}"
+        '<h2 id="how-to-share-a-social-calendar">How to share a social calendar</h2>'
+        f"{para.replace('Planning', 'Sharing')}{para.replace('Planning', 'Reviewing')}"
+        '<div id="related-posts"><h2>More reading</h2><ul><li><a href="/a">Post one</a></li>'
+        '<li><a href="/b">Post two</a></li></ul></div>'
+        "</article></body></html>"
+    )
+    body = body_of_html(html)
+    assert "How to share a social calendar\n\nSharing a month" in body
+    assert "More reading" not in body
+
+
+def test_where_to_buy_lines_amid_the_text_stay_and_a_bare_link_or_own_pointer_does_not() -> None:
+    """A line amid the text that names where to buy what it reviews, linking the shop, is
+    text; a paragraph that is all one link (a deals button) or points to the site's own
+    pages ("More: ...") is not."""
+    body = body_of("shop_links.html")
+    assert "Price: £180 at Hill Outfitters" in body
+    assert "Price: £120 at Fell and Moor" in body
+    assert "Compare the best deals" not in body
+    assert "Our pick of waterproof trousers" not in body

@@ -13,13 +13,15 @@ Inside that element, between the first and the last seed, what trafilatura kept 
 do long paragraphs, points of lists, quotes and callouts that sit in the containers of what it
 kept, and (here or before the first seed) runs of long paragraphs in containers of a kind of
 their own (a guide's section in panels); before and after, blocks that look like the seeds' own
-are added back. A long block that holds many of the kept paragraphs whole is a second copy of
-the story. The headline is dropped, the standfirst added (primitives.headline). Boxes inside the
-text that the site names as an appeal to act or a notice ("cta", "disclaimer", "disclosure",
-"affiliate") are the site talking, not the story, and so are teaser cards (a headline linking to
-another page of the site over a line of summary), labels ("5 min read", "Advertisement"),
-reviewers' boxes ("Medically reviewed by ...") and appeals to join the newsletter or to follow
-the site. With no seeds, the best-scoring element stands in.
+are added back, and so are link-heavy points and headings trafilatura kept that read as the text
+(a checklist's linked points, a listicle's linked item names). A long block that holds many of
+the kept paragraphs whole is a second copy of the story. The headline is dropped, the standfirst
+added (primitives.headline). Boxes inside the text that the site names as an appeal to act or a
+notice ("cta", "disclaimer", "disclosure", "affiliate") are the site talking, not the story, and
+so are teaser cards (a headline linking to another page of the site over a line of summary),
+labels ("5 min read", "Advertisement"), reviewers' boxes ("Medically reviewed by ...") and
+appeals to join the newsletter or to follow the site. With no seeds, the best-scoring element
+stands in.
 Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
 much less than its JSON-LD articleBody gives way to that.
 """
@@ -75,6 +77,9 @@ _QUOTE_DEPTH = 3  # a block this many levels under a <blockquote> is part of the
 _MEDIA = ("img", "picture", "video", "figure")
 _ITEM_LINKS = 0.3  # a list item with more of its text in links is a list of links
 _ALL_LINKS = 0.9  # a paragraph with this much of its text in links is a link
+_TEXT_POINTS = 0.3  # a list with this share of its points link-poor is text that links some
+_NEAR = 3  # blocks kept this close on both sides of a paragraph put it inside the kept text
+_ITEM_SHARE = 0.5  # an element with a heading over this share of the text is not one item
 _LINKED_TEXT_TAGS = frozenset({"p", "li"})
 # The heading of a note on the writer, in the languages seen most.
 _ABOUT_AUTHOR = re.compile(
@@ -328,6 +333,12 @@ def _links_away(block: Block, host: str) -> bool:
     return bool(hosts) and all(h and h != host for h in hosts)
 
 
+def _links_in_page(block: Block) -> bool:
+    """The block's links all lead to places on the page itself (a heading's anchor)."""
+    hrefs = [(a.get("href") or "").strip() for a in block.owner.iter("a")]
+    return bool(hrefs) and all(h.startswith("#") for h in hrefs)
+
+
 def _host(url: str) -> str:
     try:
         netloc = urlsplit(url.strip()).netloc.lower()
@@ -376,6 +387,80 @@ def _prose_runs(blocks: list[Block], span: list[int], chosen: set[int]) -> set[i
     return out
 
 
+def _is_labelled_link(text: str) -> bool:
+    """A link under a label ("Related: ...", "READ MORE | ..."); a numbered one ("Chapter 2:
+    ...", "Step 3: ...") is an item of the text."""
+    label = _LABEL.match(text)
+    return label is not None and not any(c.isdigit() for c in label.group())
+
+
+def _kept_links(
+    blocks: list[Block], inside: list[int], keep: set[int], reference: Reference, host: str
+) -> set[int]:
+    """Link-heavy headings, list items and paragraphs that trafilatura kept and that read as
+    part of the kept text: a point of a list a kept point of which is in it and a third of
+    whose points are text (a checklist linking some of its items); a heading over a kept
+    paragraph that is not a labelled link (a listicle's linked item name); a paragraph amid
+    kept ones, not all link, whose links lead to other sites (where to buy what the text
+    names, its source). A list of links only is a list of other stories, and a paragraph
+    linking the site's own pages is a pointer to another story."""
+    points: Counter[lxml.html.HtmlElement] = Counter()
+    text_points: Counter[lxml.html.HtmlElement] = Counter()
+    kept_lists = set()
+    for i in inside:
+        item = _list_item(blocks[i])
+        if item is not None:
+            points[item.getparent()] += 1
+            text_points[item.getparent()] += not _is_bad(blocks[i])
+            if i in keep:
+                kept_lists.add(item.getparent())
+    out = set()
+    for i in inside:
+        block = blocks[i]
+        if not _is_bad(block) or reference.coverage(block.text) < _COVERED:
+            continue
+        item = _list_item(block)
+        if item is not None:
+            home = item.getparent()
+            if home in kept_lists and text_points[home] >= _TEXT_POINTS * points[home]:
+                out.add(i)
+        elif block.owner.tag == "p":
+            if block.link_density < _ALL_LINKS and _links_away(block, host) and _amid(i, keep):
+                out.add(i)
+        elif block.owner.tag in HEADINGS and not _is_labelled_link(block.text):
+            text = next(
+                (
+                    j
+                    for j in (i + 1, i + 2)
+                    if j in keep and blocks[j].owner.tag not in HEADINGS and not _is_bad(blocks[j])
+                ),
+                None,
+            )
+            if text is not None and (
+                _links_away(block, host)
+                or _links_in_page(block)
+                or _is_item_title(blocks, i, text, keep)
+            ):
+                out.add(i)
+    return out
+
+
+def _amid(i: int, keep: set[int]) -> bool:
+    """Kept blocks come shortly before and shortly after block `i`."""
+    return any(j in keep for j in range(i - _NEAR, i)) and any(
+        j in keep for j in range(i + 1, i + 1 + _NEAR)
+    )
+
+
+def _is_item_title(blocks: list[Block], heading: int, text: int, keep: set[int]) -> bool:
+    """The heading and the kept block under it share an element that holds under half the
+    kept text: an item of a list of them, not a teaser for another story in the text."""
+    item = _common_ancestor([blocks[heading].owner, blocks[text].owner])
+    total = sum(len(blocks[i].text) for i in keep)
+    held = sum(len(blocks[i].text) for i in keep if _inside(blocks[i], item))
+    return held < _ITEM_SHARE * total
+
+
 def _select(
     blocks: list[Block],
     main: lxml.html.HtmlElement,
@@ -400,7 +485,8 @@ def _select(
     after the article stays out while the second half of a split body comes in), or in an
     element nested inside a kept paragraph's whose long paragraphs run on for half the kept
     text again (the rest of a story that an unclosed box took inside it). Short blocks
-    trafilatura did not keep are trimmed off the ends.
+    trafilatura did not keep are trimmed off the ends. Last, link-heavy list points and
+    headings trafilatura kept that read as part of what is kept come in (_kept_links).
     """
     first, last = seeds[0], seeds[-1]
     inside = [i for i, b in enumerate(blocks) if _inside(b, main) and not _is_bad(b)]
@@ -485,7 +571,8 @@ def _select(
         ):
             run.pop()
         keep.extend(run)
-    return sorted(set(keep))
+    in_main = [i for i, b in enumerate(blocks) if _inside(b, main)]
+    return sorted({*keep, *_kept_links(blocks, in_main, set(keep), reference, host)})
 
 
 def _names_notice(el: lxml.html.HtmlElement) -> bool:

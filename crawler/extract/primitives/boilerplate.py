@@ -4,7 +4,8 @@ Furniture is recognised by tag (nav, aside, footer), by ARIA role, and by class 
 sites of every kind use for it (share, related, newsletter, comments, ads, captions, ...). Words
 are whole words of a class name ("share-bar" and "shareBar" are furniture, "sharepoint" is not);
 in a BEM name ("block__element") the element decides, and a class naming content
-("article-body") outweighs one naming furniture on the same element.
+("article-body") outweighs one naming furniture on the same element. A heading's id made from
+its own text ("how-to-share-a-social-calendar") names its subject, and is not read as one.
 
 Pages mislabel, so names are not trusted blindly: what holds most of the text a reader sees
 stays whatever it is called, except a comment section (one whose text is split into items, a
@@ -57,6 +58,9 @@ _HIDDEN_CLASSES = word_set(
 )
 
 
+_SECTION_HEADINGS = word_set("h1 h2 h3 h4 h5 h6")
+_ALNUM = re.compile(r"[^\W_]+")
+_SLUG_WORDS = 2  # an id of this many words of the heading's own text is made from it
 _PANEL_LINKS = 0.3  # a collapsed panel with more of its text in links is a menu
 _ONE_TEXT = 0.8  # share of a comment-named element's text in one run of sibling paragraphs
 
@@ -192,6 +196,18 @@ def _threads(
     }
 
 
+def _named_by_its_text(el: lxml.html.HtmlElement, attrs: Mapping[str, str]) -> bool:
+    """A heading whose id is its own text made into a name ("what-is-social-media" on "What
+    is social media?", for links to it): those words say what the section is about, not
+    what the element is."""
+    id_ = attrs.get("id")
+    if el.tag not in _SECTION_HEADINGS or not id_ or _furnishes(el.tag, {**attrs, "id": ""}):
+        return False
+    said = set(_ALNUM.findall(el.text_content().lower()))
+    named = [w for w in _ALNUM.findall(id_.lower()) if len(w) > 1]
+    return len(named) >= _SLUG_WORDS and all(w in said for w in named)
+
+
 def strip_non_text(root: lxml.html.HtmlElement) -> None:
     """Remove comments, scripts, styles, embeds and form controls from `root`, keeping tails."""
     # lxml picks them out (comments, processing instructions and entities are all the nodes
@@ -233,7 +249,11 @@ def drop_furniture(
         attrs = dict(el.items())  # is_furniture on a dict cost a fraction of lxml's lookups
         if _hides(attrs) and el not in opened:
             hidden.append(el)
-        if (el.tag in FURNITURE_TAGS or _furnishes(el.tag, attrs)) and el not in code:
+        if (
+            (el.tag in FURNITURE_TAGS or _furnishes(el.tag, attrs))
+            and el not in code
+            and not _named_by_its_text(el, attrs)
+        ):
             suspects.append(el)
     # The share is of the text a reader sees as the page's own: a long comment thread, or a
     # hidden copy of the story (a "republish this" dialog), must not outweigh the story and
