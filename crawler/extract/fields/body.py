@@ -11,19 +11,23 @@ trafilatura's paragraphs are the seeds. The element holding the seeds is grown t
 while what the parent adds reads as article (long, link-poor paragraphs) more than furniture.
 Inside that element, between the first and the last seed, what trafilatura kept stays, and so
 do long paragraphs, points of lists, quotes and callouts that sit in the containers of what it
-kept, and (here or before the first seed) runs of long paragraphs in containers of a kind of
-their own (a guide's section in panels); before and after, blocks that look like the seeds' own
-are added back, and so are link-heavy points and headings trafilatura kept that read as the text
-(a checklist's linked points, a listicle's linked item names). A long block that holds many of
-the kept paragraphs whole is a second copy of the story. The headline is dropped, the standfirst
-added (primitives.headline). Boxes inside the text that the site names as an appeal to act or a
-notice ("cta", "disclaimer", "disclosure", "affiliate") are the site talking, not the story, and
-so are teaser cards (a headline linking to another page of the site over a line of summary),
-labels ("5 min read", "Advertisement"), reviewers' boxes ("Medically reviewed by ...") and
-appeals to join the newsletter or to follow the site. With no seeds, the best-scoring element
-stands in.
-Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
-much less than its JSON-LD articleBody gives way to that.
+kept; before and after, blocks that look like the seeds' own are added back. Link-heavy points,
+headings and paragraphs trafilatura kept come in where they read as the text: a checklist's
+linked points, a listicle's linked item names, a line naming where to buy what the text reviews.
+A long block that holds many of the kept paragraphs whole is a second copy of the story. The
+headline is dropped, the standfirst added (primitives.headline). With no seeds, the
+best-scoring element stands in. Two floors: a result much shorter than trafilatura's text gives
+way to it, and a page showing much less than its JSON-LD articleBody gives way to that.
+
+A run of long paragraphs in a kind of container trafilatura kept none of, between the seeds or
+before them, is a section of the story set in boxes of its own (a guide's "What to consider" in
+panels) and stays too, unless it is a sidebar.
+
+Boxes inside the text that the site names as an appeal to act or a notice ("cta", "disclaimer",
+"disclosure", "affiliate") are the site talking, not the story, and so are teaser cards (a
+headline linking to another page of the site over a line of summary), labels ("5 min read",
+"Advertisement"), reviewers' boxes ("Medically reviewed by ...") and appeals to join the
+newsletter or to follow the site.
 """
 
 from __future__ import annotations
@@ -475,18 +479,20 @@ def _select(
     and lists of links to other sites it dropped from a container it kept others from (a list
     counts as sitting where the list sits), and long one-line paragraphs there whose words are
     mostly links (not a labelled link: "Also read: ..."), and a linked subheading over a kept
-    paragraph beside it (a listicle's item title), and, here or before the first seed, what
-    sits in a kind of container trafilatura kept none of when it holds a run of long
-    paragraphs (a guide's section or FAQ set in panels of its own; a row of blurbs is shorter,
-    and a box with a title of its own over one text, set between paragraphs, is a sidebar;
-    after the last seed such runs are comments and other stories). Before and after,
-    trafilatura may have stopped early: keep what is not link-heavy, and when the seeds hold a
-    fair share of the text, only what sits in containers like the seeds' (so a teaser list
-    after the article stays out while the second half of a split body comes in), or in an
-    element nested inside a kept paragraph's whose long paragraphs run on for half the kept
-    text again (the rest of a story that an unclosed box took inside it). Short blocks
-    trafilatura did not keep are trimmed off the ends. Last, link-heavy list points and
-    headings trafilatura kept that read as part of what is kept come in (_kept_links).
+    paragraph beside it (a listicle's item title). Before and after, trafilatura may have
+    stopped early: keep what is not link-heavy, and when the seeds hold a fair share of the
+    text, only what sits in containers like the seeds' (so a teaser list after the article stays
+    out while the second half of a split body comes in), or in an element nested inside a kept
+    paragraph's whose long paragraphs run on for half the kept text again (the rest of a story
+    that an unclosed box took inside it). Short blocks trafilatura did not keep are trimmed off
+    the ends. Last, link-heavy list points, headings and paragraphs trafilatura kept that read
+    as part of what is kept come in (_kept_links).
+
+    A run of long paragraphs of a kind of container trafilatura kept none of, between the
+    seeds or before the first, comes in with the short lines among them (a guide's section or
+    FAQ set in panels of its own): a row of blurbs is shorter, and a box with a title of its
+    own over one text, set between paragraphs, is a sidebar. After the last seed such runs are
+    comments and other stories.
     """
     first, last = seeds[0], seeds[-1]
     inside = [i for i, b in enumerate(blocks) if _inside(b, main) and not _is_bad(b)]
