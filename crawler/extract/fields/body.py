@@ -11,13 +11,13 @@ trafilatura's paragraphs are the seeds. The element holding the seeds is grown t
 while what the parent adds reads as article (long, link-poor paragraphs) more than furniture.
 Inside that element, between the first and the last seed, what trafilatura kept stays, and so
 do long paragraphs, points of lists, quotes and callouts that sit in the containers of what it
-kept; before and after, blocks that look like the seeds' own are added back, and so are link-heavy
-points and headings trafilatura kept that read as the text (a checklist's linked points, a
-listicle's linked item names). A long block that
-holds many of the kept paragraphs whole is a second copy of the story. The headline is dropped,
-the standfirst added (primitives.headline). With no seeds, the best-scoring element stands in.
-Two floors: a result much shorter than trafilatura's text gives way to it, and a page showing
-much less than its JSON-LD articleBody gives way to that.
+kept; before and after, blocks that look like the seeds' own are added back. Link-heavy points,
+headings and paragraphs trafilatura kept come in where they read as the text: a checklist's
+linked points, a listicle's linked item names, a line naming where to buy what the text reviews.
+A long block that holds many of the kept paragraphs whole is a second copy of the story. The
+headline is dropped, the standfirst added (primitives.headline). With no seeds, the
+best-scoring element stands in. Two floors: a result much shorter than trafilatura's text gives
+way to it, and a page showing much less than its JSON-LD articleBody gives way to that.
 """
 
 from __future__ import annotations
@@ -394,8 +394,8 @@ def _select(
     out while the second half of a split body comes in), or in an element nested inside a kept
     paragraph's whose long paragraphs run on for half the kept text again (the rest of a story
     that an unclosed box took inside it). Short blocks trafilatura did not keep are trimmed off
-    the ends. Last, link-heavy list points and headings trafilatura kept that read as part of
-    what is kept come in (_kept_links).
+    the ends. Last, link-heavy list points, headings and paragraphs trafilatura kept that read
+    as part of what is kept come in (_kept_links).
     """
     first, last = seeds[0], seeds[-1]
     inside = [i for i, b in enumerate(blocks) if _inside(b, main) and not _is_bad(b)]
