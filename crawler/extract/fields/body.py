@@ -485,14 +485,16 @@ def _select(
     out while the second half of a split body comes in), or in an element nested inside a kept
     paragraph's whose long paragraphs run on for half the kept text again (the rest of a story
     that an unclosed box took inside it). Short blocks trafilatura did not keep are trimmed off
-    the ends. Last, link-heavy list points, headings and paragraphs trafilatura kept that read
-    as part of what is kept come in (_kept_links).
+    the ends.
 
     A run of long paragraphs of a kind of container trafilatura kept none of, between the
     seeds or before the first, comes in with the short lines among them (a guide's section or
     FAQ set in panels of its own): a row of blurbs is shorter, and a box with a title of its
     own over one text, set between paragraphs, is a sidebar. After the last seed such runs are
     comments and other stories.
+
+    Last, link-heavy list points, headings and paragraphs trafilatura kept that read as part of
+    what is kept come in (_kept_links).
     """
     first, last = seeds[0], seeds[-1]
     inside = [i for i, b in enumerate(blocks) if _inside(b, main) and not _is_bad(b)]
