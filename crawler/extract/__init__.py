@@ -7,8 +7,8 @@ Layout, from the top down:
 - `fields/`: the field readers, one module per field of an Article (title, authors, timestamps,
   body, and the smaller metadata fields), each taking its sources in order of trust;
 - `primitives/`: what the readers share and what holds no field logic of its own: the parsed
-  page with its meta tags and JSON-LD, text blocks, page furniture, headline blocks, person and
-  site names, shingles.
+  page with its meta tags and JSON-LD, text blocks, page furniture and the lines a site adds
+  inside its stories, headline blocks, person and site names, shingles.
 
 Date parsing, decoding and URLs live beside this package in `crawler.dates`, `crawler.encoding`
 and `crawler.urls`, because feed and sitemap discovery uses them too.
