@@ -37,7 +37,6 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from trafilatura import extract as _trafilatura_extract
@@ -57,7 +56,12 @@ from crawler.extract.primitives.boilerplate import (
 )
 from crawler.extract.primitives.headline import is_headline, standfirst, titles
 from crawler.extract.primitives.shingles import Reference, words
-from crawler.extract.primitives.sitelines import is_site_line, teaser_cards, without_notices
+from crawler.extract.primitives.sitelines import (
+    is_site_line,
+    site_host,
+    teaser_cards,
+    without_notices,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -295,7 +299,7 @@ def _links_away(block: Block, host: str) -> bool:
     """The block's links all lead to other sites than `host` (and it has some)."""
     item = _list_item(block)
     hrefs = [a.get("href") or "" for a in (item if item is not None else block.owner).iter("a")]
-    hosts = [_host(h) for h in hrefs]
+    hosts = [site_host(h) for h in hrefs]
     return bool(hosts) and all(h and h != host for h in hosts)
 
 
@@ -303,14 +307,6 @@ def _links_in_page(block: Block) -> bool:
     """The block's links all lead to places on the page itself (a heading's anchor)."""
     hrefs = [(a.get("href") or "").strip() for a in block.owner.iter("a")]
     return bool(hrefs) and all(h.startswith("#") for h in hrefs)
-
-
-def _host(url: str) -> str:
-    try:
-        netloc = urlsplit(url.strip()).netloc.lower()
-    except ValueError:
-        return ""
-    return netloc.removeprefix("www.")
 
 
 def _without_sidebars(blocks: list[Block], left: list[int], chosen: set[int]) -> list[int]:
@@ -675,7 +671,7 @@ def _extract(tree: lxml.html.HtmlElement, url: str) -> str:
     headlines = titles(tree)
     keep = [
         i
-        for i in _select(blocks, main, seeds, reference, _host(url))
+        for i in _select(blocks, main, seeds, reference, site_host(url))
         if not is_headline(blocks[i].text, headlines)
     ]
     keep = _before_author_note(blocks, keep)

@@ -127,7 +127,7 @@ def is_site_line(text: str) -> bool:
 
 def _links_to_site(block: Block, url: str) -> bool:
     """The block links to another page of the site at `url` (not to a place in this page)."""
-    host, path = _host(url), _path(url)
+    host, path = site_host(url), _path(url)
     for a in block.owner.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith("#"):
@@ -164,7 +164,8 @@ def teaser_cards(blocks: list[Block], url: str) -> set[int]:
     return cards if len(cards) >= 2 * _TEASERS else set()
 
 
-def _host(url: str) -> str:
+def site_host(url: str) -> str:
+    """The host of `url`, lower case, without "www."; "" when it is malformed."""
     try:
         netloc = urlsplit(url.strip()).netloc.lower()
     except ValueError:
